@@ -1,0 +1,12 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    db: import('./lib/db/database.ts').PortalDb;
+    /** The instant of this request: every open/expired/due decision in it uses this one. */
+    now: Date;
+    /** Today in Beijing, YYYY-MM-DD. */
+    today: string;
+    siteUrl: string;
+  }
+}

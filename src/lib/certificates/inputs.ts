@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { isCalendarDate } from '../time/beijing.ts';
+
+/** What the lookup accepts from a URL: the length limit itself is the domain's (lookupCertificates). */
+export const lookupParameters = z.object({
+  q: z.string().default(''),
+  page: z.coerce
+    .number({ invalid_type_error: 'page must be a whole number from 1' })
+    .int('page must be a whole number from 1')
+    .min(1, 'page must be a whole number from 1')
+    .max(100000, 'page must be at most 100000')
+    .default(1),
+});
+
+export const certificatePageParameters = z.object({
+  on: z
+    .string()
+    .refine(isCalendarDate, 'on must be a calendar date written YYYY-MM-DD, for example 2025-06-30')
+    .optional(),
+});
+
+export const verifyRequest = z.object({
+  numbers: z.array(z.string({ invalid_type_error: 'each number must be a string' }).max(100, 'a certificate number has at most 100 characters'), {
+    required_error: 'numbers is required: { "numbers": ["..."] }',
+    invalid_type_error: 'numbers must be an array of strings',
+  }),
+});

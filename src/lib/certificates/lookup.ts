@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import type { PortalDb } from '../db/database.ts';
+import { organisationNameContains } from '../db/sqlite.ts';
+import { DomainError } from '../errors.ts';
+import { describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
+import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
+import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
+import { statusOnDay, type CertificateStatus } from './status.ts';
+
+export const MAX_QUERY_LENGTH = 200;
+export const LOOKUP_PAGE_SIZE = 20;
+
+export interface CertificateSummary extends Omit<CertificateSummaryRow, 'status'> {
+  /** As of the day asked for (today in Beijing). */
+  status: CertificateStatus;
+}
+
+export interface LookupResult {
+  /** The query as understood, after normalisation. */
+  query: string;
+  /** How the query was read: none when it was empty or too short to search. */
+  matchedBy: 'number' | 'uscc' | 'name' | 'none';
+  total: number;
+  page: number;
+  pageCount: number;
+  items: CertificateSummary[];
+}
+
+/**
+ * The consumer's one search box: a certificate number, a USCC, or part of an organisation's
+ * name. Ranked exact name, then prefix, then substring; paginated.
+ */
+export async function lookupCertificates(
+  db: PortalDb,
+  rawQuery: string,
+  page: number,
+  today: string,
+): Promise<LookupResult> {
+  const query = normaliseInput(rawQuery);
+  const length = Array.from(query).length;
+  if (length > MAX_QUERY_LENGTH) {
+    throw new DomainError(
+      'invalid_input',
+      'query_too_long',
+      `The query has ${length} characters; at most ${MAX_QUERY_LENGTH} are accepted.`,
+      `查询内容有 ${length} 个字符，最多可输入 ${MAX_QUERY_LENGTH} 个字符。`,
+    );
+  }
+  const nothing = (matchedBy: LookupResult['matchedBy']): LookupResult => ({
+    query,
+    matchedBy,
+    total: 0,
+    page,
+    pageCount: 0,
+    items: [],
+  });
+  const summaries = selectCertificateSummaries(db);
+
+  const numberKey = certificateNumberKey(query);
+  if (numberKey.length > 0) {
+    const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
+    if (byNumber.length > 0) return paged(query, 'number', byNumber.length, page, byNumber, today);
+  }
+
+  const compact = query.toUpperCase().replace(/[ -]/g, '');
+  if (looksLikeUscc(compact)) {
+    const problem = findUsccProblem(compact);
+    if (problem) {
+      const { en, zh } = describeUsccProblem(problem);
+      throw new DomainError('unprocessable', 'invalid_uscc', `${compact} is ${en}.`, `${compact} ${zh}。`);
+    }
+    const byUscc = summaries.where('organisation.uscc', '=', compact);
+    const total = await countRows(byUscc);
+    const rows = await byUscc
+      .orderBy('certificate.number')
+      .limit(LOOKUP_PAGE_SIZE)
+      .offset((page - 1) * LOOKUP_PAGE_SIZE)
+      .execute();
+    return paged(query, 'uscc', total, page, rows, today);
+  }
+
+  const term = toSearchForm(query);
+  if (Array.from(term).length < 2) return nothing('none');
+  const byName = summaries.where(await organisationNameContains(db, term));
+  const total = await countRows(byName);
+  const rows = await byName
+    .orderBy(
+      sql`case when organisation.name_search = ${term} then 0
+               when substr(organisation.name_search, 1, ${Array.from(term).length}) = ${term} then 1
+               else 2 end`,
+    )
+    .orderBy('organisation.name')
+    .orderBy('certificate.number')
+    .limit(LOOKUP_PAGE_SIZE)
+    .offset((page - 1) * LOOKUP_PAGE_SIZE)
+    .execute();
+  return paged(query, 'name', total, page, rows, today);
+}
+
+function paged(
+  query: string,
+  matchedBy: LookupResult['matchedBy'],
+  total: number,
+  page: number,
+  rows: CertificateSummaryRow[],
+  today: string,
+): LookupResult {
+  return {
+    query,
+    matchedBy,
+    total,
+    page,
+    pageCount: Math.ceil(total / LOOKUP_PAGE_SIZE),
+    items: summariseAsOf(rows, today),
+  };
+}
+
+function summariseAsOf(rows: CertificateSummaryRow[], today: string): CertificateSummary[] {
+  return rows.map((row) => ({
+    number: row.number,
+    expiresOn: row.expiresOn,
+    holderName: row.holderName,
+    uscc: row.uscc,
+    schemeName: row.schemeName,
+    levelName: row.levelName,
+    status: statusOnDay(row.status, row.expiresOn, today),
+  }));
+}
+
+async function countRows(query: ReturnType<typeof selectCertificateSummaries>): Promise<number> {
+  const { total } = await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return Number(total);
+}
+
+export interface NearMatches {
+  /** The same number written with other dashes, spaces or case. */
+  sameNumber: CertificateSummary[];
+  /** Other certificates of that number's holder. */
+  sameHolder: CertificateSummary[];
+}
+
+/** What to offer when a certificate page is asked for a number that is not registered as written. */
+export async function findNearMatches(db: PortalDb, requested: string, today: string): Promise<NearMatches> {
+  const key = certificateNumberKey(requested);
+  if (key === '') return { sameNumber: [], sameHolder: [] };
+  const sameNumber = await selectCertificateSummaries(db)
+    .select('certificate.organisationId')
+    .where('certificate.numberKey', '=', key)
+    .execute();
+  const holderIds = sameNumber.map((row) => row.organisationId);
+  const sameHolder =
+    holderIds.length === 0
+      ? []
+      : await selectCertificateSummaries(db)
+          .where('certificate.organisationId', 'in', holderIds)
+          .where('certificate.numberKey', '!=', key)
+          .orderBy('certificate.number')
+          .limit(LOOKUP_PAGE_SIZE)
+          .execute();
+  return { sameNumber: summariseAsOf(sameNumber, today), sameHolder: summariseAsOf(sameHolder, today) };
+}

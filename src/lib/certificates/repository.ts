@@ -1,0 +1,130 @@
+import type { PortalDb } from '../db/database.ts';
+import type { CertificateEvent, StoredCertificateStatus } from '../db/registry.table.ts';
+import type { NoticeKind } from '../db/notice.table.ts';
+
+/** Everything the certificate page and the API show about one certificate. */
+export interface CertificateRecord {
+  id: number;
+  number: string;
+  status: StoredCertificateStatus;
+  holder: { name: string; uscc: string; province: string; address: string };
+  scheme: { code: string; name: string; nameEn: string; basis: string };
+  level: { code: string; name: string } | null;
+  scope: string;
+  sites: string[];
+  body: { name: string; approvalNumber: string; website: string | null };
+  firstIssuedOn: string;
+  issuedOn: string;
+  expiresOn: string;
+  updatedAt: string;
+  events: CertificateEvent[];
+  precedingNotice: { id: number; reference: string; kind: NoticeKind } | null;
+}
+
+/** A line of a result list: enough to tell certificates of one holder apart. */
+export interface CertificateSummaryRow {
+  number: string;
+  status: StoredCertificateStatus;
+  expiresOn: string;
+  holderName: string;
+  uscc: string;
+  schemeName: string;
+  levelName: string | null;
+}
+
+/** Selects summary rows; callers add their own conditions, order and limits. */
+export function selectCertificateSummaries(db: PortalDb) {
+  return db
+    .selectFrom('certificate')
+    .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+    .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
+    .leftJoin('schemeLevel', (join) =>
+      join.onRef('schemeLevel.schemeId', '=', 'certificate.schemeId').onRef('schemeLevel.code', '=', 'certificate.levelCode'),
+    )
+    .select([
+      'certificate.number',
+      'certificate.status',
+      'certificate.expiresOn',
+      'organisation.name as holderName',
+      'organisation.uscc',
+      'scheme.name as schemeName',
+      'schemeLevel.name as levelName',
+    ]);
+}
+
+/** The certificate with exactly this number (as printed, so as in its QR code), or null. */
+export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
+  const row = await db
+    .selectFrom('certificate')
+    .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+    .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
+    .innerJoin('certificationBody', 'certificationBody.id', 'certificate.bodyId')
+    .leftJoin('schemeLevel', (join) =>
+      join.onRef('schemeLevel.schemeId', '=', 'certificate.schemeId').onRef('schemeLevel.code', '=', 'certificate.levelCode'),
+    )
+    .select([
+      'certificate.id',
+      'certificate.number',
+      'certificate.status',
+      'certificate.scope',
+      'certificate.sites',
+      'certificate.firstIssuedOn',
+      'certificate.issuedOn',
+      'certificate.expiresOn',
+      'certificate.updatedAt',
+      'certificate.levelCode',
+      'schemeLevel.name as levelName',
+      'organisation.name as holderName',
+      'organisation.uscc',
+      'organisation.province',
+      'organisation.address',
+      'organisation.updatedAt as holderUpdatedAt',
+      'scheme.code as schemeCode',
+      'scheme.name as schemeName',
+      'scheme.nameEn as schemeNameEn',
+      'scheme.basis',
+      'certificationBody.name as bodyName',
+      'certificationBody.approvalNumber',
+      'certificationBody.website',
+    ])
+    .where('certificate.number', '=', number)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const [events, precedingNotice] = await Promise.all([
+    db
+      .selectFrom('certificateEvent')
+      .selectAll()
+      .where('certificateId', '=', row.id)
+      .orderBy('occurredAt')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('notice')
+      .select(['id', 'reference', 'kind'])
+      .where('certificateId', '=', row.id)
+      .where('status', '=', 'published')
+      .orderBy('windowEnd', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  const latestEvent = events.at(-1)?.occurredAt ?? '';
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    holder: { name: row.holderName, uscc: row.uscc, province: row.province, address: row.address },
+    scheme: { code: row.schemeCode, name: row.schemeName, nameEn: row.schemeNameEn, basis: row.basis },
+    level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
+    scope: row.scope,
+    sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
+    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website },
+    firstIssuedOn: row.firstIssuedOn,
+    issuedOn: row.issuedOn,
+    expiresOn: row.expiresOn,
+    // The page says when anything it shows last changed: the certificate, its holder or its history.
+    updatedAt: [row.updatedAt, row.holderUpdatedAt, latestEvent].reduce((a, b) => (a > b ? a : b)),
+    events,
+    precedingNotice: precedingNotice ?? null,
+  };
+}

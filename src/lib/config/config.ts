@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Everything the portal reads from its environment, validated once at start. */
+export interface PortalConfig {
+  databasePath: string;
+  host: string;
+  port: number;
+  siteUrl: string;
+}
+
+const portalEnvironment = z.object({
+  PORTAL_DB: z.string().min(1, 'must not be empty').default('data/portal.db'),
+  HOST: z.string().min(1, 'must not be empty').default('localhost'),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+    .transform(Number)
+    .refine((port) => port <= 65535, 'must be a whole number from 0 to 65535')
+    .default('4321'),
+  SITE_URL: z
+    .string()
+    .url('must be an absolute http(s) address such as https://cert.example.cn')
+    .refine((url) => /^https?:$/.test(new URL(url).protocol), 'must start with http:// or https://')
+    .default('http://localhost:4321'),
+});
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; a bad value throws ConfigError naming the variable and the reason. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): PortalConfig {
+  const parsed = portalEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const { PORTAL_DB, HOST, PORT, SITE_URL } = parsed.data;
+  return { databasePath: PORTAL_DB, host: HOST, port: PORT, siteUrl: SITE_URL.replace(/\/+$/, '') };
+}

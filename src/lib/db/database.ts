@@ -1,0 +1,24 @@
+import type {
+  CertificateEventTable,
+  CertificateTable,
+  CertificationBodyTable,
+  OrganisationTable,
+  SchemeLevelTable,
+  SchemeTable,
+} from './registry.table.ts';
+import type { CommentTable, NoticeTable } from './notice.table.ts';
+import type { Kysely } from 'kysely';
+
+/** The schema as the application sees it (camelCase; the tables are snake_case). */
+export interface PortalDatabase {
+  certificationBody: CertificationBodyTable;
+  scheme: SchemeTable;
+  schemeLevel: SchemeLevelTable;
+  organisation: OrganisationTable;
+  certificate: CertificateTable;
+  certificateEvent: CertificateEventTable;
+  notice: NoticeTable;
+  comment: CommentTable;
+}
+
+export type PortalDb = Kysely<PortalDatabase>;

@@ -1,0 +1,60 @@
+import type { Generated, Selectable } from 'kysely';
+import type { UtcInstant } from './registry.table.ts';
+
+export const NOTICE_KINDS = ['initial', 'surveillance', 'recertification', 'level_change', 'scope_change'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const NOTICE_STATUSES = ['published', 'withdrawn'] as const;
+export const NOTICE_DECISIONS = ['pending', 'certified', 'refused'] as const;
+
+export interface NoticeTable {
+  id: Generated<number>;
+  /** The body's own reference: the natural key imports upsert by. */
+  reference: string;
+  kind: NoticeKind;
+  organisationId: number;
+  schemeId: number;
+  bodyId: number;
+  proposedLevelCode: string | null;
+  scope: string;
+  /** The applicant's address as the notice states it. */
+  applicantAddress: string;
+  evaluationSummary: string;
+  /** Comments are accepted iff windowStart <= now < windowEnd. */
+  windowStart: UtcInstant;
+  windowEnd: UtcInstant;
+  publishedAt: UtcInstant;
+  status: (typeof NOTICE_STATUSES)[number];
+  decision: (typeof NOTICE_DECISIONS)[number];
+  decidedAt: UtcInstant | null;
+  /** The certificate the decision issued or changed. */
+  certificateId: number | null;
+  /** How to object offline: address, e-mail, telephone of the body. */
+  objectionContact: string;
+  updatedAt: UtcInstant;
+}
+
+export const COMMENT_KINDS = ['objection', 'opinion', 'support'] as const;
+export const COMMENT_STATUSES = ['received', 'under_review', 'answered', 'rejected'] as const;
+
+/** Submitter fields are personal information (PIPL): for handling the comment only, never published. */
+export interface CommentTable {
+  id: Generated<number>;
+  noticeId: number;
+  trackingNumber: string;
+  idempotencyKey: string;
+  kind: (typeof COMMENT_KINDS)[number];
+  text: string;
+  submitterName: string;
+  submitterContact: string;
+  submitterOrganisation: string | null;
+  /** Salted hash of the network address, for rate limiting only. */
+  clientHash: string;
+  status: (typeof COMMENT_STATUSES)[number];
+  reply: string | null;
+  published: number;
+  receivedAt: UtcInstant;
+  updatedAt: UtcInstant;
+}
+
+export type Notice = Selectable<NoticeTable>;

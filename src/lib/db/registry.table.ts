@@ -1,0 +1,109 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** Instants are ISO 8601 strings in UTC ("2026-11-26T07:00:00.000Z"); dates are Beijing dates "YYYY-MM-DD". */
+export type UtcInstant = string;
+export type BeijingDate = string;
+
+export interface CertificationBodyTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  approvalNumber: string;
+  website: string | null;
+  phone: string | null;
+  address: string | null;
+  updatedAt: UtcInstant;
+}
+
+export interface SchemeTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  nameEn: string;
+  basis: string;
+  description: string | null;
+  updatedAt: UtcInstant;
+}
+
+export interface SchemeLevelTable {
+  id: Generated<number>;
+  schemeId: number;
+  code: string;
+  name: string;
+  minScore: number | null;
+  /** Order inside its scheme only: levels are never compared across schemes. */
+  rank: number;
+}
+
+export interface OrganisationTable {
+  id: Generated<number>;
+  uscc: string;
+  name: string;
+  /** The name in search form (see toSearchForm); the name's bigram index is built from it. */
+  nameSearch: string;
+  province: string;
+  city: string | null;
+  address: string;
+  updatedAt: UtcInstant;
+}
+
+export const CERTIFICATE_STATUSES = ['valid', 'suspended', 'withdrawn', 'cancelled'] as const;
+/** The status the body recorded. "Expired" is never stored: it follows from expiresOn. */
+export type StoredCertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+export interface CertificateTable {
+  id: Generated<number>;
+  number: string;
+  /** Letters and digits of the number, upper-case: unique, so dash or case variants are never ambiguous. */
+  numberKey: string;
+  organisationId: number;
+  bodyId: number;
+  schemeId: number;
+  levelCode: string | null;
+  scope: string;
+  /** Certified sites, one address a line. */
+  sites: string;
+  firstIssuedOn: BeijingDate;
+  issuedOn: BeijingDate;
+  /** The last day the certificate is valid, inclusive. */
+  expiresOn: BeijingDate;
+  status: StoredCertificateStatus;
+  updatedAt: UtcInstant;
+}
+
+export const CERTIFICATE_EVENT_KINDS = [
+  'issued',
+  'surveillance_passed',
+  'suspended',
+  'restored',
+  'withdrawn',
+  'cancelled',
+  'scope_changed',
+  'level_changed',
+  'recertified',
+  'holder_changed',
+] as const;
+export type CertificateEventKind = (typeof CERTIFICATE_EVENT_KINDS)[number];
+
+export interface CertificateEventTable {
+  id: Generated<number>;
+  certificateId: number;
+  kind: CertificateEventKind;
+  occurredAt: UtcInstant;
+  /** What the body says happened, in its words. */
+  description: string;
+  /** Set by issued, recertified and level_changed. */
+  levelCode: string | null;
+  /** Set by issued and recertified: the new last valid day. */
+  expiresOn: BeijingDate | null;
+  /** Set by issued, recertified and scope_changed. */
+  scope: string | null;
+}
+
+export type CertificationBody = Selectable<CertificationBodyTable>;
+export type Scheme = Selectable<SchemeTable>;
+export type SchemeLevel = Selectable<SchemeLevelTable>;
+export type Organisation = Selectable<OrganisationTable>;
+export type Certificate = Selectable<CertificateTable>;
+export type NewCertificate = Insertable<CertificateTable>;
+export type CertificateEvent = Selectable<CertificateEventTable>;

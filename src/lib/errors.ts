@@ -1,0 +1,25 @@
+/**
+ * Typed domain errors. The domain throws them with a stable code and a message a person can
+ * act on; the HTTP layer maps each kind to one status in one place (src/lib/http/errors.ts).
+ */
+export type DomainErrorKind =
+  | 'invalid_input'
+  | 'not_found'
+  | 'too_large'
+  | 'unprocessable'
+  | 'conflict'
+  | 'rate_limited';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    /** For programs (the JSON API), in English. */
+    message: string,
+    /** For people (the pages), in Chinese. */
+    readonly messageZh: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from
+ * a 31-character alphabet without I, O, S, V and Z; the 18th is a check character.
+ */
+export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+/** Weights 3^i mod 31 for positions 0..16. */
+const WEIGHTS = Array.from({ length: 17 }, (_, i) => Number(3n ** BigInt(i) % 31n));
+
+/** The check character for the first 17 characters, or null if one is outside the alphabet. */
+export function usccCheckCharacter(first17: string): string | null {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const value = USCC_ALPHABET.indexOf(first17[i] ?? '');
+    if (value < 0) return null;
+    sum += value * WEIGHTS[i]!;
+  }
+  return USCC_ALPHABET[(31 - (sum % 31)) % 31]!;
+}
+
+export type UsccProblem =
+  | { problem: 'length'; length: number }
+  | { problem: 'alphabet'; foreign: string[] }
+  | { problem: 'check'; expected: string; found: string };
+
+/** Checks an upper-case code: null when valid, otherwise exactly what is wrong. */
+export function findUsccProblem(code: string): UsccProblem | null {
+  if (code.length !== 18) return { problem: 'length', length: code.length };
+  const foreign = [...new Set([...code].filter((character) => !USCC_ALPHABET.includes(character)))];
+  if (foreign.length > 0) return { problem: 'alphabet', foreign };
+  const expected = usccCheckCharacter(code.slice(0, 17))!;
+  return code[17] === expected ? null : { problem: 'check', expected, found: code[17]! };
+}
+
+export function describeUsccProblem(problem: UsccProblem): { en: string; zh: string } {
+  switch (problem.problem) {
+    case 'length':
+      return {
+        en: `not a valid USCC: it has ${problem.length} characters, a USCC has 18`,
+        zh: `不是有效的统一社会信用代码：共 ${problem.length} 位，应为 18 位`,
+      };
+    case 'alphabet':
+      return {
+        en: `not a valid USCC: it never contains ${problem.foreign.join(', ')} (I, O, S, V and Z are not used)`,
+        zh: `不是有效的统一社会信用代码：代码中不会出现 ${problem.foreign.join('、')}（不使用 I、O、S、V、Z）`,
+      };
+    case 'check':
+      return {
+        en: `not a valid USCC: the check character should be ${problem.expected}, not ${problem.found}`,
+        zh: `不是有效的统一社会信用代码：第 18 位校验码应为 ${problem.expected}，而不是 ${problem.found}`,
+      };
+  }
+}
+
+/**
+ * Whether an input is meant as a USCC: 18 letters and digits whose 3rd to 8th characters
+ * (the administrative division code) are digits. Such input is judged as a USCC, so a typo
+ * is reported as one instead of "not found".
+ */
+export function looksLikeUscc(code: string): boolean {
+  return /^[0-9A-Z]{2}\d{6}[0-9A-Z]{10}$/.test(code);
+}

@@ -1,0 +1,63 @@
+/**
+ * Beijing time (Asia/Shanghai, UTC+8, no daylight saving since 1991). Instants are stored
+ * in UTC; calendar dates (a certificate's end date, a "was it valid on" day) are Beijing
+ * dates written YYYY-MM-DD.
+ */
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The Beijing calendar date of an instant. */
+export function beijingDate(instant: Date): string {
+  return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a Beijing calendar day begins (00:00 Beijing time). */
+export function startOfBeijingDay(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - BEIJING_OFFSET_MS);
+}
+
+/** The Beijing date `days` after `date` (negative goes back). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** True for a real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const parsed = new Date(`${text}T00:00:00.000Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+}
+
+const dateFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+});
+const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "2026年11月26日" for a Beijing calendar date. */
+export function formatBeijingDate(date: string): string {
+  return dateFormat.format(startOfBeijingDay(date));
+}
+
+/** "2026年11月26日 15:00（北京时间）" for an instant: the zone is always said. */
+export function formatBeijingDateTime(instant: Date | string): string {
+  return `${dateTimeFormat.format(new Date(instant))}（北京时间）`;
+}
+
+/** ISO 8601 with the Beijing offset, for machine-readable answers: 2026-11-26T15:00:00.000+08:00. */
+export function toBeijingIso(instant: Date | string): string {
+  const shifted = new Date(new Date(instant).getTime() + BEIJING_OFFSET_MS);
+  return `${shifted.toISOString().slice(0, 23)}+08:00`;
+}

@@ -1,0 +1,13 @@
+import { defineMiddleware } from 'astro:middleware';
+import { portalRuntime } from './lib/runtime/portal.ts';
+import { beijingDate } from './lib/time/beijing.ts';
+
+export const onRequest = defineMiddleware((context, next) => {
+  const { db, clock, config } = portalRuntime();
+  const now = clock();
+  context.locals.db = db;
+  context.locals.now = now;
+  context.locals.today = beijingDate(now);
+  context.locals.siteUrl = config.siteUrl;
+  return next();
+});

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../scripts/build.ts';
+
+export interface RunningPortal {
+  baseUrl: string;
+  /** Everything the server printed, to check that no personal data reaches the log. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the built portal exactly as `npm start` does, on a free port, over the given
+ * database file (already migrated and filled by the test).
+ */
+export async function startPortal(databasePath: string, env: Record<string, string> = {}): Promise<RunningPortal> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0', SITE_URL: 'https://cert.example.cn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The portal did not start in time:\n${printed}`)), 60_000);
+    const watch = () => {
+      const match = /Portal listening on (http:\/\/[\d.]+:\d+)/.exec(printed);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', watch);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The portal exited with code ${code}:\n${printed}`));
+    });
+  });
+
+  return {
+    baseUrl,
+    output: () => printed,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

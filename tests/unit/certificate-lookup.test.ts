@@ -1,0 +1,154 @@
+import { CompiledQuery, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
+import { organisationNameContains } from '../../src/lib/db/sqlite.ts';
+import { DomainError } from '../../src/lib/errors.ts';
+import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { toSearchForm } from '../../src/lib/text/normalise.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
+
+const TODAY = '2026-11-26';
+const XIZI = '杭州西子湖畔家电售后服务有限公司';
+
+/** A valid USCC for Hangzhou whose serial part is `serial` (nine characters). */
+function uscc(serial: string): string {
+  const first17 = `913301${'00'}${serial}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
+let test: TestDatabase;
+
+async function holderFoundOnSomePage(query: string, holderName: string): Promise<boolean> {
+  for (let page = 1; ; page++) {
+    const result = await lookupCertificates(test.db, query, page, TODAY);
+    if (result.items.some((item) => item.holderName === holderName)) return true;
+    if (page >= result.pageCount) return false;
+  }
+}
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const ground = await insertBodyAndScheme(test.db);
+  const xizi = await insertOrganisation(test.db, XIZI, '91330100799655058B');
+  await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000001', organisationId: xizi });
+  await insertCertificate(test.db, ground, { number: 'TCB-SH-25-000002', organisationId: xizi, status: 'suspended' });
+  // Ranking: an exact name, a name that starts with the query, one that contains it.
+  const exact = await insertOrganisation(test.db, '西湖售后', uscc('MA2000001'));
+  const prefix = await insertOrganisation(test.db, '西湖售后服务中心', uscc('MA2000002'));
+  const inside = await insertOrganisation(test.db, '杭州西湖售后服务部', uscc('MA2000003'));
+  await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000010', organisationId: inside });
+  await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000011', organisationId: prefix });
+  await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000012', organisationId: exact, expiresOn: '2026-11-25' });
+  // Enough holders sharing a word to need several pages.
+  for (let i = 0; i < 45; i++) {
+    const id = await insertOrganisation(test.db, `宁波甬江物业管理第${i}分公司`, uscc(`MA3${String(i).padStart(6, '0')}`));
+    await insertCertificate(test.db, ground, { number: `TCB-WY-24-${String(100 + i).padStart(6, '0')}`, organisationId: id });
+  }
+});
+afterAll(() => test.remove());
+
+describe('certificate lookup by number', () => {
+  it.each(['TCB-SH-24-000001', 'tcb-sh-24-000001', 'ＴＣＢ－ＳＨ－２４－０００００１', 'TCB—SH—24—000001', ' TCB SH 24 000001 '])(
+    'finds the certificate typed as %s',
+    async (typed) => {
+      const result = await lookupCertificates(test.db, typed, 1, TODAY);
+      expect(result.matchedBy).toBe('number');
+      expect(result.items.map((item) => item.number)).toEqual(['TCB-SH-24-000001']);
+    },
+  );
+});
+
+describe('certificate lookup by USCC', () => {
+  it('lists every certificate of the holder', async () => {
+    const result = await lookupCertificates(test.db, '91330100799655058b', 1, TODAY);
+    expect(result.matchedBy).toBe('uscc');
+    expect(result.items.map((item) => item.number)).toEqual(['TCB-SH-24-000001', 'TCB-SH-25-000002']);
+    expect(result.items.map((item) => item.status)).toEqual(['valid', 'suspended']);
+  });
+
+  it('says which check character a mistyped USCC should have, instead of "not found"', async () => {
+    const failure = lookupCertificates(test.db, '91330100799655058C', 1, TODAY);
+    await expect(failure).rejects.toBeInstanceOf(DomainError);
+    await expect(failure).rejects.toMatchObject({ code: 'invalid_uscc', kind: 'unprocessable' });
+    await expect(failure).rejects.toThrow('the check character should be B');
+  });
+});
+
+describe('certificate lookup by part of the name', () => {
+  it('finds the holder by every contiguous substring of two or more characters of its name', async () => {
+    const characters = Array.from(XIZI);
+    const misses: string[] = [];
+    for (let start = 0; start < characters.length - 1; start++) {
+      for (let end = start + 2; end <= characters.length; end++) {
+        const substring = characters.slice(start, end).join('');
+        if (!(await holderFoundOnSomePage(substring, XIZI))) misses.push(substring);
+      }
+    }
+    expect(misses).toEqual([]);
+  });
+
+  it('ranks the exact name first, then names that start with the query, then names that contain it', async () => {
+    const result = await lookupCertificates(test.db, '西湖售后', 1, TODAY);
+    expect(result.items.map((item) => item.holderName)).toEqual(['西湖售后', '西湖售后服务中心', '杭州西湖售后服务部']);
+  });
+
+  it('shows the status as of today, expired computed from the end date', async () => {
+    const result = await lookupCertificates(test.db, '西湖售后', 1, TODAY);
+    expect(result.items[0]).toMatchObject({ number: 'TCB-SH-24-000012', status: 'expired' });
+  });
+
+  it('paginates and reports the total', async () => {
+    const first = await lookupCertificates(test.db, '甬江物业', 1, TODAY);
+    const third = await lookupCertificates(test.db, '甬江物业', 3, TODAY);
+    expect(first).toMatchObject({ total: 45, pageCount: 3, matchedBy: 'name' });
+    expect(first.items).toHaveLength(LOOKUP_PAGE_SIZE);
+    expect(third.items).toHaveLength(45 - 2 * LOOKUP_PAGE_SIZE);
+    expect(new Set([...first.items, ...third.items].map((item) => item.number)).size).toBe(first.items.length + third.items.length);
+  });
+
+  it('does not search on a single character', async () => {
+    expect(await lookupCertificates(test.db, '西', 1, TODAY)).toMatchObject({ matchedBy: 'none', total: 0 });
+  });
+
+  it('refuses a query over 200 characters with a clear message', async () => {
+    await expect(lookupCertificates(test.db, '杭'.repeat(201), 1, TODAY)).rejects.toMatchObject({
+      code: 'query_too_long',
+      kind: 'invalid_input',
+    });
+  });
+
+  it('follows renames and deletions through the database triggers, whoever writes', async () => {
+    const id = await insertOrganisation(test.db, '温州瓯江批发有限公司', uscc('MA4000001'));
+    await test.db.updateTable('organisation').set({ name: '温州楠溪批发有限公司', nameSearch: toSearchForm('温州楠溪批发有限公司') }).where('id', '=', id).execute();
+    const indexed = async () =>
+      (await sql<{ bigram: string }>`select bigram from organisation_name_bigram where organisation_id = ${id}`.execute(test.db)).rows.map(
+        (row) => row.bigram,
+      );
+    expect(await indexed()).toContain('楠溪');
+    expect(await indexed()).not.toContain('瓯江');
+    await test.db.deleteFrom('organisation').where('id', '=', id).execute();
+    expect(await indexed()).toEqual([]);
+  });
+
+  it('is served by the bigram index, never a scan of every organisation', async () => {
+    const condition = await organisationNameContains(test.db, toSearchForm('西子湖畔'));
+    const query = test.db.selectFrom('organisation').select('id').where(condition).compile();
+    const plan = await test.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
+    const steps = plan.rows.map((row) => row.detail);
+    expect(steps.some((step) => /SEARCH organisation_name_bigram USING .*INDEX.*\(bigram=\?\)/.test(step))).toBe(true);
+    expect(steps.filter((step) => /^SCAN organisation\b/.test(step))).toEqual([]);
+  });
+});
+
+describe('near matches for a number that is not registered as written', () => {
+  it('offers the same number with other dashes or case, and the holder\'s other certificates', async () => {
+    const near = await findNearMatches(test.db, 'tcb-sh24-000001', TODAY);
+    expect(near.sameNumber.map((item) => item.number)).toEqual(['TCB-SH-24-000001']);
+    expect(near.sameHolder.map((item) => item.number)).toEqual(['TCB-SH-25-000002']);
+  });
+
+  it('offers nothing for a number unlike any registered one', async () => {
+    expect(await findNearMatches(test.db, 'FAKE-0001', TODAY)).toEqual({ sameNumber: [], sameHolder: [] });
+  });
+});
