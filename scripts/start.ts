@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
 import { ensureFreshBuild, serverEntry } from './build.ts';
 
 const DEMO_SIZE = { certificates: 2000, notices: 300, seed: 20261126 };
@@ -17,11 +18,10 @@ async function prepareDatabase(databasePath: string): Promise<void> {
   const db = openDatabase(databasePath);
   try {
     await migrateToLatest(db);
-    const { certificates } = await db
-      .selectFrom('certificate')
-      .select((eb) => eb.fn.countAll<number>().as('certificates'))
-      .executeTakeFirstOrThrow();
-    if (Number(certificates) === 0) {
+    // Empty means the back office never wrote anything: not a body, not a scheme.
+    const anyBody = await db.selectFrom('certificationBody').select('id').limit(1).executeTakeFirst();
+    const anyScheme = await db.selectFrom('scheme').select('id').limit(1).executeTakeFirst();
+    if (!anyBody && !anyScheme) {
       // Loaded only for an empty database: a filled one starts without the generator.
       const { seedDemoData } = await import('./demo/generate.ts');
       const counts = await seedDemoData(db, { ...DEMO_SIZE, now: new Date() });
@@ -40,7 +40,11 @@ async function main(): Promise<void> {
   // The adapter's standalone handler serves static assets and pages; this script owns the socket.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const { handler } = (await import(pathToFileURL(serverEntry).href)) as { handler: RequestHandler };
-  const server = createServer(handler);
+  const server = createServer((request, response) => {
+    // Set here, before the adapter, so that static files and errors carry them too.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    handler(request, response);
+  });
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: latency of the registry queries on the large data set (100,000
+ * certificates, 20,000 notices), built once into data/bench.db (BENCH_DB overrides).
+ * A benchmark, not a test: it prints figures and judges nothing.
+ */
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { lookupCertificates } from '../src/lib/certificates/lookup.ts';
+import type { PortalDb } from '../src/lib/db/database.ts';
+import { migrateToLatest } from '../src/lib/db/migrate.ts';
+import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { beijingDate } from '../src/lib/time/beijing.ts';
+import { seedDemoData } from './demo/generate.ts';
+
+const DATA_SET = { certificates: 100_000, notices: 20_000, seed: 20261126 };
+const SAMPLES = 1000;
+const WARMUP = 100;
+const databasePath = process.env.BENCH_DB ?? 'data/bench.db';
+
+/** A fixed-seed generator, so every run times the same queries. */
+function sampler(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * below;
+  };
+}
+
+async function openBenchDatabase(): Promise<PortalDb> {
+  const fresh = !existsSync(databasePath);
+  const db = openDatabase(databasePath);
+  await migrateToLatest(db);
+  if (fresh) {
+    const started = performance.now();
+    console.log(`Building the benchmark data set in ${databasePath} (once)…`);
+    await seedDemoData(db, { ...DATA_SET, now: new Date() });
+    console.log(`  built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return db;
+}
+
+async function percentiles(queries: string[], run: (query: string) => Promise<unknown>) {
+  for (const query of queries.slice(0, WARMUP)) await run(query);
+  const timings: number[] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    await run(query);
+    timings.push(performance.now() - started);
+  }
+  timings.sort((a, b) => a - b);
+  const at = (fraction: number) => timings[Math.min(timings.length - 1, Math.floor(fraction * timings.length))]!;
+  return { p50: at(0.5), p95: at(0.95), max: timings.at(-1)! };
+}
+
+const LEGAL_FORMS = /(股份有限公司|有限责任公司|有限公司|分公司|集团)+.*$/;
+
+async function main(): Promise<void> {
+  const db = await openBenchDatabase();
+  const today = beijingDate(new Date());
+  const random = sampler(7);
+  const { total } = await db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const numbers = await db.selectFrom('certificate').select('number').execute();
+  const names = await db.selectFrom('organisation').select('name').execute();
+
+  const byNumber = Array.from({ length: SAMPLES }, () => numbers[Math.floor(random(numbers.length))]!.number);
+  // What people type: two to five consecutive characters from the distinctive part of a name.
+  const byName = Array.from({ length: SAMPLES }, () => {
+    const characters = Array.from(names[Math.floor(random(names.length))]!.name.replace(LEGAL_FORMS, ''));
+    const length = 2 + Math.floor(random(Math.min(4, characters.length - 1)));
+    const start = Math.floor(random(characters.length - length + 1));
+    return characters.slice(start, start + length).join('');
+  });
+
+  const rows = [
+    ['lookup by certificate number', await percentiles(byNumber, (q) => lookupCertificates(db, q, 1, today))],
+    ['lookup by name substring (2-5 characters)', await percentiles(byName, (q) => lookupCertificates(db, q, 1, today))],
+  ] as const;
+
+  console.log(`\nRegistry lookups on ${Number(total).toLocaleString('en')} certificates, ${SAMPLES} queries each, first page of 20 with total (ms):`);
+  console.log('| query | p50 | p95 | max |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const [label, figures] of rows) {
+    console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} |`);
+  }
+  await db.destroy();
+}
+
+await main();

@@ -1,0 +1,106 @@
+/**
+ * Fills the portal's database with demo data:
+ *   npm run seed -- [--certificates N] [--notices N] [--seed N] [--replace]
+ * The database is PORTAL_DB (default data/portal.db). Without --replace it refuses to
+ * touch a database that already holds registry data.
+ */
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
+import { migrateToLatest } from '../src/lib/db/migrate.ts';
+import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { beijingDate } from '../src/lib/time/beijing.ts';
+import { systemClock } from '../src/lib/time/clock.ts';
+import { seedDemoData } from './demo/generate.ts';
+
+const USAGE = 'Usage: npm run seed -- [--certificates N] [--notices N] [--seed N] [--replace]';
+const MAX_SEED = 2 ** 32 - 1;
+
+class UsageError extends Error {}
+
+function wholeNumber(option: string, text: string, maximum: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > maximum) {
+    throw new UsageError(`--${option} must be a whole number from 1 to ${maximum.toLocaleString('en')}, not "${text}"`);
+  }
+  return Number(text);
+}
+
+function readArguments() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        certificates: { type: 'string', default: '2000' },
+        notices: { type: 'string', default: '300' },
+        seed: { type: 'string', default: '20261126' },
+        replace: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  return {
+    certificates: wholeNumber('certificates', values.certificates, 1_000_000),
+    notices: wholeNumber('notices', values.notices, 200_000),
+    seed: wholeNumber('seed', values.seed, MAX_SEED),
+    replace: values.replace,
+  };
+}
+
+async function main(): Promise<number> {
+  let options;
+  let databasePath;
+  try {
+    options = readArguments();
+    databasePath = loadConfig().databasePath;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${USAGE}`);
+      return 1;
+    }
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+
+  const started = performance.now();
+  if (options.replace && databasePath !== ':memory:') {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
+  }
+
+  const db = openDatabase(databasePath);
+  try {
+    await migrateToLatest(db);
+    // Any registry row means someone's data is here, not only certificates: scheme codes would clash too.
+    const { rows } = await sql<{ filled: number }>`
+      select (select count(*) from certificate) + (select count(*) from certification_body)
+        + (select count(*) from scheme) + (select count(*) from organisation) + (select count(*) from notice) as filled`.execute(db);
+    if ((rows[0]?.filled ?? 0) > 0) {
+      console.error(
+        `${databasePath} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
+          'Run again with --replace to delete that database and seed a fresh one.',
+      );
+      return 1;
+    }
+
+    const now = systemClock();
+    const counts = await seedDemoData(db, { certificates: options.certificates, notices: options.notices, seed: options.seed, now });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Seeded ${databasePath}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${counts.organisations} organisations, ` +
+        `${counts.certificates} certificates, ${counts.events} events, ${counts.notices} notices ` +
+        `(seed ${options.seed}, anchor day ${beijingDate(now)} Beijing time) in ${seconds} s`,
+    );
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+process.exitCode = await main();
