@@ -8,5 +8,7 @@ declare namespace App {
     /** Today in Beijing, YYYY-MM-DD. */
     today: string;
     siteUrl: string;
+    /** The client's network address (see clientAddress): for rate limiting, never logged or shown. */
+    clientAddress: string;
   }
 }

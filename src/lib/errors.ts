@@ -18,6 +18,8 @@ export class DomainError extends Error {
     message: string,
     /** For people (the pages), in Chinese. */
     readonly messageZh: string,
+    /** For rate limits: when the caller may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

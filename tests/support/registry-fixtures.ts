@@ -114,16 +114,21 @@ export async function insertCertificate(
   return row.id;
 }
 
-/** A decided notice that led to `certificateId`, with one comment carrying personal data. */
-export async function insertNoticeWithComment(
-  db: PortalDb,
-  ground: { bodyId: number; schemeId: number },
-  fixture: { organisationId: number; certificateId: number; submitterName: string; submitterContact: string },
-): Promise<number> {
+export interface NoticeFixture {
+  organisationId: number;
+  windowStart: string;
+  windowEnd: string;
+  reference?: string;
+  status?: 'published' | 'withdrawn';
+  certificateId?: number | null;
+}
+
+export async function insertNotice(db: PortalDb, ground: { bodyId: number; schemeId: number }, fixture: NoticeFixture): Promise<number> {
+  const decided = fixture.certificateId != null;
   const notice = await db
     .insertInto('notice')
     .values({
-      reference: 'GS-TEST-0001',
+      reference: fixture.reference ?? `GS-TEST-${fixture.windowStart}`,
       kind: 'initial',
       organisationId: fixture.organisationId,
       schemeId: ground.schemeId,
@@ -132,22 +137,38 @@ export async function insertNoticeWithComment(
       scope: '家用电器的售后服务',
       applicantAddress: '杭州市西湖区文三路 1 号',
       evaluationSummary: '现场评价得分 96 分。',
-      windowStart: '2025-01-06T01:00:00.000Z',
-      windowEnd: '2025-01-14T01:00:00.000Z',
-      publishedAt: '2025-01-05T01:00:00.000Z',
-      status: 'published',
-      decision: 'certified',
-      decidedAt: '2025-02-20T01:00:00.000Z',
-      certificateId: fixture.certificateId,
+      windowStart: fixture.windowStart,
+      windowEnd: fixture.windowEnd,
+      publishedAt: fixture.windowStart,
+      status: fixture.status ?? 'published',
+      decision: decided ? 'certified' : 'pending',
+      decidedAt: decided ? fixture.windowEnd : null,
+      certificateId: fixture.certificateId ?? null,
       objectionContact: '请以书面形式实名提出异议：测试认证中心，电话 010-00000000。',
       updatedAt: RECORDED,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  return notice.id;
+}
+
+/** A decided notice that led to `certificateId`, with one published comment carrying personal data. */
+export async function insertNoticeWithComment(
+  db: PortalDb,
+  ground: { bodyId: number; schemeId: number },
+  fixture: { organisationId: number; certificateId: number; submitterName: string; submitterContact: string },
+): Promise<number> {
+  const noticeId = await insertNotice(db, ground, {
+    organisationId: fixture.organisationId,
+    certificateId: fixture.certificateId,
+    reference: 'GS-TEST-0001',
+    windowStart: '2025-01-06T01:00:00.000Z',
+    windowEnd: '2025-01-14T01:00:00.000Z',
+  });
   await db
     .insertInto('comment')
     .values({
-      noticeId: notice.id,
+      noticeId,
       trackingNumber: 'TEST-TRACK-0001',
       idempotencyKey: 'test-idempotency-0001',
       kind: 'objection',
@@ -163,5 +184,5 @@ export async function insertNoticeWithComment(
       updatedAt: RECORDED,
     })
     .execute();
-  return notice.id;
+  return noticeId;
 }

@@ -6,6 +6,8 @@ export interface PortalConfig {
   host: string;
   port: number;
   siteUrl: string;
+  /** Behind a reverse proxy: the client is the first X-Forwarded-For address, not the socket's. */
+  trustProxy: boolean;
 }
 
 const portalEnvironment = z.object({
@@ -22,6 +24,10 @@ const portalEnvironment = z.object({
     .url('must be an absolute http(s) address such as https://cert.example.cn')
     .refine((url) => /^https?:$/.test(new URL(url).protocol), 'must start with http:// or https://')
     .default('http://localhost:4321'),
+  TRUST_PROXY: z
+    .enum(['', '0', '1', 'false', 'true', 'no', 'yes'], { message: 'must be 1, true or yes to trust the proxy; 0, false, no or empty not to' })
+    .default('')
+    .transform((value) => ['1', 'true', 'yes'].includes(value)),
 });
 
 export class ConfigError extends Error {}
@@ -33,6 +39,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const { PORTAL_DB, HOST, PORT, SITE_URL } = parsed.data;
-  return { databasePath: PORTAL_DB, host: HOST, port: PORT, siteUrl: SITE_URL.replace(/\/+$/, '') };
+  const { PORTAL_DB, HOST, PORT, SITE_URL, TRUST_PROXY } = parsed.data;
+  return { databasePath: PORTAL_DB, host: HOST, port: PORT, siteUrl: SITE_URL.replace(/\/+$/, ''), trustProxy: TRUST_PROXY };
 }

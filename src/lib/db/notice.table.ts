@@ -58,3 +58,10 @@ export interface CommentTable {
 }
 
 export type Notice = Selectable<NoticeTable>;
+export type Comment = Selectable<CommentTable>;
+
+export interface PortalSecretTable {
+  name: string;
+  value: string;
+  createdAt: UtcInstant;
+}

@@ -30,7 +30,7 @@ export function errorResponse(error: unknown, corsOpen = false): Response {
   if (error instanceof DomainError) {
     return jsonResponse(
       { error: { code: error.code, message: error.message } },
-      { status: HTTP_STATUS[error.kind], corsOpen },
+      { status: HTTP_STATUS[error.kind], corsOpen, headers: retryAfterHeader(error) },
     );
   }
   // The details go to the server log only; the caller learns nothing of the internals.
@@ -41,13 +41,18 @@ export function errorResponse(error: unknown, corsOpen = false): Response {
   );
 }
 
+/** Retry-After for a rate-limited answer, nothing otherwise. */
+export function retryAfterHeader(error: DomainError): Record<string, string> {
+  return error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+}
+
 /** Reads a JSON request body of at most `limitBytes`, with a clear error for anything else. */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limitBytes) throw bodyTooLarge(limitBytes);
   const body = await readLimited(request, limitBytes);
   try {
-    return JSON.parse(body);
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new DomainError(
       'invalid_input',
@@ -58,9 +63,21 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   }
 }
 
-/** The body as text, refusing it once more than `limitBytes` have arrived (a missing or false Content-Length does not help). */
-export async function readLimited(request: Request, limitBytes: number): Promise<string> {
-  if (!request.body) return '';
+/** Reads a form post (URL-encoded or multipart) of at most `limitBytes`. */
+export async function readFormBody(request: Request, limitBytes: number): Promise<FormData> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limitBytes) throw bodyTooLarge(limitBytes);
+  const body = await readLimited(request, limitBytes);
+  try {
+    return await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
+  } catch {
+    throw new DomainError('invalid_input', 'invalid_form', 'The request body is not a form submission.', '提交的内容不是有效的表单。');
+  }
+}
+
+/** The body's bytes, refused once more than `limitBytes` have arrived (a missing or false Content-Length does not help). */
+async function readLimited(request: Request, limitBytes: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
@@ -74,7 +91,7 @@ export async function readLimited(request: Request, limitBytes: number): Promise
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function bodyTooLarge(limitBytes: number): DomainError {

@@ -1,0 +1,122 @@
+import type { PortalDb } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+import { noticeState } from '../notices/state.ts';
+import { formatBeijingDateTime } from '../time/beijing.ts';
+import type { CommentForm } from './inputs.ts';
+import { newTrackingNumber } from './tracking-number.ts';
+
+/** How many comments one client may send: per window of time, at most. */
+export const RATE_LIMITS = [
+  { windowMs: 10 * 60_000, max: 5, zh: '10 分钟内最多提交 5 条', en: '5 comments per 10 minutes' },
+  { windowMs: 24 * 60 * 60_000, max: 20, zh: '24 小时内最多提交 20 条', en: '20 comments per 24 hours' },
+] as const;
+
+export interface CommentReceipt {
+  trackingNumber: string;
+  noticeId: number;
+  receivedAt: string;
+  /** True when this was a repeat of a submission already stored (double click, refresh). */
+  repeated: boolean;
+}
+
+export type CommentSubmission = Omit<CommentForm, 'website'> & { noticeId: number; clientHash: string };
+
+/**
+ * Stores a comment iff its notice is open at `now` (windowStart <= now < windowEnd). The
+ * commit is durable (synchronous = FULL) before the receipt is returned. A repeated
+ * idempotency key returns the first receipt instead of storing a second comment.
+ */
+export async function submitComment(db: PortalDb, submission: CommentSubmission, now: Date): Promise<CommentReceipt> {
+  return db.transaction().execute(async (trx) => {
+    const earlier = await trx
+      .selectFrom('comment')
+      .select(['trackingNumber', 'noticeId', 'receivedAt'])
+      .where('idempotencyKey', '=', submission.idempotencyKey)
+      .executeTakeFirst();
+    if (earlier && earlier.noticeId === submission.noticeId) return { ...earlier, repeated: true };
+    if (earlier) {
+      throw new DomainError('conflict', 'form_reused', 'This form was already used for another notice; reload the page.', '该表单已用于其他公示，请刷新页面后重新提交。');
+    }
+
+    const notice = await trx
+      .selectFrom('notice')
+      .select(['id', 'reference', 'windowStart', 'windowEnd', 'status'])
+      .where('id', '=', submission.noticeId)
+      .executeTakeFirst();
+    if (!notice) {
+      throw new DomainError('not_found', 'notice_not_found', `No notice ${submission.noticeId} exists.`, '该公示不存在。');
+    }
+    const state = noticeState(notice, now);
+    if (state !== 'open') throw windowClosed(notice, state);
+
+    await enforceRateLimits(trx, submission.clientHash, now);
+
+    const receivedAt = now.toISOString();
+    const trackingNumber = newTrackingNumber();
+    await trx
+      .insertInto('comment')
+      .values({
+        noticeId: notice.id,
+        trackingNumber,
+        idempotencyKey: submission.idempotencyKey,
+        kind: submission.kind,
+        text: submission.text,
+        submitterName: submission.name,
+        submitterContact: submission.contact,
+        submitterOrganisation: submission.organisation,
+        clientHash: submission.clientHash,
+        status: 'received',
+        reply: null,
+        published: 0,
+        receivedAt,
+        updatedAt: receivedAt,
+      })
+      .execute();
+    return { trackingNumber, noticeId: notice.id, receivedAt, repeated: false };
+  });
+}
+
+function windowClosed(
+  notice: { reference: string; windowStart: string; windowEnd: string },
+  state: 'upcoming' | 'closed' | 'withdrawn',
+): DomainError {
+  const window = `${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}`;
+  const windowEn = `${notice.windowStart} to ${notice.windowEnd} (UTC)`;
+  const reasons = {
+    upcoming: { en: 'has not opened yet', zh: '尚未开始' },
+    closed: { en: 'has closed', zh: '已经结束' },
+    withdrawn: { en: 'was withdrawn', zh: '已撤回' },
+  } as const;
+  const { en, zh } = reasons[state];
+  return new DomainError(
+    'conflict',
+    state === 'withdrawn' ? 'notice_withdrawn' : 'window_closed',
+    `Notice ${notice.reference} ${en}: comments are accepted only from ${windowEn}. Nothing was stored.`,
+    `公示 ${notice.reference} ${zh}。意见仅在公示期内受理：${window}。本次提交未被保存。`,
+  );
+}
+
+async function enforceRateLimits(db: PortalDb, clientHash: string, now: Date): Promise<void> {
+  for (const limit of RATE_LIMITS) {
+    const since = new Date(now.getTime() - limit.windowMs).toISOString();
+    const recent = await db
+      .selectFrom('comment')
+      .select('receivedAt')
+      .where('clientHash', '=', clientHash)
+      .where('receivedAt', '>', since)
+      .orderBy('receivedAt')
+      .limit(limit.max)
+      .execute();
+    if (recent.length >= limit.max) {
+      // The oldest counted comment leaves the window first: that is when a new one fits.
+      const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(recent[0]!.receivedAt) + limit.windowMs - now.getTime()) / 1000));
+      throw new DomainError(
+        'rate_limited',
+        'too_many_comments',
+        `Too many comments from this address (${limit.en}). Try again in ${retryAfterSeconds} seconds.`,
+        `提交过于频繁（${limit.zh}），请在 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试。`,
+        retryAfterSeconds,
+      );
+    }
+  }
+}

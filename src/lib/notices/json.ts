@@ -1,0 +1,50 @@
+import { certificateUrl, noticeUrl } from '../site/urls.ts';
+import { toBeijingIso } from '../time/beijing.ts';
+import type { NoticeHeadline, NoticeRecord } from './repository.ts';
+import { noticeState, type NoticeState } from './state.ts';
+
+/** The API's line for one notice: public facts only, camelCase, times with the Beijing offset. */
+export function noticeSummaryJson(notice: NoticeHeadline, state: NoticeState, siteUrl: string) {
+  return {
+    id: notice.id,
+    reference: notice.reference,
+    title: notice.title,
+    kind: notice.kind,
+    state,
+    windowStart: toBeijingIso(notice.windowStart),
+    windowEnd: toBeijingIso(notice.windowEnd),
+    applicant: notice.applicant,
+    scheme: notice.scheme,
+    proposedLevel: notice.proposedLevel,
+    url: noticeUrl(siteUrl, notice.id),
+    commentCount: notice.commentCount,
+  };
+}
+
+/** One notice as it stands at `now`, with its published comments and, once decided, the certificate. */
+export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string) {
+  return {
+    ...noticeSummaryJson(notice, noticeState(notice, now), siteUrl),
+    stateAsOf: toBeijingIso(now),
+    applicant: notice.applicant,
+    scheme: notice.scheme,
+    body: notice.body,
+    scope: notice.scope,
+    evaluationSummary: notice.evaluationSummary,
+    objectionContact: notice.objectionContact,
+    publishedAt: toBeijingIso(notice.publishedAt),
+    decision: notice.decision,
+    decidedAt: notice.decidedAt ? toBeijingIso(notice.decidedAt) : null,
+    certificate: notice.certificate
+      ? { number: notice.certificate.number, url: certificateUrl(siteUrl, notice.certificate.number) }
+      : null,
+    comments: notice.publishedComments.map((comment) => ({
+      kind: comment.kind,
+      text: comment.text,
+      receivedAt: toBeijingIso(comment.receivedAt),
+      status: comment.status,
+      reply: comment.reply,
+    })),
+    updatedAt: toBeijingIso(notice.updatedAt),
+  };
+}

@@ -1,0 +1,322 @@
+import { expressionBuilder } from 'kysely';
+import type { PortalDatabase, PortalDb } from '../db/database.ts';
+import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
+import { DomainError } from '../errors.ts';
+import { beijingDate, startOfBeijingDay } from '../time/beijing.ts';
+import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeListQuery } from './inputs.ts';
+import { noticeTitle } from './labels.ts';
+import { noticeState, type NoticeState } from './state.ts';
+
+export const NOTICE_PAGE_SIZE = 20;
+
+/** What a line of the list and the head of a notice page have in common. */
+export interface NoticeHeadline {
+  id: number;
+  reference: string;
+  title: string;
+  kind: NoticeKind;
+  status: Notice['status'];
+  scheme: { code: string; name: string };
+  proposedLevel: { code: string; name: string } | null;
+  applicant: { name: string; uscc: string; province: string };
+  windowStart: string;
+  windowEnd: string;
+  /** Every comment received, published or not: the number only. */
+  commentCount: number;
+}
+
+export interface NoticeSummary extends NoticeHeadline {
+  /** At the `now` the list was asked for. */
+  state: NoticeState;
+}
+
+/** What the public may read of a comment: never who sent it. */
+export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'receivedAt' | 'status' | 'reply'>;
+
+/** Everything a notice states; its state is left to the caller's `now` (noticeState). */
+export interface NoticeRecord extends NoticeHeadline {
+  applicant: NoticeHeadline['applicant'] & { address: string };
+  scheme: NoticeHeadline['scheme'] & { basis: string };
+  body: { name: string; approvalNumber: string };
+  scope: string;
+  evaluationSummary: string;
+  objectionContact: string;
+  publishedAt: string;
+  updatedAt: string;
+  decision: Notice['decision'];
+  decidedAt: string | null;
+  /** The certificate the decision issued or changed. */
+  certificate: { number: string } | null;
+  publishedComments: PublishedComment[];
+}
+
+export type NoticeFilters = Omit<NoticeListQuery, 'page'>;
+
+export interface NoticeList {
+  total: number;
+  page: number;
+  pageCount: number;
+  items: NoticeSummary[];
+}
+
+/**
+ * Headline rows; callers add conditions, order and limits. The comment table gives its
+ * count only: no comment field, and above all no submitter field, is ever selected here.
+ */
+function selectNoticeHeadlines(db: PortalDb) {
+  return db
+    .selectFrom('notice')
+    .innerJoin('organisation', 'organisation.id', 'notice.organisationId')
+    .innerJoin('scheme', 'scheme.id', 'notice.schemeId')
+    .leftJoin('schemeLevel', (join) =>
+      join.onRef('schemeLevel.schemeId', '=', 'notice.schemeId').onRef('schemeLevel.code', '=', 'notice.proposedLevelCode'),
+    )
+    .select((eb) => [
+      'notice.id',
+      'notice.reference',
+      'notice.kind',
+      'notice.status',
+      'notice.windowStart',
+      'notice.windowEnd',
+      'notice.proposedLevelCode',
+      'schemeLevel.name as proposedLevelName',
+      'organisation.name as applicantName',
+      'organisation.uscc',
+      'organisation.province',
+      'scheme.code as schemeCode',
+      'scheme.name as schemeName',
+      eb
+        .selectFrom('comment')
+        .select((count) => count.fn.countAll<number>().as('received'))
+        .whereRef('comment.noticeId', '=', 'notice.id')
+        .as('commentCount'),
+    ]);
+}
+
+type HeadlineRow = Awaited<ReturnType<ReturnType<typeof selectNoticeHeadlines>['executeTakeFirstOrThrow']>>;
+
+function toHeadline(row: HeadlineRow): NoticeHeadline {
+  return {
+    id: row.id,
+    reference: row.reference,
+    title: noticeTitle(row.applicantName, row.schemeName, row.kind),
+    kind: row.kind,
+    status: row.status,
+    scheme: { code: row.schemeCode, name: row.schemeName },
+    proposedLevel:
+      row.proposedLevelCode && row.proposedLevelName ? { code: row.proposedLevelCode, name: row.proposedLevelName } : null,
+    applicant: { name: row.applicantName, uscc: row.uscc, province: row.province },
+    windowStart: row.windowStart,
+    windowEnd: row.windowEnd,
+    commentCount: Number(row.commentCount ?? 0),
+  };
+}
+
+/** The instants a Beijing calendar year spans, [from, to), as stored ISO strings. */
+function beijingYearSpan(year: number): { from: string; to: string } {
+  return {
+    from: startOfBeijingDay(`${year}-01-01`).toISOString(),
+    to: startOfBeijingDay(`${year + 1}-01-01`).toISOString(),
+  };
+}
+
+/**
+ * The list's groups at `now` (an ISO instant): 0 open, 1 upcoming, 2 closed, the withdrawn
+ * among the closed. The same boundaries as noticeState: open iff windowStart <= now < windowEnd.
+ */
+function listGroup(now: string) {
+  const eb = expressionBuilder<PortalDatabase, 'notice'>();
+  return eb
+    .case()
+    .when('notice.status', '=', 'withdrawn')
+    .then(eb.lit(2))
+    .when('notice.windowStart', '>', now)
+    .then(eb.lit(1))
+    .when('notice.windowEnd', '>', now)
+    .then(eb.lit(0))
+    .else(eb.lit(2))
+    .end();
+}
+
+/**
+ * Notices matching the filters, open ones first (soonest deadline first), then upcoming
+ * (soonest start first), then closed (most recently ended first); paginated.
+ */
+export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
+  const instant = now.toISOString();
+  let query = selectNoticeHeadlines(db);
+  if (filters.kind) query = query.where('notice.kind', '=', filters.kind);
+  if (filters.scheme) query = query.where('scheme.code', '=', filters.scheme);
+  if (filters.province) query = query.where('organisation.province', '=', filters.province);
+  if (filters.year !== undefined) {
+    const { from, to } = beijingYearSpan(filters.year);
+    query = query.where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to);
+  }
+  // Plain comparisons rather than the group CASE, so the window indexes can serve them.
+  switch (filters.state) {
+    case 'open':
+      query = query
+        .where('notice.status', '!=', 'withdrawn')
+        .where('notice.windowStart', '<=', instant)
+        .where('notice.windowEnd', '>', instant);
+      break;
+    case 'upcoming':
+      query = query.where('notice.status', '!=', 'withdrawn').where('notice.windowStart', '>', instant);
+      break;
+    case 'closed':
+      query = query.where((eb) => eb.or([eb('notice.status', '=', 'withdrawn'), eb('notice.windowEnd', '<=', instant)]));
+      break;
+  }
+
+  const { total } = await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+
+  const eb = expressionBuilder<PortalDatabase, 'notice'>();
+  const group = listGroup(instant);
+  const rows = await query
+    .orderBy(group)
+    .orderBy(
+      eb
+        .case()
+        .when(group, '=', eb.lit(0))
+        .then(eb.ref('notice.windowEnd'))
+        .when(group, '=', eb.lit(1))
+        .then(eb.ref('notice.windowStart'))
+        .end(),
+    )
+    .orderBy(eb.case().when(group, '=', eb.lit(2)).then(eb.ref('notice.windowEnd')).end(), 'desc')
+    .orderBy('notice.id')
+    .limit(NOTICE_PAGE_SIZE)
+    .offset((page - 1) * NOTICE_PAGE_SIZE)
+    .execute();
+
+  return {
+    total: Number(total),
+    page,
+    pageCount: Math.ceil(Number(total) / NOTICE_PAGE_SIZE),
+    items: rows.map((row) => {
+      const headline = toHeadline(row);
+      return { ...headline, state: noticeState(headline, now) };
+    }),
+  };
+}
+
+/** The notice with this id, with its published comments, or null. */
+export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
+  const row = await selectNoticeHeadlines(db)
+    .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
+    .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
+    .select([
+      'notice.applicantAddress',
+      'notice.scope',
+      'notice.evaluationSummary',
+      'notice.objectionContact',
+      'notice.publishedAt',
+      'notice.updatedAt',
+      'notice.decision',
+      'notice.decidedAt',
+      'scheme.basis',
+      'certificationBody.name as bodyName',
+      'certificationBody.approvalNumber',
+      'certificate.number as certificateNumber',
+    ])
+    .where('notice.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const publishedComments = await db
+    .selectFrom('comment')
+    .select(['kind', 'text', 'receivedAt', 'status', 'reply'])
+    .where('noticeId', '=', id)
+    .where('published', '=', 1)
+    .orderBy('receivedAt')
+    .orderBy('id')
+    .execute();
+  const headline = toHeadline(row);
+  return {
+    ...headline,
+    applicant: { ...headline.applicant, address: row.applicantAddress },
+    scheme: { ...headline.scheme, basis: row.basis },
+    body: { name: row.bodyName, approvalNumber: row.approvalNumber },
+    scope: row.scope,
+    evaluationSummary: row.evaluationSummary,
+    objectionContact: row.objectionContact,
+    publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
+    decision: row.decision,
+    decidedAt: row.decidedAt,
+    certificate: row.certificateNumber ? { number: row.certificateNumber } : null,
+    publishedComments,
+  };
+}
+
+/** The notice a path names (/notices/{id}); anything but the id of a notice is notice_not_found. */
+export async function requireNotice(db: PortalDb, idText: string): Promise<NoticeRecord> {
+  const id = noticeIdFromPath(idText);
+  const notice = id === null ? null : await findNotice(db, id);
+  if (!notice) {
+    throw new DomainError(
+      'not_found',
+      'notice_not_found',
+      `No notice has the id ${idText}. List the notices with /api/v1/notices.`,
+      `未找到编号为 ${idText} 的公示。`,
+    );
+  }
+  return notice;
+}
+
+export interface NoticeFilterOptions {
+  schemes: { code: string; name: string }[];
+  /** Provinces of organisations that have notices. */
+  provinces: string[];
+  /** Beijing years in which some notice's window starts, newest first. */
+  years: number[];
+}
+
+/** The choices of the list page's filter form. */
+export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOptions> {
+  const [schemes, provinces, years] = await Promise.all([
+    db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
+    db
+      .selectFrom('organisation')
+      .select('province')
+      .distinct()
+      .where((eb) => eb.exists(eb.selectFrom('notice').select('notice.id').whereRef('notice.organisationId', '=', 'organisation.id')))
+      .orderBy('province')
+      .execute(),
+    noticeYears(db),
+  ]);
+  return { schemes, provinces: provinces.map((row) => row.province), years };
+}
+
+/**
+ * Years from the first window start to the last, each kept when a window starts in it:
+ * one existence test a year on the window index, the years computed in JS, not in SQL.
+ */
+async function noticeYears(db: PortalDb): Promise<number[]> {
+  const span = await db
+    .selectFrom('notice')
+    .select((eb) => [eb.fn.min('notice.windowStart').as('first'), eb.fn.max('notice.windowStart').as('last')])
+    .executeTakeFirstOrThrow();
+  if (!span.first || !span.last) return [];
+  const yearOf = (instant: string) => Number(beijingDate(new Date(instant)).slice(0, 4));
+  const candidates: number[] = [];
+  for (let year = Math.min(yearOf(span.last), LAST_NOTICE_YEAR); year >= Math.max(yearOf(span.first), FIRST_NOTICE_YEAR); year--) {
+    candidates.push(year);
+  }
+  if (candidates.length === 0) return [];
+  const present = await db
+    .selectNoFrom((eb) =>
+      candidates.map((year) => {
+        const { from, to } = beijingYearSpan(year);
+        return eb
+          .exists(eb.selectFrom('notice').select('notice.id').where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to))
+          .as(`y${year}`);
+      }),
+    )
+    .executeTakeFirstOrThrow();
+  const found = present as Record<string, unknown>;
+  return candidates.filter((year) => Boolean(Number(found[`y${year}`])));
+}

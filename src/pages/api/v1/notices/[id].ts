@@ -1,0 +1,11 @@
+import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
+import { noticeJson } from '../../../../lib/notices/json.ts';
+import { requireNotice } from '../../../../lib/notices/repository.ts';
+
+export const GET = apiRoute(
+  async ({ params, locals }) => {
+    const notice = await requireNotice(locals.db, params.id ?? '');
+    return jsonResponse(noticeJson(notice, locals.now, locals.siteUrl), { corsOpen: true });
+  },
+  { corsOpen: true },
+);

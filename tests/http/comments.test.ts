@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
+import { startPortal, type RunningPortal } from '../support/server.ts';
+
+const HOUR = 60 * 60_000;
+const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+const PRIVATE_NAME = '隐私姓名测试乙';
+const PRIVATE_CONTACT = 'private.contact.test@example.cn';
+const PRIVATE_ADDRESS = '198.51.100.77';
+
+let test: TestDatabase;
+let portal: RunningPortal;
+let openNotice: number;
+let closedNotice: number;
+let formSequence = 0;
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const ground = await insertBodyAndScheme(test.db);
+  const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
+  openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-OPEN' });
+  closedNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-10 * 24 * HOUR), windowEnd: iso(-HOUR), reference: 'GS-CLOSED' });
+  portal = await startPortal(test.path, { TRUST_PROXY: '1' });
+});
+afterAll(async () => {
+  await portal?.stop();
+  await test?.remove();
+});
+
+function commentFields(overrides: Record<string, string> = {}): Record<string, string> {
+  formSequence += 1;
+  return {
+    kind: 'objection',
+    text: '该企业的售后服务电话经常无人接听，评价结果值得怀疑。',
+    name: '赵六',
+    contact: '13900139000',
+    organisation: '',
+    consent: 'yes',
+    idempotencyKey: `http-test-form-${formSequence}-abcdefgh`,
+    website: '',
+    ...overrides,
+  };
+}
+
+function post(noticeId: number, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return fetch(`${portal.baseUrl}/notices/${noticeId}/comments`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams(fields),
+    headers: { origin: portal.baseUrl, 'x-forwarded-for': `203.0.113.${formSequence % 250}`, ...headers },
+  });
+}
+
+const commentCount = async () =>
+  Number((await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('submitting a comment without JavaScript', () => {
+  it('stores it, redirects to a receipt with the tracking number, and the receipt page shows it', async () => {
+    const response = await post(openNotice, commentFields());
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/comments\/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\?received=1$/);
+    const receipt = await fetch(`${portal.baseUrl}${location}`);
+    expect(receipt.status).toBe(200);
+    const html = await receipt.text();
+    expect(html).toContain(location.slice('/comments/'.length, '/comments/'.length + 17));
+    expect(html).toContain('已收到');
+  });
+
+  it('stores a double-posted form once and sends both posts to the same receipt', async () => {
+    const fields = commentFields();
+    const before = await commentCount();
+    const [first, second] = await Promise.all([post(openNotice, fields), post(openNotice, fields)]);
+    expect(first.headers.get('location')).toBe(second.headers.get('location'));
+    expect(await commentCount()).toBe(before + 1);
+  });
+
+  it('answers JSON with 201 and the tracking number when asked for JSON', async () => {
+    const response = await post(openNotice, commentFields(), { accept: 'application/json' });
+    expect(response.status).toBe(201);
+    const receipt = await response.json();
+    expect(receipt).toMatchObject({ status: 'received', trackingNumber: expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/) });
+  });
+});
+
+describe('outside the window', () => {
+  it('answers 409 with a page that names the window, and stores nothing', async () => {
+    const before = await commentCount();
+    const response = await post(closedNotice, commentFields());
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(html).toContain('已经结束');
+    expect(html).toMatch(/意见仅在公示期内受理：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间） 至/);
+    expect(await commentCount()).toBe(before);
+  });
+
+  it('answers 409 in the one JSON error shape when asked for JSON', async () => {
+    const response = await post(closedNotice, commentFields(), { accept: 'application/json' });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ error: { code: 'window_closed', message: expect.stringContaining('GS-CLOSED') } });
+  });
+});
+
+describe('bad input and abuse', () => {
+  it('refuses a cross-site post with 403 and stores nothing', async () => {
+    const before = await commentCount();
+    const response = await post(openNotice, commentFields(), { origin: 'https://evil.example' });
+    expect(response.status).toBe(403);
+    expect(await commentCount()).toBe(before);
+  });
+
+  it('refuses a body over 64 KiB with 413', async () => {
+    const response = await post(openNotice, commentFields({ text: '长'.repeat(30_000) }));
+    expect(response.status).toBe(413);
+  });
+
+  it('refuses a form whose honeypot is filled with 400', async () => {
+    const before = await commentCount();
+    const response = await post(openNotice, commentFields({ website: 'http://spam.example' }));
+    expect(response.status).toBe(400);
+    expect(await commentCount()).toBe(before);
+  });
+
+  it('returns the form with every problem named (422), without echoing name or contact', async () => {
+    const response = await post(openNotice, commentFields({ text: '太短了', contact: 'not-a-contact', name: PRIVATE_NAME, consent: '' }));
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('意见内容至少 10 个字');
+    expect(html).toContain('请填写有效的中国大陆手机号码');
+    expect(html).toContain('请阅读并同意个人信息处理说明');
+    expect(html).toContain('太短了');
+    expect(html).not.toContain(PRIVATE_NAME);
+  });
+
+  it('limits one client to 5 comments in 10 minutes with 429 and Retry-After', async () => {
+    const client = { 'x-forwarded-for': '192.0.2.55, 10.0.0.1' };
+    for (let i = 0; i < 5; i++) expect((await post(openNotice, commentFields(), client)).status).toBe(303);
+    const refused = await post(openNotice, commentFields(), client);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500);
+  });
+
+  it('renders comment text as text, never as markup', async () => {
+    const response = await post(openNotice, commentFields({ text: '<script>alert(1)</script> 短', contact: 'bad' }));
+    const html = await response.text();
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>alert(1)</script>');
+  });
+});
+
+describe('200 commenters at once', () => {
+  it('get 200 distinct receipts and 200 stored comments, none lost', async () => {
+    const before = await commentCount();
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        post(openNotice, commentFields(), { accept: 'application/json', 'x-forwarded-for': `100.64.${Math.floor(i / 200)}.${i + 1}` }),
+      ),
+    );
+    const receipts = await Promise.all(responses.map(async (response) => ({ status: response.status, body: await response.json() })));
+    expect(receipts.filter((receipt) => receipt.status === 201)).toHaveLength(200);
+    const numbers = new Set(receipts.map((receipt) => receipt.body.trackingNumber));
+    expect(numbers.size).toBe(200);
+    expect(await commentCount()).toBe(before + 200);
+    const stored = await test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', [...numbers]).execute();
+    expect(stored).toHaveLength(200);
+  });
+});
+
+describe('personal data of commenters', () => {
+  it('is stored for the body but appears in no page, API answer or log line', async () => {
+    const response = await post(openNotice, commentFields({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT }), { 'x-forwarded-for': PRIVATE_ADDRESS });
+    const receiptPath = response.headers.get('location')!;
+    const stored = await test.db.selectFrom('comment').selectAll().where('submitterName', '=', PRIVATE_NAME).executeTakeFirstOrThrow();
+    expect(stored.submitterContact).toBe(PRIVATE_CONTACT);
+    expect(stored.clientHash).not.toContain(PRIVATE_ADDRESS);
+    await test.db.updateTable('comment').set({ published: 1, status: 'answered', reply: '已核查。' }).where('id', '=', stored.id).execute();
+
+    const paths = [receiptPath, `/comments/${stored.trackingNumber}`, `/notices/${openNotice}`, '/notices', `/api/v1/notices/${openNotice}`, '/api/v1/notices?state=open'];
+    for (const path of paths) {
+      const body = await (await fetch(`${portal.baseUrl}${path}`)).text();
+      for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, PRIVATE_ADDRESS]) expect(body, `${secret} in ${path}`).not.toContain(secret);
+    }
+    for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, PRIVATE_ADDRESS]) expect(portal.output()).not.toContain(secret);
+  });
+});
+
+describe('security headers', () => {
+  it('come with every response: pages, API, errors and static files', async () => {
+    const page = await fetch(`${portal.baseUrl}/`);
+    const stylesheet = /href="(\/_astro\/[^"]+\.css)"/.exec(await page.text())?.[1];
+    expect(stylesheet).toBeDefined();
+    for (const path of ['/', '/api/v1/certificates?q=x', '/no-such-page', stylesheet!]) {
+      const response = await fetch(`${portal.baseUrl}${path}`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBeTruthy();
+    }
+  });
+});

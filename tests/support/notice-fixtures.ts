@@ -1,0 +1,76 @@
+import type { PortalDb } from '../../src/lib/db/database.ts';
+import type { Comment, NoticeKind } from '../../src/lib/db/notice.table.ts';
+import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { insertNotice, insertOrganisation, type NoticeFixture } from './registry-fixtures.ts';
+
+const RECORDED = '2026-01-01T00:00:00.000Z';
+
+/** A valid USCC (check character included) whose serial part is `serial` (nine characters). */
+export function testUscc(serial: string): string {
+  const first17 = `91330100${serial}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
+/** A further scheme. Notices propose five-star by default, so every scheme here has that level. */
+export async function insertScheme(db: PortalDb, code: string, name: string): Promise<number> {
+  const scheme = await db
+    .insertInto('scheme')
+    .values({ code, name, nameEn: code, basis: `${name}规则`, description: null, updatedAt: RECORDED })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('schemeLevel').values({ schemeId: scheme.id, code: 'five-star', name: '五星', minScore: null, rank: 1 }).execute();
+  return scheme.id;
+}
+
+/** An applicant in `province` (insertOrganisation places everyone in Zhejiang). */
+export async function insertApplicant(db: PortalDb, name: string, serial: string, province = '浙江省'): Promise<number> {
+  const id = await insertOrganisation(db, name, testUscc(serial));
+  await db.updateTable('organisation').set({ province }).where('id', '=', id).execute();
+  return id;
+}
+
+export interface ListedNoticeFixture extends NoticeFixture {
+  reference: string;
+  kind?: NoticeKind;
+  /** Another scheme than the ground's (insertScheme). */
+  schemeId?: number;
+}
+
+/** A notice of any kind and scheme; the rest as insertNotice makes it. */
+export async function insertListedNotice(
+  db: PortalDb,
+  ground: { bodyId: number; schemeId: number },
+  fixture: ListedNoticeFixture,
+): Promise<number> {
+  const id = await insertNotice(db, { bodyId: ground.bodyId, schemeId: fixture.schemeId ?? ground.schemeId }, fixture);
+  if (fixture.kind) await db.updateTable('notice').set({ kind: fixture.kind }).where('id', '=', id).execute();
+  return id;
+}
+
+let commentSerial = 0;
+
+export type CommentFixture = Partial<Omit<Comment, 'id' | 'noticeId' | 'trackingNumber' | 'idempotencyKey'>> & { text: string };
+
+/** A comment on `noticeId`, unpublished and carrying made-up personal data unless told otherwise. */
+export async function insertComment(db: PortalDb, noticeId: number, fixture: CommentFixture): Promise<void> {
+  commentSerial += 1;
+  await db
+    .insertInto('comment')
+    .values({
+      noticeId,
+      trackingNumber: `TEST-COMMENT-${commentSerial}`,
+      idempotencyKey: `test-comment-${commentSerial}`,
+      kind: 'opinion',
+      submitterName: '测试提交人',
+      submitterContact: 'submitter@example.cn',
+      submitterOrganisation: null,
+      clientHash: 'not-a-real-hash',
+      status: 'received',
+      reply: null,
+      published: 0,
+      receivedAt: RECORDED,
+      updatedAt: RECORDED,
+      ...fixture,
+    })
+    .execute();
+}

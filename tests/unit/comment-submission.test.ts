@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashClient } from '../../src/lib/comments/client.ts';
+import { parseCommentForm } from '../../src/lib/comments/form.ts';
+import { RATE_LIMITS, submitComment, type CommentSubmission } from '../../src/lib/comments/submit.ts';
+import { newTrackingNumber, parseTrackingNumber } from '../../src/lib/comments/tracking-number.ts';
+import { findCommentByTrackingNumber } from '../../src/lib/comments/tracking.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
+
+const START = '2026-11-20T01:00:00.000Z';
+const END = '2026-11-30T09:00:00.000Z';
+const at = (iso: string, offsetMs = 0) => new Date(Date.parse(iso) + offsetMs);
+
+let test: TestDatabase;
+let openNotice: number;
+let withdrawnNotice: number;
+let sequence = 0;
+
+function submission(overrides: Partial<CommentSubmission> = {}): CommentSubmission {
+  sequence += 1;
+  return {
+    noticeId: openNotice,
+    kind: 'objection',
+    text: '该企业的售后电话经常无人接听，评价结果不可信。',
+    name: '张三',
+    contact: '13800138000',
+    organisation: null,
+    consent: 'yes',
+    idempotencyKey: `key-${sequence}-${'x'.repeat(16)}`,
+    clientHash: `client-${sequence}`,
+    ...overrides,
+  };
+}
+
+const commentCount = async () =>
+  Number((await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const ground = await insertBodyAndScheme(test.db);
+  const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
+  openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: START, windowEnd: END, reference: 'GS-OPEN' });
+  withdrawnNotice = await insertNotice(test.db, ground, {
+    organisationId: applicant,
+    windowStart: START,
+    windowEnd: END,
+    reference: 'GS-WITHDRAWN',
+    status: 'withdrawn',
+  });
+});
+afterAll(() => test.remove());
+
+describe('the window decides, to the millisecond', () => {
+  it('refuses a comment 1 ms before the window starts, and stores nothing', async () => {
+    const before = await commentCount();
+    await expect(submitComment(test.db, submission(), at(START, -1))).rejects.toMatchObject({ kind: 'conflict', code: 'window_closed' });
+    expect(await commentCount()).toBe(before);
+  });
+
+  it('accepts a comment at the first millisecond of the window', async () => {
+    const receipt = await submitComment(test.db, submission(), at(START));
+    expect(receipt.repeated).toBe(false);
+    expect(receipt.receivedAt).toBe(START);
+  });
+
+  it('accepts a comment 1 ms before the window ends', async () => {
+    await expect(submitComment(test.db, submission(), at(END, -1))).resolves.toMatchObject({ repeated: false });
+  });
+
+  it('refuses a comment at the end instant, naming the window in Beijing time', async () => {
+    const before = await commentCount();
+    const refusal = submitComment(test.db, submission(), at(END));
+    await expect(refusal).rejects.toMatchObject({ code: 'window_closed' });
+    await expect(refusal).rejects.toSatisfy((error: { messageZh: string }) =>
+      error.messageZh.includes('2026年11月20日 09:00（北京时间） 至 2026年11月30日 17:00（北京时间）'),
+    );
+    expect(await commentCount()).toBe(before);
+  });
+
+  it('refuses a comment on a withdrawn notice even inside its window', async () => {
+    await expect(submitComment(test.db, submission({ noticeId: withdrawnNotice }), at(START, 1000))).rejects.toMatchObject({
+      code: 'notice_withdrawn',
+    });
+  });
+
+  it('refuses a comment on a notice that does not exist', async () => {
+    await expect(submitComment(test.db, submission({ noticeId: 999_999 }), at(START, 1000))).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
+
+describe('one comment per form', () => {
+  it('stores a repeated post of the same form once and answers with the same tracking number', async () => {
+    const form = submission();
+    const before = await commentCount();
+    const first = await submitComment(test.db, form, at(START, 5000));
+    const again = await submitComment(test.db, form, at(START, 6000));
+    expect(again).toEqual({ ...first, repeated: true });
+    expect(await commentCount()).toBe(before + 1);
+  });
+});
+
+describe('rate limits per client', () => {
+  it(`allows ${RATE_LIMITS[0].max} comments in 10 minutes, then answers with when to retry`, async () => {
+    const clientHash = 'busy-client';
+    const base = at(START, 60 * 60_000);
+    for (let i = 0; i < RATE_LIMITS[0].max; i++) {
+      await submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 1000));
+    }
+    const refusal = submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 60_000));
+    await expect(refusal).rejects.toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 9 * 60 });
+    // Once the first has left the 10-minute window, one more fits.
+    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 10 * 60_000 + 1))).resolves.toBeDefined();
+  });
+
+  it(`allows at most ${RATE_LIMITS[1].max} comments a day`, async () => {
+    const clientHash = 'steady-client';
+    const base = at(START, 2 * 24 * 60 * 60_000);
+    for (let i = 0; i < RATE_LIMITS[1].max; i++) {
+      await submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 11 * 60_000));
+    }
+    await expect(
+      submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + RATE_LIMITS[1].max * 11 * 60_000)),
+    ).rejects.toMatchObject({ kind: 'rate_limited' });
+  });
+});
+
+describe('tracking numbers', () => {
+  it('are 15 Crockford base32 symbols in three groups, distinct each time', () => {
+    const numbers = Array.from({ length: 2000 }, newTrackingNumber);
+    for (const number of numbers) expect(number).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){2}$/);
+    expect(new Set(numbers).size).toBe(numbers.length);
+  });
+
+  it('are read back whatever the case, spacing, and O/0 or I/L/1 confusions', () => {
+    expect(parseTrackingNumber('7k3mq 9qx2a bc4ef')).toBe('7K3MQ-9QX2A-BC4EF');
+    expect(parseTrackingNumber('7K3MQ-9QX2A-BC4EO')).toBe('7K3MQ-9QX2A-BC4E0');
+    expect(parseTrackingNumber('IL3MQ-9QX2A-BC4EF')).toBe('113MQ-9QX2A-BC4EF');
+    expect(parseTrackingNumber('7K3MQ-9QX2A')).toBeNull();
+    expect(parseTrackingNumber('7K3MQ-9QX2A-BC4EU')).toBeNull();
+  });
+
+  it('show the comment\'s status to whoever holds the number, without the submitter', async () => {
+    const receipt = await submitComment(test.db, submission({ name: '李四隐私', contact: 'lisi@example.cn' }), at(START, 3000));
+    const tracked = await findCommentByTrackingNumber(test.db, receipt.trackingNumber);
+    expect(tracked).toMatchObject({ status: 'received', reply: null, notice: { id: openNotice, reference: 'GS-OPEN' } });
+    expect(JSON.stringify(tracked)).not.toMatch(/李四隐私|lisi@example\.cn/);
+  });
+});
+
+describe('the comment form', () => {
+  const form = (fields: Record<string, string>) => {
+    const data = new FormData();
+    for (const [name, value] of Object.entries(fields)) data.set(name, value);
+    return data;
+  };
+  const valid = {
+    kind: 'objection',
+    text: '该企业的售后电话经常无人接听。',
+    name: '王五',
+    contact: '+86 138-0013-8000',
+    consent: 'yes',
+    idempotencyKey: 'abcdefghijklmnop1234',
+    website: '',
+  };
+
+  it('normalises the text to NFC and removes control characters', () => {
+    const parsed = parseCommentForm(form({ ...valid, text: 'Cafe\u0301 售后\u0007服务\u202E电话无人接听 <b>x</b>' }));
+    expect(parsed).toMatchObject({ ok: true, comment: { text: 'Café 售后服务电话无人接听 <b>x</b>', contact: '13800138000' } });
+  });
+
+  it('accepts an e-mail address as contact', () => {
+    expect(parseCommentForm(form({ ...valid, contact: 'wang.wu@example.cn' }))).toMatchObject({ ok: true, comment: { contact: 'wang.wu@example.cn' } });
+  });
+
+  it('reports every problem at once: short text, bad contact, no consent, unknown kind', () => {
+    const { consent: _, ...withoutConsent } = valid;
+    const parsed = parseCommentForm(form({ ...withoutConsent, kind: 'praise', text: '太短', contact: '12345' }));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(Object.keys(parsed.fieldErrors).sort()).toEqual(['consent', 'contact', 'kind', 'text']);
+  });
+
+  it('refuses text over 5,000 characters', () => {
+    const parsed = parseCommentForm(form({ ...valid, text: '长'.repeat(5001) }));
+    expect(parsed).toMatchObject({ ok: false, fieldErrors: { text: '意见内容最多 5000 个字' } });
+  });
+
+  it('refuses a form whose hidden honeypot field was filled', () => {
+    expect(() => parseCommentForm(form({ ...valid, website: 'http://spam.example' }))).toThrow(expect.objectContaining({ code: 'form_rejected' }));
+  });
+});
+
+describe('network addresses', () => {
+  it('are kept only as a salted hash, stable for one installation', async () => {
+    const first = await hashClient(test.db, '203.0.113.7', at(START));
+    expect(first).not.toContain('203.0.113.7');
+    expect(await hashClient(test.db, '203.0.113.7', at(START))).toBe(first);
+    expect(await hashClient(test.db, '203.0.113.8', at(START))).not.toBe(first);
+  });
+});
