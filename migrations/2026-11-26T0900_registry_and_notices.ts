@@ -156,41 +156,58 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('comment_notice').on('comment').columns(['notice_id', 'received_at']).execute();
   await db.schema.createIndex('comment_client').on('comment').columns(['client_hash', 'received_at']).execute();
 
-  // Substring search on organisation names: every overlapping two-character piece of the
-  // search name is indexed, so any substring of two or more characters is found through an
-  // index (a trigram index cannot serve the two-character names Chinese users type).
-  await db.schema
-    .createTable('organisation_name_bigram')
-    .addColumn('bigram', 'text', (c) => c.notNull())
-    .addColumn('organisation_id', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('organisation_name_bigram_pk', ['bigram', 'organisation_id'])
-    .execute();
-  await db.schema
-    .createIndex('organisation_name_bigram_organisation')
-    .on('organisation_name_bigram')
-    .column('organisation_id')
-    .execute();
+  // Substring search on holder names, one entry per certificate so that a query's total
+  // and its first page are read from an index without touching each match:
+  // - two-character queries (common in Chinese, too short for a trigram index) use every
+  //   overlapping two-character piece of the name; `inside` is 0 for the piece the name
+  //   starts with (with the name's length, so exact and shorter names rank first), 1 for
+  //   the rest, so the ranked order is the primary key's order;
+  // - longer queries use an FTS5 trigram index of the name, rowid = certificate id.
+  await sql`create table certificate_holder_bigram (
+    bigram text not null,
+    inside integer not null,
+    name_length integer not null,
+    certificate_id integer not null,
+    primary key (bigram, inside, name_length, certificate_id)
+  ) without rowid`.execute(db);
+  await sql`create index certificate_holder_bigram_certificate on certificate_holder_bigram (certificate_id)`.execute(db);
+  await sql`create virtual table certificate_holder_trigram using fts5(name, tokenize = 'trigram')`.execute(db);
 
-  // Triggers keep the index right whoever writes the organisation table (the portal, the
-  // import or the back office directly). name_position supplies the offsets 1..300.
+  // Triggers keep both right whoever writes (the portal, the import or the back office
+  // directly). name_position supplies the offsets 1..300 into a name.
   await sql`create table name_position (n integer primary key)`.execute(db);
   await sql`
     with recursive position(n) as (select 1 union all select n + 1 from position where n < 300)
     insert into name_position (n) select n from position`.execute(db);
-  const indexNewName = sql.raw(`
-    insert or ignore into organisation_name_bigram (bigram, organisation_id)
-    select substr(new.name_search, n, 2), new.id from name_position where n < length(new.name_search);`);
-  await sql`create trigger organisation_name_indexed after insert on organisation begin ${indexNewName} end`.execute(db);
-  await sql`create trigger organisation_name_reindexed after update of name_search on organisation begin
-    delete from organisation_name_bigram where organisation_id = old.id; ${indexNewName} end`.execute(db);
-  await sql`create trigger organisation_name_unindexed after delete on organisation begin
-    delete from organisation_name_bigram where organisation_id = old.id; end`.execute(db);
+  /** Indexes the certificates `source` yields as (certificate_id, name). */
+  const indexHolderNames = (source: string) =>
+    sql.raw(`
+    insert into certificate_holder_trigram (rowid, name) select certificate_id, name from (${source});
+    insert or ignore into certificate_holder_bigram (bigram, inside, name_length, certificate_id)
+      select substr(name, n, 2), n > 1, case when n = 1 then length(name) else 0 end, certificate_id
+      from (${source}) join name_position on n < length(name)
+      where n = 1 or substr(name, n, 2) <> substr(name, 1, 2);`);
+  const unindex = (certificateIds: string) =>
+    sql.raw(`
+    delete from certificate_holder_trigram where rowid in (${certificateIds});
+    delete from certificate_holder_bigram where certificate_id in (${certificateIds});`);
+  const newCertificate = 'select new.id as certificate_id, name_search as name from organisation where id = new.organisation_id';
+  const renamedHolder = 'select id as certificate_id, new.name_search as name from certificate where organisation_id = new.id';
+  await sql`create trigger certificate_holder_indexed after insert on certificate begin
+    ${indexHolderNames(newCertificate)} end`.execute(db);
+  await sql`create trigger certificate_holder_moved after update of organisation_id on certificate begin
+    ${unindex('select old.id')} ${indexHolderNames(newCertificate)} end`.execute(db);
+  await sql`create trigger certificate_holder_unindexed after delete on certificate begin
+    ${unindex('select old.id')} end`.execute(db);
+  await sql`create trigger organisation_renamed after update of name_search on organisation begin
+    ${unindex('select id from certificate where organisation_id = new.id')} ${indexHolderNames(renamedHolder)} end`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'name_position',
-    'organisation_name_bigram',
+    'certificate_holder_trigram',
+    'certificate_holder_bigram',
     'comment',
     'notice',
     'certificate_event',

@@ -1,7 +1,8 @@
-import { CompiledQuery, sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import type { PortalDatabase } from '../../src/lib/db/database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
-import { organisationNameContains } from '../../src/lib/db/sqlite.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
@@ -118,26 +119,50 @@ describe('certificate lookup by part of the name', () => {
     });
   });
 
-  it('follows renames and deletions through the database triggers, whoever writes', async () => {
-    const id = await insertOrganisation(test.db, '温州瓯江批发有限公司', uscc('MA4000001'));
-    await test.db.updateTable('organisation').set({ name: '温州楠溪批发有限公司', nameSearch: toSearchForm('温州楠溪批发有限公司') }).where('id', '=', id).execute();
-    const indexed = async () =>
-      (await sql<{ bigram: string }>`select bigram from organisation_name_bigram where organisation_id = ${id}`.execute(test.db)).rows.map(
-        (row) => row.bigram,
-      );
-    expect(await indexed()).toContain('楠溪');
-    expect(await indexed()).not.toContain('瓯江');
-    await test.db.deleteFrom('organisation').where('id', '=', id).execute();
-    expect(await indexed()).toEqual([]);
+  it('follows renames, moves and deletions through the database triggers, whoever writes', async () => {
+    const ground = await test.db.selectFrom('certificationBody').select('id as bodyId').executeTakeFirstOrThrow();
+    const { schemeId } = await test.db.selectFrom('scheme').select('id as schemeId').executeTakeFirstOrThrow();
+    const holder = await insertOrganisation(test.db, '温州瓯江批发有限公司', uscc('MA4000001'));
+    const other = await insertOrganisation(test.db, '丽水好川批发有限公司', uscc('MA4000002'));
+    const certificateId = await insertCertificate(test.db, { ...ground, schemeId }, { number: 'TCB-PF-24-000001', organisationId: holder });
+    const holderOf = async (query: string) => (await lookupCertificates(test.db, query, 1, TODAY)).items.map((item) => item.holderName);
+
+    await test.db.updateTable('organisation').set({ name: '温州楠溪批发有限公司', nameSearch: toSearchForm('温州楠溪批发有限公司') }).where('id', '=', holder).execute();
+    expect(await holderOf('楠溪')).toEqual(['温州楠溪批发有限公司']);
+    expect(await holderOf('瓯江批发')).toEqual([]);
+    expect(await holderOf('瓯江')).toEqual([]);
+
+    await test.db.updateTable('certificate').set({ organisationId: other }).where('id', '=', certificateId).execute();
+    expect(await holderOf('好川批发')).toEqual(['丽水好川批发有限公司']);
+    expect(await holderOf('楠溪')).toEqual([]);
+
+    await test.db.deleteFrom('certificateEvent').where('certificateId', '=', certificateId).execute();
+    await test.db.deleteFrom('certificate').where('id', '=', certificateId).execute();
+    expect(await holderOf('好川')).toEqual([]);
+    expect(await holderOf('好川批发')).toEqual([]);
   });
 
-  it('is served by the bigram index, never a scan of every organisation', async () => {
-    const condition = await organisationNameContains(test.db, toSearchForm('西子湖畔'));
-    const query = test.db.selectFrom('organisation').select('id').where(condition).compile();
-    const plan = await test.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
-    const steps = plan.rows.map((row) => row.detail);
-    expect(steps.some((step) => /SEARCH organisation_name_bigram USING .*INDEX.*\(bigram=\?\)/.test(step))).toBe(true);
-    expect(steps.filter((step) => /^SCAN organisation\b/.test(step))).toEqual([]);
+  it.each([
+    ['two characters', '湖畔'],
+    ['more characters', '西子湖畔'],
+  ])('answers %s from the name indexes, never by scanning certificates or organisations', async (_, query) => {
+    const executed: CompiledQuery[] = [];
+    const connection = new SQLite(test.path);
+    const observed = new Kysely<PortalDatabase>({
+      dialect: new SqliteDialect({ database: connection }),
+      plugins: [new CamelCasePlugin()],
+      log: (event) => {
+        if (event.level === 'query') executed.push(event.query);
+      },
+    });
+    const result = await lookupCertificates(observed, query, 1, TODAY);
+    expect(result.total).toBeGreaterThan(0);
+    for (const compiled of executed) {
+      const plan = connection.prepare(`explain query plan ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as { detail: string }[];
+      const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN (certificate|organisation)\b(?! VIRTUAL)/.test(detail));
+      expect(scans, compiled.sql).toEqual([]);
+    }
+    await observed.destroy();
   });
 });
 

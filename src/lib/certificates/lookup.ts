@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { PortalDb } from '../db/database.ts';
-import { organisationNameContains } from '../db/sqlite.ts';
+import { matchHolderNames } from '../db/sqlite.ts';
 import { DomainError } from '../errors.ts';
 import { describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
@@ -28,7 +27,8 @@ export interface LookupResult {
 
 /**
  * The consumer's one search box: a certificate number, a USCC, or part of an organisation's
- * name. Ranked exact name, then prefix, then substring; paginated.
+ * name. Names are ranked exact, then starting with the query (shorter first), then
+ * containing it (in registry order); paginated.
  */
 export async function lookupCertificates(
   db: PortalDb,
@@ -81,19 +81,12 @@ export async function lookupCertificates(
 
   const term = toSearchForm(query);
   if (Array.from(term).length < 2) return nothing('none');
-  const byName = summaries.where(await organisationNameContains(db, term));
-  const total = await countRows(byName);
-  const rows = await byName
-    .orderBy(
-      sql`case when organisation.name_search = ${term} then 0
-               when substr(organisation.name_search, 1, ${Array.from(term).length}) = ${term} then 1
-               else 2 end`,
-    )
-    .orderBy('organisation.name')
-    .orderBy('certificate.number')
-    .limit(LOOKUP_PAGE_SIZE)
-    .offset((page - 1) * LOOKUP_PAGE_SIZE)
-    .execute();
+  const matches = await matchHolderNames(db, term);
+  const ids = await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE);
+  const found = ids.length === 0 ? [] : await summaries.select('certificate.id').where('certificate.id', 'in', ids).execute();
+  const position = new Map(ids.map((id, index) => [id, index]));
+  const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  const total = matches.total;
   return paged(query, 'name', total, page, rows, today);
 }
 

@@ -3,7 +3,7 @@
  * the code speaks portable SQL through Kysely; a PostgreSQL deployment replaces this file.
  */
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, SqliteDialect, sql, type Expression, type SqlBool } from 'kysely';
+import { CamelCasePlugin, Kysely, SqliteDialect, sql, type RawBuilder } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PortalDatabase, PortalDb } from './database.ts';
@@ -24,26 +24,63 @@ export function openDatabase(path: string): PortalDb {
   });
 }
 
-/** Most postings worth counting when choosing the bigram to search by. */
-const BIGRAM_COUNT_CAP = 5000;
+export interface HolderNameMatches {
+  /** Certificates whose holder's search name contains the term. */
+  total: number;
+  /** Of which the name starts with the term. */
+  atStart: number;
+  /**
+   * Certificate ids in ranked order: names that start with the term first (shorter names
+   * first, so an exact name leads), then names that contain it; ties in registry order.
+   */
+  rankedIds(offset: number, limit: number): Promise<number[]>;
+}
 
 /**
- * A condition on `organisation` (by table name) that holds when its search name contains
- * `term` (two characters or more, already in search form). The rarest of the term's bigrams
- * narrows the candidates through the bigram index; instr() confirms the whole substring.
+ * Certificates by a substring (two characters or more, in search form) of their holder's
+ * name, served by the indexes the migration keeps: the bigram table for two characters,
+ * the FTS5 trigram index for more. Totals and pages come from the indexes alone.
  */
-export async function organisationNameContains(db: PortalDb, term: string): Promise<Expression<SqlBool>> {
-  const characters = Array.from(term);
-  const bigrams = [...new Set(characters.slice(1).map((character, i) => characters[i] + character))];
-  const counts = await Promise.all(
-    bigrams.map(async (bigram) => {
-      const { rows } = await sql<{ postings: number }>`
-        select count(*) as postings from
-          (select 1 from organisation_name_bigram where bigram = ${bigram} limit ${BIGRAM_COUNT_CAP}) as capped`.execute(db);
-      return { bigram, postings: rows[0]?.postings ?? 0 };
-    }),
-  );
-  const rarest = counts.reduce((best, candidate) => (candidate.postings < best.postings ? candidate : best));
-  return sql<SqlBool>`(organisation.id in (select organisation_id from organisation_name_bigram where bigram = ${rarest.bigram})
-    and instr(organisation.name_search, ${term}) > 0)`;
+export async function matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches> {
+  const count = async (query: RawBuilder<{ total: number }>) => Number((await query.execute(db)).rows[0]?.total ?? 0);
+  const ids = async (query: RawBuilder<{ id: number }>) => (await query.execute(db)).rows.map((row) => row.id);
+
+  if (Array.from(term).length === 2) {
+    const [total, atStart] = await Promise.all([
+      count(sql`select count(*) as total from certificate_holder_bigram where bigram = ${term}`),
+      count(sql`select count(*) as total from certificate_holder_bigram where bigram = ${term} and inside = 0`),
+    ]);
+    return {
+      total,
+      atStart,
+      rankedIds: (offset, limit) =>
+        ids(sql`select certificate_id as id from certificate_holder_bigram where bigram = ${term}
+                order by inside, name_length, certificate_id limit ${limit} offset ${offset}`),
+    };
+  }
+
+  // An FTS5 phrase: the term in double quotes (a quote inside doubled) is matched as text.
+  const phrase = `"${term.replace(/"/g, '""')}"`;
+  const startsWith = `^${phrase}`;
+  const containsOnly = `${phrase} NOT ${startsWith}`;
+  const [total, atStart] = await Promise.all([
+    count(sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${phrase}`),
+    count(sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}`),
+  ]);
+  return {
+    total,
+    atStart,
+    rankedIds: async (offset, limit) => {
+      const leading =
+        offset < atStart
+          ? await ids(sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}
+                          order by length(name), rowid limit ${limit} offset ${offset}`)
+          : [];
+      const wanted = limit - leading.length;
+      if (wanted === 0) return leading;
+      const inside = await ids(sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${containsOnly}
+                                   order by rowid limit ${wanted} offset ${Math.max(0, offset - atStart)}`);
+      return [...leading, ...inside];
+    },
+  };
 }
