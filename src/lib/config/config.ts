@@ -22,7 +22,7 @@ const portalEnvironment = z.object({
   SITE_URL: z
     .string()
     .url('must be an absolute http(s) address such as https://cert.example.cn')
-    .refine((url) => /^https?:$/.test(new URL(url).protocol), 'must start with http:// or https://')
+    .refine((url) => !URL.canParse(url) || /^https?:$/.test(new URL(url).protocol), 'must start with http:// or https://')
     .default('http://localhost:4321'),
   TRUST_PROXY: z
     .enum(['', '0', '1', 'false', 'true', 'no', 'yes'], { message: 'must be 1, true or yes to trust the proxy; 0, false, no or empty not to' })

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../scripts/build.ts';
+import { startPortal } from '../support/server.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'portal-start-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function startWith(env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, PORTAL_DB: join(folder, 'never.db'), ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('npm start', () => {
+  it.each([
+    ['PORT', 'eighty', 'PORT: must be a whole number from 0 to 65535'],
+    ['PORT', '70000', 'PORT: must be a whole number from 0 to 65535'],
+    ['SITE_URL', 'cert.example.cn', 'SITE_URL: must be an absolute http(s) address'],
+    ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be 1, true or yes'],
+  ])('stops on %s=%s with a message that names it', (name, value, message) => {
+    const run = startWith({ [name]: value });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('fills an empty database with the demo data set, and a second start reuses it', async () => {
+    const databasePath = join(folder, 'fresh.db');
+    const first = await startPortal(databasePath);
+    try {
+      expect(first.output()).toContain('filled it with the demo data set (2000 certificates, 300 notices)');
+      const { total } = await (await fetch(`${first.baseUrl}/api/v1/notices?state=open`)).json();
+      expect(total).toBeGreaterThan(0);
+    } finally {
+      await first.stop();
+    }
+    const second = await startPortal(databasePath);
+    try {
+      expect(second.output()).not.toContain('demo data set');
+      const certificates = await (await fetch(`${second.baseUrl}/api/v1/certificates?q=${encodeURIComponent('有限公司')}`)).json();
+      expect(certificates.total).toBeGreaterThan(1000);
+    } finally {
+      await second.stop();
+    }
+  });
+});
