@@ -1,6 +1,7 @@
 import type { PortalDb } from '../db/database.ts';
-import type { CertificateEvent, StoredCertificateStatus } from '../db/registry.table.ts';
+import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
+import { DomainError } from '../errors.ts';
 
 /** Everything the certificate page and the API show about one certificate. */
 export interface CertificateRecord {
@@ -127,4 +128,70 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
     events,
     precedingNotice: precedingNotice ?? null,
   };
+}
+
+/** The certificate a path names, as printed; any other number is certificate_not_found. */
+export async function requireCertificate(db: PortalDb, number: string): Promise<CertificateRecord> {
+  const record = await findCertificateByNumber(db, number);
+  if (!record) {
+    throw new DomainError(
+      'not_found',
+      'certificate_not_found',
+      `No certificate numbered ${number} is registered. Check the number, or search with /api/v1/certificates?q=.`,
+      `未找到编号为 ${number} 的证书。`,
+    );
+  }
+  return record;
+}
+
+/** An event of the registry with whose certificate it is. */
+export interface CertificateEventSummary {
+  id: number;
+  kind: CertificateEventKind;
+  occurredAt: string;
+  /** What the body says happened, in its words. */
+  description: string;
+  certificate: { number: string; holderName: string; uscc: string; province: string; schemeName: string };
+}
+
+/** Events of these kinds, or of this certificate, that happened by `now`, the most recent first. */
+export async function newestCertificateEvents(
+  db: PortalDb,
+  which: { kinds: readonly CertificateEventKind[] } | { certificateId: number },
+  now: Date,
+  limit: number,
+): Promise<CertificateEventSummary[]> {
+  let query = db
+    .selectFrom('certificateEvent')
+    .innerJoin('certificate', 'certificate.id', 'certificateEvent.certificateId')
+    .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+    .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
+    .select([
+      'certificateEvent.id',
+      'certificateEvent.kind',
+      'certificateEvent.occurredAt',
+      'certificateEvent.description',
+      'certificate.number',
+      'organisation.name as holderName',
+      'organisation.uscc',
+      'organisation.province',
+      'scheme.name as schemeName',
+    ])
+    .where('certificateEvent.occurredAt', '<=', now.toISOString());
+  query =
+    'kinds' in which
+      ? query.where('certificateEvent.kind', 'in', which.kinds)
+      : query.where('certificateEvent.certificateId', '=', which.certificateId);
+  const rows = await query
+    .orderBy('certificateEvent.occurredAt', 'desc')
+    .orderBy('certificateEvent.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    occurredAt: row.occurredAt,
+    description: row.description,
+    certificate: { number: row.number, holderName: row.holderName, uscc: row.uscc, province: row.province, schemeName: row.schemeName },
+  }));
 }

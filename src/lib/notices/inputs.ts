@@ -60,6 +60,18 @@ export function parseNoticeListQuery(query: Record<string, string>): NoticeListQ
   }
 }
 
+/**
+ * A feed follows notices as they are published, so it is filtered by what a notice is about;
+ * the list's state, year and page do not apply to it and are ignored.
+ */
+export const noticeFeedParameters = noticeListParameters.pick({ kind: true, scheme: true, province: true });
+
+export type NoticeFeedFilters = z.infer<typeof noticeFeedParameters>;
+
+export function parseNoticeFeedQuery(query: Record<string, string>): NoticeFeedFilters {
+  return parseInput(noticeFeedParameters, query, 'invalid_query');
+}
+
 /** A notice id as written in a path: digits only, so "12abc", "1e3" or "-1" name no notice. */
 export function noticeIdFromPath(text: string): number | null {
   return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : null;

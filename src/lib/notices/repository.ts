@@ -1,9 +1,9 @@
-import { expressionBuilder } from 'kysely';
+import { expressionBuilder, type NotNull } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
 import { beijingDate, startOfBeijingDay } from '../time/beijing.ts';
-import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeListQuery } from './inputs.ts';
+import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeFeedFilters, type NoticeListQuery } from './inputs.ts';
 import { noticeTitle } from './labels.ts';
 import { noticeState, type NoticeState } from './state.ts';
 
@@ -112,6 +112,20 @@ function toHeadline(row: HeadlineRow): NoticeHeadline {
   };
 }
 
+type HeadlineQuery = ReturnType<typeof selectNoticeHeadlines>;
+
+/** The filters that say what a notice is about (all but its state): the list's and the feed's. */
+function whereAbout(query: HeadlineQuery, filters: Omit<NoticeFilters, 'state'>): HeadlineQuery {
+  if (filters.kind) query = query.where('notice.kind', '=', filters.kind);
+  if (filters.scheme) query = query.where('scheme.code', '=', filters.scheme);
+  if (filters.province) query = query.where('organisation.province', '=', filters.province);
+  if (filters.year !== undefined) {
+    const { from, to } = beijingYearSpan(filters.year);
+    query = query.where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to);
+  }
+  return query;
+}
+
 /** The instants a Beijing calendar year spans, [from, to), as stored ISO strings. */
 function beijingYearSpan(year: number): { from: string; to: string } {
   return {
@@ -144,14 +158,7 @@ function listGroup(now: string) {
  */
 export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
   const instant = now.toISOString();
-  let query = selectNoticeHeadlines(db);
-  if (filters.kind) query = query.where('notice.kind', '=', filters.kind);
-  if (filters.scheme) query = query.where('scheme.code', '=', filters.scheme);
-  if (filters.province) query = query.where('organisation.province', '=', filters.province);
-  if (filters.year !== undefined) {
-    const { from, to } = beijingYearSpan(filters.year);
-    query = query.where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to);
-  }
+  let query = whereAbout(selectNoticeHeadlines(db), filters);
   // Plain comparisons rather than the group CASE, so the window indexes can serve them.
   switch (filters.state) {
     case 'open':
@@ -201,6 +208,66 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
       return { ...headline, state: noticeState(headline, now) };
     }),
   };
+}
+
+/** A notice as published: what a feed of new notices tells. */
+export interface PublishedNotice extends NoticeHeadline {
+  scope: string;
+  evaluationSummary: string;
+  publishedAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The notices published by `now` that match the filters, the most recently published first.
+ * A notice enters the feed when the body publishes it, so no item is dated in the future.
+ */
+export async function newestNotices(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
+  const rows = await whereAbout(selectNoticeHeadlines(db), filters)
+    .select(['notice.scope', 'notice.evaluationSummary', 'notice.publishedAt', 'notice.updatedAt'])
+    .where('notice.publishedAt', '<=', now.toISOString())
+    .orderBy('notice.publishedAt', 'desc')
+    .orderBy('notice.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    ...toHeadline(row),
+    scope: row.scope,
+    evaluationSummary: row.evaluationSummary,
+    publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
+  }));
+}
+
+/** The outcome of a notice: the body's certification decision. */
+export interface NoticeDecision extends NoticeHeadline {
+  decision: 'certified' | 'refused';
+  decidedAt: string;
+  updatedAt: string;
+  /** The certificate the decision issued or changed. */
+  certificateNumber: string | null;
+}
+
+/** The decisions made by `now`, the most recent first. */
+export async function newestDecisions(db: PortalDb, now: Date, limit: number): Promise<NoticeDecision[]> {
+  const rows = await selectNoticeHeadlines(db)
+    .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
+    .select(['notice.decision', 'notice.decidedAt', 'notice.updatedAt', 'certificate.number as certificateNumber'])
+    .where('notice.decision', '!=', 'pending')
+    .where('notice.decidedAt', 'is not', null)
+    .where('notice.decidedAt', '<=', now.toISOString())
+    .orderBy('notice.decidedAt', 'desc')
+    .orderBy('notice.id', 'desc')
+    .limit(limit)
+    .$narrowType<{ decision: NoticeDecision['decision']; decidedAt: NotNull }>()
+    .execute();
+  return rows.map((row) => ({
+    ...toHeadline(row),
+    decision: row.decision,
+    decidedAt: row.decidedAt,
+    updatedAt: row.updatedAt,
+    certificateNumber: row.certificateNumber,
+  }));
 }
 
 /** The notice with this id, with its published comments, or null. */

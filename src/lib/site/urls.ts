@@ -1,3 +1,5 @@
+import type { NoticeFeedFilters } from '../notices/inputs.ts';
+
 /** Absolute addresses on the portal's public site (SITE_URL), used in QR codes, APIs and feeds. */
 export function certificateUrl(siteUrl: string, number: string): string {
   return `${siteUrl}/certificates/${encodeURIComponent(number)}`;
@@ -5,4 +7,34 @@ export function certificateUrl(siteUrl: string, number: string): string {
 
 export function noticeUrl(siteUrl: string, noticeId: number): string {
   return `${siteUrl}/notices/${noticeId}`;
+}
+
+/** The filters of a notice feed, always in this order so that one set of filters has one address. */
+const NOTICE_FEED_FILTERS = ['kind', 'scheme', 'province'] as const satisfies readonly (keyof NoticeFeedFilters)[];
+
+function withNoticeFeedFilters(address: string, filters: NoticeFeedFilters): string {
+  const query = new URLSearchParams();
+  for (const name of NOTICE_FEED_FILTERS) {
+    const value = filters[name];
+    if (value) query.set(name, value);
+  }
+  const text = query.toString();
+  return text === '' ? address : `${address}?${text}`;
+}
+
+/** The notice list with a feed's filters: the page a notice feed follows. */
+export function noticeListUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
+  return withNoticeFeedFilters(`${siteUrl}/notices`, filters);
+}
+
+export function noticesFeedUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
+  return withNoticeFeedFilters(`${siteUrl}/feeds/notices.xml`, filters);
+}
+
+export function decisionsFeedUrl(siteUrl: string): string {
+  return `${siteUrl}/feeds/decisions.xml`;
+}
+
+export function certificateFeedUrl(siteUrl: string, number: string): string {
+  return `${siteUrl}/feeds/certificates/${encodeURIComponent(number)}.xml`;
 }
