@@ -3,11 +3,14 @@
  * then serves the built portal on HOST:PORT.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
+import { provideNoticeSearch } from '../src/lib/runtime/portal.ts';
+import { NoticeSearch } from '../src/lib/search/service.ts';
 import { ensureFreshBuild, serverEntry } from './build.ts';
 
 const DEMO_SIZE = { certificates: 2000, notices: 300, seed: 20261126 };
@@ -37,6 +40,17 @@ async function main(): Promise<void> {
   ensureFreshBuild();
   await prepareDatabase(config.databasePath);
 
+  // Built in a worker from the database, or loaded from disk when the data is unchanged.
+  const searchDb = openDatabase(config.databasePath);
+  const noticeSearch = new NoticeSearch({
+    db: searchDb,
+    databasePath: config.databasePath,
+    cacheFolder: join(dirname(config.databasePath), 'search-index'),
+    log: (line) => console.log(line),
+  });
+  await noticeSearch.start();
+  provideNoticeSearch(noticeSearch);
+
   // The adapter's standalone handler serves static assets and pages; this script owns the socket.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const { handler } = (await import(pathToFileURL(serverEntry).href)) as { handler: RequestHandler };
@@ -50,7 +64,10 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     console.log(`Portal listening on http://${config.host}:${port} (database ${config.databasePath})`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => void noticeSearch.stop().then(() => process.exit(0)));
+    server.closeIdleConnections();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

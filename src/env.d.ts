@@ -8,6 +8,8 @@ declare namespace App {
     /** Today in Beijing, YYYY-MM-DD. */
     today: string;
     siteUrl: string;
+    /** Full-text search over the notices, when the server started it. */
+    noticeSearch: import('./lib/search/service.ts').NoticeSearch | null;
     /** The client's network address (see clientAddress): for rate limiting, never logged or shown. */
     clientAddress: string;
   }

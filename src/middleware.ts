@@ -1,5 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
-import { portalRuntime } from './lib/runtime/portal.ts';
+import { portalRuntime, providedNoticeSearch } from './lib/runtime/portal.ts';
 import { clientAddress } from './lib/comments/client.ts';
 import { beijingDate } from './lib/time/beijing.ts';
 
@@ -10,6 +10,7 @@ export const onRequest = defineMiddleware((context, next) => {
   context.locals.now = now;
   context.locals.today = beijingDate(now);
   context.locals.siteUrl = config.siteUrl;
+  context.locals.noticeSearch = providedNoticeSearch();
   context.locals.clientAddress = clientAddress(context.request.headers.get('x-forwarded-for'), context.clientAddress, config.trustProxy);
   return next();
 });

@@ -8,9 +8,19 @@ export type DomainErrorKind =
   | 'too_large'
   | 'unprocessable'
   | 'conflict'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'unavailable';
+
+/** Marks domain errors across module copies (the server's scripts and the app's bundle each load this file). */
+const DOMAIN_ERROR = Symbol.for('service-certification-portal.domain-error');
 
 export class DomainError extends Error {
+  readonly [DOMAIN_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && DOMAIN_ERROR in value;
+  }
+
   constructor(
     readonly kind: DomainErrorKind,
     readonly code: string,

@@ -7,7 +7,7 @@ import { formatBeijingDateTime } from '../time/beijing.ts';
 import { FEED_SIZE, shorten, type Feed, type FeedItem } from './feed.ts';
 
 /** New notices matter while their window runs (5–10 working days): readers look every 15 minutes. */
-const NOTICES_TTL_MINUTES = 15;
+export const NOTICES_TTL_MINUTES = 15;
 
 /** The newest notices published by `now`, filtered as the notice list is. */
 export async function noticesFeed(db: PortalDb, filters: NoticeFeedFilters, siteUrl: string, now: Date): Promise<Feed> {
@@ -30,7 +30,7 @@ export async function noticesFeed(db: PortalDb, filters: NoticeFeedFilters, site
   };
 }
 
-function noticeItem(notice: PublishedNotice, siteUrl: string): FeedItem {
+export function noticeItem(notice: PublishedNotice, siteUrl: string): FeedItem {
   const withdrawn = notice.status === 'withdrawn';
   return {
     title: withdrawn ? `${notice.title}（已撤回）` : notice.title,

@@ -9,6 +9,7 @@ export const HTTP_STATUS: Record<DomainErrorKind, number> = {
   too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };

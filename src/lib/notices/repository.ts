@@ -222,8 +222,17 @@ export interface PublishedNotice extends NoticeHeadline {
  * The notices published by `now` that match the filters, the most recently published first.
  * A notice enters the feed when the body publishes it, so no item is dated in the future.
  */
-export async function newestNotices(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
-  const rows = await whereAbout(selectNoticeHeadlines(db), filters)
+export async function newestNotices(
+  db: PortalDb,
+  filters: NoticeFeedFilters,
+  now: Date,
+  limit: number,
+  /** Only these notices (a search's matches), when given. */
+  among?: readonly number[],
+): Promise<PublishedNotice[]> {
+  if (among?.length === 0) return [];
+  const about = whereAbout(selectNoticeHeadlines(db), filters);
+  const rows = await (among ? about.where('notice.id', 'in', [...among]) : about)
     .select(['notice.scope', 'notice.evaluationSummary', 'notice.publishedAt', 'notice.updatedAt'])
     .where('notice.publishedAt', '<=', now.toISOString())
     .orderBy('notice.publishedAt', 'desc')
@@ -271,6 +280,28 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number): P
 }
 
 /** The notice with this id, with its published comments, or null. */
+/** A search hit: the notice's headline and the text a snippet is cut from. */
+export interface NoticeWithText extends NoticeSummary {
+  scope: string;
+  evaluationSummary: string;
+}
+
+/** The notices with these ids, in the order given (a ranking), with their state at `now`. */
+export async function findNoticesWithText(db: PortalDb, ids: readonly number[], now: Date): Promise<NoticeWithText[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectNoticeHeadlines(db)
+    .select(['notice.scope', 'notice.evaluationSummary'])
+    .where('notice.id', 'in', [...ids])
+    .execute();
+  const byId = new Map(
+    rows.map((row) => {
+      const headline = toHeadline(row);
+      return [row.id, { ...headline, state: noticeState(headline, now), scope: row.scope, evaluationSummary: row.evaluationSummary }];
+    }),
+  );
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
   const row = await selectNoticeHeadlines(db)
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')

@@ -38,3 +38,12 @@ export function decisionsFeedUrl(siteUrl: string): string {
 export function certificateFeedUrl(siteUrl: string, number: string): string {
   return `${siteUrl}/feeds/certificates/${encodeURIComponent(number)}.xml`;
 }
+
+/** The search page for a query: the page a search feed follows. */
+export function searchUrl(siteUrl: string, query: string): string {
+  return `${siteUrl}/search?q=${encodeURIComponent(query)}`;
+}
+
+export function searchFeedUrl(siteUrl: string, query: string): string {
+  return `${siteUrl}/feeds/search.xml?q=${encodeURIComponent(query)}`;
+}

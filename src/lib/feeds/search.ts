@@ -1,0 +1,33 @@
+import type { PortalDb } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+import { newestNotices } from '../notices/repository.ts';
+import { isSearchable } from '../search/notice-index.ts';
+import type { NoticeSearch } from '../search/service.ts';
+import { searchFeedUrl, searchUrl } from '../site/urls.ts';
+import { normaliseInput } from '../text/normalise.ts';
+import { FEED_SIZE, type Feed } from './feed.ts';
+import { noticeItem, NOTICES_TTL_MINUTES } from './notices.ts';
+
+/** Any search as a feed: the newest notices that match it. */
+export async function searchFeed(db: PortalDb, noticeSearch: NoticeSearch | null, rawQuery: string, siteUrl: string, now: Date): Promise<Feed> {
+  const query = normaliseInput(rawQuery);
+  if (!isSearchable(query)) {
+    throw new DomainError(
+      'invalid_input',
+      'invalid_query',
+      'q must hold at least two Chinese characters, or a word or number.',
+      '请输入至少两个汉字，或一个词、编号。',
+    );
+  }
+  if (!noticeSearch) throw new DomainError('unavailable', 'search_unavailable', 'Full-text search is not running.', '全文搜索暂不可用。', 60);
+  const { hits } = await noticeSearch.search(query, {}, 1, now, { order: 'newest', pageSize: FEED_SIZE });
+  const notices = await newestNotices(db, {}, now, FEED_SIZE, hits.map((hit) => hit.id));
+  return {
+    title: `服务认证公示搜索：${query}`,
+    description: `与“${query}”相符的服务认证公示，最新的在前。`,
+    link: searchUrl(siteUrl, query),
+    selfUrl: searchFeedUrl(siteUrl, query),
+    ttlMinutes: NOTICES_TTL_MINUTES,
+    items: notices.map((notice) => noticeItem(notice, siteUrl)),
+  };
+}

@@ -1,0 +1,89 @@
+import { lookupCertificates, MAX_QUERY_LENGTH, type LookupResult } from '../certificates/lookup.ts';
+import type { PortalDb } from '../db/database.ts';
+import { DomainError } from '../errors.ts';
+import { findNoticesWithText, type NoticeWithText } from '../notices/repository.ts';
+import { normaliseInput } from '../text/normalise.ts';
+import { isSearchable, type FacetCounts, type NoticeSearchFilters, type NoticeSearchPage } from './notice-index.ts';
+import type { NoticeSearch } from './service.ts';
+import { hasMatch, highlightTerms, snippet, type SnippetPart } from './snippet.ts';
+
+export interface NoticeHit extends NoticeWithText {
+  score: number;
+  snippet: SnippetPart[];
+}
+
+export interface PortalSearchResult {
+  query: string;
+  notices:
+    | { ok: true; total: number; rankedBy: NoticeSearchPage['rankedBy']; page: number; pageCount: number; items: NoticeHit[]; facets: FacetCounts }
+    | { ok: false; error: DomainError };
+  certificates: { ok: true; lookup: LookupResult } | { ok: false; error: DomainError };
+}
+
+/**
+ * One box, both questions: notices in full text (ranked, with snippets and facets) and
+ * certificates from the registry lookup. Each half fails on its own: a mistyped USCC or an
+ * index still warming up does not hide the other half.
+ */
+export async function searchPortal(
+  db: PortalDb,
+  noticeSearch: NoticeSearch | null,
+  rawQuery: string,
+  filters: NoticeSearchFilters,
+  page: number,
+  now: Date,
+  today: string,
+): Promise<PortalSearchResult> {
+  const query = normaliseInput(rawQuery);
+  const length = Array.from(query).length;
+  if (length > MAX_QUERY_LENGTH) {
+    throw new DomainError(
+      'invalid_input',
+      'query_too_long',
+      `The query has ${length} characters; at most ${MAX_QUERY_LENGTH} are accepted.`,
+      `搜索内容有 ${length} 个字符，最多可输入 ${MAX_QUERY_LENGTH} 个字符。`,
+    );
+  }
+  const [notices, certificates] = await Promise.all([
+    searchNotices(db, noticeSearch, query, filters, page, now),
+    lookupCertificates(db, query, 1, today).then(
+      (lookup) => ({ ok: true, lookup }) as const,
+      (error: unknown) => {
+        if (error instanceof DomainError) return { ok: false, error } as const;
+        throw error;
+      },
+    ),
+  ]);
+  return { query, notices, certificates };
+}
+
+async function searchNotices(
+  db: PortalDb,
+  noticeSearch: NoticeSearch | null,
+  query: string,
+  filters: NoticeSearchFilters,
+  page: number,
+  now: Date,
+): Promise<PortalSearchResult['notices']> {
+  if (!isSearchable(query)) {
+    return { ok: true, total: 0, rankedBy: 'relevance', page, pageCount: 0, items: [], facets: { state: [], kind: [], scheme: [], province: [], year: [] } };
+  }
+  if (!noticeSearch) {
+    return { ok: false, error: new DomainError('unavailable', 'search_unavailable', 'Full-text search is not running.', '全文搜索暂不可用。', 60) };
+  }
+  let found: NoticeSearchPage;
+  try {
+    found = await noticeSearch.search(query, filters, page, now);
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, error };
+    throw error;
+  }
+  const notices = await findNoticesWithText(db, found.hits.map((hit) => hit.id), now);
+  const terms = highlightTerms(query);
+  const scores = new Map(found.hits.map((hit) => [hit.id, hit.score]));
+  const items = notices.map((notice) => {
+    const candidates = [notice.evaluationSummary, notice.scope, notice.title].map((text) => snippet(text, terms));
+    return { ...notice, score: scores.get(notice.id) ?? 0, snippet: candidates.find(hasMatch) ?? candidates[0]! };
+  });
+  return { ok: true, total: found.total, rankedBy: found.rankedBy, page: found.page, pageCount: found.pageCount, items, facets: found.facets };
+}

@@ -1,0 +1,41 @@
+import { certificateSummaryJson } from '../../../lib/certificates/json.ts';
+import { apiRoute, jsonResponse } from '../../../lib/http/errors.ts';
+import { parseInput, queryParameters } from '../../../lib/http/validation.ts';
+import { noticeSummaryJson } from '../../../lib/notices/json.ts';
+import { searchParameters } from '../../../lib/search/inputs.ts';
+import { searchPortal } from '../../../lib/search/portal-search.ts';
+
+export const GET = apiRoute(
+  async ({ url, locals }) => {
+    const { q, page, ...filters } = parseInput(searchParameters, queryParameters(url), 'invalid_query');
+    const result = await searchPortal(locals.db, locals.noticeSearch, q, filters, page, locals.now, locals.today);
+    // A half that could not answer (index warming up) makes the whole answer say so.
+    if (!result.notices.ok) throw result.notices.error;
+    return jsonResponse(
+      {
+        query: result.query,
+        notices: {
+          total: result.notices.total,
+          rankedBy: result.notices.rankedBy,
+          page: result.notices.page,
+          pageCount: result.notices.pageCount,
+          items: result.notices.items.map((notice) => ({
+            ...noticeSummaryJson(notice, notice.state, locals.siteUrl),
+            score: notice.score,
+            snippet: notice.snippet,
+          })),
+          facets: result.notices.facets,
+        },
+        certificates: result.certificates.ok
+          ? {
+              total: result.certificates.lookup.total,
+              matchedBy: result.certificates.lookup.matchedBy,
+              items: result.certificates.lookup.items.map((summary) => certificateSummaryJson(summary, locals.siteUrl)),
+            }
+          : { total: 0, items: [], error: { code: result.certificates.error.code, message: result.certificates.error.message } },
+      },
+      { corsOpen: true },
+    );
+  },
+  { corsOpen: true },
+);
