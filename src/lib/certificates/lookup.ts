@@ -25,6 +25,21 @@ export interface LookupResult {
   items: CertificateSummary[];
 }
 
+/** A query as typed, normalised; one over MAX_QUERY_LENGTH characters is refused, whatever box it came from. */
+export function normalisedQuery(rawQuery: string): string {
+  const query = normaliseInput(rawQuery);
+  const length = Array.from(query).length;
+  if (length > MAX_QUERY_LENGTH) {
+    throw new DomainError(
+      'invalid_input',
+      'query_too_long',
+      `The query has ${length} characters; at most ${MAX_QUERY_LENGTH} are accepted.`,
+      `查询内容有 ${length} 个字符，最多可输入 ${MAX_QUERY_LENGTH} 个字符。`,
+    );
+  }
+  return query;
+}
+
 /**
  * The consumer's one search box: a certificate number, a USCC, or part of an organisation's
  * name. Names are ranked exact, then starting with the query (shorter first), then
@@ -36,16 +51,7 @@ export async function lookupCertificates(
   page: number,
   today: string,
 ): Promise<LookupResult> {
-  const query = normaliseInput(rawQuery);
-  const length = Array.from(query).length;
-  if (length > MAX_QUERY_LENGTH) {
-    throw new DomainError(
-      'invalid_input',
-      'query_too_long',
-      `The query has ${length} characters; at most ${MAX_QUERY_LENGTH} are accepted.`,
-      `查询内容有 ${length} 个字符，最多可输入 ${MAX_QUERY_LENGTH} 个字符。`,
-    );
-  }
+  const query = normalisedQuery(rawQuery);
   const nothing = (matchedBy: LookupResult['matchedBy']): LookupResult => ({
     query,
     matchedBy,

@@ -1,8 +1,7 @@
-import { lookupCertificates, MAX_QUERY_LENGTH, type LookupResult } from '../certificates/lookup.ts';
+import { lookupCertificates, normalisedQuery, type LookupResult } from '../certificates/lookup.ts';
 import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { findNoticesWithText, type NoticeWithText } from '../notices/repository.ts';
-import { normaliseInput } from '../text/normalise.ts';
 import { isSearchable, type FacetCounts, type NoticeSearchFilters, type NoticeSearchPage } from './notice-index.ts';
 import type { NoticeSearch } from './service.ts';
 import { hasMatch, highlightTerms, snippet, type SnippetPart } from './snippet.ts';
@@ -34,16 +33,7 @@ export async function searchPortal(
   now: Date,
   today: string,
 ): Promise<PortalSearchResult> {
-  const query = normaliseInput(rawQuery);
-  const length = Array.from(query).length;
-  if (length > MAX_QUERY_LENGTH) {
-    throw new DomainError(
-      'invalid_input',
-      'query_too_long',
-      `The query has ${length} characters; at most ${MAX_QUERY_LENGTH} are accepted.`,
-      `搜索内容有 ${length} 个字符，最多可输入 ${MAX_QUERY_LENGTH} 个字符。`,
-    );
-  }
+  const query = normalisedQuery(rawQuery);
   const [notices, certificates] = await Promise.all([
     searchNotices(db, noticeSearch, query, filters, page, now),
     lookupCertificates(db, query, 1, today).then(
