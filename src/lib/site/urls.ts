@@ -1,5 +1,3 @@
-import type { NoticeFeedFilters } from '../notices/inputs.ts';
-
 /** Absolute addresses on the portal's public site (SITE_URL), used in QR codes, APIs and feeds. */
 export function certificateUrl(siteUrl: string, number: string): string {
   return `${siteUrl}/certificates/${encodeURIComponent(number)}`;
@@ -7,6 +5,13 @@ export function certificateUrl(siteUrl: string, number: string): string {
 
 export function noticeUrl(siteUrl: string, noticeId: number): string {
   return `${siteUrl}/notices/${noticeId}`;
+}
+
+/** What a notice feed follows (the notice list's kind, scheme and province filters). */
+export interface NoticeFeedFilters {
+  kind?: string;
+  scheme?: string;
+  province?: string;
 }
 
 /** The filters of a notice feed, always in this order so that one set of filters has one address. */
