@@ -84,3 +84,20 @@ export async function matchHolderNames(db: PortalDb, term: string): Promise<Hold
     },
   };
 }
+
+/**
+ * Copies the database at `path` into the new file `target` while the portal goes on
+ * reading and writing: SQLite's online backup, on a connection of its own. After the first
+ * step has sized it, every page is copied in one step, that is inside one read
+ * transaction, so the copy is the database as of one commit (WAL lets writers go on), and
+ * never restarts however often comments arrive meanwhile.
+ */
+export async function backupDatabase(path: string, target: string): Promise<{ pages: number }> {
+  const connection = new SQLite(path, { readonly: true, fileMustExist: true });
+  try {
+    const { totalPages } = await connection.backup(target, { progress: () => 0x7fffffff });
+    return { pages: totalPages };
+  } finally {
+    connection.close();
+  }
+}
