@@ -101,3 +101,22 @@ export async function backupDatabase(path: string, target: string): Promise<{ pa
     connection.close();
   }
 }
+
+/**
+ * Whether a write lost to another process's: in WAL mode SQLite refuses a transaction that
+ * read before another connection committed (SQLITE_BUSY_SNAPSHOT), and gives up on a lock
+ * held past the busy timeout (SQLITE_BUSY). better-sqlite3 errors carry that code.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  return sqliteCode(error).startsWith('SQLITE_BUSY');
+}
+
+/** Whether the schema refused a row (a unique, foreign key or check constraint). */
+export function isConstraintViolation(error: unknown): boolean {
+  return sqliteCode(error).startsWith('SQLITE_CONSTRAINT');
+}
+
+function sqliteCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}

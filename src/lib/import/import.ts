@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { ZodIssue } from 'zod';
 import type { PortalDb } from '../db/database.ts';
+import { isConstraintViolation, isWriteConflict } from '../db/sqlite.ts';
 import { formatOfFileName, readRecords, type RawRecord } from './formats.ts';
 import { ImportRejected, InvalidRecords, describeLocation, type ImportProblem, type Located } from './problems.ts';
 import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind, type RecordTypes } from './records.ts';
@@ -143,20 +144,16 @@ export function writeRecords(
   }
 }
 
-/** better-sqlite3 errors carry SQLite's (extended) result code. */
-const sqliteCode = (error: unknown): string => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '');
-
 /**
- * SQLite in WAL mode refuses a transaction that read before another process committed
- * (SQLITE_BUSY_SNAPSHOT) and gives up on a lock held past the busy timeout (SQLITE_BUSY).
- * Nothing of the file was committed then, so the whole file is simply tried again.
+ * A transaction that lost to another process's write (see isWriteConflict) committed
+ * nothing of the file, so the whole file is simply tried again.
  */
 async function retryWhenBusy<Result>(attempt: () => Promise<Result>): Promise<Result> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!sqliteCode(error).startsWith('SQLITE_BUSY') || tries === 5) throw error;
+      if (!isWriteConflict(error) || tries === 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** tries));
     }
   }
@@ -177,7 +174,7 @@ async function importOne(source: ImportSource, options: ImportOptions, inTransac
   } catch (error) {
     if (error instanceof InvalidRecords) return { file: source.name, kind, accepted: false, rejection: new ImportRejected(source.name, error.problems) };
     // A constraint of the schema that validation did not foresee: still the file's fault, still all or nothing.
-    if (sqliteCode(error).startsWith('SQLITE_CONSTRAINT')) {
+    if (isConstraintViolation(error)) {
       return { file: source.name, kind, accepted: false, rejection: new ImportRejected(source.name, [{ reason: `the database refused a record: ${(error as Error).message}` }]) };
     }
     throw error;
