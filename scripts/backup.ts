@@ -6,28 +6,21 @@
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
 import { backupDatabase } from '../src/lib/db/sqlite.ts';
-import { fromInvocationFolder } from './invocation.ts';
+import { fromInvocationFolder, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
 
 const USAGE = 'Usage: npm run backup -- FILE [--force]   (--force replaces an existing FILE)';
 
 function readArguments(): { target: string; force: boolean } {
   const { values, positionals } = parseArgs({ options: { force: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
-  if (positionals.length !== 1) throw new Error('Name exactly one file to write the backup to.');
+  if (positionals.length !== 1) throw new UsageError('Name exactly one file to write the backup to.');
   return { target: fromInvocationFolder(positionals[0]!), force: values.force };
 }
 
 async function main(): Promise<number> {
-  let options;
-  let databasePath;
-  try {
-    options = readArguments();
-    databasePath = loadConfig().databasePath;
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : `${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const command = startCommand(USAGE, readArguments);
+  if (!command) return USAGE_EXIT_CODE;
+  const { options, databasePath } = command;
   if (databasePath === ':memory:') {
     console.error('PORTAL_DB is :memory:, which has no file to back up.');
     return 2;

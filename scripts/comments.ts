@@ -10,13 +10,12 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ANSWER_STATUSES, EXPORT_FORMATS, answerComment, exportComments, formatCommentExport, type AnswerStatus, type ExportFormat } from '../src/lib/comments/handling.ts';
 import { COMMENT_STATUS_LABELS } from '../src/lib/comments/tracking.ts';
-import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { DomainError } from '../src/lib/errors.ts';
 import { parseBeijingDayOrInstant } from '../src/lib/time/instant.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
-import { fromInvocationFolder } from './invocation.ts';
+import { fromInvocationFolder, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
 
 const CLI_STATUSES = ANSWER_STATUSES.map((status) => status.replace(/_/g, '-'));
 const USAGE = `Usage:
@@ -24,7 +23,6 @@ const USAGE = `Usage:
       DATE: a Beijing date (2026-11-26, from 00:00 Beijing time) or an instant with its offset (2026-11-26T15:00:00+08:00)
   npm run comments -- answer TRACKING --status ${CLI_STATUSES.join('|')} [--reply "..."] [--publish]`;
 
-class UsageError extends Error {}
 
 type Command =
   | { name: 'export'; since: Date | null; format: ExportFormat; out: string; force: boolean }
@@ -75,23 +73,9 @@ function writePrivateFile(path: string, content: string, force: boolean): void {
 }
 
 async function main(): Promise<number> {
-  let command;
-  let databasePath;
-  try {
-    command = readCommand(process.argv.slice(2));
-    databasePath = loadConfig().databasePath;
-  } catch (error) {
-    // parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes.
-    if (error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const started = startCommand(USAGE, () => readCommand(process.argv.slice(2)));
+  if (!started) return USAGE_EXIT_CODE;
+  const { options: command, databasePath } = started;
 
   const db = openDatabase(databasePath);
   try {

@@ -8,33 +8,25 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../src/lib/import/import.ts';
 import { ImportRejected } from '../src/lib/import/problems.ts';
 import { RECORD_KINDS, type RecordKind } from '../src/lib/import/records.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
-import { fromInvocationFolder } from './invocation.ts';
+import { fromInvocationFolder, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
 
 const USAGE = `Usage: npm run import -- [--dry-run] [--kind ${RECORD_KINDS.join('|')}] FILE...
   The kind of each file's records comes from its name (certificates.csv, 2026-11.notices.ndjson),
   or from --kind for every file given. Formats: .json (an array), .ndjson (one object a line), .csv.`;
 
-class UsageError extends Error {}
 
 function readArguments(): { files: string[]; dryRun: boolean; kind: RecordKind | undefined } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: { 'dry-run': { type: 'boolean', default: false }, kind: { type: 'string' } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseArgs({
+    options: { 'dry-run': { type: 'boolean', default: false }, kind: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   if (positionals.length === 0) throw new UsageError('Name at least one file to import.');
   const kind = values.kind;
   if (kind !== undefined && !(RECORD_KINDS as readonly string[]).includes(kind)) {
@@ -76,22 +68,9 @@ function describeOutcome(outcome: FileOutcome & { accepted: true }, dryRun: bool
 }
 
 async function main(): Promise<number> {
-  let options;
-  let databasePath;
-  try {
-    options = readArguments();
-    databasePath = loadConfig().databasePath;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const command = startCommand(USAGE, readArguments);
+  if (!command) return USAGE_EXIT_CODE;
+  const { options, databasePath } = command;
 
   const sources: ImportSource[] = [];
   const unreadable: ImportRejected[] = [];

@@ -7,17 +7,16 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
+import { startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
 import { seedDemoData } from './demo/generate.ts';
 
 const USAGE = 'Usage: npm run seed -- [--certificates N] [--notices N] [--seed N] [--replace]';
 const MAX_SEED = 2 ** 32 - 1;
 
-class UsageError extends Error {}
 
 function wholeNumber(option: string, text: string, maximum: number): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > maximum) {
@@ -27,22 +26,16 @@ function wholeNumber(option: string, text: string, maximum: number): number {
 }
 
 function readArguments() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        certificates: { type: 'string', default: '2000' },
-        notices: { type: 'string', default: '300' },
-        seed: { type: 'string', default: '20261126' },
-        replace: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const { values } = parseArgs({
+    options: {
+      certificates: { type: 'string', default: '2000' },
+      notices: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '20261126' },
+      replace: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   return {
     certificates: wholeNumber('certificates', values.certificates, 1_000_000),
     notices: wholeNumber('notices', values.notices, 200_000),
@@ -52,22 +45,9 @@ function readArguments() {
 }
 
 async function main(): Promise<number> {
-  let options;
-  let databasePath;
-  try {
-    options = readArguments();
-    databasePath = loadConfig().databasePath;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      return 1;
-    }
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const command = startCommand(USAGE, readArguments);
+  if (!command) return USAGE_EXIT_CODE;
+  const { options, databasePath } = command;
 
   const started = performance.now();
   if (options.replace && databasePath !== ':memory:') {
