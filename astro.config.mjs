@@ -1,6 +1,36 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { readdirSync } from 'node:fs';
+import { DEFAULT_LOCALE, LOCALES } from './src/lib/i18n/locales.ts';
+
+/**
+ * Every page of src/pages also answers under each other language's prefix (/en/notices/3):
+ * the same file, which takes its language from the address (src/lib/i18n/page.ts). The
+ * prefixed routes are the unprefixed ones behind a static segment, so they keep the same
+ * priorities. Endpoints (the JSON API, the feeds) and the error pages are not doubled: Astro
+ * renders 404 and 500 for any address, in the language it names.
+ */
+/** @returns {import('astro').AstroIntegration} */
+function pagesInEveryLanguage() {
+  const pagesFolder = new URL('./src/pages/', import.meta.url);
+  const pages = readdirSync(pagesFolder, { recursive: true, encoding: 'utf8' })
+    .map((file) => file.replaceAll('\\', '/'))
+    .filter((file) => file.endsWith('.astro') && !['404.astro', '500.astro'].includes(file));
+  return {
+    name: 'pages-in-every-language',
+    hooks: {
+      'astro:config:setup': ({ injectRoute }) => {
+        for (const locale of LOCALES.filter((code) => code !== DEFAULT_LOCALE)) {
+          for (const page of pages) {
+            const route = page.replace(/\.astro$/, '').replace(/(^|\/)index$/, '');
+            injectRoute({ pattern: `/${locale}${route ? `/${route}` : ''}`, entrypoint: new URL(page, pagesFolder) });
+          }
+        }
+      },
+    },
+  };
+}
 
 // Server mode: every page reads the database at request time. The node adapter's
 // standalone handler is mounted by scripts/start.ts, which owns the listening socket.
@@ -12,8 +42,13 @@ export default defineConfig({
   // compares Origin with the request's own address, which Astro takes from the Host header
   // only for allowed domains: any is allowed, since links and QR codes use SITE_URL, never Host.
   security: { checkOrigin: true, allowedDomains: [{}] },
+  // Chinese at the addresses printed in QR codes, unprefixed; English under /en/.
+  i18n: { locales: [...LOCALES], defaultLocale: DEFAULT_LOCALE, routing: { prefixDefaultLocale: false } },
+  integrations: [pagesInEveryLanguage()],
   // Stylesheets as files, never inline, so the Content-Security-Policy can say style-src 'self'.
-  build: { inlineStylesheets: 'never' },
+  // 'file': astro:i18n writes addresses without a trailing slash, as the portal does everywhere
+  // (every page is rendered on demand, so nothing else depends on the format).
+  build: { inlineStylesheets: 'never', format: 'file' },
   vite: {
     ssr: { external: ['better-sqlite3'] },
   },

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertComment } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 import { insertSearchableNotice, SEARCH_CORPUS } from '../support/search-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
 
 const PRIVATE_NAME = '搜索隐私姓名丙';
 const PRIVATE_CONTACT = 'search-private@example.cn';
@@ -15,14 +15,6 @@ let ground: { bodyId: number; schemeId: number };
 
 const get = (path: string) => fetch(`${portal.baseUrl}${path}`);
 const search = (query: string, extra = '') => get(`/search?q=${encodeURIComponent(query)}${extra}`);
-
-async function whenSearchIsReady(): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if ((await get('/api/v1/search?q=%E8%A5%BF%E5%AD%90')).status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('search never became ready');
-}
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -34,7 +26,7 @@ beforeAll(async () => {
   const holder = await test.db.selectFrom('organisation').select('id').where('name', 'like', '杭州西子%').executeTakeFirstOrThrow();
   await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000555', organisationId: holder.id });
   portal = await startPortal(test.path);
-  await whenSearchIsReady();
+  await whenSearchIsReady(portal.baseUrl);
 });
 afterAll(async () => {
   await portal?.stop();

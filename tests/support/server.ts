@@ -50,3 +50,15 @@ export async function startPortal(databasePath: string, env: Record<string, stri
       }),
   };
 }
+
+/** Search answers 503 until the worker has built its index after the start. */
+export async function whenSearchIsReady(baseUrl: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await fetch(`${baseUrl}/api/v1/search?q=%E8%A5%BF%E5%AD%90`)).status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('search never became ready');
+}
+
+/** A page's path in a language: '' is Chinese at the unprefixed addresses, '/en' English (whose home is /en). */
+export const inLanguage = (prefix: string, path: string): string => (prefix !== '' && path === '/' ? prefix : prefix + path);

@@ -32,3 +32,34 @@ export const EVENT_LABELS: Record<CertificateEventKind, string> = {
   recertified: '再认证',
   holder_changed: '获证组织信息变更',
 };
+
+export const STATUS_LABELS_EN: Record<CertificateStatus | 'not_issued', string> = {
+  valid: 'Valid',
+  suspended: 'Suspended',
+  withdrawn: 'Withdrawn',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  not_issued: 'Not yet issued',
+};
+
+export const STATUS_EXPLANATIONS_EN: Record<CertificateStatus | 'not_issued', string> = {
+  valid: 'Valid: the certification body confirms that the organisation meets the certification requirements today.',
+  suspended: 'Suspended: while suspended, the certificate and the certification mark must not be used.',
+  withdrawn: 'Withdrawn by the certification body: the certificate is no longer valid.',
+  cancelled: 'Cancelled (for instance at the holder’s request, or because it closed): the certificate is no longer valid.',
+  expired: 'Expired: the certificate is past its end date and no longer valid.',
+  not_issued: 'The certificate had not been issued yet on that day.',
+};
+
+export const EVENT_LABELS_EN: Record<CertificateEventKind, string> = {
+  issued: 'Issued',
+  surveillance_passed: 'Surveillance audit passed',
+  suspended: 'Suspended',
+  restored: 'Restored',
+  withdrawn: 'Withdrawn',
+  cancelled: 'Cancelled',
+  scope_changed: 'Scope changed',
+  level_changed: 'Level changed',
+  recertified: 'Re-certified',
+  holder_changed: 'Holder details changed',
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMENT_KINDS } from '../db/notice.table.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 /** NFC, without control characters (keeping line breaks and tabs), trimmed. */
 export function cleanText(text: string): string {
@@ -21,24 +22,50 @@ export function normaliseContact(contact: string): string | null {
   return EMAIL.test(email) && email.length <= 254 ? email : null;
 }
 
-const cleaned = (min: number, max: number, tooShort: string, tooLong: string) =>
-  z
-    .string({ required_error: tooShort })
-    .transform(cleanText)
-    .refine((text) => Array.from(text).length >= min, tooShort)
-    .refine((text) => Array.from(text).length <= max, tooLong);
+/**
+ * Every problem the form can have, each saying how to put it right in both languages: the
+ * schema reports codes, and the page shows them in the submitter's language.
+ */
+export const COMMENT_FORM_PROBLEMS = {
+  kind_missing: { 'zh-CN': '请选择意见类型：异议、意见或支持', en: 'Choose the kind of comment: objection, opinion or support' },
+  text_too_short: { 'zh-CN': '意见内容至少 10 个字', en: 'The comment needs at least 10 characters' },
+  text_too_long: { 'zh-CN': '意见内容最多 5000 个字', en: 'The comment can have at most 5,000 characters' },
+  name_missing: { 'zh-CN': '请填写真实姓名', en: 'Enter your real name' },
+  name_too_long: { 'zh-CN': '姓名最多 50 个字', en: 'The name can have at most 50 characters' },
+  contact_missing: { 'zh-CN': '请填写手机号码或电子邮箱', en: 'Enter a mobile number or an e-mail address' },
+  contact_invalid: {
+    'zh-CN': '请填写有效的中国大陆手机号码（11 位）或电子邮箱',
+    en: 'Enter a valid mainland China mobile number (11 digits) or e-mail address',
+  },
+  organisation_too_long: { 'zh-CN': '单位名称最多 100 个字', en: 'The organisation name can have at most 100 characters' },
+  consent_missing: { 'zh-CN': '请阅读并同意个人信息处理说明', en: 'Read and accept the statement on personal information' },
+  form_expired: { 'zh-CN': '表单已失效，请刷新页面后重新提交', en: 'The form has expired: reload the page and submit again' },
+  form_tampered: { 'zh-CN': '表单异常，请刷新页面后重新提交', en: 'The form was not filled in as expected: reload the page and submit again' },
+} as const satisfies Record<string, Record<Locale, string>>;
 
-/** The comment form, field by field; each message says how to put it right. */
+export type CommentFormProblem = keyof typeof COMMENT_FORM_PROBLEMS;
+
+/** A problem's code as the schema's message, so that only known problems can be reported. */
+const problem = (code: CommentFormProblem): string => code;
+
+const cleaned = (min: number, max: number, tooShort: CommentFormProblem, tooLong: CommentFormProblem) =>
+  z
+    .string({ required_error: problem(tooShort) })
+    .transform(cleanText)
+    .refine((text) => Array.from(text).length >= min, problem(tooShort))
+    .refine((text) => Array.from(text).length <= max, problem(tooLong));
+
+/** The comment form, field by field; each message is a CommentFormProblem. */
 export const commentForm = z.object({
-  kind: z.enum(COMMENT_KINDS, { errorMap: () => ({ message: '请选择意见类型：异议、意见或支持' }) }),
-  text: cleaned(10, 5000, '意见内容至少 10 个字', '意见内容最多 5000 个字'),
-  name: cleaned(2, 50, '请填写真实姓名', '姓名最多 50 个字'),
+  kind: z.enum(COMMENT_KINDS, { errorMap: () => ({ message: problem('kind_missing') }) }),
+  text: cleaned(10, 5000, 'text_too_short', 'text_too_long'),
+  name: cleaned(2, 50, 'name_missing', 'name_too_long'),
   contact: z
-    .string({ required_error: '请填写手机号码或电子邮箱' })
+    .string({ required_error: problem('contact_missing') })
     .transform((contact, context) => {
       const normalised = normaliseContact(contact);
       if (normalised === null) {
-        context.addIssue({ code: z.ZodIssueCode.custom, message: '请填写有效的中国大陆手机号码（11 位）或电子邮箱' });
+        context.addIssue({ code: z.ZodIssueCode.custom, message: problem('contact_invalid') });
         return z.NEVER;
       }
       return normalised;
@@ -47,11 +74,11 @@ export const commentForm = z.object({
     .string()
     .optional()
     .transform((text) => (text === undefined ? null : cleanText(text) || null))
-    .refine((text) => text === null || Array.from(text).length <= 100, '单位名称最多 100 个字'),
-  consent: z.literal('yes', { errorMap: () => ({ message: '请阅读并同意个人信息处理说明' }) }),
-  idempotencyKey: z.string({ required_error: '表单已失效，请刷新页面后重新提交' }).regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面后重新提交'),
+    .refine((text) => text === null || Array.from(text).length <= 100, problem('organisation_too_long')),
+  consent: z.literal('yes', { errorMap: () => ({ message: problem('consent_missing') }) }),
+  idempotencyKey: z.string({ required_error: problem('form_expired') }).regex(/^[A-Za-z0-9_-]{16,64}$/, problem('form_expired')),
   /** The honeypot: hidden from people, so only a robot fills it. */
-  website: z.string().max(0, '表单异常，请刷新页面后重新提交').optional(),
+  website: z.string().max(0, problem('form_tampered')).optional(),
 });
 
 export type CommentForm = z.infer<typeof commentForm>;

@@ -81,7 +81,8 @@ function windowClosed(
   state: 'upcoming' | 'closed' | 'withdrawn',
 ): DomainError {
   const window = `${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}`;
-  const windowEn = `${notice.windowStart} to ${notice.windowEnd} (UTC)`;
+  // English pages show this message to people, so it says the window in Beijing time too.
+  const windowEn = `${formatBeijingDateTime(notice.windowStart, 'en')} to ${formatBeijingDateTime(notice.windowEnd, 'en')}`;
   const reasons = {
     upcoming: { en: 'has not opened yet', zh: '尚未开始' },
     closed: { en: 'has closed', zh: '已经结束' },

@@ -53,3 +53,11 @@ export const COMMENT_STATUS_LABELS = {
   answered: '已答复',
   rejected: '不予受理',
 } as const;
+
+export const COMMENT_KIND_LABELS_EN: Record<TrackedComment['kind'], string> = { objection: 'Objection', opinion: 'Opinion', support: 'Support' };
+export const COMMENT_STATUS_LABELS_EN: Record<TrackedComment['status'], string> = {
+  received: 'Received',
+  under_review: 'Under review',
+  answered: 'Answered',
+  rejected: 'Not accepted',
+};

@@ -1,6 +1,7 @@
-import { EVENT_LABELS } from '../certificates/labels.ts';
+import { EVENT_LABELS, EVENT_LABELS_EN } from '../certificates/labels.ts';
 import { newestCertificateEvents, requireCertificate, type CertificateEventSummary } from '../certificates/repository.ts';
 import type { PortalDb } from '../db/database.ts';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
 import { certificateFeedUrl, certificateUrl } from '../site/urls.ts';
 import { formatBeijingDateTime } from '../time/beijing.ts';
 import { FEED_SIZE, shorten, type Feed, type FeedItem } from './feed.ts';
@@ -22,12 +23,18 @@ export async function certificateFeed(db: PortalDb, number: string, siteUrl: str
   };
 }
 
-/** One event, told the same in the certificate's feed and in the decisions feed (same guid). */
-export function certificateEventItem(event: CertificateEventSummary, siteUrl: string): FeedItem {
+/**
+ * One event, told the same in the certificate's feed and in the decisions feed (same guid).
+ * The feeds are Chinese; `locale` changes the title only, for the home page's list.
+ */
+export function certificateEventItem(event: CertificateEventSummary, siteUrl: string, locale: Locale = DEFAULT_LOCALE): FeedItem {
   const { certificate } = event;
   const page = certificateUrl(siteUrl, certificate.number);
   return {
-    title: `${certificate.holderName} ${certificate.schemeName}证书${EVENT_LABELS[event.kind]}（${certificate.number}）`,
+    title:
+      locale === DEFAULT_LOCALE
+        ? `${certificate.holderName} ${certificate.schemeName}证书${EVENT_LABELS[event.kind]}（${certificate.number}）`
+        : `${certificate.holderName} ${certificate.schemeName}: certificate ${EVENT_LABELS_EN[event.kind].toLowerCase()} (${certificate.number})`,
     link: page,
     guid: `${page}#event-${event.id}`,
     publishedAt: event.occurredAt,

@@ -1,7 +1,8 @@
 import type { CertificateEventKind } from '../db/registry.table.ts';
 import type { PortalDb } from '../db/database.ts';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
 import { newestCertificateEvents } from '../certificates/repository.ts';
-import { NOTICE_DECISION_LABELS, NOTICE_KIND_LABELS } from '../notices/labels.ts';
+import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN } from '../notices/labels.ts';
 import { newestDecisions, type NoticeDecision } from '../notices/repository.ts';
 import { decisionsFeedUrl, noticeUrl } from '../site/urls.ts';
 import { formatBeijingDateTime } from '../time/beijing.ts';
@@ -15,15 +16,19 @@ export const DECISION_EVENT_KINDS: readonly CertificateEventKind[] = ['issued', 
 /** Suspensions and withdrawals are news: readers look every 15 minutes. */
 const DECISIONS_TTL_MINUTES = 15;
 
-/** Certification decisions and the certificate events that matter to the public, newest first, none after `now`. */
-export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date): Promise<Feed> {
+/**
+ * Certification decisions and the certificate events that matter to the public, newest first,
+ * none after `now`. The feed is Chinese; `locale` changes the item titles only, for the home
+ * page, which lists the newest items in its own language.
+ */
+export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date, locale: Locale = DEFAULT_LOCALE): Promise<Feed> {
   const [decisions, events] = await Promise.all([
     newestDecisions(db, now, FEED_SIZE),
     newestCertificateEvents(db, { kinds: DECISION_EVENT_KINDS }, now, FEED_SIZE),
   ]);
   const items = [
-    ...decisions.map((decision) => decisionItem(decision, siteUrl)),
-    ...events.map((event) => certificateEventItem(event, siteUrl)),
+    ...decisions.map((decision) => decisionItem(decision, siteUrl, locale)),
+    ...events.map((event) => certificateEventItem(event, siteUrl, locale)),
   ];
   return {
     title: '服务认证决定与证书动态',
@@ -35,12 +40,15 @@ export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date): P
   };
 }
 
-function decisionItem(decision: NoticeDecision, siteUrl: string): FeedItem {
+function decisionItem(decision: NoticeDecision, siteUrl: string, locale: Locale): FeedItem {
   const page = noticeUrl(siteUrl, decision.id);
   const outcome = NOTICE_DECISION_LABELS[decision.decision];
   const kind = NOTICE_KIND_LABELS[decision.kind];
   return {
-    title: `${decision.applicant.name} ${decision.scheme.name}${kind}：${outcome}`,
+    title:
+      locale === DEFAULT_LOCALE
+        ? `${decision.applicant.name} ${decision.scheme.name}${kind}：${outcome}`
+        : `${decision.applicant.name} ${decision.scheme.name}, ${NOTICE_KIND_LABELS_EN[decision.kind].toLowerCase()}: ${NOTICE_DECISION_LABELS_EN[decision.decision].toLowerCase()}`,
     link: page,
     // The notice itself is in the notice feed under its address; its decision is another item.
     guid: `${page}#decision`,

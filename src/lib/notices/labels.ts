@@ -14,7 +14,26 @@ export const NOTICE_DECISION_LABELS: Record<Notice['decision'], string> = {
   refused: '不予认证',
 };
 
+export const NOTICE_KIND_LABELS_EN: Record<NoticeKind, string> = {
+  initial: 'Initial certification',
+  surveillance: 'Surveillance',
+  recertification: 'Re-certification',
+  level_change: 'Level change',
+  scope_change: 'Scope change',
+};
+
+export const NOTICE_DECISION_LABELS_EN: Record<Notice['decision'], string> = {
+  pending: 'No certification decision yet',
+  certified: 'Certified',
+  refused: 'Certification refused',
+};
+
 /** The heading a notice is known by: "杭州某某有限公司 售后服务认证初次认证公示". */
 export function noticeTitle(applicantName: string, schemeName: string, kind: NoticeKind): string {
   return `${applicantName} ${schemeName}${NOTICE_KIND_LABELS[kind]}公示`;
+}
+
+/** The English heading: "杭州某某有限公司 售后服务认证: initial certification notice" (names stay as registered). */
+export function noticeTitleEn(applicantName: string, schemeName: string, kind: NoticeKind): string {
+  return `${applicantName} ${schemeName}: ${NOTICE_KIND_LABELS_EN[kind].toLowerCase()} notice`;
 }

@@ -1,4 +1,6 @@
 import type { Notice } from '../db/notice.table.ts';
+import { counted } from '../i18n/english.ts';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
 
 export type NoticeState = 'upcoming' | 'open' | 'closed' | 'withdrawn';
 
@@ -23,12 +25,24 @@ export const NOTICE_STATE_LABELS: Record<NoticeState, string> = {
   withdrawn: '已撤回',
 };
 
-/** "还剩 3 天 4 小时" until `end`; minutes only in the last hour. */
-export function timeLeft(end: string, now: Date): string {
+export const NOTICE_STATE_LABELS_EN: Record<NoticeState, string> = {
+  upcoming: 'Upcoming',
+  open: 'Open for comments',
+  closed: 'Closed',
+  withdrawn: 'Withdrawn',
+};
+
+/** "还剩 3 天 4 小时" or "3 days 4 hours left" until `end`; minutes only in the last hour. */
+export function timeLeft(end: string, now: Date, locale: Locale = DEFAULT_LOCALE): string {
   const minutes = Math.max(0, Math.floor((Date.parse(end) - now.getTime()) / 60_000));
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `还剩 ${days} 天 ${hours} 小时`;
-  if (hours > 0) return `还剩 ${hours} 小时 ${minutes % 60} 分钟`;
-  return `还剩 ${minutes} 分钟`;
+  if (locale === DEFAULT_LOCALE) {
+    if (days > 0) return `还剩 ${days} 天 ${hours} 小时`;
+    if (hours > 0) return `还剩 ${hours} 小时 ${minutes % 60} 分钟`;
+    return `还剩 ${minutes} 分钟`;
+  }
+  if (days > 0) return `${counted(days, 'day')} ${counted(hours, 'hour')} left`;
+  if (hours > 0) return `${counted(hours, 'hour')} ${counted(minutes % 60, 'minute')} left`;
+  return `${counted(minutes, 'minute')} left`;
 }

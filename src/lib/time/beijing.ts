@@ -3,6 +3,8 @@
  * in UTC; calendar dates (a certificate's end date, a "was it valid on" day) are Beijing
  * dates written YYYY-MM-DD.
  */
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -30,14 +32,10 @@ export function isCalendarDate(text: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
-const dateFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-});
-const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
+const BEIJING = 'Asia/Shanghai';
+const zhDate = new Intl.DateTimeFormat('zh-CN', { timeZone: BEIJING, year: 'numeric', month: 'long', day: 'numeric' });
+const zhDateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: BEIJING,
   year: 'numeric',
   month: 'long',
   day: 'numeric',
@@ -45,15 +43,37 @@ const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
+// en-US only for its parts: the order is put together below as "26 Nov 2026, 15:00", the
+// international English form (en-GB itself would write "Sept").
+const enParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: BEIJING,
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
-/** "2026年11月26日" for a Beijing calendar date. */
-export function formatBeijingDate(date: string): string {
-  return dateFormat.format(startOfBeijingDay(date));
+function englishParts(instant: Date): Record<'day' | 'month' | 'year' | 'hour' | 'minute', string> {
+  const parts = Object.fromEntries(enParts.formatToParts(instant).map((part) => [part.type, part.value]));
+  return { day: parts.day!, month: parts.month!, year: parts.year!, hour: parts.hour!, minute: parts.minute! };
 }
 
-/** "2026年11月26日 15:00（北京时间）" for an instant: the zone is always said. */
-export function formatBeijingDateTime(instant: Date | string): string {
-  return `${dateTimeFormat.format(new Date(instant))}（北京时间）`;
+/** "2026年11月26日" or "26 Nov 2026" for a Beijing calendar date. */
+export function formatBeijingDate(date: string, locale: Locale = DEFAULT_LOCALE): string {
+  const start = startOfBeijingDay(date);
+  if (locale === DEFAULT_LOCALE) return zhDate.format(start);
+  const { day, month, year } = englishParts(start);
+  return `${day} ${month} ${year}`;
+}
+
+/** "2026年11月26日 15:00（北京时间）" or "26 Nov 2026, 15:00 (Beijing time)" for an instant: the zone is always said. */
+export function formatBeijingDateTime(instant: Date | string, locale: Locale = DEFAULT_LOCALE): string {
+  const moment = new Date(instant);
+  if (locale === DEFAULT_LOCALE) return `${zhDateTime.format(moment)}（北京时间）`;
+  const { day, month, year, hour, minute } = englishParts(moment);
+  return `${day} ${month} ${year}, ${hour}:${minute} (Beijing time)`;
 }
 
 /** ISO 8601 with the Beijing offset, for machine-readable answers: 2026-11-26T15:00:00.000+08:00. */

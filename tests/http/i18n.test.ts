@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime } from '../../src/lib/time/beijing.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
+import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
+import { startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+
+// The served portal uses the real clock, so the fixtures are placed around the real now.
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const at = (offset: number) => new Date(Date.now() + offset).toISOString();
+const today = beijingDate(new Date());
+const SITE_URL = 'https://cert.example.cn';
+
+const NUMBER = 'TCB-SH-24-000001';
+const HOLDER = '杭州西子湖畔家电售后服务有限公司';
+const ISSUED = `${addDays(today, -400)}T02:00:00.000Z`;
+const SUSPENDED_DAY = addDays(today, -70);
+const EXPIRES = addDays(today, 600);
+const OPEN = { windowStart: at(-2 * DAY), windowEnd: at(5 * DAY + HOUR) };
+const UPCOMING = { windowStart: at(3 * DAY), windowEnd: at(10 * DAY) };
+const CLOSED = { windowStart: at(-20 * DAY), windowEnd: at(-12 * DAY) };
+const REPLY = '经现场复核，已要求整改。';
+
+let test: TestDatabase;
+let portal: RunningPortal;
+const ids = { open: 0, upcoming: 0, closed: 0 };
+let formSequence = 0;
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const ground = await insertBodyAndScheme(test.db);
+  const holder = await insertApplicant(test.db, HOLDER, 'MA3000001');
+  const certificateId = await insertCertificate(test.db, ground, {
+    number: NUMBER,
+    organisationId: holder,
+    issuedOn: addDays(today, -400),
+    expiresOn: EXPIRES,
+    events: [
+      { kind: 'issued', occurredAt: ISSUED, expiresOn: EXPIRES },
+      { kind: 'suspended', occurredAt: `${addDays(today, -100)}T02:00:00.000Z` },
+      { kind: 'restored', occurredAt: `${addDays(today, -50)}T02:00:00.000Z` },
+    ],
+  });
+  await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
+  ids.open = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-OPEN', organisationId: holder, kind: 'surveillance', ...OPEN });
+  ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-UPCOMING', organisationId: holder, ...UPCOMING });
+  ids.closed = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-CLOSED', organisationId: holder, certificateId, ...CLOSED });
+  await insertComment(test.db, ids.closed, { kind: 'objection', text: '门店售后电话多次无人接听。', status: 'answered', reply: REPLY, published: 1, receivedAt: at(-15 * DAY) });
+  portal = await startPortal(test.path, { TRUST_PROXY: '1' });
+  await whenSearchIsReady(portal.baseUrl);
+});
+afterAll(async () => {
+  await portal?.stop();
+  await test?.remove();
+});
+
+const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { redirect: 'manual' });
+
+function post(path: string, fields: Record<string, string>, client = `203.0.113.${formSequence % 250}`) {
+  return fetch(`${portal.baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams(fields),
+    headers: { origin: portal.baseUrl, 'x-forwarded-for': client },
+  });
+}
+
+function commentFields(overrides: Record<string, string> = {}): Record<string, string> {
+  formSequence += 1;
+  return {
+    kind: 'objection',
+    text: 'The after-sales hotline of this company is never answered.',
+    name: 'Li Lei',
+    contact: 'li.lei@example.com',
+    organisation: '',
+    consent: 'yes',
+    idempotencyKey: `i18n-test-form-${formSequence}-abcdefgh`,
+    website: '',
+    ...overrides,
+  };
+}
+
+/** Attribute values as written in the page, entities decoded. */
+function attributes(html: string, pattern: RegExp): string[] {
+  return [...html.matchAll(pattern)].map((match) => match[1]!.replaceAll('&#38;', '&').replaceAll('&amp;', '&'));
+}
+
+const ENGLISH_DATE_TIME = /\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(Beijing time\)/;
+
+describe('every page has an English twin under /en', () => {
+  it.each([
+    ['/en', 200, 'Is this certificate real? Is it valid today?'],
+    ['/en/', 200, 'Open for comments now (1)'],
+    ['/en/certificates', 200, 'Check a certificate'],
+    [`/en/certificates?q=${encodeURIComponent('湖畔')}`, 200, 'certificates by organisation name'],
+    [`/en/certificates/${NUMBER}`, 200, 'Certificate details'],
+    [`/en/certificates/${NUMBER}?on=${SUSPENDED_DAY}`, 200, 'at the end of the day, Beijing time'],
+    ['/en/certificates/tcb-sh24-000001', 404, 'The certificate is forged'],
+    ['/en/notices', 200, 'Public notices'],
+    ['/en/notices?state=upcoming', 200, 'Opens '],
+    ['/en/notices/999999', 404, 'Notice not found'],
+    ['/en/comments', 200, 'Check the status of a comment'],
+    ['/en/comments/7K3MQ-9QX2A-BC4EF', 404, 'Comment not found'],
+    [`/en/search?q=${encodeURIComponent('西子湖畔')}`, 200, 'Search for “西子湖畔”'],
+    ['/en/feeds', 200, 'One certificate’s history'],
+    ['/en/no-such-page', 404, 'Page not found'],
+  ])('%s answers %i in English', async (path, status, text) => {
+    const response = await get(path);
+    expect(response.status).toBe(status);
+    const html = await response.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain(text);
+    // The layout speaks English too: not one of its Chinese words.
+    for (const chinese of ['跳到正文', '证书查询', '所有时间均为北京时间']) expect(html).not.toContain(chinese);
+  });
+
+  it('keeps the Chinese pages at their addresses, in Chinese', async () => {
+    const response = await get(`/certificates/${NUMBER}`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain('证书信息');
+    // The address printed as a QR code does not change.
+    expect(html).toContain(`<link rel="canonical" href="${SITE_URL}/certificates/${NUMBER}">`);
+  });
+
+  it('leaves the JSON API and the feeds where they are, and gives no English copy of them', async () => {
+    expect((await get('/api/v1/notices')).status).toBe(200);
+    expect((await get('/feeds/notices.xml')).headers.get('content-type')).toContain('xml');
+    expect((await get('/en/api/v1/notices')).status).toBe(404);
+    expect((await get('/en/feeds/notices.xml')).status).toBe(404);
+  });
+
+  it('knows no other language prefix', async () => {
+    const response = await get('/fr/notices');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('页面不存在');
+  });
+});
+
+describe('dates and times in English', () => {
+  it('are Beijing time in the English form, with the zone said', async () => {
+    const certificate = await (await get(`/en/certificates/${NUMBER}`)).text();
+    expect(certificate).toContain(`as of ${formatBeijingDate(today, 'en')} (Beijing time)`);
+    expect(certificate).toContain(`${formatBeijingDate(EXPIRES, 'en')} (inclusive)`);
+    expect(certificate).toContain(formatBeijingDateTime(ISSUED, 'en'));
+    expect(certificate).not.toContain('北京时间');
+
+    const notice = await (await get(`/en/notices/${ids.open}`)).text();
+    expect(notice).toContain(formatBeijingDateTime(OPEN.windowStart, 'en'));
+    expect(notice).toContain(formatBeijingDateTime(OPEN.windowEnd, 'en'));
+    expect(notice).toMatch(ENGLISH_DATE_TIME);
+    expect(notice).toMatch(/<strong[^>]*>5 days \d+ hours? left<\/strong> in the notice period/);
+    expect(notice).not.toContain('北京时间');
+  });
+
+  it('say when an upcoming notice opens', async () => {
+    const html = await (await get(`/en/notices/${ids.upcoming}`)).text();
+    expect(html).toContain(`The notice period starts ${formatBeijingDateTime(UPCOMING.windowStart, 'en')}.`);
+  });
+
+  it('answer "was it valid on that day?" with English labels', async () => {
+    const html = await (await get(`/en/certificates/${NUMBER}?on=${SUSPENDED_DAY}`)).text();
+    expect(html).toContain(`${formatBeijingDate(SUSPENDED_DAY, 'en')} (at the end of the day, Beijing time)`);
+    expect(html).toMatch(/status-suspended">Suspended/);
+  });
+});
+
+describe('the language switch', () => {
+  const switchOf = (html: string) => attributes(html, /<a class="language-switch" href="([^"]*)"/g);
+  const alternatesOf = (html: string) => attributes(html, /<link rel="alternate" hreflang="[^"]+" href="([^"]*)"/g);
+
+  it('leads from an English page to the same Chinese page, query kept', async () => {
+    const query = `?q=${encodeURIComponent('湖畔')}&page=1`;
+    const html = await (await get(`/en/certificates${query}`)).text();
+    expect(switchOf(html)).toEqual([`/certificates${query}`]);
+    expect(html).toMatch(/<a class="language-switch"[^>]*>中文<\/a>/);
+    expect(alternatesOf(html)).toEqual([`${SITE_URL}/certificates${query}`, `${SITE_URL}/en/certificates${query}`]);
+  });
+
+  it('leads from a Chinese page to its English twin', async () => {
+    const html = await (await get(`/notices/${ids.closed}`)).text();
+    expect(switchOf(html)).toEqual([`/en/notices/${ids.closed}`]);
+    expect(html).toMatch(/<a class="language-switch"[^>]*lang="en"[^>]*>English<\/a>/);
+    expect(html).toContain(`hreflang="en" href="${SITE_URL}/en/notices/${ids.closed}"`);
+  });
+
+  it('keeps links, forms and the 404 page in the language of the page', async () => {
+    const html = await (await get(`/en/notices/${ids.closed}`)).text();
+    expect(html).toContain(`href="/en/certificates/${NUMBER}"`);
+    expect(html).toContain('action="/en/search"');
+    expect(html).toContain(REPLY);
+    expect(html).toContain('The notice period is over');
+    const notFound = await (await get('/en/certificates/x/y')).text();
+    expect(switchOf(notFound)).toEqual(['/certificates/x/y']);
+  });
+});
+
+describe('commenting in English', () => {
+  it('posts the English form to the same endpoint under /en, and the receipt comes back in English', async () => {
+    const page = await (await get(`/en/notices/${ids.open}`)).text();
+    const [action] = attributes(page, /<form method="post" action="([^"]*)"/g);
+    expect(action).toBe(`/en/notices/${ids.open}/comments`);
+    const [idempotencyKey] = attributes(page, /name="idempotencyKey" value="([^"]*)"/g);
+
+    const response = await post(action!, commentFields({ kind: 'opinion', idempotencyKey: idempotencyKey! }));
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/en\/comments\/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\?received=1$/);
+
+    const receipt = await get(location);
+    expect(receipt.status).toBe(200);
+    const html = await receipt.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Your opinion has been received');
+    expect(html).toContain(location.slice('/en/comments/'.length, '/en/comments/'.length + 17));
+    expect(html).toMatch(ENGLISH_DATE_TIME);
+    // The same receipt, in Chinese, for whoever switches.
+    expect(await (await get(location.slice('/en'.length))).text()).toContain('已收到您的意见');
+  });
+
+  it('returns the form with every problem named in English (422)', async () => {
+    const response = await post(`/en/notices/${ids.open}/comments`, commentFields({ text: 'Too short', contact: 'not-a-contact', consent: '' }));
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('The comment needs at least 10 characters');
+    expect(html).toContain('Enter a valid mainland China mobile number (11 digits) or e-mail address');
+    expect(html).toContain('Read and accept the statement on personal information');
+    expect(html).toContain(`action="/en/notices/${ids.open}/comments"`);
+    expect(html).not.toContain('意见内容至少 10 个字');
+  });
+
+  it('refuses a comment after the window closed with 409, naming the window in English Beijing time', async () => {
+    const response = await post(`/en/notices/${ids.closed}/comments`, commentFields());
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain(
+      `Notice GS-I18N-CLOSED has closed: comments are accepted only from ${formatBeijingDateTime(CLOSED.windowStart, 'en')} to ${formatBeijingDateTime(CLOSED.windowEnd, 'en')}. Nothing was stored.`,
+    );
+  });
+
+  it('says in English when one client sends too many (429)', async () => {
+    const client = '192.0.2.77';
+    for (let i = 0; i < 5; i++) expect((await post(`/en/notices/${ids.open}/comments`, commentFields(), client)).status).toBe(303);
+    const refused = await post(`/en/notices/${ids.open}/comments`, commentFields(), client);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+    expect(await refused.text()).toContain('Too many comments from this address');
+  });
+
+  it('still answers the Chinese form in Chinese', async () => {
+    const response = await post(`/notices/${ids.open}/comments`, commentFields());
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/comments\/[0-9A-Z-]{17}\?received=1$/);
+  });
+});
+
+describe('English error pages', () => {
+  it('name a mistyped USCC with 422', async () => {
+    const response = await get('/en/certificates?q=91330100799655058C');
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('the check character should be B, not C');
+  });
+
+  it('explain wrong notice filters with 400', async () => {
+    const response = await get('/en/notices?state=soon');
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('state must be open, upcoming or closed');
+  });
+
+  it('refuse a malformed date with 400', async () => {
+    const response = await get(`/en/certificates/${NUMBER}?on=2026-02-30`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Write the date as YYYY-MM-DD');
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommentForm } from '../../src/lib/comments/form.ts';
+import { DomainError } from '../../src/lib/errors.ts';
+import { localeOfPath, pathWithoutLocale } from '../../src/lib/i18n/locales.ts';
+import { errorMessageFor, MESSAGES } from '../../src/lib/i18n/messages.ts';
+import { noticeTitle, noticeTitleEn } from '../../src/lib/notices/labels.ts';
+
+describe('the language of an address', () => {
+  it.each([
+    ['/', 'zh-CN', '/'],
+    ['/certificates/TCB-SH-24-000001', 'zh-CN', '/certificates/TCB-SH-24-000001'],
+    // A certificate numbered "en" is still a Chinese page: only the first segment decides.
+    ['/certificates/en', 'zh-CN', '/certificates/en'],
+    ['/english', 'zh-CN', '/english'],
+    ['/en', 'en', '/'],
+    ['/en/', 'en', '/'],
+    ['/en/notices/3/comments', 'en', '/notices/3/comments'],
+  ])('%s is %s, %s without its prefix', (path, locale, unprefixed) => {
+    expect(localeOfPath(path)).toBe(locale);
+    expect(pathWithoutLocale(path)).toBe(unprefixed);
+  });
+});
+
+describe('words in each language', () => {
+  it('tell a domain error in Chinese or in English', () => {
+    const error = new DomainError('unprocessable', 'invalid_uscc', 'not a valid USCC', '不是有效的统一社会信用代码');
+    expect(errorMessageFor(error, 'zh-CN')).toBe('不是有效的统一社会信用代码');
+    expect(errorMessageFor(error, 'en')).toBe('not a valid USCC');
+  });
+
+  it('name a notice in each language', () => {
+    expect(noticeTitle('杭州某某有限公司', '售后服务认证', 'initial')).toBe('杭州某某有限公司 售后服务认证初次认证公示');
+    expect(noticeTitleEn('杭州某某有限公司', '售后服务认证', 'initial')).toBe('杭州某某有限公司 售后服务认证: initial certification notice');
+    const notice = { applicant: { name: '杭州某某有限公司' }, scheme: { name: '售后服务认证' }, kind: 'recertification' } as const;
+    expect(MESSAGES['zh-CN'].noticeTitle(notice)).toBe('杭州某某有限公司 售后服务认证再认证公示');
+    expect(MESSAGES.en.noticeTitle(notice)).toBe('杭州某某有限公司 售后服务认证: re-certification notice');
+  });
+
+  it('count in English with singular and plural', () => {
+    expect(MESSAGES.en.noticeList.commentCount(1)).toBe('1 comment received');
+    expect(MESSAGES.en.noticeList.commentCount(2)).toBe('2 comments received');
+    expect(MESSAGES.en.notices.total(1)).toEqual(['', ' notice']);
+    expect(MESSAGES.en.notices.total(0)).toEqual(['', ' notices']);
+  });
+
+  it('say what is wrong with a comment form in the submitter’s language', () => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ kind: 'praise', text: '太短', name: '张三', contact: '12345', idempotencyKey: 'short' })) form.set(name, value);
+    const zh = parseCommentForm(form);
+    const en = parseCommentForm(form, 'en');
+    expect(zh).toEqual({
+      ok: false,
+      fieldErrors: {
+        kind: '请选择意见类型：异议、意见或支持',
+        text: '意见内容至少 10 个字',
+        contact: '请填写有效的中国大陆手机号码（11 位）或电子邮箱',
+        consent: '请阅读并同意个人信息处理说明',
+        idempotencyKey: '表单已失效，请刷新页面后重新提交',
+      },
+    });
+    expect(en).toEqual({
+      ok: false,
+      fieldErrors: {
+        kind: 'Choose the kind of comment: objection, opinion or support',
+        text: 'The comment needs at least 10 characters',
+        contact: 'Enter a valid mainland China mobile number (11 digits) or e-mail address',
+        consent: 'Read and accept the statement on personal information',
+        idempotencyKey: 'The form has expired: reload the page and submit again',
+      },
+    });
+  });
+});
