@@ -2,7 +2,7 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { readdirSync } from 'node:fs';
-import { DEFAULT_LOCALE, LOCALES } from './src/lib/i18n/locales.ts';
+import { DEFAULT_LOCALE, LOCALES } from './src/lib/language/locales.ts';
 
 /**
  * Every page of src/pages also answers under each other language's prefix (/en/notices/3):

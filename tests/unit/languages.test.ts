@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommentForm } from '../../src/lib/comments/form.ts';
 import { DomainError } from '../../src/lib/errors.ts';
-import { localeOfPath, pathWithoutLocale } from '../../src/lib/i18n/locales.ts';
+import { localeOfPath, pathWithoutLocale } from '../../src/lib/language/locales.ts';
 import { errorMessageFor, MESSAGES } from '../../src/lib/i18n/messages.ts';
 import { noticeTitle, noticeTitleEn } from '../../src/lib/notices/labels.ts';
 

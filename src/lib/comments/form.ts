@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.ts';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 import { COMMENT_FORM_PROBLEMS, commentForm, type CommentForm, type CommentFormProblem } from './inputs.ts';
 
 export type CommentFormField = 'kind' | 'text' | 'name' | 'contact' | 'organisation' | 'consent' | 'idempotencyKey';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMMENT_KINDS } from '../db/notice.table.ts';
-import type { Locale } from '../i18n/locales.ts';
+import type { Locale } from '../language/locales.ts';
 
 /** NFC, without control characters (keeping line breaks and tabs), trimmed. */
 export function cleanText(text: string): string {

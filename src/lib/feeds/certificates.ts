@@ -1,7 +1,7 @@
 import { EVENT_LABELS, EVENT_LABELS_EN } from '../certificates/labels.ts';
 import { newestCertificateEvents, requireCertificate, type CertificateEventSummary } from '../certificates/repository.ts';
 import type { PortalDb } from '../db/database.ts';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 import { certificateFeedUrl, certificateUrl } from '../site/urls.ts';
 import { formatBeijingDateTime } from '../time/beijing.ts';
 import { FEED_SIZE, shorten, type Feed, type FeedItem } from './feed.ts';

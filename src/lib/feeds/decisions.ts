@@ -1,6 +1,6 @@
 import type { CertificateEventKind } from '../db/registry.table.ts';
 import type { PortalDb } from '../db/database.ts';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 import { newestCertificateEvents } from '../certificates/repository.ts';
 import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN } from '../notices/labels.ts';
 import { newestDecisions, type NoticeDecision } from '../notices/repository.ts';

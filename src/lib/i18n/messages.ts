@@ -21,8 +21,8 @@ import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, 
 import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../notices/state.ts';
 import type { FacetName } from '../search/notice-index.ts';
 import { formatBeijingDate, formatBeijingDateTime } from '../time/beijing.ts';
-import { counted, noun } from './english.ts';
-import { DEFAULT_LOCALE, type Locale } from './locales.ts';
+import { counted, noun } from '../language/english.ts';
+import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 
 /*
  * Every word the pages say, once per language. `Messages` is the Chinese dictionary's type,

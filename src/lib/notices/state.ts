@@ -1,6 +1,6 @@
 import type { Notice } from '../db/notice.table.ts';
-import { counted } from '../i18n/english.ts';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+import { counted } from '../language/english.ts';
+import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 
 export type NoticeState = 'upcoming' | 'open' | 'closed' | 'withdrawn';
 

@@ -3,7 +3,7 @@
  * in UTC; calendar dates (a certificate's end date, a "was it valid on" day) are Beijing
  * dates written YYYY-MM-DD.
  */
-import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
