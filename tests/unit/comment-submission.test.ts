@@ -168,6 +168,11 @@ describe('the comment form', () => {
     expect(parsed).toMatchObject({ ok: true, comment: { text: 'Café 售后服务电话无人接听 <b>x</b>', contact: '13800138000' } });
   });
 
+  it('accepts a consent box sent without a value ("on"), as browsers send it', () => {
+    expect(parseCommentForm(form({ ...valid, consent: 'on' }))).toMatchObject({ ok: true });
+    expect(parseCommentForm(form({ ...valid, consent: 'no' }))).toMatchObject({ ok: false });
+  });
+
   it('accepts an e-mail address as contact', () => {
     expect(parseCommentForm(form({ ...valid, contact: 'wang.wu@example.cn' }))).toMatchObject({ ok: true, comment: { contact: 'wang.wu@example.cn' } });
   });

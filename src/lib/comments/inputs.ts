@@ -75,7 +75,8 @@ export const commentForm = z.object({
     .optional()
     .transform((text) => (text === undefined ? null : cleanText(text) || null))
     .refine((text) => text === null || Array.from(text).length <= 100, problem('organisation_too_long')),
-  consent: z.literal('yes', { errorMap: () => ({ message: problem('consent_missing') }) }),
+  // The form sends "yes"; a checkbox without a value sends "on", which means the same.
+  consent: z.enum(['yes', 'on', 'true', '1'], { errorMap: () => ({ message: problem('consent_missing') }) }),
   idempotencyKey: z.string({ required_error: problem('form_expired') }).regex(/^[A-Za-z0-9_-]{16,64}$/, problem('form_expired')),
   /** The honeypot: hidden from people, so only a robot fills it. */
   website: z.string().max(0, problem('form_tampered')).optional(),
