@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/build.ts';
+import { seedDemoData } from '../../scripts/demo/generate.ts';
+import { createTestDatabase } from '../support/database.ts';
 import { startPortal } from '../support/server.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'portal-start-'));
@@ -48,6 +50,23 @@ describe('npm start', () => {
       expect(certificates.total).toBeGreaterThan(1000);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('answers search with 503 and Retry-After while the first index is built, and every other page meanwhile', async () => {
+    // Enough notices that building the index takes seconds, not the milliseconds a request does.
+    const test = await createTestDatabase();
+    await seedDemoData(test.db, { certificates: 500, notices: 4000, seed: 3, now: new Date() });
+    const portal = await startPortal(test.path);
+    try {
+      const [search, home] = await Promise.all([fetch(`${portal.baseUrl}/search?q=%E7%89%A9%E4%B8%9A`), fetch(`${portal.baseUrl}/`)]);
+      expect(search.status).toBe(503);
+      expect(search.headers.get('retry-after')).toBe('5');
+      expect(await search.text()).toContain('搜索索引正在建立');
+      expect(home.status).toBe(200);
+    } finally {
+      await portal.stop();
+      await test.remove();
     }
   });
 });
