@@ -4,8 +4,8 @@
  * importing the same file twice changes nothing. Every function checks all references
  * first and throws InvalidRecords before writing anything.
  */
-import { sql, type Insertable, type RawBuilder, type SqlBool } from 'kysely';
-import type { PortalDb } from '../db/database.ts';
+import { sql, type Insertable, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { PortalDatabase, PortalDb } from '../db/database.ts';
 import type { CertificateEventTable } from '../db/registry.table.ts';
 import { certificateNumberKey, toSearchForm } from '../text/normalise.ts';
 import { InvalidRecords, type ImportProblem, type Located } from './problems.ts';
@@ -51,6 +51,35 @@ function updateWhenChanged<Column extends string>(table: string, columns: readon
     sql` or `,
   )}`;
   return { set, differs };
+}
+
+type NaturalKeyTable = 'certificationBody' | 'scheme' | 'organisation' | 'certificate' | 'notice';
+
+/**
+ * Inserts each row, or updates the row with the same natural key when one of `columns`
+ * differs (stamping updated_at only then), counting added, changed and unchanged rows.
+ */
+async function upsertByNaturalKey<Table extends NaturalKeyTable>(
+  db: PortalDb,
+  table: Table,
+  key: keyof PortalDatabase[Table] & string,
+  rows: readonly Insertable<PortalDatabase[Table]>[],
+  columns: readonly (keyof PortalDatabase[Table] & string)[],
+  onProgress?: ProgressListener,
+): Promise<UpsertCounts> {
+  const { set, differs } = updateWhenChanged(table, columns, true);
+  // The table is a parameter here, which Kysely's types cannot follow; each caller's rows are typed.
+  const anyTable = db as unknown as Kysely<any>;
+  const [tableName, keyColumn]: [string, string] = [table, key];
+  return writeInChunks(
+    rows,
+    async (chunk) =>
+      (await anyTable.selectFrom(tableName).select('id').where(keyColumn, 'in', chunk.map((row) => (row as Record<string, unknown>)[keyColumn])).execute()).length,
+    async (chunk) =>
+      (await anyTable.insertInto(tableName).values(chunk).onConflict((conflict) => conflict.column(keyColumn).doUpdateSet(set as Record<string, RawBuilder<never>>).where(differs)).executeTakeFirst())
+        .numInsertedOrUpdatedRows ?? 0n,
+    onProgress,
+  );
 }
 
 /**
@@ -152,15 +181,7 @@ export async function upsertBodies(db: PortalDb, records: readonly Located<BodyR
     address: record.address,
     updatedAt,
   }));
-  const { set, differs } = updateWhenChanged('certificationBody', ['name', 'approvalNumber', 'website', 'phone', 'address'] as const, true);
-  return writeInChunks(
-    rows,
-    async (chunk) => (await db.selectFrom('certificationBody').select('id').where('code', 'in', chunk.map((row) => row.code)).execute()).length,
-    async (chunk) =>
-      (await db.insertInto('certificationBody').values(chunk).onConflict((conflict) => conflict.column('code').doUpdateSet(set).where(differs)).executeTakeFirst())
-        .numInsertedOrUpdatedRows ?? 0n,
-    onProgress,
-  );
+  return upsertByNaturalKey(db, 'certificationBody', 'code', rows, ['name', 'approvalNumber', 'website', 'phone', 'address'], onProgress);
 }
 
 export async function upsertSchemes(db: PortalDb, records: readonly Located<SchemeRecord>[], now: Date, onProgress?: ProgressListener): Promise<UpsertCounts> {
@@ -173,15 +194,7 @@ export async function upsertSchemes(db: PortalDb, records: readonly Located<Sche
     description: record.description,
     updatedAt,
   }));
-  const { set, differs } = updateWhenChanged('scheme', ['name', 'nameEn', 'basis', 'description'] as const, true);
-  return writeInChunks(
-    rows,
-    async (chunk) => (await db.selectFrom('scheme').select('id').where('code', 'in', chunk.map((row) => row.code)).execute()).length,
-    async (chunk) =>
-      (await db.insertInto('scheme').values(chunk).onConflict((conflict) => conflict.column('code').doUpdateSet(set).where(differs)).executeTakeFirst())
-        .numInsertedOrUpdatedRows ?? 0n,
-    onProgress,
-  );
+  return upsertByNaturalKey(db, 'scheme', 'code', rows, ['name', 'nameEn', 'basis', 'description'], onProgress);
 }
 
 export async function upsertSchemeLevels(
@@ -235,15 +248,7 @@ export async function upsertOrganisations(
     address: record.address,
     updatedAt,
   }));
-  const { set, differs } = updateWhenChanged('organisation', ['name', 'nameSearch', 'province', 'city', 'address'] as const, true);
-  return writeInChunks(
-    rows,
-    async (chunk) => (await db.selectFrom('organisation').select('id').where('uscc', 'in', chunk.map((row) => row.uscc)).execute()).length,
-    async (chunk) =>
-      (await db.insertInto('organisation').values(chunk).onConflict((conflict) => conflict.column('uscc').doUpdateSet(set).where(differs)).executeTakeFirst())
-        .numInsertedOrUpdatedRows ?? 0n,
-    onProgress,
-  );
+  return upsertByNaturalKey(db, 'organisation', 'uscc', rows, ['name', 'nameSearch', 'province', 'city', 'address'], onProgress);
 }
 
 export async function upsertCertificates(
@@ -288,20 +293,7 @@ export async function upsertCertificates(
   });
   throwIfAny(problems);
 
-  const { set, differs } = updateWhenChanged(
-    'certificate',
-    ['number', 'organisationId', 'bodyId', 'schemeId', 'levelCode', 'scope', 'sites', 'firstIssuedOn', 'issuedOn', 'expiresOn', 'status'] as const,
-    true,
-  );
-  return writeInChunks(
-    rows,
-    async (chunk) =>
-      (await db.selectFrom('certificate').select('id').where('numberKey', 'in', chunk.map((row) => row.numberKey)).execute()).length,
-    async (chunk) =>
-      (await db.insertInto('certificate').values(chunk).onConflict((conflict) => conflict.column('numberKey').doUpdateSet(set).where(differs)).executeTakeFirst())
-        .numInsertedOrUpdatedRows ?? 0n,
-    onProgress,
-  );
+  return upsertByNaturalKey(db, 'certificate', 'numberKey', rows, ['number', 'organisationId', 'bodyId', 'schemeId', 'levelCode', 'scope', 'sites', 'firstIssuedOn', 'issuedOn', 'expiresOn', 'status'], onProgress);
 }
 
 type EventRow = Omit<Insertable<CertificateEventTable>, 'id'>;
@@ -429,9 +421,7 @@ export async function upsertNotices(db: PortalDb, records: readonly Located<Noti
   });
   throwIfAny(problems);
 
-  const { set, differs } = updateWhenChanged(
-    'notice',
-    [
+  return upsertByNaturalKey(db, 'notice', 'reference', rows, [
       'kind',
       'organisationId',
       'schemeId',
@@ -448,15 +438,5 @@ export async function upsertNotices(db: PortalDb, records: readonly Located<Noti
       'decidedAt',
       'certificateId',
       'objectionContact',
-    ] as const,
-    true,
-  );
-  return writeInChunks(
-    rows,
-    async (chunk) => (await db.selectFrom('notice').select('id').where('reference', 'in', chunk.map((row) => row.reference)).execute()).length,
-    async (chunk) =>
-      (await db.insertInto('notice').values(chunk).onConflict((conflict) => conflict.column('reference').doUpdateSet(set).where(differs)).executeTakeFirst())
-        .numInsertedOrUpdatedRows ?? 0n,
-    onProgress,
-  );
+    ], onProgress);
 }
