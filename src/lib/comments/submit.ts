@@ -1,5 +1,6 @@
 import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
+import { findNoticeWindow } from '../notices/repository.ts';
 import { noticeState } from '../notices/state.ts';
 import { formatBeijingDateTime } from '../time/beijing.ts';
 import type { CommentForm } from './inputs.ts';
@@ -38,11 +39,7 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
       throw new DomainError('conflict', 'form_reused', 'This form was already used for another notice; reload the page.', '该表单已用于其他公示，请刷新页面后重新提交。');
     }
 
-    const notice = await trx
-      .selectFrom('notice')
-      .select(['id', 'reference', 'windowStart', 'windowEnd', 'status'])
-      .where('id', '=', submission.noticeId)
-      .executeTakeFirst();
+    const notice = await findNoticeWindow(trx, submission.noticeId);
     if (!notice) {
       throw new DomainError('not_found', 'notice_not_found', `No notice ${submission.noticeId} exists.`, '该公示不存在。');
     }

@@ -280,6 +280,11 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number): P
 }
 
 /** The notice with this id, with its published comments, or null. */
+/** What decides whether a notice takes comments now: its window and whether it was withdrawn. */
+export function findNoticeWindow(db: PortalDb, id: number) {
+  return db.selectFrom('notice').select(['id', 'reference', 'windowStart', 'windowEnd', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
 /** A search hit: the notice's headline and the text a snippet is cut from. */
 export interface NoticeWithText extends NoticeSummary {
   scope: string;
