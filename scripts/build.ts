@@ -16,7 +16,7 @@ function newestChange(path: string): number {
   return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestChange(join(path, entry))), stats.mtimeMs);
 }
 
-export function buildIsFresh(): boolean {
+function buildIsFresh(): boolean {
   if (!existsSync(serverEntry)) return false;
   const built = statSync(serverEntry).mtimeMs;
   return BUILD_INPUTS.every((input) => newestChange(join(projectRoot, input)) <= built);

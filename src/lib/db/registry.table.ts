@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Instants are ISO 8601 strings in UTC ("2026-11-26T07:00:00.000Z"); dates are Beijing dates "YYYY-MM-DD". */
 export type UtcInstant = string;
@@ -100,10 +100,4 @@ export interface CertificateEventTable {
   scope: string | null;
 }
 
-export type CertificationBody = Selectable<CertificationBodyTable>;
-export type Scheme = Selectable<SchemeTable>;
-export type SchemeLevel = Selectable<SchemeLevelTable>;
-export type Organisation = Selectable<OrganisationTable>;
-export type Certificate = Selectable<CertificateTable>;
-export type NewCertificate = Insertable<CertificateTable>;
 export type CertificateEvent = Selectable<CertificateEventTable>;
