@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { PortalDatabase } from '../../src/lib/db/database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
+import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates, oneSlipApart } from '../../src/lib/certificates/lookup.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
@@ -169,11 +169,27 @@ describe('certificate lookup by part of the name', () => {
 describe('near matches for a number that is not registered as written', () => {
   it('offers the same number with other dashes or case, and the holder\'s other certificates', async () => {
     const near = await findNearMatches(test.db, 'tcb-sh24-000001', TODAY);
-    expect(near.sameNumber.map((item) => item.number)).toEqual(['TCB-SH-24-000001']);
+    expect(near.likelyMeant.map((item) => item.number)).toEqual(['TCB-SH-24-000001']);
     expect(near.sameHolder.map((item) => item.number)).toEqual(['TCB-SH-25-000002']);
   });
 
   it('offers nothing for a number unlike any registered one', async () => {
-    expect(await findNearMatches(test.db, 'FAKE-0001', TODAY)).toEqual({ sameNumber: [], sameHolder: [] });
+    expect(await findNearMatches(test.db, 'FAKE-0001', TODAY)).toEqual({ likelyMeant: [], sameHolder: [] });
+  });
+
+  it('offers the numbers one typing slip away: a digit changed, and the year mistyped', async () => {
+    const near = await findNearMatches(test.db, 'TCB-SH-24-000002', TODAY);
+    expect(near.likelyMeant.map((item) => item.number)).toEqual(['TCB-SH-24-000001', 'TCB-SH-24-000012', 'TCB-SH-25-000002']);
+  });
+
+  it.each([
+    ['TCBSH24000001', 'TCBSH24000002', true, 'a character changed'],
+    ['TCBSH24000001', 'TCBSH240000001', true, 'a character added'],
+    ['TCBSH24000001', 'TCBSH2400001', true, 'a character dropped'],
+    ['TCBSH24000012', 'TCBSH24000021', true, 'two neighbours swapped'],
+    ['TCBSH24000001', 'TCBSH24000022', false, 'two characters changed'],
+    ['TCBSH24000001', 'TCBSH24000001', false, 'the same number'],
+  ])('%s and %s are one slip apart: %s (%s)', (a, b, expected) => {
+    expect(oneSlipApart(a, b)).toBe(expected);
   });
 });

@@ -135,29 +135,71 @@ async function countRows(query: ReturnType<typeof selectCertificateSummaries>): 
 }
 
 export interface NearMatches {
-  /** The same number written with other dashes, spaces or case. */
-  sameNumber: CertificateSummary[];
-  /** Other certificates of that number's holder. */
+  /** The same number written with other dashes, spaces or case; failing that, the numbers one typing slip away. */
+  likelyMeant: CertificateSummary[];
+  /** Other certificates of their holders. */
   sameHolder: CertificateSummary[];
+}
+
+/**
+ * How much of the start of a number is trusted when looking for slips: a number is its
+ * body, scheme and year first, then a serial, and people mistype the serial's digits.
+ */
+const TRUSTED_PREFIX_RATIO = 0.5;
+/** Enough numbers sharing that start to hold every slip, never the whole registry. */
+const SLIP_CANDIDATES = 5000;
+
+/** True when `a` becomes `b` by one typing slip: a character changed, added, dropped, or two swapped. */
+export function oneSlipApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let start = 0;
+  while (start < Math.min(a.length, b.length) && a[start] === b[start]) start++;
+  const [restA, restB] = [a.slice(start), b.slice(start)];
+  return (
+    restA.slice(1) === restB.slice(1) ||
+    restA.slice(1) === restB ||
+    restA === restB.slice(1) ||
+    (restA.length >= 2 && restA[0] === restB[1] && restA[1] === restB[0] && restA.slice(2) === restB.slice(2))
+  );
+}
+
+/** Registered number keys one typing slip from `key`, among those sharing its trusted start. */
+async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
+  const prefix = key.slice(0, Math.max(1, Math.floor(key.length * TRUSTED_PREFIX_RATIO)));
+  // Keys are upper-case letters and digits, so every key starting with the prefix sorts below prefix + '~'.
+  const sharingStart = await db
+    .selectFrom('certificate')
+    .select('numberKey')
+    .where('numberKey', '>=', prefix)
+    .where('numberKey', '<', `${prefix}~`)
+    .limit(SLIP_CANDIDATES)
+    .execute();
+  return sharingStart.map((row) => row.numberKey).filter((candidate) => oneSlipApart(key, candidate));
 }
 
 /** What to offer when a certificate page is asked for a number that is not registered as written. */
 export async function findNearMatches(db: PortalDb, requested: string, today: string): Promise<NearMatches> {
   const key = certificateNumberKey(requested);
-  if (key === '') return { sameNumber: [], sameHolder: [] };
-  const sameNumber = await selectCertificateSummaries(db)
+  if (key === '') return { likelyMeant: [], sameHolder: [] };
+  const keys = (await db.selectFrom('certificate').select('numberKey').where('numberKey', '=', key).executeTakeFirst())
+    ? [key]
+    : await keysOneSlipAway(db, key);
+  if (keys.length === 0) return { likelyMeant: [], sameHolder: [] };
+  const likelyMeant = await selectCertificateSummaries(db)
     .select('certificate.organisationId')
-    .where('certificate.numberKey', '=', key)
+    .where('certificate.numberKey', 'in', keys)
+    .orderBy('certificate.number')
+    .limit(LOOKUP_PAGE_SIZE)
     .execute();
-  const holderIds = sameNumber.map((row) => row.organisationId);
+  const holderIds = [...new Set(likelyMeant.map((row) => row.organisationId))];
   const sameHolder =
     holderIds.length === 0
       ? []
       : await selectCertificateSummaries(db)
           .where('certificate.organisationId', 'in', holderIds)
-          .where('certificate.numberKey', '!=', key)
+          .where('certificate.numberKey', 'not in', keys)
           .orderBy('certificate.number')
           .limit(LOOKUP_PAGE_SIZE)
           .execute();
-  return { sameNumber: summariseAsOf(sameNumber, today), sameHolder: summariseAsOf(sameHolder, today) };
+  return { likelyMeant: summariseAsOf(likelyMeant, today), sameHolder: summariseAsOf(sameHolder, today) };
 }
