@@ -158,6 +158,25 @@ function resolver(problems: ImportProblem[]) {
   };
 }
 
+/**
+ * The id of the scheme a record names, with a problem recorded when the scheme is unknown
+ * or the level (optional) is not one of that scheme's.
+ */
+function resolveSchemeAndLevel(
+  resolve: ReturnType<typeof resolver>,
+  problems: ImportProblem[],
+  known: { schemes: Map<string, number>; levels: Set<string> },
+  located: Located<unknown>,
+  schemeCode: string,
+  level: { field: string; code: string | null },
+): number {
+  const schemeId = resolve(known.schemes, schemeCode, located, 'scheme_code', `no scheme has the code ${schemeCode}; ${importIt('schemes')}`);
+  if (schemeId > 0 && level.code !== null && !known.levels.has(`${schemeId} ${level.code}`)) {
+    problems.push({ location: located.location, field: level.field, reason: `scheme ${schemeCode} has no level ${level.code}` });
+  }
+  return schemeId;
+}
+
 export async function upsertBodies(db: PortalDb, records: readonly Located<BodyRecord>[], now: Date, onProgress?: ProgressListener): Promise<UpsertCounts> {
   // The approval number is unique too: a body's code cannot take over another body's approval.
   const held = new Map((await db.selectFrom('certificationBody').select(['code', 'approvalNumber']).execute()).map((row) => [row.approvalNumber, row.code]));
@@ -271,10 +290,10 @@ export async function upsertCertificates(
   const updatedAt = now.toISOString();
   const rows = records.map((located) => {
     const { record } = located;
-    const schemeId = resolve(schemes, record.scheme_code, located, 'scheme_code', `no scheme has the code ${record.scheme_code}; ${importIt('schemes')}`);
-    if (schemeId > 0 && record.level_code !== null && !levels.has(`${schemeId} ${record.level_code}`)) {
-      problems.push({ location: located.location, field: 'level_code', reason: `scheme ${record.scheme_code} has no level ${record.level_code}` });
-    }
+    const schemeId = resolveSchemeAndLevel(resolve, problems, { schemes, levels }, located, record.scheme_code, {
+      field: 'level_code',
+      code: record.level_code,
+    });
     return {
       number: record.number,
       numberKey: certificateNumberKey(record.number),
@@ -391,10 +410,10 @@ export async function upsertNotices(db: PortalDb, records: readonly Located<Noti
   const updatedAt = now.toISOString();
   const rows = records.map((located) => {
     const { record } = located;
-    const schemeId = resolve(schemes, record.scheme_code, located, 'scheme_code', `no scheme has the code ${record.scheme_code}; ${importIt('schemes')}`);
-    if (schemeId > 0 && record.proposed_level_code !== null && !levels.has(`${schemeId} ${record.proposed_level_code}`)) {
-      problems.push({ location: located.location, field: 'proposed_level_code', reason: `scheme ${record.scheme_code} has no level ${record.proposed_level_code}` });
-    }
+    const schemeId = resolveSchemeAndLevel(resolve, problems, { schemes, levels }, located, record.scheme_code, {
+      field: 'proposed_level_code',
+      code: record.proposed_level_code,
+    });
     return {
       reference: record.reference,
       kind: record.kind,
