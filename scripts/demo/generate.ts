@@ -1141,8 +1141,8 @@ function buildNotices(
   for (const [kind, share] of CERTIFIED_KIND_SHARES) {
     const pool = random.shuffle(candidates.get(kind) ?? []);
     const wanted = Math.round(certifiedWanted * share);
-    chosen.push(...pool.slice(0, wanted));
-    leftovers.push(...pool.slice(wanted));
+    // Element by element: spreading a pool of hundreds of thousands overflows the call stack.
+    for (const [position, candidate] of pool.entries()) (position < wanted ? chosen : leftovers).push(candidate);
   }
   random.shuffle(leftovers);
   while (chosen.length < certifiedWanted && leftovers.length > 0) chosen.push(leftovers.pop()!);
@@ -1155,7 +1155,7 @@ function buildNotices(
     return true;
   });
   chosen.length = 0;
-  chosen.push(...unique.slice(0, certifiedWanted));
+  for (const candidate of unique.slice(0, certifiedWanted)) chosen.push(candidate);
   refusedCount += certifiedWanted - chosen.length;
 
   for (const candidate of chosen) {
