@@ -20,6 +20,8 @@ export interface LookupResult {
   /** How the query was read: none when it was empty or too short to search. */
   matchedBy: 'number' | 'uscc' | 'name' | 'none';
   total: number;
+  /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so. */
+  totalCapped: boolean;
   page: number;
   pageCount: number;
   items: CertificateSummary[];
@@ -56,6 +58,7 @@ export async function lookupCertificates(
     query,
     matchedBy,
     total: 0,
+    totalCapped: false,
     page,
     pageCount: 0,
     items: [],
@@ -65,7 +68,7 @@ export async function lookupCertificates(
   const numberKey = certificateNumberKey(query);
   if (numberKey.length > 0) {
     const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
-    if (byNumber.length > 0) return paged(query, 'number', byNumber.length, page, byNumber, today);
+    if (byNumber.length > 0) return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
   }
 
   const compact = query.toUpperCase().replace(/[ -]/g, '');
@@ -82,7 +85,7 @@ export async function lookupCertificates(
       .limit(LOOKUP_PAGE_SIZE)
       .offset((page - 1) * LOOKUP_PAGE_SIZE)
       .execute();
-    return paged(query, 'uscc', total, page, rows, today);
+    return paged(query, 'uscc', { total, capped: false }, page, rows, today);
   }
 
   const term = toSearchForm(query);
@@ -92,14 +95,13 @@ export async function lookupCertificates(
   const found = ids.length === 0 ? [] : await summaries.select('certificate.id').where('certificate.id', 'in', ids).execute();
   const position = new Map(ids.map((id, index) => [id, index]));
   const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-  const total = matches.total;
-  return paged(query, 'name', total, page, rows, today);
+  return paged(query, 'name', matches, page, rows, today);
 }
 
 function paged(
   query: string,
   matchedBy: LookupResult['matchedBy'],
-  total: number,
+  { total, capped }: { total: number; capped: boolean },
   page: number,
   rows: CertificateSummaryRow[],
   today: string,
@@ -108,6 +110,7 @@ function paged(
     query,
     matchedBy,
     total,
+    totalCapped: capped,
     page,
     pageCount: Math.ceil(total / LOOKUP_PAGE_SIZE),
     items: summariseAsOf(rows, today),

@@ -160,6 +160,9 @@ const zh = {
       '如果证书上的编号在此查不到，也查不到持证组织，该证书可能是伪造的。',
     ],
     found: (readAs: string, _total: number): Around => [`${readAs}找到 `, ' 张证书'],
+    /** A total as shown: one that stopped counting at its limit says so. */
+    shownTotal: (total: number, capped: boolean) => (capped ? `${total}+` : String(total)),
+    capped: (limit: number) => `相符的证书超过 ${limit} 张，只列出前 ${limit} 张；输入名称中更多的字可以缩小范围。`,
     subscribe: '订阅认证决定和证书颁发、暂停、撤销等动态',
   },
   certificate: {
@@ -323,7 +326,7 @@ const zh = {
     certificatesHeading: '证书',
     noCertificates: '没有相符的证书。',
     certificatesFound: (_total: number): Around => ['找到 ', ' 张证书。'],
-    allCertificates: (total: number) => `查看全部 ${total} 张证书`,
+    allCertificates: (total: string) => `查看全部 ${total} 张证书`,
   },
   feedList: {
     description: '用 RSS 阅读器订阅服务认证公示、认证决定和证书动态。',
@@ -460,6 +463,8 @@ const en: Messages = {
       'If neither the number on a certificate nor its holder can be found here, the certificate may be forged.',
     ],
     found: (readAs, total) => ['Found ', ` ${noun(total, 'certificate')}${readAs}`],
+    shownTotal: (total, capped) => (capped ? `${total}+` : String(total)),
+    capped: (limit) => `More than ${limit} certificates match; only the first ${limit} are listed. Type more of the name to narrow the search.`,
     subscribe: 'Follow certification decisions and certificates issued, suspended, withdrawn and more',
   },
   certificate: {
