@@ -60,5 +60,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 /** The per-certificate index it replaced is not rebuilt: going back is restoring a backup. */
 export async function down(): Promise<void> {
-  throw new Error('2026-12-01T2200_holder_names_by_organisation cannot be undone; restore a backup taken before it.');
+  throw new Error('2026-12-01T2350_holder_names_by_organisation cannot be undone; restore a backup taken before it.');
 }
