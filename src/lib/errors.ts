@@ -4,11 +4,8 @@
  */
 export type DomainErrorKind =
   | 'invalid_input'
-  | 'forbidden'
   | 'not_found'
   | 'too_large'
-  | 'unsupported_media_type'
-  | 'timeout'
   | 'unprocessable'
   | 'conflict'
   | 'rate_limited'
