@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
+import { DEFAULT_WRITE_WAIT_MILLISECONDS } from '../src/lib/db/sqlite.ts';
+import type { DomainError } from '../src/lib/errors.ts';
+import type { BackOfficeWords, Unavailable } from '../src/lib/i18n/back-office.ts';
+import { DEFAULT_LOCALE, type Locale } from '../src/lib/language/locales.ts';
 
 /** A command's arguments are wrong: said with the command's usage, exit code 2. */
 export class UsageError extends Error {}
@@ -29,4 +34,55 @@ export function startCommand<Options>(usage: string, readArguments: () => Option
  */
 export function fromInvocationFolder(path: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
+const LANGUAGE_OPTIONS: Record<string, Locale> = { zh: DEFAULT_LOCALE, 'zh-CN': DEFAULT_LOCALE, en: 'en' };
+
+/**
+ * The language the back office's commands speak: --lang zh|en, else the locale of the
+ * environment as POSIX orders it (LC_ALL, LC_MESSAGES, LANG) when it is English, else
+ * Chinese, the staff's language.
+ */
+export function commandLocale(argv: readonly string[], env: Record<string, string | undefined> = process.env): Locale {
+  const index = argv.findIndex((argument) => argument === '--lang' || argument.startsWith('--lang='));
+  const asked = index < 0 ? undefined : argv[index]!.startsWith('--lang=') ? argv[index]!.slice('--lang='.length) : argv[index + 1];
+  if (asked !== undefined && asked in LANGUAGE_OPTIONS) return LANGUAGE_OPTIONS[asked]!;
+  const environment = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en([_.@-]|$)/i.test(environment) ? 'en' : DEFAULT_LOCALE;
+}
+
+/** The options every back-office command takes: --lang, and --wait where it writes. */
+export const LANGUAGE_OPTION = { lang: { type: 'string' } } as const;
+export const WAIT_OPTION = { wait: { type: 'string' } } as const;
+
+/** parseArgs, its errors said in the staff's language (its own are English). */
+export function parseCommandArguments<Config extends ParseArgsConfig>(words: BackOfficeWords, config: Config): ReturnType<typeof parseArgs<Config>> {
+  let parsed: ReturnType<typeof parseArgs<Config>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const named = /'([^']+)'/.exec(message)?.[1]?.replace(/ .*$/, '') ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(words.arguments.unknownOption(named));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(words.arguments.missingValue(named));
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(words.arguments.unexpected(named));
+    throw error;
+  }
+  const lang = (parsed.values as { lang?: unknown }).lang;
+  if (typeof lang === 'string' && !(lang in LANGUAGE_OPTIONS)) throw new UsageError(words.arguments.lang(lang));
+  return parsed;
+}
+
+const MAX_WAIT_SECONDS = 3600;
+
+/** --wait SECONDS: how long a write waits for another process's write lock (12 s by default, as the portal's comments). */
+export function writeWaitMilliseconds(words: BackOfficeWords, text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WRITE_WAIT_MILLISECONDS;
+  if (!/^\d+$/.test(text) || Number(text) > MAX_WAIT_SECONDS) throw new UsageError(words.arguments.wait(text));
+  return Number(text) * 1000;
+}
+
+/** A database that could not take a write, as the dictionaries say it. */
+export function unavailable(error: DomainError, waitMilliseconds: number): Unavailable {
+  return { code: error.code, cause: String(error.cause ?? error.message), waitSeconds: Math.round(waitMilliseconds / 1000) };
 }
