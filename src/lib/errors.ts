@@ -4,8 +4,12 @@
  */
 export type DomainErrorKind =
   | 'invalid_input'
+  | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'too_large'
+  | 'unsupported_media_type'
+  | 'timeout'
   | 'unprocessable'
   | 'conflict'
   | 'rate_limited'

@@ -6,7 +6,7 @@ import type {
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentExportTable, CommentTable, NoticeTable, PortalSecretTable } from './notice.table.ts';
+import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -20,7 +20,7 @@ export interface PortalDatabase {
   notice: NoticeTable;
   comment: CommentTable;
   commentExport: CommentExportTable;
-  portalSecret: PortalSecretTable;
+  commentSubmission: CommentSubmissionTable;
 }
 
 export type PortalDb = Kysely<PortalDatabase>;
