@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
-import { DEFAULT_WRITE_WAIT_MILLISECONDS } from '../src/lib/db/sqlite.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import type { BackOfficeWords, Unavailable } from '../src/lib/i18n/back-office.ts';
 import { DEFAULT_LOCALE, type Locale } from '../src/lib/language/locales.ts';
@@ -16,9 +15,11 @@ export const USAGE_EXIT_CODE = 2;
  * ERR_PARSE_ARGS_* errors count as usage errors too) and the configuration. Null, once what
  * is wrong has been said, when either is bad.
  */
-export function startCommand<Options>(usage: string, readArguments: () => Options): { options: Options; databasePath: string } | null {
+export function startCommand<Options>(usage: string, readArguments: () => Options): { options: Options; databasePath: string; writeWaitMilliseconds: number } | null {
   try {
-    return { options: readArguments(), databasePath: loadConfig().databasePath };
+    const options = readArguments();
+    const { databasePath, writeWaitMilliseconds } = loadConfig();
+    return { options, databasePath, writeWaitMilliseconds };
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
     else if (error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
@@ -51,9 +52,8 @@ export function commandLocale(argv: readonly string[], env: Record<string, strin
   return /^en([_.@-]|$)/i.test(environment) ? 'en' : DEFAULT_LOCALE;
 }
 
-/** The options every back-office command takes: --lang, and --wait where it writes. */
+/** The option every back-office command takes. */
 export const LANGUAGE_OPTION = { lang: { type: 'string' } } as const;
-export const WAIT_OPTION = { wait: { type: 'string' } } as const;
 
 /** parseArgs, its errors said in the staff's language (its own are English). */
 export function parseCommandArguments<Config extends ParseArgsConfig>(words: BackOfficeWords, config: Config): ReturnType<typeof parseArgs<Config>> {
@@ -71,15 +71,6 @@ export function parseCommandArguments<Config extends ParseArgsConfig>(words: Bac
   const lang = (parsed.values as { lang?: unknown }).lang;
   if (typeof lang === 'string' && !(lang in LANGUAGE_OPTIONS)) throw new UsageError(words.arguments.lang(lang));
   return parsed;
-}
-
-const MAX_WAIT_SECONDS = 3600;
-
-/** --wait SECONDS: how long a write waits for another process's write lock (12 s by default, as the portal's comments). */
-export function writeWaitMilliseconds(words: BackOfficeWords, text: string | undefined): number {
-  if (text === undefined) return DEFAULT_WRITE_WAIT_MILLISECONDS;
-  if (!/^\d+$/.test(text) || Number(text) > MAX_WAIT_SECONDS) throw new UsageError(words.arguments.wait(text));
-  return Number(text) * 1000;
 }
 
 /** A database that could not take a write, as the dictionaries say it. */

@@ -28,7 +28,7 @@ import {
   type HandlingProblem,
 } from '../src/lib/comments/handling.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { DEFAULT_WRITE_WAIT_MILLISECONDS, isDatabaseUnavailable, openDatabase } from '../src/lib/db/sqlite.ts';
+import { isDatabaseUnavailable, openDatabase } from '../src/lib/db/sqlite.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { beijingDate, isCalendarDate, startOfBeijingDay } from '../src/lib/time/beijing.ts';
@@ -43,18 +43,16 @@ import {
   unavailable,
   UsageError,
   USAGE_EXIT_CODE,
-  WAIT_OPTION,
-  writeWaitMilliseconds,
 } from './command.ts';
 
 const words = BACK_OFFICE_WORDS[commandLocale(process.argv.slice(2))];
 const CLI_STATUSES = ANSWER_STATUSES.map((status) => status.replace(/_/g, '-'));
 
 type Command =
-  | { name: 'export'; filter: ExportFilter; format: ExportFormat; out: string; force: boolean; waitMilliseconds: number }
+  | { name: 'export'; filter: ExportFilter; format: ExportFormat; out: string; force: boolean }
   | { name: 'exports' }
-  | { name: 'answer'; trackingNumber: string; status: AnswerStatus | undefined; reply: string | undefined; publish: boolean; waitMilliseconds: number }
-  | { name: 'purge'; decidedBefore: string; waitMilliseconds: number };
+  | { name: 'answer'; trackingNumber: string; status: AnswerStatus | undefined; reply: string | undefined; publish: boolean }
+  | { name: 'purge'; decidedBefore: string };
 
 function readCommand(argv: string[], today: string): Command {
   const [name, ...args] = argv;
@@ -68,7 +66,6 @@ function readCommand(argv: string[], today: string): Command {
         format: { type: 'string' },
         out: { type: 'string' },
         force: { type: 'boolean', default: false },
-        ...WAIT_OPTION,
         ...LANGUAGE_OPTION,
       },
     });
@@ -78,7 +75,7 @@ function readCommand(argv: string[], today: string): Command {
     const since = values.since === undefined ? null : parseBeijingDayOrInstant(values.since);
     if (since === null && values.since !== undefined) throw new UsageError(words.comments.since(values.since));
     const filter = { since, bodyCode: values.body?.trim().toUpperCase() ?? null, noticeReference: values.notice?.trim() ?? null };
-    return { name, filter, format: format as ExportFormat, out: values.out, force: values.force, waitMilliseconds: writeWaitMilliseconds(words, values.wait) };
+    return { name, filter, format: format as ExportFormat, out: values.out, force: values.force };
   }
   if (name === 'exports') {
     parseCommandArguments(words, { args, options: LANGUAGE_OPTION });
@@ -87,7 +84,7 @@ function readCommand(argv: string[], today: string): Command {
   if (name === 'answer') {
     const { values, positionals } = parseCommandArguments(words, {
       args,
-      options: { status: { type: 'string' }, reply: { type: 'string' }, publish: { type: 'boolean', default: false }, ...WAIT_OPTION, ...LANGUAGE_OPTION },
+      options: { status: { type: 'string' }, reply: { type: 'string' }, publish: { type: 'boolean', default: false }, ...LANGUAGE_OPTION },
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError(words.comments.oneTrackingNumber);
@@ -100,14 +97,13 @@ function readCommand(argv: string[], today: string): Command {
       status: status as AnswerStatus | undefined,
       reply: values.reply,
       publish: values.publish,
-      waitMilliseconds: writeWaitMilliseconds(words, values.wait),
     };
   }
   if (name === 'purge') {
-    const { values } = parseCommandArguments(words, { args, options: { 'decided-before': { type: 'string' }, ...WAIT_OPTION, ...LANGUAGE_OPTION } });
+    const { values } = parseCommandArguments(words, { args, options: { 'decided-before': { type: 'string' }, ...LANGUAGE_OPTION } });
     const date = values['decided-before'];
     if (date === undefined || !isCalendarDate(date) || date > today) throw new UsageError(words.comments.decidedBefore(date ?? ''));
-    return { name, decidedBefore: date, waitMilliseconds: writeWaitMilliseconds(words, values.wait) };
+    return { name, decidedBefore: date };
   }
   throw new UsageError(name ? words.comments.unknownCommand(name) : words.comments.noCommand);
 }
@@ -150,10 +146,9 @@ async function main(): Promise<number> {
   const now = systemClock();
   const started = startCommand(words.comments.usage(EXPORT_FORMATS, CLI_STATUSES), () => readCommand(process.argv.slice(2), beijingDate(now)));
   if (!started) return USAGE_EXIT_CODE;
-  const { options: command, databasePath } = started;
+  const { options: command, databasePath, writeWaitMilliseconds } = started;
 
-  const waitMilliseconds = 'waitMilliseconds' in command ? command.waitMilliseconds : DEFAULT_WRITE_WAIT_MILLISECONDS;
-  const db = openDatabase(databasePath, { writeWaitMilliseconds: waitMilliseconds });
+  const db = openDatabase(databasePath, { writeWaitMilliseconds });
   // What was not done when the database cannot take a write (bringing the schema up to date writes too).
   let consequence = notDone(command);
   try {
@@ -202,7 +197,7 @@ async function main(): Promise<number> {
       return 1;
     }
     if (isDatabaseUnavailable(error)) {
-      console.log(words.unavailable(unavailable(error as DomainError, waitMilliseconds), consequence));
+      console.log(words.unavailable(unavailable(error as DomainError, writeWaitMilliseconds), consequence));
       return 1;
     }
     throw error;

@@ -1,5 +1,5 @@
 /**
- * `npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind KIND] [--wait SECONDS] [--lang zh|en] FILE...`:
+ * `npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind KIND] [--lang zh|en] FILE...`:
  * the back office's bulk import of bodies, schemes, scheme levels, organisations,
  * certificates, certificate events and notices (JSON, NDJSON or CSV; docs/back-office.md)
  * into PORTAL_DB. One transaction per file: a file with any bad record is rejected whole.
@@ -28,8 +28,6 @@ import {
   unavailable,
   UsageError,
   USAGE_EXIT_CODE,
-  WAIT_OPTION,
-  writeWaitMilliseconds,
 } from './command.ts';
 
 const words = BACK_OFFICE_WORDS[commandLocale(process.argv.slice(2))];
@@ -41,7 +39,6 @@ function readArguments() {
       'allow-holder-change': { type: 'boolean', default: false },
       changes: { type: 'string' },
       kind: { type: 'string' },
-      ...WAIT_OPTION,
       ...LANGUAGE_OPTION,
     },
     allowPositionals: true,
@@ -55,7 +52,6 @@ function readArguments() {
     allowHolderChange: values['allow-holder-change'],
     changesFile: values.changes ?? null,
     kind: kind as RecordKind | undefined,
-    waitMilliseconds: writeWaitMilliseconds(words, values.wait),
   };
 }
 
@@ -120,7 +116,7 @@ function changesNdjson(outcomes: readonly FileOutcome[], dryRun: boolean): { lin
   return { lines: lines.map((line) => `${line}\n`).join(''), count: lines.length };
 }
 
-function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>): string[] {
+function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>, waitMilliseconds: number): string[] {
   switch (outcome.result) {
     case 'rejected': {
       const shown = outcome.problems.slice(0, MAX_SHOWN_PROBLEMS).map((problem) => `  ${words.import.problemLine(outcome.file, problem)}`);
@@ -130,7 +126,7 @@ function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>)
     case 'imported':
       return [words.import.fileSummary(outcome, options.dryRun), ...changeLines(outcome, options.dryRun, options.changesFile)];
     case 'unavailable':
-      return [words.unavailable(unavailable(outcome.error, options.waitMilliseconds), words.import.nothingWritten(outcome.file))];
+      return [words.unavailable(unavailable(outcome.error, waitMilliseconds), words.import.nothingWritten(outcome.file))];
     case 'not_attempted':
       return [];
   }
@@ -139,7 +135,7 @@ function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>)
 async function main(): Promise<number> {
   const command = startCommand(words.import.usage(RECORD_KINDS), readArguments);
   if (!command) return USAGE_EXIT_CODE;
-  const { options, databasePath } = command;
+  const { options, databasePath, writeWaitMilliseconds } = command;
 
   const sources: ImportSource[] = [];
   const unreadable: FileOutcome[] = [];
@@ -152,7 +148,7 @@ async function main(): Promise<number> {
   }
 
   const started = performance.now();
-  const db = openDatabase(databasePath, { writeWaitMilliseconds: options.waitMilliseconds });
+  const db = openDatabase(databasePath, { writeWaitMilliseconds });
   const progress = progressReporter();
   try {
     await migrateToLatest(db);
@@ -166,7 +162,7 @@ async function main(): Promise<number> {
       })),
     ];
     progress.stop();
-    for (const outcome of outcomes) for (const line of report(outcome, options)) console.log(line);
+    for (const outcome of outcomes) for (const line of report(outcome, options, writeWaitMilliseconds)) console.log(line);
     const notAttempted = outcomes.filter((outcome) => outcome.result === 'not_attempted').map((outcome) => outcome.file);
     if (notAttempted.length > 0) console.log(words.import.notAttempted(notAttempted));
     if (options.changesFile !== null) {
@@ -186,7 +182,7 @@ async function main(): Promise<number> {
     // Bringing the schema up to date writes too, and may find the database busy like any write.
     if (!isDatabaseUnavailable(error)) throw error;
     progress.stop();
-    console.log(words.unavailable(unavailable(error as DomainError, options.waitMilliseconds), words.import.nothingWritten(options.files.join(', '))));
+    console.log(words.unavailable(unavailable(error as DomainError, writeWaitMilliseconds), words.import.nothingWritten(options.files.join(', '))));
     return 1;
   } finally {
     progress.stop();

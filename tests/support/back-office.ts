@@ -38,18 +38,21 @@ const commandLine = (script: BackOfficeCommand, args: string[]) => ['--import', 
 
 /**
  * The environment of a staff member's shell: the database, and a language (Chinese unless
- * `lang` says otherwise, whatever the test runner's own locale).
+ * `env` sets LANG, whatever the test runner's own locale), with `env` over it.
  */
-function staffEnvironment(databasePath: string, lang: string) {
+function staffEnvironment(databasePath: string, env: Record<string, string>) {
   const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...rest } = process.env;
-  return { ...rest, PORTAL_DB: databasePath, LANG: lang };
+  return { ...rest, PORTAL_DB: databasePath, LANG: 'zh_CN.UTF-8', ...env };
 }
 
+/** A staff member whose shell speaks English. */
+export const ENGLISH = { LANG: 'en_US.UTF-8' };
+
 /** Runs one of the back office's commands (import, comments, backup) as its own process, as staff would. */
-export function runCommand(script: BackOfficeCommand, args: string[], databasePath: string, lang = 'zh_CN.UTF-8') {
+export function runCommand(script: BackOfficeCommand, args: string[], databasePath: string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, commandLine(script, args), {
     cwd: projectRoot,
-    env: staffEnvironment(databasePath, lang),
+    env: staffEnvironment(databasePath, env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -62,8 +65,8 @@ export interface CommandRun {
 }
 
 /** runCommand without blocking this process, for tests that go on talking to the portal meanwhile. */
-export function startCommand(script: BackOfficeCommand, args: string[], databasePath: string, lang = 'zh_CN.UTF-8'): Promise<CommandRun> {
-  const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: staffEnvironment(databasePath, lang) });
+export function startCommand(script: BackOfficeCommand, args: string[], databasePath: string, env: Record<string, string> = {}): Promise<CommandRun> {
+  const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: staffEnvironment(databasePath, env) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -10,7 +10,7 @@ import { findCommentByTrackingNumber } from '../../src/lib/comments/tracking.ts'
 import { findNotice } from '../../src/lib/notices/repository.ts';
 import { parseBeijingDayOrInstant } from '../../src/lib/time/instant.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { runCommand, startCommand } from '../support/back-office.ts';
+import { ENGLISH, runCommand, startCommand } from '../support/back-office.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 
@@ -132,7 +132,7 @@ describe('the staff export', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out, 'utf8')).toContain(SUBMITTER.contact);
 
-    const again = runCommand('comments', ['export', '--format', 'json', '--out', out], test.path, 'en_US.UTF-8');
+    const again = runCommand('comments', ['export', '--format', 'json', '--out', out], test.path, ENGLISH);
     expect(again.status).toBe(2);
     expect(again.stdout).toContain(`${out} exists already; give another file name, or --force to replace it.`);
 
@@ -208,7 +208,7 @@ describe('answering a comment', () => {
     expect(reasonless.status).toBe(1);
     expect(reasonless.stdout).toBe('意见 0AAAA-BBBBB-CCCC2 不予受理时须用 --reply 说明理由。\n');
     expect(reasonless.stderr).toBe('');
-    const run = runCommand('comments', ['answer', '0aaaa-bbbbb-cccc2', '--status', 'rejected', '--reply', '不属于本次公示的认证范围。'], test.path, 'en_US.UTF-8');
+    const run = runCommand('comments', ['answer', '0aaaa-bbbbb-cccc2', '--status', 'rejected', '--reply', '不属于本次公示的认证范围。'], test.path, ENGLISH);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Comment 0AAAA-BBBBB-CCCC2 on notice GS-HANDLING: Not accepted (rejected), with a reply, not published.');
     const usage = runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC2', '--status', 'done'], test.path);
@@ -220,7 +220,7 @@ describe('answering a comment', () => {
     expect(unknown.stdout).toContain('No comment has the tracking number ZZZZZ-ZZZZZ-ZZZZZ.');
   });
 
-  it('while another process holds the write lock: waits for it, or past --wait says the comment was not changed, exit 1, no stack trace', async () => {
+  it('while another process holds the write lock: waits for it, or past PORTAL_WRITE_WAIT says the comment was not changed, exit 1, no stack trace', async () => {
     const waited = await holdWriteLock(test.path, 1000);
     const answered = await startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'under-review'], test.path);
     expect(Date.now()).toBeGreaterThanOrEqual(await waited.released);
@@ -229,7 +229,7 @@ describe('answering a comment', () => {
 
     // Held long enough for the command to start on a loaded machine and give up after a second's wait.
     const lock = await holdWriteLock(test.path, 10_000);
-    const busy = await startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'rejected', '--reply', '理由', '--wait', '1'], test.path);
+    const busy = await startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'rejected', '--reply', '理由'], test.path, { PORTAL_WRITE_WAIT: '1' });
     expect(Date.now()).toBeLessThan(await lock.released);
     expect(busy.status).toBe(1);
     expect(busy.stdout).toMatch(/^数据库忙（另一个程序占用写锁，已等待 1 秒），意见 0AAAA-BBBBB-CCCC3 未作任何更改（SQLITE_BUSY: .*）。请稍后再试。\n$/);
@@ -262,7 +262,7 @@ describe('erasing personal data no longer needed', () => {
 
   it('refuses a date that is no date or lies in the future', () => {
     expect(runCommand('comments', ['purge', '--decided-before', '2999-01-01'], test.path).status).toBe(2);
-    const bad = runCommand('comments', ['purge'], test.path, 'en_US.UTF-8');
+    const bad = runCommand('comments', ['purge'], test.path, ENGLISH);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--decided-before must be a Beijing date written YYYY-MM-DD, today or earlier');
   });

@@ -12,7 +12,7 @@ import { importFiles, kindOfFileName, type FileOutcome } from '../../src/lib/imp
 import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind } from '../../src/lib/import/records.ts';
 import { certificateNumberKey, toSearchForm } from '../../src/lib/text/normalise.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { EXAMPLES_FOLDER, exampleSources, importAll, rejectionText, runCommand, startCommand, textSource } from '../support/back-office.ts';
+import { ENGLISH, EXAMPLES_FOLDER, exampleSources, importAll, rejectionText, runCommand, startCommand, textSource } from '../support/back-office.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 
 const T1 = new Date('2026-11-20T02:00:00.000Z');
@@ -436,17 +436,17 @@ describe('the import command', () => {
     ]);
     expect(lines[3]).toMatch(/^已将 0 个文件（共 1 个）导入 .*，用时 [\d.]+ 秒。1 个文件未导入。$/);
     expect(lines).toHaveLength(4);
-    for (const english of [runCommand('import', ['--lang', 'en', bad], test.path), runCommand('import', [bad], test.path, 'en_US.UTF-8')]) {
+    for (const english of [runCommand('import', ['--lang', 'en', bad], test.path), runCommand('import', [bad], test.path, ENGLISH)]) {
       expect(english.stdout).toContain(`${bad} was rejected; nothing of it was written:\n  ${bad} line 2: status: must be one of valid, suspended, withdrawn, cancelled`);
       expect(english.stdout).toContain(`0 of 1 files imported into ${test.path}`);
     }
     expect(runCommand('import', ['--lang', 'fr', bad], test.path).stderr).toContain('--lang 应为 zh 或 en，而不是“fr”');
     expect(runCommand('import', [], test.path).status).toBe(2);
-    expect(runCommand('import', ['--kind', 'people', 'x.csv'], test.path, 'en_US.UTF-8').stderr).toContain('--kind must be one of');
+    expect(runCommand('import', ['--kind', 'people', 'x.csv'], test.path, ENGLISH).stderr).toContain('--kind must be one of');
   });
 
   it('says each file’s problems or changes, then the summary, on one stream in that order; a dry run lists the same and writes nothing', () => {
-    const dry = runCommand('import', ['--dry-run', ...exampleFiles('ndjson')], test.path, 'en_US.UTF-8');
+    const dry = runCommand('import', ['--dry-run', ...exampleFiles('ndjson')], test.path, ENGLISH);
     expect(dry.status).toBe(0);
     expect(dry.stderr).toBe('');
     const lines = dry.stdout.trim().split('\n');
@@ -487,7 +487,7 @@ describe('the import command', () => {
     expect(changes[59]).toEqual({ file: changed, line: 61, kind: 'certificates', key: 'BJSC-SH-26-000059', written: true, change: 'changed', fields: { status: { old: 'valid', new: 'suspended' } } });
   });
 
-  it('while another process holds the write lock: waits for it, or past --wait stops with "database busy, nothing of FILE was written", exit 1', async () => {
+  it('while another process holds the write lock: waits for it, or past PORTAL_WRITE_WAIT stops with "database busy, nothing of FILE was written", exit 1', async () => {
     const bodies = join(EXAMPLES_FOLDER, 'bodies.csv');
     const briefly = await holdWriteLock(test.path, 1000);
     const waited = await startCommand('import', [bodies], test.path);
@@ -499,8 +499,8 @@ describe('the import command', () => {
     const lock = await holdWriteLock(test.path, 10_000);
     const schemes = join(EXAMPLES_FOLDER, 'schemes.csv');
     const [busy, english] = await Promise.all([
-      startCommand('import', ['--wait', '1', schemes, join(EXAMPLES_FOLDER, 'scheme-levels.csv')], test.path),
-      startCommand('import', ['--wait', '1', schemes], test.path, 'en_US.UTF-8'),
+      startCommand('import', [schemes, join(EXAMPLES_FOLDER, 'scheme-levels.csv')], test.path, { PORTAL_WRITE_WAIT: '1' }),
+      startCommand('import', [schemes], test.path, { ...ENGLISH, PORTAL_WRITE_WAIT: '1' }),
     ]);
     expect(Date.now()).toBeLessThan(await lock.released);
     expect(busy.status).toBe(1);

@@ -139,7 +139,6 @@ const zh = {
     missingValue: (option: string) => `选项 ${option} 需要一个值`,
     unexpected: (argument: string) => `多余的参数 ${argument}`,
     lang: (value: string) => `--lang 应为 zh 或 en，而不是“${value}”`,
-    wait: (value: string) => `--wait 应为 0 到 3600 之间的整数秒数，而不是“${value}”`,
   },
   /** What a command says when the database could not take its write; `consequence` says what was not done. */
   unavailable: (error: Unavailable, consequence: string) => {
@@ -147,12 +146,12 @@ const zh = {
     return `${reason}，${consequence}（${error.cause}）。${error.code === 'database_busy' ? '请稍后再试。' : ''}`;
   },
   import: {
-    usage: (kinds: readonly string[]) => `用法：npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--wait 秒] [--lang zh|en] FILE...
+    usage: (kinds: readonly string[]) => `用法：npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--lang zh|en] FILE...
   每个文件的记录种类由文件名得出（certificates.csv、2026-11.notices.ndjson），或由 --kind 为所有文件指定。
   格式：.json（数组）、.ndjson（每行一个对象）、.csv。
   --dry-run 只检查并列出将要作出的变更，不写入；--changes FILE 把全部新增和变更写成 NDJSON；
-  --allow-holder-change 允许证书转到其他获证组织、发证机构或认证类别（记录 holder_changed 事件）；
-  --wait 为等待数据库写锁的最长秒数（默认 12）。`,
+  --allow-holder-change 允许证书转到其他获证组织、发证机构或认证类别（记录 holder_changed 事件）。
+  数据库正被其他程序写入时，最多等待 PORTAL_WRITE_WAIT 秒（默认 12）。`,
     needFiles: '请至少指定一个要导入的文件。',
     kind: (kinds: readonly string[], given: string) => `--kind 应为 ${kinds.join('、')} 之一，而不是“${given}”`,
     problemLine: (file: string, problem: ImportProblem) => {
@@ -193,7 +192,7 @@ const zh = {
   npm run comments -- answer TRACKING [--status ${statuses.join('|')}] [--reply "..."] [--publish]
   npm run comments -- purge --decided-before DATE
       清除决定日期早于 DATE 的公示下所有意见的提交人姓名和联系方式
-  所有命令均可加 --lang zh|en；export、answer 和 purge 可加 --wait 秒（等待数据库写锁的最长时间，默认 12）。`,
+  所有命令均可加 --lang zh|en；数据库正被其他程序写入时，最多等待 PORTAL_WRITE_WAIT 秒（默认 12）。`,
     noCommand: '请指定命令：export、exports、answer 或 purge。',
     unknownCommand: (name: string) => `未知命令“${name}”：应为 export、exports、answer 或 purge。`,
     format: (formats: readonly string[]) => `--format 应为 ${formats.join(' 或 ')}`,
@@ -334,19 +333,18 @@ const en: BackOfficeWords = {
     missingValue: (option) => `The option ${option} needs a value`,
     unexpected: (argument) => `Unexpected argument ${argument}`,
     lang: (value) => `--lang must be zh or en, not "${value}"`,
-    wait: (value) => `--wait must be a whole number of seconds from 0 to 3600, not "${value}"`,
   },
   unavailable: (error, consequence) => {
     const reason = (enUnavailable[error.code as UnavailableCode] ?? enUnavailable.database_io_error)(error.waitSeconds);
     return `${reason}, ${consequence} (${error.cause}).${error.code === 'database_busy' ? ' Try again later.' : ''}`;
   },
   import: {
-    usage: (kinds) => `Usage: npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--wait SECONDS] [--lang zh|en] FILE...
+    usage: (kinds) => `Usage: npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--lang zh|en] FILE...
   The kind of each file's records comes from its name (certificates.csv, 2026-11.notices.ndjson),
   or from --kind for every file given. Formats: .json (an array), .ndjson (one object a line), .csv.
   --dry-run checks and lists the changes without writing; --changes FILE writes every new and changed record as NDJSON;
-  --allow-holder-change lets certificates move to another holder, body or scheme (recorded as holder_changed events);
-  --wait is how long to wait for the database's write lock, at most (12 seconds by default).`,
+  --allow-holder-change lets certificates move to another holder, body or scheme (recorded as holder_changed events).
+  While another program writes the database, it waits for it PORTAL_WRITE_WAIT seconds at most (12 by default).`,
     needFiles: 'Name at least one file to import.',
     kind: (kinds, given) => `--kind must be one of ${kinds.join(', ')}, not "${given}"`,
     problemLine: (file, problem) => {
@@ -387,7 +385,7 @@ const en: BackOfficeWords = {
   npm run comments -- answer TRACKING [--status ${statuses.join('|')}] [--reply "..."] [--publish]
   npm run comments -- purge --decided-before DATE
       erases the names and contacts of the comments on notices decided before DATE
-  Every command takes --lang zh|en; export, answer and purge take --wait SECONDS (how long to wait for the write lock, 12 by default).`,
+  Every command takes --lang zh|en. While another program writes the database, a command waits for it PORTAL_WRITE_WAIT seconds at most (12 by default).`,
     noCommand: 'Name a command: export, exports, answer or purge.',
     unknownCommand: (name) => `Unknown command "${name}": export, exports, answer or purge.`,
     format: (formats) => `--format must be ${formats.join(' or ')}`,
