@@ -107,7 +107,7 @@ function changesNdjson(outcomes: readonly FileOutcome[], dryRun: boolean): { lin
   for (const outcome of outcomes) {
     if (outcome.result !== 'imported') continue;
     const common = (record: AddedRecord) => ({ file: outcome.file, ...record.location, kind: outcome.kind, key: record.label, written: !dryRun });
-    for (const added of outcome.plan.added) lines.push(JSON.stringify({ ...common(added), change: 'added', record: added.record }));
+    for (const added of outcome.plan.added) lines.push(JSON.stringify({ ...common(added), change: 'added', values: added.record }));
     for (const changed of outcome.plan.changed) {
       const fields = Object.fromEntries(changed.fields.map((change) => [change.field, { old: change.old, new: change.new }]));
       lines.push(JSON.stringify({ ...common(changed), change: 'changed', fields, ...(changed.move ? { event: 'holder_changed' } : {}) }));

@@ -454,6 +454,18 @@ describe('the import command', () => {
     expect(certificates).toBeGreaterThan(0);
     expect(lines.slice(certificates + 1, certificates + 4)).toEqual(['  new line 1 BJSC-SH-24-000123', '  new line 2 SHHX-SH-23-000087', '  new line 3 BJSC-CY-25-000015']);
     expect(lines.at(-1)).toMatch(/^Dry run: checked 7 files in [\d.]+ s; nothing was written to /);
+    const changesFile = join(dirname(test.path), 'dry-changes.ndjson');
+    expect(runCommand('import', ['--dry-run', '--changes', changesFile, ...exampleFiles('json')], test.path).status).toBe(0);
+    const planned = readFileSync(changesFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(planned.find((line) => line.key === 'BJSC-CY-25-000015')).toEqual({
+      file: join(EXAMPLES_FOLDER, 'certificates.json'),
+      record: 3,
+      kind: 'certificates',
+      key: 'BJSC-CY-25-000015',
+      written: false,
+      change: 'added',
+      values: expect.objectContaining({ number: 'BJSC-CY-25-000015', holder_uscc: '91510104MA6C9X3T8B', level_code: 'excellent' }),
+    });
 
     // Files in the order of their kinds; the organisations file is broken, so its certificates are unknown holders.
     const organisations = csvFile('organisations.csv', 'uscc,name,province,address\n91330100799655058B,杭,浙江省,杭州市\n');

@@ -28,7 +28,6 @@ export interface FieldChange {
 
 /** A certificate that goes to another holder, body or scheme: recorded as a holder_changed event. */
 export interface CertificateMove {
-  number: string;
   moves: { field: MoveField; from: string; to: string; fromName: string; toName: string }[];
 }
 
@@ -69,7 +68,7 @@ export interface PlanOptions {
 }
 
 /** Every record's fields checked on their own, and no natural key twice in one file. */
-export function checkRecords(kind: RecordKind, raw: readonly RawRecord[], onProgress?: (done: number) => void): { records: CheckedRecord[]; problems: ImportProblem[] } {
+function checkRecords(kind: RecordKind, raw: readonly RawRecord[], onProgress?: (done: number) => void): { records: CheckedRecord[]; problems: ImportProblem[] } {
   const definition = definitionOf(kind);
   const problems: ImportProblem[] = [];
   const records: CheckedRecord[] = [];
@@ -292,7 +291,6 @@ export async function planFile(
       }
       if (moves.length > 0) {
         move = {
-          number: label,
           moves: moves.map((change) => ({
             field: change.field,
             from: String(change.old),
@@ -303,7 +301,7 @@ export async function planFile(
         };
       }
     }
-    if (problems.length > before) continue;
+    if (problems.length > before || unusable.size > 0) continue;
     if (!stored) plan.added.push({ location, key, label, record });
     else if (fields.length > 0) plan.changed.push({ location, key, label, record, id: stored.id, fields, ...(move ? { move } : {}) });
     else plan.unchanged += 1;
