@@ -213,7 +213,7 @@ describe("the staff's answer", () => {
   });
 });
 
-describe('a certificate moved to another holder by the import', () => {
+describe('a certificate moved to another holder by the import', { timeout: 120_000 }, () => {
   it('shows the holder_changed event on its page, in both languages, and in its feed', async () => {
     const other = { uscc: '91440300708461136T', name: '深圳前海晨光电器服务有限公司' };
     await importInAnotherProcess(writeRecords('organisations', 'csv', [{ ...exampleRecord('organisations', 1), ...other }]));
@@ -248,7 +248,7 @@ function largeImportFiles(count: number): string[] {
   return [writeRecords('organisations', 'csv', organisations), writeRecords('certificates', 'csv', certificates)];
 }
 
-describe('a large import while the portal takes comments', () => {
+describe('a large import while the portal takes comments', { timeout: 180_000 }, () => {
   it('keeps every comment: each is stored and acknowledged while the import writes', async () => {
     const files = largeImportFiles(5000);
     const acknowledged: string[] = [];
@@ -280,7 +280,7 @@ describe('a large import while the portal takes comments', () => {
 
 const certificateCount = async () => Number((await test.db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
-describe('a backup', () => {
+describe('a backup', { timeout: 120_000 }, () => {
   it('taken while comments keep arriving opens, passes the integrity check and holds every comment acknowledged before it began', async () => {
     const acknowledged: string[] = [];
     let streaming = true;

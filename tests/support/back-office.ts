@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import SQLite from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
@@ -75,4 +76,20 @@ export function startCommand(script: BackOfficeCommand, args: string[], database
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * Holds SQLite's write lock on the file from this process (BEGIN IMMEDIATE, as an import or
+ * a plain `sqlite3` session would) for exactly as long as `run` takes: the commands it starts,
+ * each a process of its own, meet a busy database however long they take to start.
+ */
+export async function whileWriteLocked<Result>(databasePath: string, run: () => Promise<Result>): Promise<Result> {
+  const holder = new SQLite(databasePath);
+  holder.exec('begin immediate');
+  try {
+    return await run();
+  } finally {
+    holder.exec('rollback');
+    holder.close();
+  }
 }

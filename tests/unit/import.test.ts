@@ -12,7 +12,7 @@ import { importFiles, kindOfFileName, type FileOutcome } from '../../src/lib/imp
 import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind } from '../../src/lib/import/records.ts';
 import { certificateNumberKey, toSearchForm } from '../../src/lib/text/normalise.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { ENGLISH, EXAMPLES_FOLDER, exampleSources, importAll, rejectionText, runCommand, startCommand, textSource } from '../support/back-office.ts';
+import { ENGLISH, EXAMPLES_FOLDER, exampleSources, importAll, rejectionText, runCommand, startCommand, textSource, whileWriteLocked } from '../support/back-office.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 
 const T1 = new Date('2026-11-20T02:00:00.000Z');
@@ -416,7 +416,8 @@ describe('the demo data set written as import files', () => {
   });
 });
 
-describe('the import command', () => {
+// Each test starts several commands, processes of their own, which a loaded machine starts slowly.
+describe('the import command', { timeout: 180_000 }, () => {
   const exampleFiles = (format: FileFormat) => exampleSources(format).map((source) => join(EXAMPLES_FOLDER, source.name));
   const csvFile = (name: string, text: string) => {
     const path = join(dirname(test.path), name);
@@ -507,14 +508,13 @@ describe('the import command', () => {
     expect(waited.status).toBe(0);
     expect((await rowCounts(test.db)).bodies).toBe(3);
 
-    // Held long enough for both commands to start (a loaded machine takes seconds) and give up after a second's wait.
-    const lock = await holdWriteLock(test.path, 10_000);
     const schemes = join(EXAMPLES_FOLDER, 'schemes.csv');
-    const [busy, english] = await Promise.all([
-      startCommand('import', [schemes, join(EXAMPLES_FOLDER, 'scheme-levels.csv')], test.path, { PORTAL_WRITE_WAIT: '1' }),
-      startCommand('import', [schemes], test.path, { ...ENGLISH, PORTAL_WRITE_WAIT: '1' }),
-    ]);
-    expect(Date.now()).toBeLessThan(await lock.released);
+    const [busy, english] = await whileWriteLocked(test.path, () =>
+      Promise.all([
+        startCommand('import', [schemes, join(EXAMPLES_FOLDER, 'scheme-levels.csv')], test.path, { PORTAL_WRITE_WAIT: '1' }),
+        startCommand('import', [schemes], test.path, { ...ENGLISH, PORTAL_WRITE_WAIT: '1' }),
+      ]),
+    );
     expect(busy.status).toBe(1);
     expect(busy.stderr).toBe('');
     const lines = busy.stdout.trim().split('\n');
@@ -523,5 +523,5 @@ describe('the import command', () => {
     expect((await rowCounts(test.db)).schemes).toBe(0);
     expect(english.status).toBe(1);
     expect(english.stdout).toContain(`database busy (another program held the write lock for the 1 s waited), nothing of ${schemes} was written (SQLITE_BUSY`);
-  }, 60_000);
+  });
 });
