@@ -28,7 +28,8 @@ import {
   type HandlingProblem,
 } from '../src/lib/comments/handling.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { isDatabaseUnavailable, openDatabase } from '../src/lib/db/sqlite.ts';
+import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { isDatabaseUnavailable } from '../src/lib/db/storage.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { beijingDate, isCalendarDate, startOfBeijingDay } from '../src/lib/time/beijing.ts';

@@ -11,7 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { isDatabaseUnavailable, openDatabase } from '../src/lib/db/sqlite.ts';
+import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { isDatabaseUnavailable } from '../src/lib/db/storage.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import { BACK_OFFICE_WORDS, holderChangedDescription } from '../src/lib/i18n/back-office.ts';
 import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../src/lib/import/import.ts';

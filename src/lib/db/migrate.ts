@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PortalDb } from './database.ts';
-import { isDatabaseUnavailable } from './sqlite.ts';
+import { isDatabaseUnavailable } from './storage.ts';
 
 const migrationFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
 

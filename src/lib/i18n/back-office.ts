@@ -18,7 +18,7 @@ import { formatBeijingDateTime } from '../time/beijing.ts';
 /** One sentence per code of a union of problems: a code without its sentence does not compile. */
 type Sentences<Union extends { code: string }> = { [Code in Union['code']]: (problem: Extract<Union, { code: Code }>) => string };
 
-type UnavailableCode = 'database_busy' | 'database_full' | 'database_read_only' | 'database_io_error';
+type UnavailableCode = 'database_busy' | 'database_full' | 'database_read_only' | 'database_io_error' | 'database_unreachable';
 
 /** What the staff are told of a database that could not take a write: its code, and the SQLite error underneath. */
 export interface Unavailable {
@@ -111,6 +111,7 @@ const zhUnavailable: Record<UnavailableCode, (waitSeconds: number) => string> = 
   database_full: () => '存储空间已满',
   database_read_only: () => '数据库为只读',
   database_io_error: () => '数据库文件无法写入',
+  database_unreachable: () => '数据库无法连接',
 };
 
 const zhHandling: Sentences<HandlingProblem> = {
@@ -303,6 +304,7 @@ const enUnavailable: Record<UnavailableCode, (waitSeconds: number) => string> = 
   database_full: () => 'the disk is full',
   database_read_only: () => 'the database is read-only',
   database_io_error: () => 'the database file cannot be written',
+  database_unreachable: () => 'the database cannot be reached',
 };
 
 const enHandling: Sentences<HandlingProblem> = {
