@@ -20,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     throw new Error('This migration has SQLite triggers only; add the PostgreSQL ones before running it there.');
   }
   for (const trigger of ['certificate_holder_indexed', 'certificate_holder_moved', 'certificate_holder_unindexed', 'organisation_renamed']) {
-    await sql`drop trigger if exists ${sql.ref(trigger)}`.execute(db);
+    await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
   }
   await sql`drop table if exists certificate_holder_bigram`.execute(db);
   await sql`drop table if exists certificate_holder_trigram`.execute(db);
@@ -35,14 +35,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create virtual table organisation_name_trigram using fts5(name, tokenize = 'trigram')`.execute(db);
   await db.schema.createIndex('organisation_name_search').on('organisation').column('name_search').execute();
 
-  /** The bigram entries of the name `name` of organisation `id` (SQL expressions), as rows of the primary key. */
+  /**
+   * The bigram entries of the name `name` of organisation `id` (SQL expressions), as rows of
+   * the primary key, each once: inside a trigger, INSERT OR IGNORE would give way to the
+   * conflict handling of the statement that fired it (an import's upsert).
+   */
   const bigrams = (id: string, name: string, from = 'name_position') => `
-    select substr(${name}, n, 2), n > 1, case when n = 1 then length(${name}) else 0 end, ${id}
+    select distinct substr(${name}, n, 2), n > 1, case when n = 1 then length(${name}) else 0 end, ${id}
     from ${from} where n < length(${name}) and (n = 1 or substr(${name}, n, 2) <> substr(${name}, 1, 2))`;
   const index = (row: 'new') =>
     sql.raw(`
     insert into organisation_name_trigram (rowid, name) values (${row}.id, ${row}.name_search);
-    insert or ignore into organisation_name_bigram (bigram, inside, name_length, organisation_id) ${bigrams(`${row}.id`, `${row}.name_search`)};`);
+    insert into organisation_name_bigram (bigram, inside, name_length, organisation_id) ${bigrams(`${row}.id`, `${row}.name_search`)};`);
   const unindex = (row: 'old') =>
     sql.raw(`
     delete from organisation_name_trigram where rowid = ${row}.id;
@@ -53,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`insert into organisation_name_trigram (rowid, name) select id, name_search from organisation`.execute(db);
   await sql
-    .raw(`insert or ignore into organisation_name_bigram (bigram, inside, name_length, organisation_id)
+    .raw(`insert into organisation_name_bigram (bigram, inside, name_length, organisation_id)
       ${bigrams('organisation.id', 'organisation.name_search', 'organisation join name_position')}`)
     .execute(db);
 }

@@ -68,11 +68,42 @@ async function main(): Promise<number> {
   if (!command) return USAGE_EXIT_CODE;
   const { options, databasePath } = command;
 
+  if (databasePath === ':memory:') {
+    console.error('PORTAL_DB=:memory: would be gone when the command ends: name a file to seed.');
+    return USAGE_EXIT_CODE;
+  }
   const started = performance.now();
-  if (options.replace && databasePath !== ':memory:') {
+  if (options.replace) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
   }
 
+  if (!(await isEmptyAfterMigrating(databasePath))) {
+    console.error(
+      `${databasePath} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
+        'Run again with --replace to delete that database and seed a fresh one.',
+    );
+    return 1;
+  }
+
+  const now = systemClock();
+  const progress = progressBar(options.certificates);
+  const counts = await withBulkWriting(databasePath, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES }, (db) =>
+    seedDemoData(db, { ...options, now, progress: progress.update }),
+  ).finally(progress.stop);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const cpu = process.cpuUsage();
+  const count = (n: number) => n.toLocaleString('en');
+  console.log(
+    `Seeded ${databasePath}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${count(counts.organisations)} organisations, ` +
+      `${count(counts.certificates)} certificates, ${count(counts.events)} events, ${count(counts.notices)} notices, ` +
+      `${count(counts.comments)} comments (seed ${options.seed}, anchor day ${beijingDate(now)} Beijing time) in ${seconds} s ` +
+      `(CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
+  );
+  return 0;
+}
+
+/** Migrates the file, and says whether it holds no registry data. Its connection is closed again, for the bulk writer to have the file alone. */
+async function isEmptyAfterMigrating(databasePath: string): Promise<boolean> {
   const db = openDatabase(databasePath);
   try {
     await migrateToLatest(db);
@@ -80,29 +111,7 @@ async function main(): Promise<number> {
     const { rows } = await sql<{ filled: number }>`
       select (select count(*) from certificate) + (select count(*) from certification_body)
         + (select count(*) from scheme) + (select count(*) from organisation) + (select count(*) from notice) as filled`.execute(db);
-    if ((rows[0]?.filled ?? 0) > 0) {
-      console.error(
-        `${databasePath} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
-          'Run again with --replace to delete that database and seed a fresh one.',
-      );
-      return 1;
-    }
-
-    const now = systemClock();
-    const progress = progressBar(options.certificates);
-    const counts = await withBulkWriting(db, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES }, (trx) =>
-      seedDemoData(trx, { ...options, now, progress: progress.update }),
-    ).finally(progress.stop);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const cpu = process.cpuUsage();
-    const count = (n: number) => n.toLocaleString('en');
-    console.log(
-      `Seeded ${databasePath}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${count(counts.organisations)} organisations, ` +
-        `${count(counts.certificates)} certificates, ${count(counts.events)} events, ${count(counts.notices)} notices, ` +
-        `${count(counts.comments)} comments (seed ${options.seed}, anchor day ${beijingDate(now)} Beijing time) in ${seconds} s ` +
-        `(CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
-    );
-    return 0;
+    return (rows[0]?.filled ?? 0) === 0;
   } finally {
     await db.destroy();
   }

@@ -96,7 +96,6 @@ const STATUSES_OPEN = [
 ] as const;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 function symbols(random: Random, alphabet: string, count: number): string {
   let text = '';
@@ -154,7 +153,6 @@ export function noticeComments(
       submitterName: random.pick(SURNAMES) + symbols(random, GIVEN.join(''), random.int(1, 2)),
       submitterContact: submitterContact(random),
       submitterOrganisation: random.chance(0.2) ? `${applicantCity.replace(/市$/, '')}${random.pick(ORGANISATIONS)}` : null,
-      clientHash: symbols(random, BASE64URL, 43),
       status,
       reply: handled ? random.pick(REPLIES[status]) : null,
       published: status === 'answered' && random.chance(0.35) ? 1 : 0,

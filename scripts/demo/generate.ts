@@ -140,7 +140,7 @@ function assertWholeNumber(name: string, value: number, minimum: number): void {
 
 /**
  * Fills the registry, the notices and the comments with invented but plausible data, in one
- * transaction (`db`'s own, when it is one already). Dates are anchored on the Beijing day of
+ * transaction (`db`'s own, when it is one already), which it must be the only writer of. Dates are anchored on the Beijing day of
  * `now`: no event, publication or comment is later than the start of that day, and each
  * notice is open, upcoming or closed for the whole day.
  */
@@ -164,12 +164,10 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
       event: await lastId(trx, 'certificate_event'),
       notice: await lastId(trx, 'notice'),
     };
-    const levelBase = await lastId(trx, 'scheme_level');
     await trx
       .insertInto('certificationBody')
       .values(
         BODIES.map((body) => ({
-          id: bodyId(bases, body),
           code: body.code,
           name: body.name,
           approvalNumber: body.approvalNumber,
@@ -184,7 +182,6 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
       .insertInto('scheme')
       .values(
         SCHEMES.map((scheme) => ({
-          id: schemeId(bases, scheme),
           code: scheme.code,
           name: scheme.name,
           nameEn: scheme.nameEn,
@@ -197,10 +194,7 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
     const levels = SCHEMES.flatMap((scheme) =>
       scheme.levels.map((level) => ({ schemeId: schemeId(bases, scheme), code: level.code, name: level.name, minScore: level.minScore, rank: level.rank })),
     );
-    await trx
-      .insertInto('schemeLevel')
-      .values(levels.map((level, i) => ({ id: levelBase + 1 + i, ...level })))
-      .execute();
+    await trx.insertInto('schemeLevel').values(levels).execute();
 
     const inserter = new BatchInserter(trx);
     const written: WrittenRows = { organisations: 0, certificates: 0, events: 0, notices: 0, comments: 0 };
@@ -211,6 +205,27 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
       }
       options.progress?.(written);
     });
+    await expectIds(trx, bases, written);
     return { bodies: BODIES.length, schemes: SCHEMES.length, ...written };
   });
+}
+
+/**
+ * Rows refer to each other by the ids the database gave them in the order they were written
+ * (bases + 1, + 2, …): were another writer to have slipped in, the references would be wrong,
+ * so the whole transaction is refused instead.
+ */
+async function expectIds(db: PortalDb, bases: IdBases, written: WrittenRows): Promise<void> {
+  const expected: [string, number][] = [
+    ['certification_body', bases.body + BODIES.length],
+    ['scheme', bases.scheme + SCHEMES.length],
+    ['organisation', bases.organisation + written.organisations],
+    ['certificate', bases.certificate + written.certificates],
+    ['certificate_event', bases.event + written.events],
+    ['notice', bases.notice + written.notices],
+  ];
+  for (const [table, last] of expected) {
+    const found = await lastId(db, table);
+    if (found !== last) throw new Error(`The demo data's ${table} rows got ids up to ${found}, not ${last}: nothing was written`);
+  }
 }

@@ -348,7 +348,38 @@ export function planNotices(random: Random, anchor: Day, count: number, sources:
   return notices;
 }
 
-/** A notice's wording and whom it names, made from its plan and, for a registered holder, the certificate. */
+/** What a notice about a registered certificate takes from it, noted when the certificate is made (it is not kept). */
+export interface HolderFacts {
+  organisation: DemoOrganisation;
+  scheme: SchemeSpec;
+  body: BodySpec;
+  levelCode: string;
+  scope: string;
+  /** The certificate a certified notice's decision issued or changed. */
+  decidedCertificate: number | null;
+}
+
+/** The facts `notice` takes from `certificate`: for a certified notice, the level and scope its decision left. */
+export function holderFacts(notice: PlannedNotice, certificate: DemoCertificate): HolderFacts {
+  const { subject } = notice;
+  if (!('certificate' in subject) || certificate.ordinal !== subject.certificate) {
+    throw new Error(`notice ${notice.reference} is about another certificate`);
+  }
+  const { organisation, scheme, body } = certificate;
+  if (subject.decidedBy === null) {
+    return { organisation, scheme, body, levelCode: certificate.levelCode, scope: certificate.scope, decidedCertificate: null };
+  }
+  // The last level and scope set by the event the decision was.
+  let levelCode = '';
+  let scope = '';
+  for (const event of certificate.events.slice(0, subject.decidedBy + 1)) {
+    levelCode = event.levelCode ?? levelCode;
+    scope = event.scope ?? scope;
+  }
+  return { organisation, scheme, body, levelCode, scope, decidedCertificate: certificate.ordinal };
+}
+
+/** A notice's wording and whom it names, made from its plan and its holder's facts or its new applicant. */
 export interface NoticeWording {
   organisation: DemoOrganisation;
   scheme: SchemeSpec;
@@ -356,20 +387,15 @@ export interface NoticeWording {
   proposedLevelCode: string;
   scope: string;
   evaluationSummary: string;
-  /** The certificate the decision issued or changed: certified notices only. */
-  certificate: DemoCertificate | null;
+  decidedCertificate: number | null;
 }
 
 /**
  * `random` is the notice's own stream (Random.forItem), so its wording does not depend on
- * the order the seeder comes to it; `named` is what its subject names, worded.
+ * the order the seeder comes to it.
  */
-export function wordNotice(
-  notice: PlannedNotice,
-  random: Random,
-  named: { certificate: DemoCertificate } | { applicant: DemoOrganisation },
-): NoticeWording {
-  const { kind, subject, publishedOn } = notice;
+export function wordNotice(notice: PlannedNotice, random: Random, named: { holder: HolderFacts } | { applicant: DemoOrganisation }): NoticeWording {
+  const { kind, publishedOn } = notice;
   let wording: Omit<NoticeWording, 'evaluationSummary'>;
   if ('applicant' in named) {
     const organisation = named.applicant;
@@ -381,35 +407,21 @@ export function wordNotice(
       body: bodiesFor.get(scheme.code)!.pick(random),
       proposedLevelCode: levelsFor.get(scheme.code)!.pick(random).code,
       scope: scopeFor(random, scheme.code, organisation),
-      certificate: null,
+      decidedCertificate: null,
     };
   } else {
-    const { certificate } = named;
-    if (!('certificate' in subject) || certificate.ordinal !== subject.certificate) {
-      throw new Error(`notice ${notice.reference} is worded with the wrong certificate`);
-    }
-    const { scheme, organisation, body } = certificate;
-    if (subject.decidedBy !== null) {
-      // The level and scope the decision left: the last ones set by then.
-      let levelCode = '';
-      let scope = '';
-      for (const event of certificate.events.slice(0, subject.decidedBy + 1)) {
-        levelCode = event.levelCode ?? levelCode;
-        scope = event.scope ?? scope;
-      }
-      wording = { organisation, scheme, body, proposedLevelCode: levelCode, scope, certificate };
-    } else {
-      const currentRank = levelOf(scheme, certificate.levelCode).rank;
-      wording = {
-        organisation,
-        scheme,
-        body,
-        proposedLevelCode:
-          kind === 'level_change' ? scheme.levels.find((level) => level.rank === currentRank + 1)!.code : certificate.levelCode,
-        scope: kind === 'scope_change' ? differentScope(random, scheme.code, organisation, certificate.scope) : certificate.scope,
-        certificate: null,
-      };
-    }
+    const { organisation, scheme, body, levelCode, scope, decidedCertificate } = named.holder;
+    // A pending application asks for a change: the next level up, or another scope.
+    const pending = decidedCertificate === null;
+    const nextRank = levelOf(scheme, levelCode).rank + 1;
+    wording = {
+      organisation,
+      scheme,
+      body,
+      proposedLevelCode: pending && kind === 'level_change' ? scheme.levels.find((level) => level.rank === nextRank)!.code : levelCode,
+      scope: pending && kind === 'scope_change' ? differentScope(random, scheme.code, organisation, scope) : scope,
+      decidedCertificate,
+    };
   }
   return { ...wording, evaluationSummary: evaluationSummary(random, kind, wording.scheme, wording.proposedLevelCode, publishedOn) };
 }

@@ -1,9 +1,11 @@
 /**
- * The rows of the demo data set, table by table, parents before children. The registry is
- * made twice from its seed: a first pass notes in typed arrays what numbering and the
- * notices need (a million certificates do not fit in memory as objects); the second makes
- * the same holders again, worded, and yields them row by row, each certificate's notices
- * (and their comments) with it.
+ * The rows of the demo data set, parents before children, each table's in the order of the
+ * ids the database gives them: no row carries its id (PostgreSQL's sequences would not
+ * follow), and the ids rows refer to are known by counting. The registry is made twice from
+ * its seed: a first pass notes in typed arrays what numbering and the notices need (a
+ * million certificates do not fit in memory as objects); the second makes the same holders
+ * again, worded, and yields them row by row, noting what each notice takes from its
+ * certificate. The notices follow, in publication order, each with its comments.
  */
 import type { Insertable } from 'kysely';
 import type { PortalDatabase } from '../../src/lib/db/database.ts';
@@ -11,7 +13,7 @@ import { certificateNumberKey, toSearchForm } from '../../src/lib/text/normalise
 import { beijingInstant, dateOf, isoOf, type Day } from './calendar.ts';
 import { BODIES, SCHEMES, type BodySpec, type SchemeSpec } from './catalogue.ts';
 import { noticeComments, planComments } from './comments.ts';
-import { NoticeSources, objectionContact, planNotices, wordNotice, type PlannedNotice } from './notices.ts';
+import { holderFacts, NoticeSources, objectionContact, planNotices, wordNotice, type HolderFacts, type PlannedNotice } from './notices.ts';
 import { Random } from './random.ts';
 import { CertificateNumbers, OrganisationFactory, registryHolders, type DemoCertificate, type DemoOrganisation } from './registry.ts';
 
@@ -21,7 +23,7 @@ export type BulkTable = keyof BulkTables;
 export const WRITE_ORDER = ['organisation', 'certificate', 'certificateEvent', 'notice', 'comment'] as const satisfies readonly BulkTable[];
 export type BulkRow = { [T in BulkTable]: { table: T; row: Insertable<BulkTables[T]> } }[BulkTable];
 
-/** The ids the database already holds: new rows take the ones after them. */
+/** The ids the database already holds: new rows get the ones after them, in the order they are written. */
 export interface IdBases {
   body: number;
   scheme: number;
@@ -68,24 +70,25 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
     commentsBefore[position] = commentsBefore[position - 1]! + commentCounts[position - 1]!;
   }
   const noticesOf = new Map<number, PlannedNotice[]>();
-  const applicantNotices: PlannedNotice[] = [];
+  let applicantCount = 0;
   for (const notice of notices) {
-    if ('applicant' in notice.subject) applicantNotices[notice.subject.applicant] = notice;
+    if ('applicant' in notice.subject) applicantCount++;
     else {
       const list = noticesOf.get(notice.subject.certificate) ?? [];
       list.push(notice);
       noticesOf.set(notice.subject.certificate, list);
     }
   }
+  /** By a notice's position: what its certificate says, noted when the certificate is made. */
+  const factsOf: HolderFacts[] = [];
 
+  // The ids the rows get, written in this order.
   const organisationId = (organisation: DemoOrganisation) => bases.organisation + 1 + organisation.index;
   const certificateId = (certificate: DemoCertificate) => bases.certificate + 1 + certificate.ordinal;
-  let eventId = bases.event;
 
   const organisationRow = (organisation: DemoOrganisation): BulkRow => ({
     table: 'organisation',
     row: {
-      id: organisationId(organisation),
       uscc: organisation.uscc,
       name: organisation.name,
       nameSearch: toSearchForm(organisation.name),
@@ -101,7 +104,6 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
     yield {
       table: 'notice',
       row: {
-        id,
         reference: notice.reference,
         kind: notice.kind,
         organisationId: organisationId(wording.organisation),
@@ -117,7 +119,7 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
         status: notice.status,
         decision: notice.decision,
         decidedAt: notice.decidedAt === null ? null : isoOf(notice.decidedAt),
-        certificateId: wording.certificate ? certificateId(wording.certificate) : null,
+        certificateId: wording.decidedCertificate === null ? null : bases.certificate + 1 + wording.decidedCertificate,
         objectionContact: objectionContact(wording.body),
         updatedAt: isoOf(notice.updatedAt),
       },
@@ -134,7 +136,7 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
     for (const comment of comments) yield { table: 'comment', row: comment };
   }
 
-  // Second pass: the same holders again, worded, with their certificates, histories and notices.
+  // Second pass: the same holders again, worded, with their certificates and histories.
   const organisations = new OrganisationFactory();
   for (const holder of registryHolders(seed, anchor, options.certificates, organisations)) {
     yield organisationRow(holder.organisation);
@@ -143,7 +145,6 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
       yield {
         table: 'certificate',
         row: {
-          id: certificateId(certificate),
           number,
           numberKey: certificateNumberKey(number),
           organisationId: organisationId(certificate.organisation),
@@ -163,7 +164,6 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
         yield {
           table: 'certificateEvent',
           row: {
-            id: ++eventId,
             certificateId: certificateId(certificate),
             kind: event.kind,
             occurredAt: isoOf(event.occurredAt),
@@ -174,15 +174,18 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
           },
         };
       }
-      for (const notice of noticesOf.get(certificate.ordinal) ?? []) yield* noticeRows(notice, { certificate });
+      for (const notice of noticesOf.get(certificate.ordinal) ?? []) factsOf[notice.position] = holderFacts(notice, certificate);
     }
   }
-  // New applicants, named unlike any holder, each with its notice.
+  // New applicants, named unlike any holder.
   const inventing = new Random(seed ^ STREAMS.applicants);
-  for (const notice of applicantNotices) {
-    const applicant = organisations.create(inventing);
-    if ('applicant' in notice.subject) applicant.updatedAt = notice.subject.updatedAt;
-    yield organisationRow(applicant);
-    yield* noticeRows(notice, { applicant });
+  const applicants = Array.from({ length: applicantCount }, () => organisations.create(inventing));
+  for (const notice of notices) {
+    if ('applicant' in notice.subject) applicants[notice.subject.applicant]!.updatedAt = notice.subject.updatedAt;
+  }
+  for (const applicant of applicants) yield organisationRow(applicant);
+  for (const notice of notices) {
+    const { subject } = notice;
+    yield* noticeRows(notice, 'applicant' in subject ? { applicant: applicants[subject.applicant]! } : { holder: factsOf[notice.position]! });
   }
 }

@@ -8,6 +8,7 @@ import {
   CompiledQuery,
   Kysely,
   SqliteAdapter,
+  SqliteDialect,
   SqliteIntrospector,
   SqliteQueryCompiler,
   sql,
@@ -443,51 +444,53 @@ function sqliteCode(error: unknown): string {
 }
 
 /**
- * Runs `work` in one transaction set for writing a very large amount of data known to be
- * consistent (the generated demo and benchmark data sets):
+ * Runs `work` in one transaction on a connection of its own to the file at `path`, set for
+ * writing a very large amount of data known to be consistent (the generated demo and
+ * benchmark data sets):
  * - a rollback journal instead of the WAL: a page of a new file is written once, instead of
  *   once to the WAL and again at checkpoint;
  * - a page cache of `cacheMegabytes`, so that the indexes being filled stay in memory;
  * - neither foreign key lookups nor check constraints;
  * - the secondary indexes of `tables` (those not behind a UNIQUE constraint) dropped, and
  *   made again from their own definitions once the rows are in: one sort instead of a
- *   million scattered inserts; FTS5 tables merge their segments once at the end.
- * Being one transaction, it leaves the schema as it found it if anything fails. The usual
- * settings come back afterwards. It must be the only connection to the file (another one
- * keeps the journal in WAL mode, and `work` only runs slower).
+ *   million scattered inserts; FTS5 tables merge their segments once, at the end.
+ * Being one transaction, it leaves the schema as it found it if anything fails. No other
+ * connection may have the file open; the file is left in WAL mode.
  */
 export async function withBulkWriting<T>(
-  db: PortalDb,
+  path: string,
   options: { cacheMegabytes: number; tables: readonly string[] },
   work: (trx: PortalDb) => Promise<T>,
 ): Promise<T> {
-  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-  const usualCache = rows[0]?.cache_size ?? -2000;
-  await sql`pragma journal_mode = delete`.execute(db);
-  await sql`pragma foreign_keys = off`.execute(db);
-  await sql`pragma ignore_check_constraints = on`.execute(db);
-  await sql.raw(`pragma cache_size = ${-Math.round(options.cacheMegabytes * 1024)}`).execute(db);
+  const connection = new SQLite(path, { fileMustExist: true });
+  const journal = connection.pragma('journal_mode = delete', { simple: true });
+  if (journal !== 'delete') {
+    connection.close();
+    throw new Error(`${path} is open elsewhere (its journal stays ${String(journal)}): bulk writing needs it alone`);
+  }
+  connection.pragma('foreign_keys = off');
+  connection.pragma('ignore_check_constraints = on');
+  connection.pragma(`cache_size = ${-Math.round(options.cacheMegabytes * 1024)}`);
+  const db = new Kysely<PortalDatabase>({ dialect: new SqliteDialect({ database: connection }), plugins: [new CamelCasePlugin()] });
   try {
     return await db.transaction().execute(async (trx) => {
       const tables = sql.join(options.tables.map((table) => sql.lit(table)));
       const { rows: indexes } = await sql<{ name: string; sql: string }>`
         select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables})`.execute(trx);
       const { rows: fullText } = await sql<{ name: string }>`
-        select name from sqlite_master where type = 'table' and sql like 'create virtual table % using fts5%' collate nocase`.execute(trx);
-      for (const index of indexes) await sql`drop index ${sql.ref(index.name)}`.execute(trx);
-      for (const { name } of fullText) await sql`insert into ${sql.table(name)} (${sql.ref(name)}, rank) values ('automerge', 0)`.execute(trx);
+        select name from sqlite_master where type = 'table' and sql like 'create virtual table % using fts5%'`.execute(trx);
+      for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+      for (const { name } of fullText) await sql`insert into ${sql.table(name)} (${sql.id(name)}, rank) values ('automerge', 0)`.execute(trx);
       const result = await work(trx);
       for (const index of indexes) await sql.raw(index.sql).execute(trx);
       for (const { name } of fullText) {
-        await sql`insert into ${sql.table(name)} (${sql.ref(name)}) values ('optimize')`.execute(trx);
-        await sql`insert into ${sql.table(name)} (${sql.ref(name)}, rank) values ('automerge', 4)`.execute(trx);
+        await sql`insert into ${sql.table(name)} (${sql.id(name)}) values ('optimize')`.execute(trx);
+        await sql`insert into ${sql.table(name)} (${sql.id(name)}, rank) values ('automerge', 4)`.execute(trx);
       }
       return result;
     });
   } finally {
-    await sql.raw(`pragma cache_size = ${usualCache}`).execute(db);
-    await sql`pragma ignore_check_constraints = off`.execute(db);
-    await sql`pragma foreign_keys = on`.execute(db);
-    await sql`pragma journal_mode = wal`.execute(db);
+    connection.pragma('journal_mode = wal');
+    await db.destroy();
   }
 }
