@@ -4,6 +4,7 @@ import { parseNoticeListQuery } from '../../src/lib/notices/inputs.ts';
 import {
   findNotice,
   listNotices,
+  NOTICE_LIST_LIMIT,
   NOTICE_PAGE_SIZE,
   noticeFilterOptions,
   type NoticeFilters,
@@ -76,7 +77,7 @@ beforeAll(async () => {
 afterAll(() => test.remove());
 
 describe('notice list order', () => {
-  it('lists open notices by soonest deadline, then upcoming by soonest start, then closed by most recent end', async () => {
+  it('lists open notices by soonest deadline, then upcoming by soonest start, then closed by most recent start', async () => {
     expect(await references({})).toEqual([
       'OPEN-EDGE',
       'OPEN-SOON',
@@ -199,7 +200,50 @@ describe('notice list pages', () => {
 
   it('counts the matches of the filters, not of the whole table', async () => {
     const list = await listNotices(paged.db, { year: 2025 }, 1, NOW);
-    expect(list).toEqual({ total: 0, page: 1, pageCount: 0, items: [] });
+    expect(list).toEqual({ total: 0, totalCapped: false, page: 1, pageCount: 0, items: [] });
+  });
+});
+
+describe('a list longer than its limit', () => {
+  let long: TestDatabase;
+  const CLOSED = NOTICE_LIST_LIMIT + 50;
+  const closedReference = (i: number) => `LONG-${String(i).padStart(5, '0')}`;
+
+  beforeAll(async () => {
+    long = await createTestDatabase();
+    const ground = await insertBodyAndScheme(long.db);
+    const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000001');
+    await insertListedNotice(long.db, ground, { reference: 'LONG-OPEN', organisationId: applicant, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-11-30T09:00:00.000Z' });
+    const template = await long.db.selectFrom('notice').selectAll().executeTakeFirstOrThrow();
+    const { id: _, province: __, ...row } = template;
+    // Closed notices a minute apart, the first the most recent; written in one statement per 500.
+    const minute = 60_000;
+    const rows = Array.from({ length: CLOSED }, (_, i) => {
+      const start = new Date(Date.parse('2026-11-01T01:00:00.000Z') - i * minute).toISOString();
+      return { ...row, reference: closedReference(i), windowStart: start, windowEnd: new Date(Date.parse(start) + 5 * minute).toISOString() };
+    });
+    await long.db.transaction().execute(async (trx) => {
+      for (let first = 0; first < rows.length; first += 500) await trx.insertInto('notice').values(rows.slice(first, first + 500)).execute();
+    });
+  });
+  afterAll(() => long.remove());
+
+  it('counts up to its limit and says that more match', async () => {
+    const list = await listNotices(long.db, {}, 1, NOW);
+    expect(list).toMatchObject({ total: NOTICE_LIST_LIMIT, totalCapped: true, pageCount: NOTICE_LIST_LIMIT / NOTICE_PAGE_SIZE });
+    expect(list.items.map((item) => item.reference).slice(0, 3)).toEqual(['LONG-OPEN', closedReference(0), closedReference(1)]);
+  });
+
+  it('counts the open notices exactly, whatever the closed ones', async () => {
+    expect(await listNotices(long.db, { state: 'open' }, 1, NOW)).toMatchObject({ total: 1, totalCapped: false });
+  });
+
+  it('serves its last page in order, after the open notice, and nothing beyond', async () => {
+    const last = await listNotices(long.db, {}, NOTICE_LIST_LIMIT / NOTICE_PAGE_SIZE, NOW);
+    expect(last.items.map((item) => item.reference)).toEqual(
+      Array.from({ length: NOTICE_PAGE_SIZE }, (_, i) => closedReference(NOTICE_LIST_LIMIT - NOTICE_PAGE_SIZE - 1 + i)),
+    );
+    expect((await listNotices(long.db, {}, NOTICE_LIST_LIMIT / NOTICE_PAGE_SIZE + 1, NOW)).items).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { UtcInstant } from './registry.table.ts';
 
 export const NOTICE_KINDS = ['initial', 'surveillance', 'recertification', 'level_change', 'scope_change'] as const;
@@ -13,6 +13,8 @@ export interface NoticeTable {
   reference: string;
   kind: NoticeKind;
   organisationId: number;
+  /** The applicant's province, copied from its organisation by the database's triggers: never written. */
+  province: ColumnType<string, never, never>;
   schemeId: number;
   bodyId: number;
   proposedLevelCode: string | null;

@@ -1,4 +1,4 @@
-import { expressionBuilder, type NotNull } from 'kysely';
+import { expressionBuilder, type NotNull, type SelectQueryBuilder } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
@@ -56,7 +56,10 @@ export interface NoticeRecord extends NoticeHeadline {
 export type NoticeFilters = Omit<NoticeListQuery, 'page'>;
 
 export interface NoticeList {
+  /** At most NOTICE_LIST_LIMIT. */
   total: number;
+  /** More match than `total`: pages go no further, and the page says so. */
+  totalCapped: boolean;
   page: number;
   pageCount: number;
   items: NoticeSummary[];
@@ -117,16 +120,21 @@ function toHeadline(row: HeadlineRow): NoticeHeadline {
 
 type HeadlineQuery = ReturnType<typeof selectNoticeHeadlines>;
 
-/** The filters that say what a notice is about (all but its state): the list's and the feed's. */
-function whereAbout(query: HeadlineQuery, filters: Omit<NoticeFilters, 'state'>): HeadlineQuery {
-  if (filters.kind) query = query.where('notice.kind', '=', filters.kind);
-  if (filters.scheme) query = query.where('scheme.code', '=', filters.scheme);
-  if (filters.province) query = query.where('organisation.province', '=', filters.province);
+/**
+ * The filters that say what a notice is about (all but its state): the list's and the
+ * feed's. Columns of the notice only, so an index of the notice can serve them.
+ */
+function aboutCondition(filters: Omit<NoticeFilters, 'state'>) {
+  const eb = expressionBuilder<PortalDatabase, 'notice'>();
+  const conditions = [];
+  if (filters.kind) conditions.push(eb('notice.kind', '=', filters.kind));
+  if (filters.scheme) conditions.push(eb('notice.schemeId', '=', eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme)));
+  if (filters.province) conditions.push(eb('notice.province', '=', filters.province));
   if (filters.year !== undefined) {
     const { from, to } = beijingYearSpan(filters.year);
-    query = query.where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to);
+    conditions.push(eb('notice.windowStart', '>=', from), eb('notice.windowStart', '<', to));
   }
-  return query;
+  return eb.and(conditions);
 }
 
 /** The instants a Beijing calendar year spans, [from, to), as stored ISO strings. */
@@ -138,74 +146,103 @@ function beijingYearSpan(year: number): { from: string; to: string } {
 }
 
 /**
- * The list's groups at `now` (an ISO instant): 0 open, 1 upcoming, 2 closed, the withdrawn
- * among the closed. The same boundaries as noticeState: open iff windowStart <= now < windowEnd.
+ * The list's parts, in the list's order: open now (soonest deadline first), upcoming
+ * (soonest start first), closed (most recently started first), the withdrawn among the
+ * closed. The same boundaries as noticeState: open iff windowStart <= now < windowEnd.
  */
-function listGroup(now: string) {
+const LIST_PARTS = ['open', 'upcoming', 'closed'] as const;
+type ListPart = (typeof LIST_PARTS)[number];
+
+/** Which notices are in `part` at `now` (an ISO instant): plain comparisons, that the window indexes serve. */
+function partCondition(part: ListPart, now: string) {
   const eb = expressionBuilder<PortalDatabase, 'notice'>();
-  return eb
-    .case()
-    .when('notice.status', '=', 'withdrawn')
-    .then(eb.lit(2))
-    .when('notice.windowStart', '>', now)
-    .then(eb.lit(1))
-    .when('notice.windowEnd', '>', now)
-    .then(eb.lit(0))
-    .else(eb.lit(2))
-    .end();
+  const notWithdrawn = eb('notice.status', '!=', 'withdrawn');
+  switch (part) {
+    case 'open':
+      return eb.and([notWithdrawn, eb('notice.windowStart', '<=', now), eb('notice.windowEnd', '>', now)]);
+    case 'upcoming':
+      return eb.and([notWithdrawn, eb('notice.windowStart', '>', now)]);
+    case 'closed':
+      return eb.or([eb('notice.status', '=', 'withdrawn'), eb('notice.windowEnd', '<=', now)]);
+  }
 }
 
 /**
- * Notices matching the filters, open ones first (soonest deadline first), then upcoming
- * (soonest start first), then closed (most recently ended first); paginated.
+ * A part's order, which an index gives as it is read (notice_window_end and the
+ * (filter, window_end) indexes for the open part, notice_window and the (filter,
+ * window_start, window_end) ones for the others): a page, and a count, read their own
+ * rows and those they skip, never the whole part.
+ */
+const PART_ORDER = {
+  open: [['windowEnd', 'asc'], ['id', 'asc']],
+  upcoming: [['windowStart', 'asc'], ['windowEnd', 'asc'], ['id', 'asc']],
+  closed: [['windowStart', 'desc'], ['windowEnd', 'desc'], ['id', 'desc']],
+} as const satisfies Record<ListPart, readonly (readonly ['windowStart' | 'windowEnd' | 'id', 'asc' | 'desc'])[]>;
+
+function inPartOrder<Query extends SelectQueryBuilder<PortalDatabase, 'notice', object>>(query: Query, part: ListPart): Query {
+  return PART_ORDER[part].reduce((ordered, [column, direction]) => ordered.orderBy(`notice.${column}`, direction) as Query, query);
+}
+
+/**
+ * How many notices a list counts and pages through: 100 pages. The open and upcoming
+ * notices are those of the coming weeks, always counted; the closed ones grow with the
+ * registry and are counted up to what fills the rest, so neither a count nor a deep page
+ * reads more than this many rows (a bounded offset). The page says when more match.
+ */
+export const NOTICE_LIST_LIMIT = 2000;
+
+/** The notices of `part` matching `about`, counted up to `limit`. */
+async function countPart(db: PortalDb, about: ReturnType<typeof aboutCondition>, part: ListPart, now: string, limit: number): Promise<number> {
+  const matching = inPartOrder(db.selectFrom('notice').select('notice.id').where(about).where(partCondition(part, now)), part).limit(limit);
+  const { count } = await db
+    .selectFrom(matching.as('matching'))
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/**
+ * Notices matching the filters, open ones first, then upcoming, then closed (LIST_PARTS);
+ * paginated, up to NOTICE_LIST_LIMIT notices.
  */
 export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
   const instant = now.toISOString();
-  let query = whereAbout(selectNoticeHeadlines(db), filters);
-  // Plain comparisons rather than the group CASE, so the window indexes can serve them.
-  switch (filters.state) {
-    case 'open':
-      query = query
-        .where('notice.status', '!=', 'withdrawn')
-        .where('notice.windowStart', '<=', instant)
-        .where('notice.windowEnd', '>', instant);
-      break;
-    case 'upcoming':
-      query = query.where('notice.status', '!=', 'withdrawn').where('notice.windowStart', '>', instant);
-      break;
-    case 'closed':
-      query = query.where((eb) => eb.or([eb('notice.status', '=', 'withdrawn'), eb('notice.windowEnd', '<=', instant)]));
-      break;
+  const about = aboutCondition(filters);
+  const parts = filters.state ? [filters.state] : LIST_PARTS;
+
+  let total = 0;
+  let totalCapped = false;
+  const counts: number[] = [];
+  for (const part of parts) {
+    const bounded = part === 'closed';
+    const room = Math.max(0, NOTICE_LIST_LIMIT - total);
+    const count = await countPart(db, about, part, instant, bounded ? room + 1 : Number.MAX_SAFE_INTEGER);
+    if (bounded && count > room) totalCapped = true;
+    counts.push(Math.min(count, bounded ? room : count));
+    total += counts.at(-1)!;
   }
 
-  const { total } = await query
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
-
-  const eb = expressionBuilder<PortalDatabase, 'notice'>();
-  const group = listGroup(instant);
-  const rows = await query
-    .orderBy(group)
-    .orderBy(
-      eb
-        .case()
-        .when(group, '=', eb.lit(0))
-        .then(eb.ref('notice.windowEnd'))
-        .when(group, '=', eb.lit(1))
-        .then(eb.ref('notice.windowStart'))
-        .end(),
-    )
-    .orderBy(eb.case().when(group, '=', eb.lit(2)).then(eb.ref('notice.windowEnd')).end(), 'desc')
-    .orderBy('notice.id')
-    .limit(NOTICE_PAGE_SIZE)
-    .offset((page - 1) * NOTICE_PAGE_SIZE)
-    .execute();
+  // The page's rows, part after part: skip whole parts before it, then read in order.
+  const rows: HeadlineRow[] = [];
+  let skip = (page - 1) * NOTICE_PAGE_SIZE;
+  for (const [index, part] of parts.entries()) {
+    const count = counts[index]!;
+    if (rows.length === NOTICE_PAGE_SIZE) break;
+    if (skip >= count) {
+      skip -= count;
+      continue;
+    }
+    const wanted = Math.min(NOTICE_PAGE_SIZE - rows.length, count - skip);
+    const query = selectNoticeHeadlines(db).where(about).where(partCondition(part, instant));
+    rows.push(...(await inPartOrder(query, part).limit(wanted).offset(skip).execute()));
+    skip = 0;
+  }
 
   return {
-    total: Number(total),
+    total,
+    totalCapped,
     page,
-    pageCount: Math.ceil(Number(total) / NOTICE_PAGE_SIZE),
+    pageCount: Math.ceil(total / NOTICE_PAGE_SIZE),
     items: rows.map((row) => {
       const headline = toHeadline(row);
       return { ...headline, state: noticeState(headline, now) };
@@ -234,7 +271,7 @@ export async function newestNotices(
   among?: readonly number[],
 ): Promise<PublishedNotice[]> {
   if (among?.length === 0) return [];
-  const about = whereAbout(selectNoticeHeadlines(db), filters);
+  const about = selectNoticeHeadlines(db).where(aboutCondition(filters));
   const rows = await (among ? about.where('notice.id', 'in', [...among]) : about)
     .select(['notice.scope', 'notice.evaluationSummary', 'notice.publishedAt', 'notice.updatedAt'])
     .where('notice.publishedAt', '<=', now.toISOString())
@@ -390,16 +427,41 @@ export interface NoticeFilterOptions {
 export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOptions> {
   const [schemes, provinces, years] = await Promise.all([
     db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
-    db
-      .selectFrom('organisation')
-      .select('province')
-      .distinct()
-      .where((eb) => eb.exists(eb.selectFrom('notice').select('notice.id').whereRef('notice.organisationId', '=', 'organisation.id')))
-      .orderBy('province')
-      .execute(),
+    noticeProvinces(db),
     noticeYears(db),
   ]);
-  return { schemes, provinces: provinces.map((row) => row.province), years };
+  return { schemes, provinces, years };
+}
+
+/**
+ * The provinces of the notices' applicants, in order: from each province to the next one up
+ * the province index (notice_province_start), one seek per province, whatever the number of
+ * notices.
+ */
+async function noticeProvinces(db: PortalDb): Promise<string[]> {
+  const rows = await db
+    .withRecursive('listedProvince(name)', (qb) =>
+      qb
+        .selectFrom('notice')
+        .select((eb) => eb.fn.min<string | null>('notice.province').as('name'))
+        .unionAll(
+          qb
+            .selectFrom('listedProvince')
+            .select((eb) =>
+              eb
+                .selectFrom('notice')
+                .select((next) => next.fn.min('notice.province').as('name'))
+                .whereRef('notice.province', '>', 'listedProvince.name')
+                .as('name'),
+            )
+            .where('listedProvince.name', 'is not', null),
+        ),
+    )
+    .selectFrom('listedProvince')
+    .select('name')
+    .where('name', 'is not', null)
+    .execute();
+  return rows.map((row) => row.name!);
 }
 
 /**
@@ -407,9 +469,12 @@ export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOpt
  * one existence test a year on the window index, the years computed in JS, not in SQL.
  */
 async function noticeYears(db: PortalDb): Promise<number[]> {
+  // Two subqueries, so that each is one seek at an end of the index (one query would read it all).
   const span = await db
-    .selectFrom('notice')
-    .select((eb) => [eb.fn.min('notice.windowStart').as('first'), eb.fn.max('notice.windowStart').as('last')])
+    .selectNoFrom((eb) => [
+      eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
+      eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
+    ])
     .executeTakeFirstOrThrow();
   if (!span.first || !span.last) return [];
   const yearOf = (instant: string) => Number(beijingDate(new Date(instant)).slice(0, 4));

@@ -11,6 +11,7 @@ export const GET = apiRoute(
     return jsonResponse(
       {
         total: list.total,
+        totalCapped: list.totalCapped,
         page: list.page,
         pageCount: list.pageCount,
         items: list.items.map((notice) => noticeSummaryJson(notice, notice.state, locals.siteUrl)),
