@@ -6,12 +6,19 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely';
  * - notice.province, the applicant's province, kept from organisation by triggers whoever
  *   writes: the list, its feed and the filter form choose notices by province, and only a
  *   column of the notice can lead an index the list reads in order. Writers never set it.
- * - for each filter of the list and its feed (province, kind, scheme_id), the notices it
- *   chooses in the order of each part of the list: by window start (upcoming and closed;
- *   notice_window serves the list unfiltered), by window end (open; notice_window_end) and
- *   by publication (the feed; notice_published). Without them a page of a rare kind would
- *   read every notice until it found its twenty. The province index also gives the
- *   provinces of the filter form, one seek each.
+ * - the parts of the notice list in their orders, with every column their conditions read,
+ *   so that counting or skipping a notice reads one index entry and no row: notice_start
+ *   (window_start, window_end, status) for the upcoming and closed parts, notice_end
+ *   (window_end, window_start, status) for the open part, and the same led by each filter
+ *   of the list and of its feed (province, kind, scheme_id), with its publication order
+ *   for the feed (notice_published unfiltered). Without them a page of a rare kind would
+ *   read every notice until it found its twenty. They replace notice_window and
+ *   notice_window_end, which they begin with. The province index also gives the provinces
+ *   of the filter form, one seek each.
+ * - notice_tally: how many notices there are of each kind, scheme, province and Beijing year
+ *   of window start, kept by triggers: the list's total whatever its filters, from a few
+ *   thousand rows at most, instead of counting notices (the open and upcoming ones, which
+ *   are few, are counted; the closed ones are the rest).
  * - notice_decided: the feed of decisions and the home page.
  * - notice_updated, organisation_updated: the search index's check for changes, every
  *   few seconds, reads the latest change instead of every row.
@@ -22,23 +29,58 @@ const FILTERS = [
   ['kind', 'kind'],
   ['scheme', 'scheme_id'],
 ] as const;
+/** The Beijing calendar year of a stored UTC instant (an SQL expression). */
+const beijingYear = (instant: string) => `cast(strftime('%Y', ${instant}, '+8 hours') as integer)`;
+
+const BY_START = ['window_start', 'window_end', 'status'];
+const BY_END = ['window_end', 'window_start', 'status'];
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
     throw new Error('This migration has SQLite triggers only; add the PostgreSQL ones before running it there.');
   }
-  await sql`alter table notice add column province text not null default ''`.execute(db);
+  // Null only inside the insert, until notice_province_set has run; the tally counts a notice from then on.
+  await sql`alter table notice add column province text`.execute(db);
   await sql`update notice set province = (select province from organisation where organisation.id = notice.organisation_id)`.execute(db);
   const fromApplicant = sql.raw(`update notice set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`);
   await sql`create trigger notice_province_set after insert on notice begin ${fromApplicant} end`.execute(db);
-  await sql`create trigger notice_province_moved after update of organisation_id, province on notice begin ${fromApplicant} end`.execute(db);
+  await sql`create trigger notice_province_moved after update of organisation_id on notice begin ${fromApplicant} end`.execute(db);
   await sql`create trigger organisation_province_changed after update of province on organisation begin
     update notice set province = new.province where organisation_id = new.id; end`.execute(db);
 
+  await sql`create table notice_tally (
+    kind text not null,
+    scheme_id integer not null,
+    province text not null,
+    year integer not null,
+    notices integer not null,
+    primary key (kind, scheme_id, province, year)
+  )`.execute(db);
+  /** The tally's key of notice `row` (new or old): its Beijing year is that of its window start. */
+  const key = (row: 'new' | 'old') =>
+    `kind = ${row}.kind and scheme_id = ${row}.scheme_id and province = ${row}.province and year = ${beijingYear(`${row}.window_start`)}`;
+  const count = (row: 'new' | 'old', change: '+ 1' | '- 1') =>
+    sql.raw(`
+    insert into notice_tally (kind, scheme_id, province, year, notices)
+      select ${row}.kind, ${row}.scheme_id, ${row}.province, ${beijingYear(`${row}.window_start`)}, 0
+      where ${row}.province is not null and not exists (select 1 from notice_tally where ${key(row)});
+    update notice_tally set notices = notices ${change} where ${row}.province is not null and ${key(row)};`);
+  await sql`create trigger notice_tallied after update of kind, scheme_id, province, window_start on notice begin
+    ${count('old', '- 1')} ${count('new', '+ 1')} end`.execute(db);
+  await sql`create trigger notice_untallied after delete on notice begin ${count('old', '- 1')} end`.execute(db);
+  await sql
+    .raw(`insert into notice_tally (kind, scheme_id, province, year, notices)
+      select kind, scheme_id, province, ${beijingYear('window_start')}, count(*) from notice group by 1, 2, 3, 4`)
+    .execute(db);
+
+  await db.schema.dropIndex('notice_window').execute();
+  await db.schema.dropIndex('notice_window_end').execute();
+  await db.schema.createIndex('notice_start').on('notice').columns(BY_START).execute();
+  await db.schema.createIndex('notice_end').on('notice').columns(BY_END).execute();
   await db.schema.createIndex('notice_published').on('notice').column('published_at').execute();
   for (const [filter, column] of FILTERS) {
-    await db.schema.createIndex(`notice_${filter}_start`).on('notice').columns([column, 'window_start', 'window_end']).execute();
-    await db.schema.createIndex(`notice_${filter}_end`).on('notice').columns([column, 'window_end']).execute();
+    await db.schema.createIndex(`notice_${filter}_start`).on('notice').columns([column, ...BY_START]).execute();
+    await db.schema.createIndex(`notice_${filter}_end`).on('notice').columns([column, ...BY_END]).execute();
     await db.schema.createIndex(`notice_${filter}_published`).on('notice').columns([column, 'published_at']).execute();
   }
   await db.schema.createIndex('notice_decided').on('notice').column('decided_at').execute();
@@ -50,8 +92,13 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const [filter] of FILTERS) {
     for (const order of ['start', 'end', 'published']) await db.schema.dropIndex(`notice_${filter}_${order}`).execute();
   }
-  for (const index of ['notice_published', 'notice_decided', 'notice_updated', 'organisation_updated']) await db.schema.dropIndex(index).execute();
-  for (const trigger of ['notice_province_set', 'notice_province_moved', 'organisation_province_changed']) {
+  for (const index of ['notice_start', 'notice_end', 'notice_published', 'notice_decided', 'notice_updated', 'organisation_updated']) {
+    await db.schema.dropIndex(index).execute();
+  }
+  await db.schema.createIndex('notice_window').on('notice').columns(['window_start', 'window_end']).execute();
+  await db.schema.createIndex('notice_window_end').on('notice').column('window_end').execute();
+  await db.schema.dropTable('notice_tally').execute();
+  for (const trigger of ['notice_tallied', 'notice_untallied', 'notice_province_set', 'notice_province_moved', 'organisation_province_changed']) {
     await sql`drop trigger ${sql.id(trigger)}`.execute(db);
   }
   await sql`alter table notice drop column province`.execute(db);

@@ -36,6 +36,15 @@ export interface NoticeTable {
   updatedAt: UtcInstant;
 }
 
+/** How many notices there are of each kind, scheme, applicant's province and Beijing year of window start: kept by the database's triggers, never written. */
+export interface NoticeTallyTable {
+  kind: ColumnType<NoticeKind, never, never>;
+  schemeId: ColumnType<number, never, never>;
+  province: ColumnType<string, never, never>;
+  year: ColumnType<number, never, never>;
+  notices: ColumnType<number, never, never>;
+}
+
 export const COMMENT_KINDS = ['objection', 'opinion', 'support'] as const;
 export const COMMENT_STATUSES = ['received', 'under_review', 'answered', 'rejected'] as const;
 

@@ -221,7 +221,7 @@ const zh = {
     year: (year: number | string) => `${year} 年`,
     filterButton: '筛选',
     total: (_total: number): Around => ['共 ', ' 条公示'],
-    capped: (limit: number) => `相符的公示超过 ${limit} 条，只列出前 ${limit} 条；选择年份、省份、类型或类别可以缩小范围，也可以搜索。`,
+    listedOnly: (listed: number) => `只列出前 ${listed} 条；选择年份、省份、类型或类别可以缩小范围，也可以搜索。`,
     none: '没有符合条件的公示。可减少筛选条件后再试。',
   },
   notice: {
@@ -541,7 +541,7 @@ const en: Messages = {
     year: (year) => String(year),
     filterButton: 'Filter',
     total: (total) => ['', ` ${noun(total, 'notice')}`],
-    capped: (limit) => `More than ${limit} notices match; only the first ${limit} are listed. Choose a year, province, kind or scheme to narrow the list, or search.`,
+    listedOnly: (listed) => `Only the first ${listed} are listed. Choose a year, province, kind or scheme to narrow the list, or search.`,
     none: 'No notice matches. Try again with fewer filters.',
   },
   notice: {

@@ -1,4 +1,4 @@
-import { expressionBuilder, type NotNull, type SelectQueryBuilder } from 'kysely';
+import { expressionBuilder, type NotNull } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
@@ -56,10 +56,9 @@ export interface NoticeRecord extends NoticeHeadline {
 export type NoticeFilters = Omit<NoticeListQuery, 'page'>;
 
 export interface NoticeList {
-  /** At most NOTICE_LIST_LIMIT. */
   total: number;
-  /** More match than `total`: pages go no further, and the page says so. */
-  totalCapped: boolean;
+  /** How many of them the pages go through: NOTICE_LIST_LIMIT at most, and the page says so when fewer than `total`. */
+  listed: number;
   page: number;
   pageCount: number;
   items: NoticeSummary[];
@@ -168,81 +167,94 @@ function partCondition(part: ListPart, now: string) {
 }
 
 /**
- * A part's order, which an index gives as it is read (notice_window_end and the
- * (filter, window_end) indexes for the open part, notice_window and the (filter,
- * window_start, window_end) ones for the others): a page, and a count, read their own
- * rows and those they skip, never the whole part.
+ * The ids of the notices of `part` matching `about`, in the part's order, which an index
+ * gives as it is read (notice_end and the (filter, window_end, …) indexes for the open
+ * part, notice_start and the (filter, window_start, …) ones for the others) and which
+ * holds every column the conditions need: a count or a page reads the index entries it
+ * counts or skips, never the whole part, and no row.
  */
-const PART_ORDER = {
-  open: [['windowEnd', 'asc'], ['id', 'asc']],
-  upcoming: [['windowStart', 'asc'], ['windowEnd', 'asc'], ['id', 'asc']],
-  closed: [['windowStart', 'desc'], ['windowEnd', 'desc'], ['id', 'desc']],
-} as const satisfies Record<ListPart, readonly (readonly ['windowStart' | 'windowEnd' | 'id', 'asc' | 'desc'])[]>;
-
-function inPartOrder<Query extends SelectQueryBuilder<PortalDatabase, 'notice', object>>(query: Query, part: ListPart): Query {
-  return PART_ORDER[part].reduce((ordered, [column, direction]) => ordered.orderBy(`notice.${column}`, direction) as Query, query);
+function partIds(db: PortalDb, about: ReturnType<typeof aboutCondition>, part: ListPart, now: string) {
+  const query = db.selectFrom('notice').select('notice.id').where(about).where(partCondition(part, now));
+  switch (part) {
+    case 'open':
+      return query.orderBy('notice.windowEnd').orderBy('notice.id');
+    case 'upcoming':
+      return query.orderBy('notice.windowStart').orderBy('notice.windowEnd').orderBy('notice.id');
+    case 'closed':
+      return query.orderBy('notice.windowStart', 'desc').orderBy('notice.windowEnd', 'desc').orderBy('notice.id', 'desc');
+  }
 }
 
 /**
- * How many notices a list counts and pages through: 100 pages. The open and upcoming
- * notices are those of the coming weeks, always counted; the closed ones grow with the
- * registry and are counted up to what fills the rest, so neither a count nor a deep page
- * reads more than this many rows (a bounded offset). The page says when more match.
+ * How many notices the pages of a list go through: 100 pages, so that a deep page skips at
+ * most this many index entries (a bounded offset). The total is exact; the page says when
+ * only part of it is listed.
  */
 export const NOTICE_LIST_LIMIT = 2000;
 
-/** The notices of `part` matching `about`, counted up to `limit`. */
-async function countPart(db: PortalDb, about: ReturnType<typeof aboutCondition>, part: ListPart, now: string, limit: number): Promise<number> {
-  const matching = inPartOrder(db.selectFrom('notice').select('notice.id').where(about).where(partCondition(part, now)), part).limit(limit);
+/** The notices of `part` matching `about`: the open and upcoming ones are those of the coming weeks, few whatever the registry. */
+async function countPart(db: PortalDb, about: ReturnType<typeof aboutCondition>, part: 'open' | 'upcoming', now: string): Promise<number> {
   const { count } = await db
-    .selectFrom(matching.as('matching'))
+    .selectFrom(partIds(db, about, part, now).as('matching'))
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);
 }
 
+/** Every notice matching the filters, whatever its state: from the tally the database keeps (notice_tally). */
+async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): Promise<number> {
+  let query = db.selectFrom('noticeTally').select((eb) => eb.fn.sum<number>('noticeTally.notices').as('notices'));
+  if (filters.kind) query = query.where('noticeTally.kind', '=', filters.kind);
+  if (filters.scheme) query = query.where('noticeTally.schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
+  if (filters.province) query = query.where('noticeTally.province', '=', filters.province);
+  if (filters.year !== undefined) query = query.where('noticeTally.year', '=', filters.year);
+  const { notices } = await query.executeTakeFirstOrThrow();
+  return Number(notices ?? 0);
+}
+
 /**
  * Notices matching the filters, open ones first, then upcoming, then closed (LIST_PARTS);
- * paginated, up to NOTICE_LIST_LIMIT notices.
+ * paginated, the first NOTICE_LIST_LIMIT of them. Open and upcoming notices are counted;
+ * the closed ones are the rest of the tally.
  */
 export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
   const instant = now.toISOString();
   const about = aboutCondition(filters);
-  const parts = filters.state ? [filters.state] : LIST_PARTS;
+  const open = filters.state === 'upcoming' ? 0 : await countPart(db, about, 'open', instant);
+  const upcoming = filters.state === 'open' ? 0 : await countPart(db, about, 'upcoming', instant);
+  const closed = filters.state === 'open' || filters.state === 'upcoming' ? 0 : Math.max(0, (await countAbout(db, filters)) - open - upcoming);
+  const countOf: Record<ListPart, number> = { open, upcoming, closed };
+  const parts: readonly ListPart[] = filters.state ? [filters.state] : LIST_PARTS;
+  const total = parts.reduce((sum, part) => sum + countOf[part], 0);
+  const listed = Math.min(total, NOTICE_LIST_LIMIT);
 
-  let total = 0;
-  let totalCapped = false;
-  const counts: number[] = [];
-  for (const part of parts) {
-    const bounded = part === 'closed';
-    const room = Math.max(0, NOTICE_LIST_LIMIT - total);
-    const count = await countPart(db, about, part, instant, bounded ? room + 1 : Number.MAX_SAFE_INTEGER);
-    if (bounded && count > room) totalCapped = true;
-    counts.push(Math.min(count, bounded ? room : count));
-    total += counts.at(-1)!;
-  }
-
-  // The page's rows, part after part: skip whole parts before it, then read in order.
-  const rows: HeadlineRow[] = [];
+  // The page's notices, part after part: skip whole parts before it, then read in order. Only
+  // ids, from the covering index, so that skipped rows cost an index entry each; the page's
+  // twenty are then read by id.
+  const ids: number[] = [];
   let skip = (page - 1) * NOTICE_PAGE_SIZE;
-  for (const [index, part] of parts.entries()) {
-    const count = counts[index]!;
-    if (rows.length === NOTICE_PAGE_SIZE) break;
+  let room = Math.max(0, listed - skip);
+  for (const part of parts) {
+    const count = countOf[part];
+    if (ids.length === NOTICE_PAGE_SIZE || room === 0) break;
     if (skip >= count) {
       skip -= count;
       continue;
     }
-    const wanted = Math.min(NOTICE_PAGE_SIZE - rows.length, count - skip);
-    const query = selectNoticeHeadlines(db).where(about).where(partCondition(part, instant));
-    rows.push(...(await inPartOrder(query, part).limit(wanted).offset(skip).execute()));
+    const wanted = Math.min(NOTICE_PAGE_SIZE - ids.length, count - skip, room);
+    ids.push(...(await partIds(db, about, part, instant).limit(wanted).offset(skip).execute()).map((row) => row.id));
+    room -= wanted;
     skip = 0;
   }
+  const found = ids.length === 0 ? [] : await selectNoticeHeadlines(db).where('notice.id', 'in', ids).execute();
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
 
   return {
     total,
-    totalCapped,
+    listed,
     page,
-    pageCount: Math.ceil(total / NOTICE_PAGE_SIZE),
+    pageCount: Math.ceil(listed / NOTICE_PAGE_SIZE),
     items: rows.map((row) => {
       const headline = toHeadline(row);
       return { ...headline, state: noticeState(headline, now) };
