@@ -10,7 +10,7 @@ import {
   type NoticeFilters,
 } from '../../src/lib/notices/repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { insertApplicant, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
+import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 
 const NOW = new Date('2026-11-26T04:00:00.000Z');
@@ -214,17 +214,7 @@ describe('a list longer than its limit', () => {
     const ground = await insertBodyAndScheme(long.db);
     const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000001');
     await insertListedNotice(long.db, ground, { reference: 'LONG-OPEN', organisationId: applicant, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-11-30T09:00:00.000Z' });
-    const template = await long.db.selectFrom('notice').selectAll().executeTakeFirstOrThrow();
-    const { id: _, province: __, ...row } = template;
-    // Closed notices a minute apart, the first the most recent; written in one statement per 500.
-    const minute = 60_000;
-    const rows = Array.from({ length: CLOSED }, (_, i) => {
-      const start = new Date(Date.parse('2026-11-01T01:00:00.000Z') - i * minute).toISOString();
-      return { ...row, reference: closedReference(i), windowStart: start, windowEnd: new Date(Date.parse(start) + 5 * minute).toISOString() };
-    });
-    await long.db.transaction().execute(async (trx) => {
-      for (let first = 0; first < rows.length; first += 500) await trx.insertInto('notice').values(rows.slice(first, first + 500)).execute();
-    });
+    await insertClosedNotices(long.db, CLOSED, closedReference, '2026-11-01T01:00:00.000Z');
   });
   afterAll(() => long.remove());
 
