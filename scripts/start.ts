@@ -40,10 +40,8 @@ async function main(): Promise<void> {
   ensureFreshBuild();
   await prepareDatabase(config.databasePath);
 
-  // Built in a worker from the database, or loaded from disk when the data is unchanged.
-  const searchDb = openDatabase(config.databasePath);
+  // Built in worker threads from the database, or loaded from disk and caught up.
   const noticeSearch = new NoticeSearch({
-    db: searchDb,
     databasePath: config.databasePath,
     cacheFolder: join(dirname(config.databasePath), 'search-index'),
     log: (line) => console.log(line),

@@ -1,21 +1,51 @@
-import type { NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
+import type { MessagePort } from 'node:worker_threads';
+import type { IndexerStatus } from './indexer.ts';
+import type { IndexCommand, NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
 
-export interface IndexWorkerData {
+/**
+ * Three threads: the server's, which asks; the query thread, which holds the index and
+ * answers; the indexer thread, which reads the database, builds, merges and saves parts and
+ * tells the query thread each step through a port of their own.
+ */
+export interface IndexerWorkerData {
   databasePath: string;
   cacheFolder: string;
-  version: string;
+  pollMilliseconds: number;
+  queryPort: MessagePort;
 }
 
-export interface WorkerRequest {
-  requestId: number;
-  query: string;
-  filters: NoticeSearchFilters;
-  page: number;
-  nowMs: number;
-  order: NoticeSearchOrder;
+export interface QueryWorkerData {
+  indexerPort: MessagePort;
 }
 
-export type WorkerReply =
-  | { type: 'ready'; version: string; source: 'disk' | 'database'; notices: number; milliseconds: number; heapBytes: number }
+/** From the indexer to the query thread: the steps of the index, then (once) that it is complete. */
+export type IndexerToQuery = IndexCommand | { type: 'ready' };
+
+/** What a thread holds: its own heap, and (process-wide) array buffers and resident memory. */
+export interface ThreadMemory {
+  heapUsed: number;
+  arrayBuffers: number;
+  rss: number;
+}
+
+export function threadMemory(): ThreadMemory {
+  const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
+  return { heapUsed, arrayBuffers, rss };
+}
+
+export type ToIndexer = { type: 'status'; requestId: number };
+
+export type FromIndexer =
+  | { type: 'log'; line: string }
+  | { type: 'ready'; source: 'disk' | 'database'; notices: number; parts: number; milliseconds: number }
+  | { type: 'status'; requestId: number; status: IndexerStatus; memory: ThreadMemory };
+
+export type ToQuery =
+  | { type: 'search'; requestId: number; query: string; filters: NoticeSearchFilters; page: number; nowMs: number; order: NoticeSearchOrder }
+  | { type: 'memory'; requestId: number };
+
+export type FromQuery =
+  | { type: 'ready' }
   | { type: 'result'; requestId: number; page: NoticeSearchPage }
+  | { type: 'memory'; requestId: number; memory: ThreadMemory }
   | { type: 'failure'; requestId: number; message: string };

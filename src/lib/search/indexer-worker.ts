@@ -1,0 +1,56 @@
+/**
+ * The indexer thread: opens the saved index or builds it, then every poll interval catches
+ * up with the database and merges parts when due. Nothing here blocks the server's event
+ * loop, and a merge or a save never stops the polls (both yield between their pieces).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/sqlite.ts';
+import { NoticeIndexer } from './indexer.ts';
+import { IndexStore } from './store.ts';
+import { threadMemory, type FromIndexer, type IndexerToQuery, type IndexerWorkerData, type ToIndexer } from './worker-protocol.ts';
+
+const { databasePath, cacheFolder, pollMilliseconds, queryPort } = workerData as IndexerWorkerData;
+const tell = (message: FromIndexer) => parentPort!.postMessage(message);
+const toQuery = (message: IndexerToQuery) => queryPort.postMessage(message);
+
+const db = openDatabase(databasePath);
+const indexer = new NoticeIndexer({
+  db,
+  store: new IndexStore(cacheFolder),
+  publish: toQuery,
+  log: (line) => tell({ type: 'log', line }),
+});
+
+parentPort!.on('message', (request: ToIndexer) => {
+  tell({ type: 'status', requestId: request.requestId, status: indexer.status(), memory: threadMemory() });
+});
+
+const started = performance.now();
+const source = await indexer.open();
+toQuery({ type: 'ready' });
+tell({
+  type: 'ready',
+  source,
+  notices: indexer.index.liveNotices,
+  parts: indexer.index.parts.length,
+  milliseconds: Math.round(performance.now() - started),
+});
+
+let merging: Promise<void> | undefined;
+let lastProblem = '';
+for (;;) {
+  try {
+    await indexer.catchUp();
+    lastProblem = '';
+  } catch (error) {
+    // Said once while it lasts: a database busy or gone for a while is not a log line a second.
+    const problem = error instanceof Error ? error.message : String(error);
+    if (problem !== lastProblem) tell({ type: 'log', line: `Search: could not read the changes to the notices (${problem}); trying again` });
+    lastProblem = problem;
+  }
+  merging ??= (async () => {
+    while (await indexer.mergeWhenDue());
+  })().finally(() => (merging = undefined));
+  await sleep(pollMilliseconds);
+}
