@@ -8,15 +8,15 @@ import { DEFAULT_LOCALE, LOCALES } from './src/lib/language/locales.ts';
  * Every page of src/pages also answers under each other language's prefix (/en/notices/3):
  * the same file, which takes its language from the address (src/lib/i18n/page.ts). The
  * prefixed routes are the unprefixed ones behind a static segment, so they keep the same
- * priorities. Endpoints (the JSON API, the feeds) and the error pages are not doubled: Astro
- * renders 404 and 500 for any address, in the language it names.
+ * priorities. Endpoints (the JSON API, the feeds) and the error page are not doubled: Astro
+ * renders 500 for any address, in the language it names; the catch-all page answers 404.
  */
 /** @returns {import('astro').AstroIntegration} */
 function pagesInEveryLanguage() {
   const pagesFolder = new URL('./src/pages/', import.meta.url);
   const pages = readdirSync(pagesFolder, { recursive: true, encoding: 'utf8' })
     .map((file) => file.replaceAll('\\', '/'))
-    .filter((file) => file.endsWith('.astro') && !['404.astro', '500.astro'].includes(file));
+    .filter((file) => file.endsWith('.astro') && file !== '500.astro');
   return {
     name: 'pages-in-every-language',
     hooks: {
@@ -32,16 +32,16 @@ function pagesInEveryLanguage() {
   };
 }
 
-// Server mode: every page reads the database at request time. The node adapter's
-// standalone handler is mounted by scripts/start.ts, which owns the listening socket.
+// Server mode: every page reads the database at request time. The node adapter's handler
+// (middleware mode) is mounted by scripts/start.ts, which owns the listening socket, serves the
+// built client files and hands the assembled portal to every request in locals.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  adapter: node({ mode: 'middleware' }),
   server: { host: process.env.HOST ?? 'localhost', port: Number(process.env.PORT ?? 4321) },
-  // Cross-site form posts are refused with 403 before any page code runs. The origin check
-  // compares Origin with the request's own address, which Astro takes from the Host header
-  // only for allowed domains: any is allowed, since links and QR codes use SITE_URL, never Host.
-  security: { checkOrigin: true, allowedDomains: [{}] },
+  // Astro's origin check compares Origin with the request's own Host, which the client writes:
+  // the comment form compares it with SITE_URL instead (src/lib/http/same-origin.ts).
+  security: { checkOrigin: false },
   // Chinese at the addresses printed in QR codes, unprefixed; English under /en/.
   i18n: { locales: [...LOCALES], defaultLocale: DEFAULT_LOCALE, routing: { prefixDefaultLocale: false } },
   integrations: [pagesInEveryLanguage()],

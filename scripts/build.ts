@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const serverEntry = join(projectRoot, 'dist/server/entry.mjs');
+export const clientFolder = join(projectRoot, 'dist/client');
 
 /** What the build is made from: when any of it is newer than the build, the build is stale. */
 const BUILD_INPUTS = ['src', 'public', 'astro.config.mjs', 'package-lock.json', 'tsconfig.json'];

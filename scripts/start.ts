@@ -3,22 +3,30 @@
  * then serves the built portal on HOST:PORT.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
+import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
+import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
+import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { clientAddressOf } from '../src/lib/http/client-address.ts';
+import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
-import { provideNoticeSearch } from '../src/lib/runtime/portal.ts';
+import { loadStaticFiles } from '../src/lib/http/static-files.ts';
+import type { Portal } from '../src/lib/runtime/portal.ts';
 import { NoticeSearch } from '../src/lib/search/service.ts';
-import { ensureFreshBuild, serverEntry } from './build.ts';
+import { systemClock } from '../src/lib/time/clock.ts';
+import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 
 const DEMO_SIZE = { certificates: 2000, notices: 300, seed: 20261126 };
 
-type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+/** The adapter's handler in middleware mode: what it renders gets `locals` as Astro.locals. */
+type AstroHandler = (request: IncomingMessage, response: ServerResponse, next: undefined, locals: Partial<App.Locals>) => Promise<void>;
 
-async function prepareDatabase(databasePath: string): Promise<void> {
-  const db = openDatabase(databasePath);
+async function prepareDatabase(config: PortalConfig): Promise<void> {
+  const db = openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
   try {
     await migrateToLatest(db);
     // Empty means the back office never wrote anything: not a body, not a scheme.
@@ -35,11 +43,18 @@ async function prepareDatabase(databasePath: string): Promise<void> {
   }
 }
 
+/** The address the portal answers at when SITE_URL does not say: the one it listens on. */
+function listeningUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   ensureFreshBuild();
-  await prepareDatabase(config.databasePath);
+  await prepareDatabase(config);
 
+  const db = openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
   // Built in worker threads from the database, or loaded from disk and caught up.
   const noticeSearch = new NoticeSearch({
     databasePath: config.databasePath,
@@ -47,23 +62,59 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
   });
   await noticeSearch.start();
-  provideNoticeSearch(noticeSearch);
+  const portal: Portal = {
+    config,
+    siteUrl: config.siteUrl ?? '',
+    db,
+    clock: systemClock,
+    noticeSearch,
+    clientSalt: readClientSalt(clientSaltPath(config.databasePath)),
+  };
 
-  // The adapter's standalone handler serves static assets and pages; this script owns the socket.
-  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-  const { handler } = (await import(pathToFileURL(serverEntry).href)) as { handler: RequestHandler };
+  // Address hashes are kept a day at most, also when no one comments for a while.
+  const forget = () => void forgetOldSubmissions(db, portal.clock()).catch((error: unknown) => console.error(`Could not delete old address hashes: ${String(error)}`));
+  forget();
+  setInterval(forget, 60 * 60_000).unref();
+
+  const { handler } = (await import(pathToFileURL(serverEntry).href)) as { handler: AstroHandler };
+  const serveStatic = loadStaticFiles(clientFolder);
   const server = createServer((request, response) => {
     // Set here, before the adapter, so that static files and errors carry them too.
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    handler(request, response);
+    request.url = withPlainPath(request.url ?? '/');
+    // Answered by the page (or API answer) that says so: no route can match what cannot be decoded.
+    if (isMalformedAddress(request.url)) request.url = malformedAddressRoute(request.url);
+    else if (serveStatic(request, response)) return;
+    // Read now, while the socket is surely there; whoever reads it later may find the client gone.
+    const clientAddress = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.trustedProxies);
+    void handler(request, response, undefined, { portal, clientAddress });
+  });
+  // A request the HTTP parser cannot read (raw non-ASCII in the address, a broken header) still gets a page that says so.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => unparsableRequestAnswer(error, socket));
+  // A client that trickles its request in is cut off (the comment form also bounds its body, and says so).
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const where = `${config.host}:${config.port}`;
+    const reason =
+      error.code === 'EADDRINUSE'
+        ? `${where} is already in use: stop the program that listens there, or choose another port with PORT=…`
+        : error.code === 'EACCES'
+          ? `${where} needs privileges this user does not have: choose a port above 1023 with PORT=…`
+          : error.message;
+    console.error(`The portal could not start: ${reason}`);
+    process.exit(1);
   });
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`Portal listening on http://${config.host}:${port} (database ${config.databasePath})`);
+    // Before any request is read: links and QR codes then name the port really listened on.
+    portal.siteUrl = config.siteUrl ?? listeningUrl(config.host, port);
+    console.log(`Portal listening on ${listeningUrl(config.host, port)} (database ${config.databasePath}, site ${portal.siteUrl})`);
   });
   const stop = () => {
-    server.close(() => void noticeSearch.stop().then(() => process.exit(0)));
+    server.close(() => void Promise.all([noticeSearch.stop(), db.destroy()]).then(() => process.exit(0)));
     server.closeIdleConnections();
   };
   process.once('SIGINT', stop);

@@ -2,6 +2,13 @@
 
 declare namespace App {
   interface Locals {
+    /** Handed over by the process that owns the socket (scripts/start.ts), once per request. */
+    portal: import('./lib/runtime/portal.ts').Portal;
+    /**
+     * Who sent the request, as the socket owner judged it (src/lib/http/client-address.ts):
+     * for rate limiting only, never logged or shown; null when the client has hung up.
+     */
+    clientAddress: string | null;
     db: import('./lib/db/database.ts').PortalDb;
     /** The instant of this request: every open/expired/due decision in it uses this one. */
     now: Date;
@@ -10,7 +17,5 @@ declare namespace App {
     siteUrl: string;
     /** Full-text search over the notices, when the server started it. */
     noticeSearch: import('./lib/search/service.ts').NoticeSearch | null;
-    /** The client's network address (see clientAddress): for rate limiting, never logged or shown. */
-    clientAddress: string;
   }
 }

@@ -1,16 +1,34 @@
 import { defineMiddleware } from 'astro:middleware';
-import { portalRuntime, providedNoticeSearch } from './lib/runtime/portal.ts';
-import { clientAddress } from './lib/comments/client.ts';
 import { beijingDate } from './lib/time/beijing.ts';
+import { asApiAnswer } from './lib/http/errors.ts';
+import { privacyHeaders } from './lib/http/privacy.ts';
 
-export const onRequest = defineMiddleware((context, next) => {
-  const { db, clock, config } = portalRuntime();
-  const now = clock();
-  context.locals.db = db;
+/**
+ * The portal the socket owner hands over with every request. Astro renders an error page of
+ * its own accord without the request's locals: that render is given the same portal.
+ */
+let handedOver: App.Locals['portal'] | undefined;
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  const portal = (handedOver = context.locals.portal ?? handedOver);
+  if (!portal) throw new Error('No portal was handed over: start the server with scripts/start.ts (npm start).');
+  context.locals.portal = portal;
+  const now = portal.clock();
+  context.locals.db = portal.db;
   context.locals.now = now;
   context.locals.today = beijingDate(now);
-  context.locals.siteUrl = config.siteUrl;
-  context.locals.noticeSearch = providedNoticeSearch();
-  context.locals.clientAddress = clientAddress(context.request.headers.get('x-forwarded-for'), context.clientAddress, config.trustProxy);
-  return next();
+  context.locals.siteUrl = portal.siteUrl;
+  context.locals.noticeSearch = portal.noticeSearch;
+  const answer = await next();
+  const response = context.url.pathname.startsWith('/api/') ? asApiAnswer(answer, context.request.method, context.url.pathname) : answer;
+  const headers = Object.entries(privacyHeaders(context.request.method, context.url.pathname));
+  try {
+    for (const [name, value] of headers) response.headers.set(name, value);
+    return response;
+  } catch {
+    // A redirect's headers are immutable: its copy carries them.
+    const copy = new Response(response.body, response);
+    for (const [name, value] of headers) copy.headers.set(name, value);
+    return copy;
+  }
 });

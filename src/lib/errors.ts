@@ -4,8 +4,12 @@
  */
 export type DomainErrorKind =
   | 'invalid_input'
+  | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'too_large'
+  | 'unsupported_media_type'
+  | 'timeout'
   | 'unprocessable'
   | 'conflict'
   | 'rate_limited'
@@ -28,10 +32,12 @@ export class DomainError extends Error {
     message: string,
     /** For people (the pages), in Chinese. */
     readonly messageZh: string,
-    /** For rate limits: when the caller may try again. */
+    /** For rate limits and an unavailable database: when the caller may try again. */
     readonly retryAfterSeconds?: number,
+    /** For the server log only: what really failed underneath (e.g. SQLITE_FULL: database or disk is full). */
+    cause?: string,
   ) {
-    super(message);
+    super(message, { cause });
     this.name = 'DomainError';
   }
 }

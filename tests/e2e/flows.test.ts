@@ -139,11 +139,11 @@ describe('feeds', () => {
     const address = (await subscribe.getAttribute('href'))!;
     expect(await page.locator('link[rel="alternate"][type="application/rss+xml"]').getAttribute('href')).toBe(address);
 
-    // Links name the public address (SITE_URL); the feed is fetched from this portal.
+    // Links name the public address (SITE_URL, here the portal's own); the feed is fetched from it.
     const feed = await page.request.get(portal.local(address));
     expect(feed.status()).toBe(200);
     expect(feed.headers()['content-type']).toMatch(/^application\/rss\+xml/);
-    const parsed = await parseFeed(await feed.text(), address);
+    const parsed = await parseFeed(await feed.text(), address, portal.baseUrl);
     expect(parsed.items.length).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import { formatRecords, type FileFormat } from '../../src/lib/import/formats.ts'
 import { KIND_DEFINITIONS, type RecordKind } from '../../src/lib/import/records.ts';
 import { EXAMPLES_FOLDER, exampleSources, importAll, startCommand, textSource } from '../support/back-office.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
 const DAY = 24 * 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -76,7 +76,7 @@ async function submitComment(text: string): Promise<Response> {
       idempotencyKey: `back-office-test-${submissions}-abcdefgh`,
       website: '',
     }),
-    headers: { origin: portal.baseUrl, accept: 'application/json', 'x-forwarded-for': `198.18.${submissions >> 8}.${submissions & 255}` },
+    headers: { origin: SITE_URL, accept: 'application/json', 'x-forwarded-for': `198.18.${submissions >> 8}.${submissions & 255}` },
   });
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
 const HOUR = 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -48,7 +48,7 @@ function post(noticeId: number, fields: Record<string, string>, headers: Record<
     method: 'POST',
     redirect: 'manual',
     body: new URLSearchParams(fields),
-    headers: { origin: portal.baseUrl, 'x-forwarded-for': `203.0.113.${formSequence % 250}`, ...headers },
+    headers: { origin: SITE_URL, 'x-forwarded-for': `203.0.113.${formSequence % 250}`, ...headers },
   });
 }
 
@@ -115,22 +115,28 @@ describe('bad input and abuse', () => {
     expect(response.status).toBe(413);
   });
 
-  it('refuses a form whose honeypot is filled with 400', async () => {
+  it('answers a form whose honeypot is filled as if it were a comment, and stores nothing', async () => {
     const before = await commentCount();
     const response = await post(openNotice, commentFields({ website: 'http://spam.example' }));
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/comments\/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\?received=1$/);
+    const json = await post(openNotice, commentFields({ website: 'http://spam.example' }), { accept: 'application/json' });
+    expect(json.status).toBe(201);
     expect(await commentCount()).toBe(before);
   });
 
-  it('returns the form with every problem named (422), without echoing name or contact', async () => {
+  it('returns the form with every problem named (422) and everything typed, to that person only (no-store)', async () => {
     const response = await post(openNotice, commentFields({ text: '太短了', contact: 'not-a-contact', name: PRIVATE_NAME, consent: '' }));
     expect(response.status).toBe(422);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
     const html = await response.text();
     expect(html).toContain('意见内容至少 10 个字');
     expect(html).toContain('请填写有效的中国大陆手机号码');
     expect(html).toContain('请阅读并同意个人信息处理说明');
-    expect(html).toContain('太短了');
-    expect(html).not.toContain(PRIVATE_NAME);
+    expect(html).toContain('您的意见未被保存');
+    expect(html).toMatch(/<textarea[^>]*name="text"[^>]*>太短了<\/textarea>/);
+    expect(html).toMatch(new RegExp(`name="name"[^>]*value="${PRIVATE_NAME}"`));
+    expect(html).toMatch(/name="contact"[^>]*value="not-a-contact"/);
   });
 
   it('limits one client to 5 comments in 10 minutes with 429 and Retry-After', async () => {
@@ -173,7 +179,10 @@ describe('personal data of commenters', () => {
     const receiptPath = response.headers.get('location')!;
     const stored = await test.db.selectFrom('comment').selectAll().where('submitterName', '=', PRIVATE_NAME).executeTakeFirstOrThrow();
     expect(stored.submitterContact).toBe(PRIVATE_CONTACT);
-    expect(stored.clientHash).not.toContain(PRIVATE_ADDRESS);
+    expect(JSON.stringify(stored)).not.toContain(PRIVATE_ADDRESS);
+    const hashes = await test.db.selectFrom('commentSubmission').select('clientHash').execute();
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const { clientHash } of hashes) expect(clientHash).not.toContain(PRIVATE_ADDRESS);
     await test.db.updateTable('comment').set({ published: 1, status: 'answered', reply: '已核查。' }).where('id', '=', stored.id).execute();
 
     const paths = [receiptPath, `/comments/${stored.trackingNumber}`, `/notices/${openNotice}`, '/notices', `/api/v1/notices/${openNotice}`, '/api/v1/notices?state=open'];

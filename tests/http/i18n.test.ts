@@ -3,14 +3,13 @@ import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime } from '
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the fixtures are placed around the real now.
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const at = (offset: number) => new Date(Date.now() + offset).toISOString();
 const today = beijingDate(new Date());
-const SITE_URL = 'https://cert.example.cn';
 
 const NUMBER = 'TCB-SH-24-000001';
 const HOLDER = '杭州西子湖畔家电售后服务有限公司';
@@ -62,7 +61,7 @@ function post(path: string, fields: Record<string, string>, client = `203.0.113.
     method: 'POST',
     redirect: 'manual',
     body: new URLSearchParams(fields),
-    headers: { origin: portal.baseUrl, 'x-forwarded-for': client },
+    headers: { origin: SITE_URL, 'x-forwarded-for': client },
   });
 }
 

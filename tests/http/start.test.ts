@@ -25,7 +25,8 @@ describe('npm start', () => {
     ['PORT', 'eighty', 'PORT: must be a whole number from 0 to 65535'],
     ['PORT', '70000', 'PORT: must be a whole number from 0 to 65535'],
     ['SITE_URL', 'cert.example.cn', 'SITE_URL: must be an absolute http(s) address'],
-    ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be 1, true or yes'],
+    ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be the number of reverse proxies'],
+    ['PORTAL_WRITE_WAIT', 'long', 'PORTAL_WRITE_WAIT: must be a number of seconds'],
   ])('stops on %s=%s with a message that names it', (name, value, message) => {
     const run = startWith({ [name]: value });
     expect(run.status).toBe(1);

@@ -5,7 +5,6 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 import { insertComment } from './notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from './registry-fixtures.ts';
 import { insertSearchableNotice, SEARCH_CORPUS } from './search-fixtures.ts';
-import { SITE_URL } from './feeds.ts';
 import { startPortal, whenSearchIsReady, type RunningPortal } from './server.ts';
 
 const DAY = 24 * 60 * 60_000;
@@ -30,7 +29,7 @@ export interface E2ePortal {
   /** Open, and kept for the test that closes its window while a form is on screen. */
   closingNotice: number;
   trackingNumber: string;
-  /** The portal's address for a link made with SITE_URL (feeds, canonical links). */
+  /** The address the browser opens for a link the portal wrote (feeds, canonical links): one on the portal itself. */
   local: (siteAddress: string) => string;
   stop: () => Promise<void>;
 }
@@ -60,7 +59,8 @@ export async function startE2ePortal(): Promise<E2ePortal> {
 
   let portal: RunningPortal;
   try {
-    portal = await startPortal(test.path);
+    // The browser posts forms from the address it is served at: that is SITE_URL here, as on a real site.
+    portal = await startPortal(test.path, { SITE_URL: '' });
     await whenSearchIsReady(portal.baseUrl);
   } catch (error) {
     await test.remove();
@@ -74,8 +74,8 @@ export async function startE2ePortal(): Promise<E2ePortal> {
     closingNotice,
     trackingNumber: receipt.trackingNumber,
     local: (siteAddress) => {
-      if (!siteAddress.startsWith(`${SITE_URL}/`)) throw new Error(`not an address on ${SITE_URL}: ${siteAddress}`);
-      return portal.baseUrl + siteAddress.slice(SITE_URL.length);
+      if (!siteAddress.startsWith(`${portal.baseUrl}/`)) throw new Error(`not an address on ${portal.baseUrl}: ${siteAddress}`);
+      return siteAddress;
     },
     stop: async () => {
       await portal.stop();

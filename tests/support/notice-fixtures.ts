@@ -64,7 +64,6 @@ export async function insertComment(db: PortalDb, noticeId: number, fixture: Com
       submitterName: '测试提交人',
       submitterContact: 'submitter@example.cn',
       submitterOrganisation: null,
-      clientHash: 'not-a-real-hash',
       status: 'received',
       reply: null,
       published: 0,

@@ -176,7 +176,6 @@ export async function insertNoticeWithComment(
       submitterName: fixture.submitterName,
       submitterContact: fixture.submitterContact,
       submitterOrganisation: null,
-      clientHash: 'not-a-real-hash',
       status: 'answered',
       reply: '经核查，已要求整改。',
       published: 1,

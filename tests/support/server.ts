@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
 
+/** The public address the test portals are served under (every absolute link, and the Origin a form must come from). */
+export const SITE_URL = 'https://cert.example.cn';
+
 export interface RunningPortal {
   baseUrl: string;
   /** Everything the server printed, to check that no personal data reaches the log. */
@@ -16,7 +19,7 @@ export interface RunningPortal {
 export async function startPortal(databasePath: string, env: Record<string, string> = {}): Promise<RunningPortal> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0', SITE_URL: 'https://cert.example.cn', ...env },
+    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0', SITE_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';

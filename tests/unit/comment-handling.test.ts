@@ -31,7 +31,6 @@ async function insertComment(trackingNumber: string, receivedAt: string, text: s
       submitterName: SUBMITTER.name,
       submitterContact: SUBMITTER.contact,
       submitterOrganisation: SUBMITTER.organisation,
-      clientHash: 'hash-of-the-address',
       status: 'received',
       reply: null,
       published: 0,
@@ -128,7 +127,7 @@ describe('answering a comment', () => {
     expect(tracked).toMatchObject({ status: 'answered', reply: '经核查，已要求企业整改并公开服务电话。', published: true, updatedAt: later.toISOString() });
     const notice = await findNotice(test.db, noticeId);
     expect(notice!.publishedComments).toEqual([
-      { kind: 'objection', text: '售后电话无人接听，前一天晚上提交。', receivedAt: '2026-11-25T15:59:00.000Z', status: 'answered', reply: '经核查，已要求企业整改并公开服务电话。' },
+      { kind: 'objection', text: '售后电话无人接听，前一天晚上提交。', receivedOn: '2026-11-25', status: 'answered', reply: '经核查，已要求企业整改并公开服务电话。' },
     ]);
     expect(JSON.stringify(notice)).not.toContain(SUBMITTER.name);
     expect(JSON.stringify(notice)).not.toContain(SUBMITTER.contact);

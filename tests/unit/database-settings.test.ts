@@ -1,12 +1,44 @@
 import { sql } from 'kysely';
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/db/sqlite.ts';
+import { DomainError } from '../../src/lib/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { holdWriteLock } from '../support/write-lock.ts';
 
 let test: TestDatabase;
 beforeAll(async () => (test = await createTestDatabase()));
 afterAll(() => test.remove());
 
 const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(test.db)).rows[0] as object)[0];
+
+const bodyRow = (code: string) => ({
+  code,
+  name: `认证机构 ${code}`,
+  approvalNumber: `CNCA-R-2099-${code}`,
+  website: null,
+  phone: null,
+  address: null,
+  updatedAt: '2026-12-01T00:00:00.000Z',
+});
+const bodyCount = async (db = test.db) => Number((await db.selectFrom('certificationBody').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+/** How long the event loop went without running a timer, while `work` ran. */
+async function longestStall(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(ticker);
+  }
+  return Math.max(longest, performance.now() - last);
+}
 
 describe('the database connection', () => {
   it('runs in WAL mode, so the back office can write while the portal reads', async () => {
@@ -17,11 +49,109 @@ describe('the database connection', () => {
     expect(await pragma('synchronous')).toBe(2);
   });
 
-  it('enforces foreign keys and waits for a busy writer', async () => {
+  it('enforces foreign keys', async () => {
     expect(await pragma('foreign_keys')).toBe(1);
-    expect(await pragma('busy_timeout')).toBe(5000);
     await expect(
       test.db.insertInto('certificateEvent').values({ certificateId: 424242, kind: 'issued', occurredAt: '2026-01-01T00:00:00.000Z', description: 'x', levelCode: null, expiresOn: null, scope: null }).execute(),
     ).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it('creates the file readable by its owner only, and its WAL with it', () => {
+    expect(statSync(test.path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${test.path}-wal`).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a write while another process holds the write lock', () => {
+  it('waits without blocking the event loop, reads go on meanwhile, and it commits once the lock is released', async () => {
+    const before = await bodyCount();
+    const lock = await holdWriteLock(test.path, 1500);
+    let readsDuringWait = 0;
+    let committedAt = 0;
+    const stall = await longestStall(async () => {
+      const write = test.db
+        .transaction()
+        .execute((trx) => trx.insertInto('certificationBody').values(bodyRow('LOCKWAIT')).execute())
+        .then(() => (committedAt = Date.now()));
+      // Reads are answered while the write waits for the lock.
+      while (committedAt === 0) {
+        expect(await bodyCount()).toBe(before);
+        readsDuringWait++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await write;
+    });
+    const releasedAt = await lock.released;
+    expect(readsDuringWait).toBeGreaterThan(10);
+    expect(committedAt).toBeGreaterThanOrEqual(releasedAt);
+    expect(committedAt - releasedAt).toBeLessThan(500);
+    expect(stall).toBeLessThan(100);
+    expect(await bodyCount()).toBe(before + 1);
+  });
+
+  it('gives up past its wait with database_busy (503), naming the cause, and writes nothing', async () => {
+    const impatient = openDatabase(test.path, { writeWaitMilliseconds: 300 });
+    try {
+      const before = await bodyCount(impatient);
+      const lock = await holdWriteLock(test.path, 1500);
+      const error = await impatient
+        .transaction()
+        .execute((trx) => trx.insertInto('certificationBody').values(bodyRow('TOOLATE')).execute())
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ kind: 'unavailable', code: 'database_busy', retryAfterSeconds: expect.any(Number) });
+      expect(String((error as Error).cause)).toMatch(/^SQLITE_BUSY/);
+      await lock.released;
+      expect(await bodyCount(impatient)).toBe(before);
+    } finally {
+      await impatient.destroy();
+    }
+  });
+
+  it('takes a single statement outside a transaction the same way', async () => {
+    const lock = await holdWriteLock(test.path, 800);
+    const before = await bodyCount();
+    await test.db.insertInto('certificationBody').values(bodyRow('SINGLE')).execute();
+    expect(Date.now()).toBeGreaterThanOrEqual(await lock.released);
+    expect(await bodyCount()).toBe(before + 1);
+  });
+});
+
+describe('a write the disk cannot take', () => {
+  it('fails as database_full, with SQLITE_FULL as its cause, the transaction rolled back and the next write fine', async () => {
+    const small = openDatabase(test.path);
+    try {
+      const before = await bodyCount(small);
+      const error = await small
+        .transaction()
+        .execute(async (trx) => {
+          // The writer connection may grow the file by no more pages than it has now: what a full disk does.
+          const { rows } = await sql<{ pageCount: number }>`pragma page_count`.execute(trx);
+          await sql.raw(`pragma max_page_count = ${rows[0]!.pageCount}`).execute(trx);
+          for (let i = 0; i < 200; i++) {
+            await trx.insertInto('certificationBody').values({ ...bodyRow(`FULL${i}`), address: '满'.repeat(20_000) }).execute();
+          }
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ kind: 'unavailable', code: 'database_full' });
+      expect(String((error as Error).cause)).toMatch(/^SQLITE_FULL/);
+      expect(await bodyCount(small)).toBe(before);
+    } finally {
+      await small.destroy();
+    }
+    await test.db.insertInto('certificationBody').values(bodyRow('AFTERFULL')).execute();
+  });
+});
+
+describe('instants in the database', () => {
+  it('are refused in any form but UTC with milliseconds, so pages and lists compare them alike', async () => {
+    const wrong = ['2026-12-01 08:00:00', '2026-12-01T16:00:00+08:00', '2026-12-01T08:00:00Z', '2026-13-01T08:00:00.000Z', 'tomorrow'];
+    for (const updatedAt of wrong) {
+      await expect(test.db.insertInto('certificationBody').values({ ...bodyRow(`BAD${wrong.indexOf(updatedAt)}`), updatedAt }).execute(), updatedAt).rejects.toThrow(
+        /must be UTC instants/,
+      );
+    }
+    await test.db.insertInto('certificationBody').values(bodyRow('GOODTIME')).execute();
+    await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(/must be UTC instants/);
   });
 });

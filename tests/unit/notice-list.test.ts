@@ -222,7 +222,7 @@ describe('one notice', () => {
     const notice = await findNotice(test.db, ids['CLOSED-AT-NOW']!);
     expect(notice?.commentCount).toBe(2);
     expect(notice?.publishedComments).toEqual([
-      { kind: 'objection', text: '公开的异议内容', receivedAt: '2026-11-20T02:00:00.000Z', status: 'answered', reply: '认证机构的公开答复' },
+      { kind: 'objection', text: '公开的异议内容', receivedOn: '2026-11-20', status: 'answered', reply: '认证机构的公开答复' },
     ]);
     const text = JSON.stringify(notice);
     for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, '隐私测试单位', 'not-a-real-hash', '未公开的意见内容']) {

@@ -279,7 +279,7 @@ describe('saved parts', () => {
     await store.savePart(builtPart());
     const file = join(folder, partFileName(42));
     const bytes = readFileSync(file);
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
     writeFileSync(file, bytes);
     await expect(store.loadPart(partFileName(42))).rejects.toThrow('checksum does not match');
     truncateSync(file, bytes.length - 100);

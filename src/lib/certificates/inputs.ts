@@ -19,8 +19,11 @@ export const certificatePageParameters = z.object({
     .optional(),
 });
 
+/** The longest certificate number a request may ask about. */
+export const MAX_NUMBER_LENGTH = 100;
+
 export const verifyRequest = z.object({
-  numbers: z.array(z.string({ invalid_type_error: 'each number must be a string' }).max(100, 'a certificate number has at most 100 characters'), {
+  numbers: z.array(z.string({ invalid_type_error: 'each number must be a string' }).max(MAX_NUMBER_LENGTH, `a certificate number has at most ${MAX_NUMBER_LENGTH} characters`), {
     required_error: 'numbers is required: { "numbers": ["..."] }',
     invalid_type_error: 'numbers must be an array of strings',
   }),

@@ -5,6 +5,7 @@ import { describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisa
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
+import { MAX_NUMBER_LENGTH } from './inputs.ts';
 
 export const MAX_QUERY_LENGTH = 200;
 export const LOOKUP_PAGE_SIZE = 20;
@@ -180,7 +181,8 @@ async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
 /** What to offer when a certificate page is asked for a number that is not registered as written. */
 export async function findNearMatches(db: PortalDb, requested: string, today: string): Promise<NearMatches> {
   const key = certificateNumberKey(requested);
-  if (key === '') return { likelyMeant: [], sameHolder: [] };
+  // Nothing that long is a certificate number: no near match is looked for.
+  if (key === '' || key.length > MAX_NUMBER_LENGTH) return { likelyMeant: [], sameHolder: [] };
   const keys = (await db.selectFrom('certificate').select('numberKey').where('numberKey', '=', key).executeTakeFirst())
     ? [key]
     : await keysOneSlipAway(db, key);

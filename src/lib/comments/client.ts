@@ -1,36 +1,38 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { PortalDb } from '../db/database.ts';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
- * The commenter's network address, used for rate limiting only: the socket's address, or
- * behind a trusted reverse proxy the first X-Forwarded-For address (the original client).
+ * The secret that makes address hashes unguessable. It lives in a file of its own beside
+ * the database (readable by its owner only), never in the database: a backup then holds
+ * hashes no one can test addresses against. Made on first use; processes starting together
+ * agree on one, since it is written aside and linked into place, which fails if another won.
  */
-export function clientAddress(forwardedFor: string | null, socketAddress: string, trustProxy: boolean): string {
-  if (trustProxy && forwardedFor) {
-    const first = forwardedFor.split(',')[0]?.trim();
-    if (first) return first;
+export function readClientSalt(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return socketAddress;
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(aside, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(aside, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+  return readFileSync(path, 'utf8').trim();
 }
 
-const SALT_NAME = 'client-hash-salt';
-let cachedSalt: { db: PortalDb; salt: string } | undefined;
+/** Where the salt of a SQLite database is kept. */
+export const clientSaltPath = (databasePath: string): string => `${databasePath}.salt`;
 
-/** The installation's salt, made on first use and kept in the database. */
-async function clientHashSalt(db: PortalDb, now: Date): Promise<string> {
-  if (cachedSalt?.db === db) return cachedSalt.salt;
-  await db
-    .insertInto('portalSecret')
-    .values({ name: SALT_NAME, value: randomBytes(32).toString('hex'), createdAt: now.toISOString() })
-    .onConflict((conflict) => conflict.column('name').doNothing())
-    .execute();
-  const { value } = await db.selectFrom('portalSecret').select('value').where('name', '=', SALT_NAME).executeTakeFirstOrThrow();
-  cachedSalt = { db, salt: value };
-  return value;
-}
-
-/** The only form in which a commenter's address is kept: a salted hash. */
-export async function hashClient(db: PortalDb, address: string, now: Date): Promise<string> {
-  const salt = await clientHashSalt(db, now);
-  return createHmac('sha256', salt).update(address).digest('base64url');
+/**
+ * The only form in which a commenter's network address is kept, and for a day at most (the
+ * rate limits' longest window): a salted hash. A client whose address is unknown (it hung up)
+ * is counted under one shared key.
+ */
+export function hashClient(salt: string, address: string | null): string {
+  return createHmac('sha256', salt).update(address ?? 'unknown').digest('base64url');
 }

@@ -1,33 +1,37 @@
-import { DomainError } from '../errors.ts';
 import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 import { COMMENT_FORM_PROBLEMS, commentForm, type CommentForm, type CommentFormProblem } from './inputs.ts';
 
 export type CommentFormField = 'kind' | 'text' | 'name' | 'contact' | 'organisation' | 'consent' | 'idempotencyKey';
 
+/** The fields as the person typed them: shown again in the form whenever the comment was not stored. */
+export type TypedCommentForm = Partial<Record<CommentFormField, string>>;
+
 export type ParsedCommentForm =
-  | { ok: true; comment: Omit<CommentForm, 'website'> }
-  | { ok: false; fieldErrors: Partial<Record<CommentFormField, string>> };
+  | { outcome: 'valid'; comment: CommentForm; typed: TypedCommentForm }
+  | { outcome: 'invalid'; fieldErrors: Partial<Record<CommentFormField, string>>; typed: TypedCommentForm }
+  /** The hidden field was filled in: only software does that. */
+  | { outcome: 'robot' };
+
+const FIELDS: readonly CommentFormField[] = ['kind', 'text', 'name', 'contact', 'organisation', 'consent', 'idempotencyKey'];
 
 /**
  * Reads a posted comment form: every field's problem at once, so one round trip mends them
  * all, each said in the submitter's language.
  */
 export function parseCommentForm(form: FormData, locale: Locale = DEFAULT_LOCALE): ParsedCommentForm {
-  const fields = Object.fromEntries([...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  const parsed = commentForm.safeParse(fields);
-  if (parsed.success) {
-    const { website: _honeypot, ...comment } = parsed.data;
-    return { ok: true, comment };
+  const website = form.get('website');
+  if (typeof website === 'string' && website !== '') return { outcome: 'robot' };
+  const typed: TypedCommentForm = {};
+  for (const field of FIELDS) {
+    const value = form.get(field);
+    if (typeof value === 'string') typed[field] = value;
   }
-  if (parsed.error.issues.some((issue) => issue.path[0] === 'website')) {
-    // Only software fills the hidden field; a person who somehow did is told to reload.
-    const { en, 'zh-CN': zh } = COMMENT_FORM_PROBLEMS.form_tampered;
-    throw new DomainError('invalid_input', 'form_rejected', `${en}.`, `${zh}。`);
-  }
+  const parsed = commentForm.safeParse(typed);
+  if (parsed.success) return { outcome: 'valid', comment: parsed.data, typed };
   const fieldErrors: Partial<Record<CommentFormField, string>> = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as CommentFormField;
     fieldErrors[field] ??= COMMENT_FORM_PROBLEMS[issue.message as CommentFormProblem][locale];
   }
-  return { ok: false, fieldErrors };
+  return { outcome: 'invalid', fieldErrors, typed };
 }

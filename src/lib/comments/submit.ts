@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { findNoticeWindow } from '../notices/repository.ts';
@@ -12,6 +13,9 @@ export const RATE_LIMITS = [
   { windowMs: 24 * 60 * 60_000, max: 20, zh: '24 小时内最多提交 20 条', en: '20 comments per 24 hours' },
 ] as const;
 
+/** Submissions are counted for the longest limit's window, then forgotten. */
+const SUBMISSION_MEMORY_MS = Math.max(...RATE_LIMITS.map((limit) => limit.windowMs));
+
 export interface CommentReceipt {
   trackingNumber: string;
   noticeId: number;
@@ -20,24 +24,29 @@ export interface CommentReceipt {
   repeated: boolean;
 }
 
-export type CommentSubmission = Omit<CommentForm, 'website'> & { noticeId: number; clientHash: string };
+export type CommentSubmission = CommentForm & { noticeId: number; clientHash: string };
 
 /**
- * Stores a comment iff its notice is open at `now` (windowStart <= now < windowEnd). The
- * commit is durable (synchronous = FULL) before the receipt is returned. A repeated
- * idempotency key returns the first receipt instead of storing a second comment.
+ * What makes a repeat a repeat: the form's key and everything it carried. The same form sent
+ * twice (a double click, a refresh) is one comment; the same key with other content is
+ * another comment, so a key alone never shows anyone a receipt they did not earn.
+ */
+function submissionKey(submission: CommentSubmission): string {
+  const { idempotencyKey, noticeId, kind, text, name, contact, organisation } = submission;
+  return createHash('sha256').update(JSON.stringify([idempotencyKey, noticeId, kind, text, name, contact, organisation])).digest('base64url');
+}
+
+/**
+ * Stores a comment iff its notice is open at `now` (windowStart <= now < windowEnd), `now`
+ * being when the whole form had arrived. The commit is durable (synchronous = FULL) before
+ * the receipt is returned. A repeated form returns the first receipt instead of storing a
+ * second comment.
  */
 export async function submitComment(db: PortalDb, submission: CommentSubmission, now: Date): Promise<CommentReceipt> {
+  const key = submissionKey(submission);
   return db.transaction().execute(async (trx) => {
-    const earlier = await trx
-      .selectFrom('comment')
-      .select(['trackingNumber', 'noticeId', 'receivedAt'])
-      .where('idempotencyKey', '=', submission.idempotencyKey)
-      .executeTakeFirst();
-    if (earlier && earlier.noticeId === submission.noticeId) return { ...earlier, repeated: true };
-    if (earlier) {
-      throw new DomainError('conflict', 'form_reused', 'This form was already used for another notice; reload the page.', '该表单已用于其他公示，请刷新页面后重新提交。');
-    }
+    const earlier = await trx.selectFrom('comment').select(['trackingNumber', 'noticeId', 'receivedAt']).where('idempotencyKey', '=', key).executeTakeFirst();
+    if (earlier) return { ...earlier, repeated: true };
 
     const notice = await findNoticeWindow(trx, submission.noticeId);
     if (!notice) {
@@ -46,8 +55,7 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
     const state = noticeState(notice, now);
     if (state !== 'open') throw windowClosed(notice, state);
 
-    await enforceRateLimits(trx, submission.clientHash, now);
-
+    await countSubmission(trx, submission.clientHash, now);
     const receivedAt = now.toISOString();
     const trackingNumber = newTrackingNumber();
     await trx
@@ -55,13 +63,12 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
       .values({
         noticeId: notice.id,
         trackingNumber,
-        idempotencyKey: submission.idempotencyKey,
+        idempotencyKey: key,
         kind: submission.kind,
         text: submission.text,
         submitterName: submission.name,
         submitterContact: submission.contact,
         submitterOrganisation: submission.organisation,
-        clientHash: submission.clientHash,
         status: 'received',
         reply: null,
         published: 0,
@@ -71,6 +78,16 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
       .execute();
     return { trackingNumber, noticeId: notice.id, receivedAt, repeated: false };
   });
+}
+
+/**
+ * A form only software fills in (the hidden field): counted against its sender's limits like
+ * a comment, and answered like one, so that nothing tells the robot it was caught, but
+ * nothing of it is stored.
+ */
+export async function absorbRobotSubmission(db: PortalDb, clientHash: string, now: Date): Promise<CommentReceipt> {
+  await db.transaction().execute((trx) => countSubmission(trx, clientHash, now));
+  return { trackingNumber: newTrackingNumber(), noticeId: 0, receivedAt: now.toISOString(), repeated: false };
 }
 
 function windowClosed(
@@ -94,20 +111,34 @@ function windowClosed(
   );
 }
 
-async function enforceRateLimits(db: PortalDb, clientHash: string, now: Date): Promise<void> {
+/** Deletes the address hashes no limit needs any more (older than a day), whoever submitted last. */
+export async function forgetOldSubmissions(db: PortalDb, now: Date): Promise<void> {
+  await db
+    .deleteFrom('commentSubmission')
+    .where('submittedAt', '<', new Date(now.getTime() - SUBMISSION_MEMORY_MS).toISOString())
+    .execute();
+}
+
+/**
+ * Refuses the submission when its client has reached a limit; otherwise counts it. Inside
+ * the comment's transaction, which holds the write lock, so concurrent submissions are
+ * counted one after the other. Submissions older than a day are forgotten on the way.
+ */
+async function countSubmission(db: PortalDb, clientHash: string, now: Date): Promise<void> {
+  await forgetOldSubmissions(db, now);
   for (const limit of RATE_LIMITS) {
     const since = new Date(now.getTime() - limit.windowMs).toISOString();
     const recent = await db
-      .selectFrom('comment')
-      .select('receivedAt')
+      .selectFrom('commentSubmission')
+      .select('submittedAt')
       .where('clientHash', '=', clientHash)
-      .where('receivedAt', '>', since)
-      .orderBy('receivedAt')
+      .where('submittedAt', '>', since)
+      .orderBy('submittedAt')
       .limit(limit.max)
       .execute();
     if (recent.length >= limit.max) {
-      // The oldest counted comment leaves the window first: that is when a new one fits.
-      const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(recent[0]!.receivedAt) + limit.windowMs - now.getTime()) / 1000));
+      // The oldest counted submission leaves the window first: that is when a new one fits.
+      const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(recent[0]!.submittedAt) + limit.windowMs - now.getTime()) / 1000));
       throw new DomainError(
         'rate_limited',
         'too_many_comments',
@@ -117,4 +148,5 @@ async function enforceRateLimits(db: PortalDb, clientHash: string, now: Date): P
       );
     }
   }
+  await db.insertInto('commentSubmission').values({ clientHash, submittedAt: now.toISOString() }).execute();
 }

@@ -5,9 +5,15 @@ export interface PortalConfig {
   databasePath: string;
   host: string;
   port: number;
-  siteUrl: string;
-  /** Behind a reverse proxy: the client is the first X-Forwarded-For address, not the socket's. */
-  trustProxy: boolean;
+  /** The public address, used in QR codes and every absolute link; null: the address the portal listens on. */
+  siteUrl: string | null;
+  /**
+   * How many reverse proxies stand in front of the portal: the client is then the Nth
+   * address from the right of X-Forwarded-For, not the socket's peer (0: no proxy is trusted).
+   */
+  trustedProxies: number;
+  /** How long a comment waits for another process to release SQLite's write lock before it is refused with 503. */
+  writeWaitMilliseconds: number;
 }
 
 const portalEnvironment = z.object({
@@ -23,11 +29,18 @@ const portalEnvironment = z.object({
     .string()
     .url('must be an absolute http(s) address such as https://cert.example.cn')
     .refine((url) => !URL.canParse(url) || /^https?:$/.test(new URL(url).protocol), 'must start with http:// or https://')
-    .default('http://localhost:4321'),
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   TRUST_PROXY: z
-    .enum(['', '0', '1', 'false', 'true', 'no', 'yes'], { message: 'must be 1, true or yes to trust the proxy; 0, false, no or empty not to' })
+    .string()
+    .regex(/^(?:|\d{1,2}|false|no|true|yes)$/, 'must be the number of reverse proxies in front of the portal (1 for one nginx; true or yes mean 1), or 0, false, no or empty for none')
     .default('')
-    .transform((value) => ['1', 'true', 'yes'].includes(value)),
+    .transform((value) => (['true', 'yes'].includes(value) ? 1 : /^\d+$/.test(value) ? Number(value) : 0)),
+  PORTAL_WRITE_WAIT: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?$/, 'must be a number of seconds, such as 12')
+    .transform((seconds) => Math.round(Number(seconds) * 1000))
+    .default('12'),
 });
 
 export class ConfigError extends Error {}
@@ -39,6 +52,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const { PORTAL_DB, HOST, PORT, SITE_URL, TRUST_PROXY } = parsed.data;
-  return { databasePath: PORTAL_DB, host: HOST, port: PORT, siteUrl: SITE_URL.replace(/\/+$/, ''), trustProxy: TRUST_PROXY };
+  const { PORTAL_DB, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
+  return {
+    databasePath: PORTAL_DB,
+    host: HOST,
+    port: PORT,
+    siteUrl: SITE_URL ? SITE_URL.replace(/\/+$/, '') : null,
+    trustedProxies: TRUST_PROXY,
+    writeWaitMilliseconds: PORTAL_WRITE_WAIT,
+  };
 }

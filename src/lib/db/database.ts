@@ -6,7 +6,7 @@ import type {
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentTable, NoticeTable, PortalSecretTable } from './notice.table.ts';
+import type { CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -19,7 +19,7 @@ export interface PortalDatabase {
   certificateEvent: CertificateEventTable;
   notice: NoticeTable;
   comment: CommentTable;
-  portalSecret: PortalSecretTable;
+  commentSubmission: CommentSubmissionTable;
 }
 
 export type PortalDb = Kysely<PortalDatabase>;

@@ -48,8 +48,6 @@ export interface CommentTable {
   submitterName: string;
   submitterContact: string;
   submitterOrganisation: string | null;
-  /** Salted hash of the network address, for rate limiting only. */
-  clientHash: string;
   status: (typeof COMMENT_STATUSES)[number];
   reply: string | null;
   published: number;
@@ -60,8 +58,9 @@ export interface CommentTable {
 export type Notice = Selectable<NoticeTable>;
 export type Comment = Selectable<CommentTable>;
 
-export interface PortalSecretTable {
-  name: string;
-  value: string;
-  createdAt: UtcInstant;
+/** What the rate limits count: a salted hash of who submitted and when, kept for a day (comments/submit.ts). */
+export interface CommentSubmissionTable {
+  id: Generated<number>;
+  clientHash: string;
+  submittedAt: UtcInstant;
 }

@@ -3,25 +3,361 @@
  * the code speaks portable SQL through Kysely; a PostgreSQL deployment replaces this file.
  */
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, SqliteDialect, sql, type RawBuilder } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import {
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  type RawBuilder,
+} from 'kysely';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError } from '../errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
 
-/** Opens the database file, creating its folder, with the settings the portal relies on. */
-export function openDatabase(path: string): PortalDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export interface SqliteOptions {
+  /**
+   * How long a write waits for another process (an import, a staff tool, a plain `sqlite3`
+   * session) to release SQLite's one write lock before it gives up as `database_busy`.
+   */
+  writeWaitMilliseconds?: number;
+}
+
+/** Longer than the 10 seconds a back-office write may hold the lock while comments keep arriving. */
+export const DEFAULT_WRITE_WAIT_MILLISECONDS = 12_000;
+
+/**
+ * Opens the database file, creating it (and its folder) readable by its owner only, with
+ * the settings the portal relies on.
+ *
+ * Two connections: plain reads run on a read-only one and never wait, since WAL lets them
+ * read while anyone writes; transactions and writes run on the other, which starts with
+ * BEGIN IMMEDIATE (it takes the write lock first, so it can never fail half way for lack
+ * of it) and, while another process holds the lock, waits for it asynchronously: the
+ * event loop never waits on a lock, and every other request goes on being answered.
+ */
+export function openDatabase(path: string, options: SqliteOptions = {}): PortalDb {
+  return new Kysely<PortalDatabase>({
+    dialect: new PortalSqliteDialect(path, options.writeWaitMilliseconds ?? DEFAULT_WRITE_WAIT_MILLISECONDS),
+    plugins: [new CamelCasePlugin()],
+  });
+}
+
+const IN_MEMORY = ':memory:';
+
+/** Commenters' names and contacts live in this file: only its owner may read it, its -wal and -shm (which SQLite creates with the file's mode) too. */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // A missing -wal or -shm is made later with the file's mode; a file of another owner keeps its own.
+    }
+  }
+}
+
+function openConnection(path: string, role: 'reader' | 'writer' | 'stream'): SQLite.Database {
   const connection = new SQLite(path);
   // WAL lets the back office write while the portal reads; FULL syncs every commit, so
-  // an acknowledged comment survives a power cut; the busy timeout waits out a writer.
+  // an acknowledged comment survives a power cut.
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
-  connection.pragma('busy_timeout = 5000');
-  return new Kysely<PortalDatabase>({
-    dialect: new SqliteDialect({ database: connection }),
-    plugins: [new CamelCasePlugin()],
-  });
+  // The writer never waits inside SQLite (that wait would block the event loop): a busy lock
+  // is waited for asynchronously by beginImmediate. A reader waits at most a moment, for
+  // the rare recovery of a WAL left by a crashed process.
+  connection.pragma(`busy_timeout = ${role === 'writer' ? 0 : 100}`);
+  // Pages can read only: a write that slipped out of a transaction fails instead of blocking.
+  if (role !== 'writer' && path !== IN_MEMORY) connection.pragma('query_only = ON');
+  return connection;
+}
+
+class PortalSqliteDialect implements Dialect {
+  constructor(
+    private readonly path: string,
+    private readonly writeWaitMilliseconds: number,
+  ) {}
+
+  createAdapter() {
+    return new TransactionalDdlSqliteAdapter();
+  }
+
+  createDriver(): Driver {
+    return new PortalSqliteDriver(this.path, this.writeWaitMilliseconds);
+  }
+
+  createIntrospector(db: Kysely<any>) {
+    return new SqliteIntrospector(db);
+  }
+
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions, so Kysely's migrator may run each migration in one:
+ * processes that start together then migrate one after the other (BEGIN IMMEDIATE), and a
+ * migration that fails leaves nothing behind.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/** Statements compiled once per connection and SQL text: preparing costs more than running most of the portal's queries. */
+class StatementCache {
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(readonly connection: SQLite.Database) {}
+
+  prepare(text: string): SQLite.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      // The SQL texts are the application's own queries; a bound keeps a stray generator of texts from growing it.
+      if (this.statements.size >= 2000) this.statements.clear();
+      statement = this.connection.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+}
+
+/** One writer at a time within the process; other processes are kept out by SQLite's lock. */
+class WriterMutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  async lock(): Promise<() => void> {
+    let unlock!: () => void;
+    const previous = this.tail;
+    this.tail = new Promise((resolve) => (unlock = resolve));
+    await previous;
+    return unlock;
+  }
+}
+
+class PortalSqliteDriver implements Driver {
+  private reader!: StatementCache;
+  private writer!: StatementCache;
+  private readonly writerMutex = new WriterMutex();
+
+  constructor(
+    readonly path: string,
+    readonly writeWaitMilliseconds: number,
+  ) {}
+
+  async init(): Promise<void> {
+    if (this.path !== IN_MEMORY) createPrivately(this.path);
+    this.writer = new StatementCache(openConnection(this.path, 'writer'));
+    // An in-memory database exists only on its one connection.
+    this.reader = this.path === IN_MEMORY ? this.writer : new StatementCache(openConnection(this.path, 'reader'));
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new SqliteSession(this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as SqliteSession).begin();
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as SqliteSession).finish('commit');
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as SqliteSession).finish('rollback');
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    (connection as SqliteSession).onWriter(`savepoint ${quoteName(name)}`);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    (connection as SqliteSession).onWriter(`rollback to ${quoteName(name)}`);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    (connection as SqliteSession).onWriter(`release ${quoteName(name)}`);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as SqliteSession).release();
+  }
+
+  async destroy(): Promise<void> {
+    this.reader.connection.close();
+    if (this.writer !== this.reader) this.writer.connection.close();
+  }
+
+  readerStatement(text: string): SQLite.Statement {
+    return this.reader.prepare(text);
+  }
+
+  writerStatement(text: string): SQLite.Statement {
+    return this.writer.prepare(text);
+  }
+
+  get writerInTransaction(): boolean {
+    return this.writer.connection.inTransaction;
+  }
+
+  /**
+   * Takes the write lock: this process's writers one after the other, and while another
+   * process holds the lock, BEGIN IMMEDIATE tried again (it fails at once, the busy timeout
+   * being 0) after short, growing pauses until `writeWaitMilliseconds` have passed.
+   */
+  async beginImmediate(): Promise<() => void> {
+    const deadline = Date.now() + this.writeWaitMilliseconds;
+    const unlock = await this.writerMutex.lock();
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        this.writerStatement('begin immediate').run();
+        return unlock;
+      } catch (error) {
+        if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) {
+          unlock();
+          throw storageError(error);
+        }
+      }
+      await sleep(pause);
+    }
+  }
+
+  /** A stream reads on a connection of its own: better-sqlite3 keeps a connection busy while it iterates. */
+  async *stream<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const connection = this.path === IN_MEMORY ? this.reader.connection : openConnection(this.path, 'stream');
+    try {
+      for (const row of connection.prepare(query.sql).iterate(query.parameters as unknown[])) yield { rows: [row as R] };
+    } finally {
+      if (connection !== this.reader.connection) connection.close();
+    }
+  }
+}
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * What Kysely calls a connection: one query, or one transaction. Reads outside a
+ * transaction go to the reader; a transaction, and a write outside one, to the writer.
+ */
+class SqliteSession implements DatabaseConnection {
+  private unlockWriter: (() => void) | undefined;
+
+  constructor(private readonly driver: PortalSqliteDriver) {}
+
+  async begin(): Promise<void> {
+    this.unlockWriter = await this.driver.beginImmediate();
+  }
+
+  async finish(how: 'commit' | 'rollback'): Promise<void> {
+    try {
+      if (how === 'commit') this.onWriter('commit');
+      else this.rollbackIfOpen();
+    } catch (error) {
+      // A commit that failed (a full disk) is rolled back before another writer may begin.
+      this.rollbackIfOpen();
+      throw error;
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
+   * A failed statement or commit may already have ended the transaction: rolling back then
+   * would throw "no transaction is active" and hide the error that matters.
+   */
+  private rollbackIfOpen(): void {
+    if (this.driver.writerInTransaction) this.onWriter('rollback');
+  }
+
+  release(): void {
+    this.unlockWriter?.();
+    this.unlockWriter = undefined;
+  }
+
+  onWriter(text: string): void {
+    try {
+      this.driver.writerStatement(text).run();
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.unlockWriter) return run<R>(this.driver.writerStatement(query.sql), query);
+    const statement = this.driver.readerStatement(query.sql);
+    if (statement.readonly) return run<R>(statement, query);
+    // A write outside a transaction is a transaction of one statement.
+    await this.begin();
+    try {
+      const result = run<R>(this.driver.writerStatement(query.sql), query);
+      this.onWriter('commit');
+      return result;
+    } catch (error) {
+      this.rollbackIfOpen();
+      throw error;
+    } finally {
+      this.release();
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    return this.driver.stream<R>(query);
+  }
+}
+
+function run<R>(statement: SQLite.Statement, query: CompiledQuery): QueryResult<R> {
+  const parameters = query.parameters as unknown[];
+  try {
+    if (statement.reader) return { rows: statement.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  } catch (error) {
+    throw storageError(error);
+  }
+}
+
+/** Seconds to suggest before trying again when the database cannot take a write. */
+const STORAGE_RETRY_SECONDS = 30;
+
+/** The storage failures a person can only wait out, by the SQLite codes they come with. */
+const STORAGE_FAILURES = [
+  { code: 'SQLITE_BUSY', domainCode: 'database_busy', en: 'another process holds the write lock', zh: '数据库正被其他程序写入' },
+  { code: 'SQLITE_FULL', domainCode: 'database_full', en: 'the disk is full', zh: '存储空间已满' },
+  { code: 'SQLITE_READONLY', domainCode: 'database_read_only', en: 'the database is read-only', zh: '数据库处于只读状态' },
+  { code: 'SQLITE_IOERR', domainCode: 'database_io_error', en: 'the disk could not be written', zh: '存储设备写入失败' },
+  { code: 'SQLITE_CANTOPEN', domainCode: 'database_io_error', en: 'the database file could not be opened', zh: '数据库文件无法打开' },
+] as const;
+
+/**
+ * A storage failure becomes DomainError 'unavailable' (503 with Retry-After) carrying the
+ * SQLite code as its cause, which the log names; anything else (a constraint, a bug) is
+ * left as it is.
+ */
+function storageError(error: unknown): unknown {
+  const code = sqliteCode(error);
+  const failure = STORAGE_FAILURES.find((candidate) => code.startsWith(candidate.code));
+  if (!failure) return error;
+  return new DomainError(
+    'unavailable',
+    failure.domainCode,
+    `The database cannot take the write now: ${failure.en}. Nothing was saved; try again in ${STORAGE_RETRY_SECONDS} seconds.`,
+    `数据库暂时无法写入（${failure.zh}），本次提交未被保存，请 ${STORAGE_RETRY_SECONDS} 秒后重试。`,
+    STORAGE_RETRY_SECONDS,
+    `${code}: ${(error as Error).message}`,
+  );
 }
 
 export interface HolderNameMatches {
@@ -103,12 +439,11 @@ export async function backupDatabase(path: string, target: string): Promise<{ pa
 }
 
 /**
- * Whether a write lost to another process's: in WAL mode SQLite refuses a transaction that
- * read before another connection committed (SQLITE_BUSY_SNAPSHOT), and gives up on a lock
- * held past the busy timeout (SQLITE_BUSY). better-sqlite3 errors carry that code.
+ * Whether a write could not get the database: another process held the write lock past
+ * the wait (database_busy), or the disk or file refused it. Nothing of it was written.
  */
-export function isWriteConflict(error: unknown): boolean {
-  return sqliteCode(error).startsWith('SQLITE_BUSY');
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return error instanceof DomainError && error.kind === 'unavailable' && error.code.startsWith('database_');
 }
 
 /** Whether the schema refused a row (a unique, foreign key or check constraint). */

@@ -4,7 +4,7 @@ import { newestNotices } from '../notices/repository.ts';
 import { isSearchable } from '../search/notice-index.ts';
 import type { NoticeSearch } from '../search/service.ts';
 import { searchFeedUrl, searchUrl } from '../site/urls.ts';
-import { normaliseInput } from '../text/normalise.ts';
+import { normaliseInput, shownBack } from '../text/normalise.ts';
 import { FEED_SIZE, type Feed } from './feed.ts';
 import { noticeItem, NOTICES_TTL_MINUTES } from './notices.ts';
 
@@ -23,8 +23,8 @@ export async function searchFeed(db: PortalDb, noticeSearch: NoticeSearch | null
   const { hits } = await noticeSearch.search(query, {}, 1, now, { order: 'newest', pageSize: FEED_SIZE });
   const notices = await newestNotices(db, {}, now, FEED_SIZE, hits.map((hit) => hit.id));
   return {
-    title: `服务认证公示搜索：${query}`,
-    description: `与“${query}”相符的服务认证公示，最新的在前。`,
+    title: `服务认证公示搜索：${shownBack(query)}`,
+    description: `与“${shownBack(query)}”相符的服务认证公示，最新的在前。`,
     link: searchUrl(siteUrl, query),
     selfUrl: searchFeedUrl(siteUrl, query),
     ttlMinutes: NOTICES_TTL_MINUTES,

@@ -4,9 +4,13 @@ import { DomainError, type DomainErrorKind } from '../errors.ts';
 /** The one mapping from domain error kinds to HTTP statuses. */
 export const HTTP_STATUS: Record<DomainErrorKind, number> = {
   invalid_input: 400,
+  forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
+  timeout: 408,
   too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
@@ -26,9 +30,23 @@ export function jsonResponse(body: unknown, init: { status?: number; corsOpen?: 
   });
 }
 
+/** The answer to a CORS preflight: any origin may send these methods with a JSON body. */
+export function preflightResponse(methods: readonly string[]): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': methods.join(', '),
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '86400',
+    },
+  });
+}
+
 /** `{ "error": { "code", "message" } }` with the status its kind maps to; anything unexpected is a bare 500. */
 export function errorResponse(error: unknown, corsOpen = false): Response {
   if (error instanceof DomainError) {
+    logUnavailable(error);
     return jsonResponse(
       { error: { code: error.code, message: error.message } },
       { status: HTTP_STATUS[error.kind], corsOpen, headers: retryAfterHeader(error) },
@@ -42,67 +60,30 @@ export function errorResponse(error: unknown, corsOpen = false): Response {
   );
 }
 
-/** Retry-After for a rate-limited answer, nothing otherwise. */
+/**
+ * A write the database could not take is logged with what really failed (SQLITE_FULL,
+ * SQLITE_READONLY, a lock held too long): never with what was being written.
+ */
+function logUnavailable(error: DomainError): void {
+  if (error.kind === 'unavailable' && error.cause !== undefined) console.error(`Nothing was saved (${error.code}): ${String(error.cause)}`);
+}
+
+/**
+ * An answer under /api/ that Astro made itself (an endpoint without the method asked for
+ * answers with its 404 page) becomes the API's error shape, so a program never reads HTML.
+ */
+export function asApiAnswer(response: Response, method: string, pathname: string): Response {
+  if (response.ok || (response.headers.get('content-type') ?? '').includes('json')) return response;
+  const error =
+    response.status === 404 && method !== 'GET' && method !== 'HEAD'
+      ? new DomainError('method_not_allowed', 'method_not_allowed', `${method} is not answered at ${pathname.slice(0, 80)}.`, `该地址不接受 ${method} 请求。`)
+      : new DomainError('not_found', 'no_such_endpoint', `There is no API endpoint at ${pathname.slice(0, 80)}.`, '没有这个数据接口。');
+  return errorResponse(error, true);
+}
+
+/** Retry-After for a rate-limited or unavailable answer, nothing otherwise. */
 export function retryAfterHeader(error: DomainError): Record<string, string> {
   return error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
-}
-
-/** Reads a JSON request body of at most `limitBytes`, with a clear error for anything else. */
-export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limitBytes) throw bodyTooLarge(limitBytes);
-  const body = await readLimited(request, limitBytes);
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new DomainError(
-      'invalid_input',
-      'invalid_json',
-      'The request body is not valid JSON.',
-      '请求内容不是有效的 JSON。',
-    );
-  }
-}
-
-/** Reads a form post (URL-encoded or multipart) of at most `limitBytes`. */
-export async function readFormBody(request: Request, limitBytes: number): Promise<FormData> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limitBytes) throw bodyTooLarge(limitBytes);
-  const body = await readLimited(request, limitBytes);
-  try {
-    return await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
-  } catch {
-    throw new DomainError('invalid_input', 'invalid_form', 'The request body is not a form submission.', '提交的内容不是有效的表单。');
-  }
-}
-
-/** The body's bytes, refused once more than `limitBytes` have arrived (a missing or false Content-Length does not help). */
-async function readLimited(request: Request, limitBytes: number): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limitBytes) {
-      await reader.cancel();
-      throw bodyTooLarge(limitBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
-function bodyTooLarge(limitBytes: number): DomainError {
-  const kib = Math.round(limitBytes / 1024);
-  return new DomainError(
-    'too_large',
-    'body_too_large',
-    `The request body is larger than ${kib} KiB.`,
-    `请求内容超过 ${kib} KiB。`,
-  );
 }
 
 /** Wraps an API route so that every failure leaves as the one JSON error shape. */
@@ -123,7 +104,10 @@ export async function settle<T>(work: () => Promise<T> | T): Promise<Outcome<T>>
   try {
     return { ok: true, value: await work() };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, error, status: HTTP_STATUS[error.kind] };
+    if (error instanceof DomainError) {
+      logUnavailable(error);
+      return { ok: false, error, status: HTTP_STATUS[error.kind] };
+    }
     throw error;
   }
 }

@@ -247,7 +247,7 @@ const zh = {
     commentsHeading: '公开的意见与答复',
     commentsIntro: (count: number) => `本公示共收到意见 ${count} 条；以下为认证机构公开的意见及其处理结果。提交人的姓名和联系方式不会公开。`,
     noPublishedComments: '认证机构尚未公开任何意见。',
-    receivedAt: (dateTime: string) => `${dateTime} 收到`,
+    receivedOn: (date: string) => `${date}收到`,
     reply: '认证机构答复：',
     notFound: '未找到该公示',
     notFoundHint: '地址可能有误，或该公示尚未发布。',
@@ -273,7 +273,11 @@ const zh = {
   },
   commentSubmission: {
     title: '提交意见',
-    notRefilled: '为保护个人信息，姓名和联系方式不会回填，请重新填写。',
+    notSaved: '您的意见未被保存。',
+    refilled: '您填写的全部内容仍在下面的表单中，可以直接再次提交。',
+    tooLate: '网上表单只在公示期内受理意见。您填写的意见内容如下，可以复制后按下面的联系方式以书面形式寄送认证机构：',
+    yourText: '您填写的意见内容',
+    bodyChannels: '认证机构受理意见的方式',
     problemSeparator: '；',
     backToNotice: '返回公示',
   },
@@ -346,6 +350,11 @@ const zh = {
   notFound: {
     title: '页面不存在',
     text: '您访问的地址不存在。若要核验证书，请在下方输入证书编号或组织名称：',
+  },
+  badRequest: {
+    title: '地址无效',
+    text: '您访问的地址格式有误，无法打开。地址中的中文等字符须经百分号编码（如“浙江省”写作 %E6%B5%99%E6%B1%9F%E7%9C%81）；从本平台复制的地址都已编码。',
+    home: '返回首页',
   },
   serverError: {
     title: '服务暂时出错',
@@ -559,7 +568,7 @@ const en: Messages = {
     commentsIntro: (count) =>
       `This notice has received ${counted(count, 'comment')}. Below are those the certification body has published, and what became of them. The names and contact details of those who sent them are never published.`,
     noPublishedComments: 'The certification body has not published any comment yet.',
-    receivedAt: (dateTime) => `Received ${dateTime}`,
+    receivedOn: (date) => `Received ${date}`,
     reply: 'Answer of the certification body: ',
     notFound: 'Notice not found',
     notFoundHint: ' The address may be wrong, or the notice is not published yet.',
@@ -589,7 +598,12 @@ const en: Messages = {
   },
   commentSubmission: {
     title: 'Send a comment',
-    notRefilled: 'To protect your personal information, your name and contact details are not filled in again: please enter them once more.',
+    notSaved: 'Your comment was NOT saved.',
+    refilled: 'Everything you typed is still in the form below: you can send it again as it is.',
+    tooLate:
+      'The web form takes comments only while the notice is open. Here is what you wrote: you can copy it and send it in writing to the certification body, using the contact details below.',
+    yourText: 'What you wrote',
+    bodyChannels: 'How the certification body takes comments',
     problemSeparator: '; ',
     backToNotice: 'Back to the notice',
   },
@@ -667,6 +681,11 @@ const en: Messages = {
   notFound: {
     title: 'Page not found',
     text: 'There is no page at this address. To check a certificate, enter its number or the organisation’s name below:',
+  },
+  badRequest: {
+    title: 'Address not valid',
+    text: 'This address is malformed and cannot be opened. Chinese and other non-ASCII characters in an address must be percent-encoded (浙江省 is written %E6%B5%99%E6%B1%9F%E7%9C%81); addresses copied from this portal already are.',
+    home: 'Back to the home page',
   },
   serverError: {
     title: 'Something went wrong',

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { ZodIssue } from 'zod';
 import type { PortalDb } from '../db/database.ts';
-import { isConstraintViolation, isWriteConflict } from '../db/sqlite.ts';
+import { isConstraintViolation } from '../db/sqlite.ts';
 import { formatOfFileName, readRecords, type RawRecord } from './formats.ts';
 import { ImportRejected, InvalidRecords, describeLocation, type ImportProblem, type Located } from './problems.ts';
 import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind, type RecordTypes } from './records.ts';
@@ -144,21 +144,6 @@ export function writeRecords(
   }
 }
 
-/**
- * A transaction that lost to another process's write (see isWriteConflict) committed
- * nothing of the file, so the whole file is simply tried again.
- */
-async function retryWhenBusy<Result>(attempt: () => Promise<Result>): Promise<Result> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isWriteConflict(error) || tries === 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** tries));
-    }
-  }
-}
-
 type FileWriter = (write: (db: PortalDb) => Promise<UpsertCounts>) => Promise<UpsertCounts>;
 
 async function importOne(source: ImportSource, options: ImportOptions, inTransaction: FileWriter): Promise<FileOutcome> {
@@ -198,33 +183,31 @@ export async function importFiles(db: PortalDb, sources: readonly ImportSource[]
   if (!options.dryRun) {
     const outcomes: FileOutcome[] = [];
     for (const source of ordered) {
-      outcomes.push(await importOne(source, options, (write) => retryWhenBusy(() => db.transaction().execute(write))));
+      outcomes.push(await importOne(source, options, (write) => db.transaction().execute(write)));
     }
     return outcomes;
   }
 
-  return retryWhenBusy(async () => {
-    const trx = await db.startTransaction().execute();
-    try {
-      const outcomes: FileOutcome[] = [];
-      for (const source of ordered) {
-        outcomes.push(
-          await importOne(source, options, async (write) => {
-            const file = await trx.savepoint('import_file').execute();
-            try {
-              const counts = await write(file);
-              await file.releaseSavepoint('import_file').execute();
-              return counts;
-            } catch (error) {
-              await file.rollbackToSavepoint('import_file').execute();
-              throw error;
-            }
-          }),
-        );
-      }
-      return outcomes;
-    } finally {
-      await trx.rollback().execute();
+  const trx = await db.startTransaction().execute();
+  try {
+    const outcomes: FileOutcome[] = [];
+    for (const source of ordered) {
+      outcomes.push(
+        await importOne(source, options, async (write) => {
+          const file = await trx.savepoint('import_file').execute();
+          try {
+            const counts = await write(file);
+            await file.releaseSavepoint('import_file').execute();
+            return counts;
+          } catch (error) {
+            await file.rollbackToSavepoint('import_file').execute();
+            throw error;
+          }
+        }),
+      );
     }
-  });
+    return outcomes;
+  } finally {
+    await trx.rollback().execute();
+  }
 }

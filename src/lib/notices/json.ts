@@ -41,7 +41,7 @@ export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string) {
     comments: notice.publishedComments.map((comment) => ({
       kind: comment.kind,
       text: comment.text,
-      receivedAt: toBeijingIso(comment.receivedAt),
+      receivedOn: comment.receivedOn,
       status: comment.status,
       reply: comment.reply,
     })),

@@ -30,8 +30,11 @@ export interface NoticeSummary extends NoticeHeadline {
   state: NoticeState;
 }
 
-/** What the public may read of a comment: never who sent it. */
-export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'receivedAt' | 'status' | 'reply'>;
+/**
+ * What the public may read of a comment: never who sent it, nor the instant it was sent
+ * (which could be matched to a sender), only the Beijing day.
+ */
+export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'status' | 'reply'> & { receivedOn: string };
 
 /** Everything a notice states; its state is left to the caller's `now` (noticeState). */
 export interface NoticeRecord extends NoticeHeadline {
@@ -279,10 +282,13 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number): P
   }));
 }
 
-/** The notice with this id, with its published comments, or null. */
-/** What decides whether a notice takes comments now: its window and whether it was withdrawn. */
+/** What decides whether a notice takes comments now (its window, whether it was withdrawn), and where else to send one. */
 export function findNoticeWindow(db: PortalDb, id: number) {
-  return db.selectFrom('notice').select(['id', 'reference', 'windowStart', 'windowEnd', 'status']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('notice')
+    .select(['id', 'reference', 'windowStart', 'windowEnd', 'status', 'objectionContact'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** A search hit: the notice's headline and the text a snippet is cut from. */
@@ -307,6 +313,7 @@ export async function findNoticesWithText(db: PortalDb, ids: readonly number[], 
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** The notice with this id, with its published comments, or null. */
 export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
   const row = await selectNoticeHeadlines(db)
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
@@ -329,7 +336,7 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
     .executeTakeFirst();
   if (!row) return null;
 
-  const publishedComments = await db
+  const publishedRows = await db
     .selectFrom('comment')
     .select(['kind', 'text', 'receivedAt', 'status', 'reply'])
     .where('noticeId', '=', id)
@@ -337,6 +344,7 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
     .orderBy('receivedAt')
     .orderBy('id')
     .execute();
+  const publishedComments = publishedRows.map(({ receivedAt, ...comment }) => ({ ...comment, receivedOn: beijingDate(new Date(receivedAt)) }));
   const headline = toHeadline(row);
   return {
     ...headline,

@@ -52,3 +52,12 @@ export function searchUrl(siteUrl: string, query: string): string {
 export function searchFeedUrl(siteUrl: string, query: string): string {
   return `${siteUrl}/feeds/search.xml?q=${encodeURIComponent(query)}`;
 }
+
+/**
+ * An address from the registry's data (a body's website) as a link target, if it is one a
+ * browser should follow: http or https only, never javascript:, data: or the like.
+ */
+export function webLink(address: string | null): string | null {
+  if (!address || !URL.canParse(address)) return null;
+  return ['http:', 'https:'].includes(new URL(address).protocol) ? address : null;
+}

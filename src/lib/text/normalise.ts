@@ -4,7 +4,8 @@
  * characters are made uniform.
  */
 const DASHES = /[\u002D\u2010-\u2015\u2212\u30FC\uFE58\uFE63\uFF0D\u2E3A\u2E3B]/g;
-const SPACES = /[\s\u200B\uFEFF]+/g;
+/** Control characters (NUL included) and invisible ones count as spaces: no one types them, and no query syntax may see them. */
+const SPACES = /[\s\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]+/g;
 
 /** Trimmed, NFKC, single spaces, one kind of dash: the form a query is shown back in. */
 export function normaliseInput(text: string): string {
@@ -27,4 +28,13 @@ export function normaliseCertificateNumber(text: string): string {
  */
 export function certificateNumberKey(text: string): string {
   return normaliseInput(text).toUpperCase().replace(/[^0-9A-Z]/g, '');
+}
+
+/** How much of what someone typed a page or feed repeats back (a title, a heading): enough to recognise it, never a wall of text. */
+export const SHOWN_BACK_LENGTH = 60;
+
+/** What someone typed, as a page repeats it back: at most SHOWN_BACK_LENGTH characters, an ellipsis marking the cut. */
+export function shownBack(text: string): string {
+  const characters = Array.from(text);
+  return characters.length <= SHOWN_BACK_LENGTH ? text : `${characters.slice(0, SHOWN_BACK_LENGTH - 1).join('')}…`;
 }

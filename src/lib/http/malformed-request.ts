@@ -1,0 +1,62 @@
+import type { Socket } from 'node:net';
+import { DEFAULT_LOCALE, LOCALES, localeOfPath } from '../language/locales.ts';
+import { MESSAGES } from '../i18n/messages.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
+
+/**
+ * Reserved characters that mean nothing special inside a path segment, escaped or not
+ * (encodeURIComponent escapes them, browsers do not): unescaped before routing, since the
+ * router refuses a path that still holds an escape once decoded ("multi-level encoding").
+ */
+const HARMLESS_ESCAPES = /%(3B|3D|2C|3A|40|26|2B|24)/gi;
+
+/** The address with harmless escapes in its path undone; the query is left as it is. */
+export function withPlainPath(url: string): string {
+  const queryStart = url.indexOf('?');
+  const [path, query] = queryStart < 0 ? [url, ''] : [url.slice(0, queryStart), url.slice(queryStart)];
+  return path.replace(HARMLESS_ESCAPES, (escape) => decodeURIComponent(escape)) + query;
+}
+
+/**
+ * Whether an address's path cannot be routed: it cannot be decoded (a stray "%", half a UTF-8
+ * sequence), or it still holds an escape once decoded (an escaped "/", "?", "#" or "%").
+ */
+export function isMalformedAddress(url: string): boolean {
+  const path = url.split('?')[0]!;
+  try {
+    const decoded = decodeURI(path);
+    return decoded !== path && /%[0-9a-f]{2}/i.test(decoded);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Where a malformed address is answered, with 400: the API's JSON error, or the page that
+ * says so in the language the address starts with.
+ */
+export function malformedAddressRoute(url: string): string {
+  if (url.startsWith('/api/')) return '/api/bad-request';
+  const locale = localeOfPath(url.split(/[?#]/)[0]!);
+  return locale === DEFAULT_LOCALE ? '/bad-request' : `/${locale}/bad-request`;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+
+/**
+ * A request the HTTP parser gave up on never reaches a route: it is answered on the socket,
+ * in every language (its address cannot be read to tell which), with the portal's security
+ * headers. A client that hung up gets nothing.
+ */
+export function unparsableRequestAnswer(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+  const sections = LOCALES.map((locale) => {
+    const { title, text } = MESSAGES[locale].badRequest;
+    return `<section lang="${locale}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`;
+  });
+  const body = `<!doctype html><html lang="${DEFAULT_LOCALE}"><meta charset="utf-8"><title>${escapeHtml(MESSAGES[DEFAULT_LOCALE].badRequest.title)}</title>${sections.join('')}</html>`;
+  const headers = Object.entries({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+  socket.end(`HTTP/1.1 ${status}\r\n${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
+}
