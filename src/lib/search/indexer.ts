@@ -257,6 +257,7 @@ export class NoticeIndexer {
     }
 
     // Only now is the database read this far: a step that failed above is read again next time.
+    const moved = WATCHED_TABLES.some((table) => newest[table] !== this.position[table]) || JSON.stringify(levels) !== JSON.stringify(this.position.levels);
     this.position = { ...newest, levels };
     for (const [table, id, updatedAt] of read) this.seen.get(table)!.set(id, updatedAt);
     for (const table of WATCHED_TABLES) {
@@ -265,7 +266,7 @@ export class NoticeIndexer {
     }
     this.totals.reindexed += summary.reindexed;
     this.totals.retired += summary.retired;
-    if (summary.reindexed > 0 || summary.retired > 0 || read.length > 0) this.requestSave();
+    if (summary.reindexed > 0 || summary.retired > 0 || moved) this.requestSave();
     return summary;
   }
 
