@@ -4,7 +4,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
@@ -16,7 +15,7 @@ import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, wit
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
 import { loadStaticFiles } from '../src/lib/http/static-files.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
-import { NoticeSearch } from '../src/lib/search/service.ts';
+import { NoticeSearch, searchIndexFolder } from '../src/lib/search/service.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 
@@ -58,7 +57,7 @@ async function main(): Promise<void> {
   // Built in worker threads from the database, or loaded from disk and caught up.
   const noticeSearch = new NoticeSearch({
     databasePath: config.databasePath,
-    cacheFolder: join(dirname(config.databasePath), 'search-index'),
+    cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
   await noticeSearch.start();

@@ -1,4 +1,5 @@
 import lunr from 'lunr';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -284,6 +285,22 @@ describe('saved parts', () => {
     await expect(store.loadPart(partFileName(42))).rejects.toThrow('checksum does not match');
     truncateSync(file, bytes.length - 100);
     await expect(store.loadPart(partFileName(42))).rejects.toThrow(/bytes, \d+ expected/);
+  });
+});
+
+describe('the saved index of one database', () => {
+  it('is written by one process: a lock naming a running process keeps others out, a stale one is taken over', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'portal-lock-'));
+    try {
+      writeFileSync(join(folder, 'writer.lock'), String(process.ppid));
+      expect(await new IndexStore(folder).claim()).toEqual({ writer: false, pid: process.ppid });
+      const stopped = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      writeFileSync(join(folder, 'writer.lock'), stopped);
+      expect(await new IndexStore(folder).claim()).toEqual({ writer: true });
+      expect(readFileSync(join(folder, 'writer.lock'), 'utf8')).toBe(String(process.pid));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -74,7 +74,7 @@ describe('the notice search service', () => {
     expect(log.join('\n')).toMatch(/index of 301 notices in 1 parts ready in \d+ ms \(from database\)/);
     // Saved: a manifest and the part it names.
     const files = await until(() => (existsSync(join(saved, 'manifest.json')) ? readdirSync(saved).sort() : undefined));
-    expect(files).toEqual(['manifest.json', 'part-00000001.bin']);
+    expect(files).toEqual(['manifest.json', 'part-00000001.bin', 'writer.lock']);
   });
 
   it('loads the saved index on a restart instead of building it', async () => {

@@ -144,9 +144,17 @@ describe('the indexer follows the database, whoever writes it', () => {
     expect(find('宴会服务')).toEqual([id]);
   });
 
-  it('holds every notice of the database exactly once after all of it', async () => {
+  it('holds every notice of the database exactly once after all of it, and after the merges it leads to', async () => {
     const ids = (await test.db.selectFrom('notice').select('id').orderBy('id').execute()).map((row) => row.id);
     expect(Array.from(indexer.index.liveIds())).toEqual(ids);
     expect(await indexer.catchUp()).toEqual({ examined: 0, reindexed: 0, retired: 0 });
+    const before = searchNoticeIndex(indexer.index, '服务', {}, 1, new Date());
+    const merges = [];
+    for (let merge = await indexer.mergeWhenDue(); merge; merge = await indexer.mergeWhenDue()) merges.push(merge);
+    expect(merges.length).toBeGreaterThan(0);
+    // Parts whose notices were replaced are rewritten, or gone when none was left.
+    expect(indexer.index.parts.every(({ part, liveCount }) => liveCount > 0 && part.documents - liveCount <= part.documents / 4)).toBe(true);
+    expect(Array.from(indexer.index.liveIds())).toEqual(ids);
+    expect(searchNoticeIndex(indexer.index, '服务', {}, 1, new Date())).toEqual(before);
   });
 });

@@ -70,6 +70,8 @@ export interface IndexerStatus {
   reindexed: number;
   retired: number;
   merges: MergeSummary[];
+  merging: boolean;
+  saving: boolean;
   saveFailing: boolean;
 }
 
@@ -145,6 +147,7 @@ export class NoticeIndexer {
   private saveRequested = false;
   private saveLoop: Promise<void> | undefined;
   private saveFailing = false;
+  private otherWriter = false;
   private totals = { reindexed: 0, retired: 0 };
   private readonly merges: MergeSummary[] = [];
 
@@ -329,6 +332,8 @@ export class NoticeIndexer {
       parts: this.index.parts.map(({ part, liveCount }) => ({ seq: part.seq, documents: part.documents, live: liveCount })),
       ...this.totals,
       merges: [...this.merges],
+      merging: this.merging,
+      saving: this.saveLoop !== undefined,
       saveFailing: this.saveFailing,
     };
   }
@@ -377,6 +382,12 @@ export class NoticeIndexer {
   /** The parts not yet on disk, then a manifest of the index as it is once they are. */
   private async saveNow(): Promise<void> {
     const store = this.store!;
+    const claim = await store.claim();
+    if (!claim.writer) {
+      if (!this.otherWriter) this.log(`Search: process ${claim.pid} saves the index in ${store.folder}; this process keeps its own in memory`);
+      this.otherWriter = true;
+      return;
+    }
     for (;;) {
       const unsaved = this.index.parts.filter(({ part }) => !this.savedParts.has(part.seq));
       if (unsaved.length === 0) break;

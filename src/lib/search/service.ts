@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.ts';
@@ -13,6 +13,11 @@ export interface NoticeSearchOptions {
   /** How often the indexer looks for changes written by any process. */
   pollMilliseconds?: number;
   log?: (line: string) => void;
+}
+
+/** Where the index of a database is saved: beside it, one folder per database file. */
+export function searchIndexFolder(databasePath: string): string {
+  return join(dirname(databasePath), 'search-index', basename(databasePath));
 }
 
 /** What the bench and the tests read: the index's parts and counts, and each thread's memory. */

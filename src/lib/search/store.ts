@@ -7,7 +7,7 @@
  * finds its notices missing and indexes them again from the database.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Part, partBytes, type PartHeader } from './part.ts';
 
@@ -16,6 +16,17 @@ export const INDEX_FORMAT = 2;
 
 const MAGIC = Buffer.from('NOTICEPART\n', 'latin1');
 const MANIFEST = 'manifest.json';
+/** Names the process that saves into the folder: with several processes on one database, only it writes. */
+const WRITER_LOCK = 'writer.lock';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** How far the database has been read: the newest updated_at seen per table, and the scheme levels. */
 export interface ReadPosition {
@@ -74,7 +85,35 @@ async function writeAtomically(folder: string, name: string, chunks: readonly Ui
 }
 
 export class IndexStore {
+  private writer = false;
+
   constructor(readonly folder: string) {}
+
+  /**
+   * Whether this process may save here: it may when the lock names it, or no running process
+   * (a lock left by one that stopped is taken over). Others load what it saves at their start.
+   */
+  async claim(): Promise<{ writer: true } | { writer: false; pid: number }> {
+    if (this.writer) return { writer: true };
+    await mkdir(this.folder, { recursive: true });
+    const lock = join(this.folder, WRITER_LOCK);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await writeFile(lock, String(process.pid), { flag: 'wx' });
+        this.writer = true;
+        return { writer: true };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      }
+      const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (pid === process.pid) {
+        this.writer = true;
+        return { writer: true };
+      }
+      if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) return { writer: false, pid };
+      await rm(lock, { force: true });
+    }
+  }
 
   async savePart(part: Part): Promise<void> {
     await mkdir(this.folder, { recursive: true });
@@ -144,7 +183,7 @@ export class IndexStore {
 
   /** Deletes the files no manifest names any more: merged parts, and what an interrupted save left. */
   async removeUnlisted(manifest: Manifest): Promise<void> {
-    const listed = new Set([MANIFEST, ...manifest.parts.map(({ file }) => file)]);
+    const listed = new Set([MANIFEST, WRITER_LOCK, ...manifest.parts.map(({ file }) => file)]);
     let files: string[];
     try {
       files = await readdir(this.folder);
