@@ -247,7 +247,7 @@ async function servePhase(databasePath: string, cacheFolder: string): Promise<Se
     memory: {
       queryHeapMb: memory.query.heapUsed / MB,
       indexerHeapMb: memory.indexer.heapUsed / MB,
-      partsMb: (memory.indexer.arrayBuffers + memory.query.arrayBuffers) / MB,
+      partsMb: indexer.partBytes / MB,
       rssMb: memory.query.rss / MB,
     },
     typed: typed.latency,

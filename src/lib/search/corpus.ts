@@ -99,9 +99,9 @@ function toEntry(row: NoticeRow): NoticeEntry {
   return { document, facts, digest: noticeDigest(document, facts) };
 }
 
-/** The next `limit` notices after `afterId`, in id order: the whole corpus is read in such pages. */
-export async function readNoticeEntriesAfter(db: PortalDb, afterId: number, limit: number): Promise<NoticeEntry[]> {
-  const rows = await selectNoticeRows(db).where('notice.id', '>', afterId).orderBy('notice.id').limit(limit).execute();
+/** The next `limit` notices after `afterId` (up to `upToId`), in id order: the whole corpus is read in such pages. */
+export async function readNoticeEntriesAfter(db: PortalDb, afterId: number, limit: number, upToId = Number.MAX_SAFE_INTEGER): Promise<NoticeEntry[]> {
+  const rows = await selectNoticeRows(db).where('notice.id', '>', afterId).where('notice.id', '<=', upToId).orderBy('notice.id').limit(limit).execute();
   return rows.map(toEntry);
 }
 

@@ -31,6 +31,24 @@ import { readNoticeEntries, readNoticeEntriesAfter } from './corpus.ts';
 import { NoticeIndex, partMessage, type IndexCommand, type IndexedPart } from './notice-index.ts';
 import { mergeParts, PartBuilder, type Part } from './part.ts';
 import { partFileName, type IndexStore, type Manifest, type ReadPosition } from './store.ts';
+import type { BuildRequest } from './worker-protocol.ts';
+
+/** Builds the part of the notices with ids in (afterId, upToId]: in this thread, or in a builder thread. */
+export type PartMaker = (request: BuildRequest) => Promise<Part>;
+
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function buildPartFromDatabase(db: PortalDb, { seq, afterId, upToId }: BuildRequest): Promise<Part> {
+  const builder = new PartBuilder();
+  for (let after = afterId; ; ) {
+    const entries = await readNoticeEntriesAfter(db, after, READ_PAGE, upToId);
+    if (entries.length === 0) break;
+    for (const entry of entries) builder.add(entry);
+    after = entries.at(-1)!.document.id;
+    await yieldToEvents();
+  }
+  return builder.finish(seq);
+}
 
 export interface IndexerOptions {
   db: PortalDb;
@@ -47,6 +65,8 @@ export interface IndexerOptions {
   lateCommitMilliseconds?: number;
   /** Notices per part of the first build. */
   firstBuildPartSize?: number;
+  /** Who builds the parts of the first build, one part each at a time (by default this thread alone). */
+  partMakers?: PartMaker[];
 }
 
 export interface CatchUpSummary {
@@ -66,6 +86,8 @@ export interface MergeSummary {
 
 export interface IndexerStatus {
   liveNotices: number;
+  /** The parts' shared buffers, in bytes: the index's memory outside the threads' heaps. */
+  partBytes: number;
   parts: { seq: number; documents: number; live: number }[];
   reindexed: number;
   retired: number;
@@ -85,8 +107,6 @@ const MERGE_FACTOR = 4;
 const SMALLEST_MERGE_CAP = 20_000;
 const SAVE_RETRY_FIRST_MS = 1000;
 const SAVE_RETRY_LAST_MS = 60_000;
-
-const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function emptyPosition(): ReadPosition {
   return { notice: '', organisation: '', scheme: '', levels: {} };
@@ -136,6 +156,7 @@ export class NoticeIndexer {
   private readonly clock: () => Date;
   private readonly lateCommitMs: number;
   private readonly firstBuildPartSize: number;
+  private readonly partMakers: PartMaker[];
   private position = emptyPosition();
   /** Per table, rows already read at their updated_at, while the margin would read them again. */
   private readonly seen = new Map<WatchedTable, Map<number, string>>(WATCHED_TABLES.map((table) => [table, new Map()]));
@@ -159,6 +180,7 @@ export class NoticeIndexer {
     this.clock = options.clock ?? (() => new Date());
     this.lateCommitMs = options.lateCommitMilliseconds ?? LATE_COMMIT_MS;
     this.firstBuildPartSize = options.firstBuildPartSize ?? FIRST_BUILD_PART;
+    this.partMakers = options.partMakers ?? [(request) => buildPartFromDatabase(this.db, request)];
   }
 
   /**
@@ -198,30 +220,27 @@ export class NoticeIndexer {
     return true;
   }
 
-  /** Every notice, read in id order a page at a time, into parts of firstBuildPartSize. */
+  /** Every notice, in ranges of firstBuildPartSize ids, each read in id order into a part, by every part maker at once. */
   private async build(): Promise<void> {
     // Read before the notices: whatever changes while they are read is newer, and caught up after.
     for (const table of WATCHED_TABLES) this.position[table] = await newestUpdate(this.db, table);
     this.position.levels = await levelNames(this.db);
-    let builder = new PartBuilder();
-    let after = 0;
-    const finishPart = () => {
-      this.step({ type: 'add', part: partMessage(builder.finish(this.nextSeq++)), retired: [] });
-      builder = new PartBuilder();
-    };
-    for (;;) {
-      const entries = await readNoticeEntriesAfter(this.db, after, READ_PAGE);
-      for (const entry of entries) {
-        builder.add(entry);
-        if (builder.size === this.firstBuildPartSize) finishPart();
-      }
-      if (entries.length === 0) {
-        if (builder.size > 0) finishPart();
-        break;
-      }
-      after = entries.at(-1)!.document.id;
-      await yieldToEvents();
+    const ids = await allNoticeIds(this.db);
+    const ranges: BuildRequest[] = [];
+    for (let start = 0; start < ids.length; start += this.firstBuildPartSize) {
+      const end = Math.min(ids.length, start + this.firstBuildPartSize);
+      ranges.push({ seq: this.nextSeq++, afterId: start === 0 ? 0 : ids[start - 1]!, upToId: ids[end - 1]! });
     }
+    let next = 0;
+    await Promise.all(
+      this.partMakers.map(async (makePart) => {
+        while (next < ranges.length) {
+          const part = await makePart(ranges[next++]!);
+          // Deleted while the build ran: an empty range makes no part.
+          if (part.documents > 0) this.step({ type: 'add', part: partMessage(part), retired: [] });
+        }
+      }),
+    );
     this.requestSave();
   }
 
@@ -329,6 +348,7 @@ export class NoticeIndexer {
   status(): IndexerStatus {
     return {
       liveNotices: this.index.liveNotices,
+      partBytes: this.index.parts.reduce((sum, { part }) => sum + part.buffer.byteLength, 0),
       parts: this.index.parts.map(({ part, liveCount }) => ({ seq: part.seq, documents: part.documents, live: liveCount })),
       ...this.totals,
       merges: [...this.merges],

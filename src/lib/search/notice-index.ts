@@ -224,16 +224,19 @@ function lookUp(index: NoticeIndex, token: string): QueryToken {
     const end = part.postingOffsets[term + 1]!;
     let alive = end - start;
     // A part without dead notices needs no count.
-    if (liveCount < part.documents) for (let p = start; p < end; p++) alive -= 1 - live[part.postingDocuments[p]!]!;
+    if (liveCount < part.documents) {
+      const { postingDocuments } = part;
+      alive = 0;
+      for (let p = start; p < end; p++) alive += live[postingDocuments[p]!]!;
+    }
     frequency += alive;
     return { start, end, live: alive };
   });
   return { token, inParts, frequency };
 }
 
-/** The live positions of a part holding every token. */
-function matchingPositions(indexed: IndexedPart, ranges: TokenInPart[]): Int32Array {
-  const { part, live } = indexed;
+/** The positions of a part holding every token, dead ones included (the caller skips them). */
+function matchingPositions({ part }: IndexedPart, ranges: TokenInPart[]): Int32Array {
   const sorted = [...ranges].sort((a, b) => a.end - a.start - (b.end - b.start));
   let positions = part.postingDocuments.subarray(sorted[0]!.start, sorted[0]!.end);
   for (const { start, end } of sorted.slice(1)) {
@@ -251,8 +254,7 @@ function matchingPositions(indexed: IndexedPart, ranges: TokenInPart[]): Int32Ar
     }
     positions = both.subarray(0, count);
   }
-  if (indexed.liveCount === part.documents) return positions;
-  return positions.filter((position) => live[position] === 1);
+  return positions;
 }
 
 const STATE_LABELS = ['open', 'upcoming', 'closed'] as const;
@@ -427,7 +429,8 @@ export function searchNoticeIndex(
   const NO_FILTER = -1;
   candidates.forEach((positions, p) => {
     if (!positions) return;
-    const { part } = index.parts[p]!;
+    const { part, live, liveCount } = index.parts[p]!;
+    const someDead = liveCount < part.documents;
     const { windowStart, windowEnd, ids, kind, scheme, province, year } = part;
     // In FACET_NAMES order: state (from the windows and now), then the facets the part codes.
     const labels = [STATE_LABELS, ...CODED_FACETS.map((facet) => part.header.labels[facet])];
@@ -446,6 +449,7 @@ export function searchNoticeIndex(
     // Written out facet by facet: this loop runs once per match, up to every notice of the registry.
     for (let i = 0; i < positions.length; i++) {
       const position = positions[i]!;
+      if (someDead && live[position] === 0) continue;
       const state = nowMs >= windowEnd[position]! ? STATE_CODE.closed : nowMs < windowStart[position]! ? STATE_CODE.upcoming : STATE_CODE.open;
       const k = kind[position]!;
       const s = scheme[position]!;

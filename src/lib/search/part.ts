@@ -225,8 +225,11 @@ function sortedByBytes(terms: Iterable<string>): { term: string; bytes: Uint8Arr
 
 /** Collects notices, in ascending id order, into a new part. */
 export class PartBuilder {
-  /** Per term, its postings as position * 4 + field bits. */
-  private readonly postings = new Map<string, number[]>();
+  /** Each term's number, and per number its postings as position * 4 + field bits. */
+  private readonly termNumbers = new Map<string, number>();
+  private readonly postings: number[][] = [];
+  /** Per term number, the fields it is in for the notice being added (0 when none yet). */
+  private fieldsOfTerm = new Uint8Array(4096);
   private readonly notices: BuiltNotice[] = [];
   private readonly coders = Object.fromEntries(CODED_FACETS.map((facet) => [facet, new LabelCoder()])) as Record<CodedFacet, LabelCoder>;
   private postingCount = 0;
@@ -240,19 +243,32 @@ export class PartBuilder {
     const last = this.notices.at(-1);
     if (last && last.id >= document.id) throw new Error(`notices must be added in ascending id order (${document.id} after ${last.id})`);
     const position = this.notices.length;
-    const fieldsOf = new Map<string, number>();
     const lengths = { names: 0, text: 0 };
+    const touched: number[] = [];
     for (const field of FIELD_NAMES) {
       const tokens = fieldTokens(document, field);
+      const { bit } = FIELDS[field];
       lengths[field] = tokens.length;
-      for (const token of tokens) fieldsOf.set(token, (fieldsOf.get(token) ?? 0) | FIELDS[field].bit);
+      for (const token of tokens) {
+        let term = this.termNumbers.get(token);
+        if (term === undefined) {
+          term = this.postings.push([]) - 1;
+          this.termNumbers.set(token, term);
+          if (term >= this.fieldsOfTerm.length) {
+            const grown = new Uint8Array(this.fieldsOfTerm.length * 2);
+            grown.set(this.fieldsOfTerm);
+            this.fieldsOfTerm = grown;
+          }
+        }
+        if (this.fieldsOfTerm[term] === 0) touched.push(term);
+        this.fieldsOfTerm[term]! |= bit;
+      }
     }
-    for (const [token, fields] of fieldsOf) {
-      let list = this.postings.get(token);
-      if (!list) this.postings.set(token, (list = []));
-      list.push(position * 4 + fields);
+    for (const term of touched) {
+      this.postings[term]!.push(position * 4 + this.fieldsOfTerm[term]!);
+      this.fieldsOfTerm[term] = 0;
     }
-    this.postingCount += fieldsOf.size;
+    this.postingCount += touched.length;
     const values = facetValues(entry);
     this.notices.push({
       id: document.id,
@@ -266,7 +282,7 @@ export class PartBuilder {
   }
 
   finish(seq: number): Part {
-    const terms = sortedByBytes(this.postings.keys());
+    const terms = sortedByBytes(this.termNumbers.keys());
     const part = new Part({
       seq,
       documents: this.notices.length,
@@ -284,7 +300,7 @@ export class PartBuilder {
       part.termBytes.set(encoded, bytes);
       bytes += encoded.length;
       part.postingOffsets[index] = posting;
-      for (const packed of this.postings.get(term)!) {
+      for (const packed of this.postings[this.termNumbers.get(term)!]!) {
         part.postingDocuments[posting] = packed >>> 2;
         part.postingFields[posting++] = packed & 3;
       }

@@ -1,11 +1,18 @@
-import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.ts';
 import type { IndexerStatus } from './indexer.ts';
 import type { NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
-import type { FromIndexer, FromQuery, IndexerWorkerData, QueryWorkerData, ThreadMemory, ToIndexer, ToQuery } from './worker-protocol.ts';
+import {
+  typeScriptWorker,
+  type FromIndexer,
+  type FromQuery,
+  type IndexerWorkerData,
+  type QueryWorkerData,
+  type ThreadMemory,
+  type ToIndexer,
+  type ToQuery,
+} from './worker-protocol.ts';
 
 export interface NoticeSearchOptions {
   databasePath: string;
@@ -24,16 +31,6 @@ export function searchIndexFolder(databasePath: string): string {
 export interface NoticeSearchStatus {
   indexer: IndexerStatus;
   memory: { indexer: ThreadMemory; query: ThreadMemory };
-}
-
-/**
- * The workers are TypeScript, and on Node 20 a worker thread does not inherit the server's
- * --import loader: each registers tsx itself, then loads its entry.
- */
-const TSX_ESM_API = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
-function workerBootstrap(entry: string): string {
-  return `import(${JSON.stringify(pathToFileURL(TSX_ESM_API).href)})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL(entry, import.meta.url).href)}); })`;
 }
 
 /** Seconds a caller should wait while the index is built. */
@@ -140,8 +137,8 @@ export class NoticeSearch {
     };
     const queryData: QueryWorkerData = { indexerPort: channel.port2 };
     const threads: Threads = {
-      query: new Worker(workerBootstrap('./query-worker.ts'), { eval: true, workerData: queryData, transferList: [channel.port2] }),
-      indexer: new Worker(workerBootstrap('./indexer-worker.ts'), { eval: true, workerData: indexerData, transferList: [channel.port1] }),
+      query: typeScriptWorker(new URL('./query-worker.ts', import.meta.url), { workerData: queryData, transferList: [channel.port2] }),
+      indexer: typeScriptWorker(new URL('./indexer-worker.ts', import.meta.url), { workerData: indexerData, transferList: [channel.port1] }),
       ready: false,
       stopping: false,
       pending: new Map(),

@@ -23,21 +23,35 @@ export interface SearchTokens {
   optional: string[];
 }
 
+/** Lower-case ASCII letters and digits between spaces: each run is one word (UAX #29), no segmenter needed. */
+const PLAIN_WORDS = /^[ \t\na-z0-9]*$/;
+const PLAIN_WORD = /[a-z0-9]+/g;
+
 /**
  * Segmenting costs about 50 µs a call whatever the length, and notices repeat their phrases
- * (scheme names, scope wordings, summary sentences), so each piece's words are remembered.
+ * (scheme names, scope wordings, summary sentences), so each piece's words are remembered:
+ * in two generations, so that a full cache forgets only what was not asked for a while.
  */
-const WORD_CACHE_SIZE = 50_000;
-const wordCache = new Map<string, string[]>();
+const WORD_CACHE_GENERATION = 100_000;
+let recentWords = new Map<string, string[]>();
+let olderWords = new Map<string, string[]>();
 
 function wordsOf(piece: string): string[] {
-  let words = wordCache.get(piece);
+  let words = recentWords.get(piece);
+  if (words !== undefined) return words;
+  words = olderWords.get(piece);
   if (words === undefined) {
-    words = [];
-    for (const { segment, isWordLike } of segmenter.segment(piece)) if (isWordLike) words.push(segment);
-    if (wordCache.size >= WORD_CACHE_SIZE) wordCache.clear();
-    wordCache.set(piece, words);
+    if (PLAIN_WORDS.test(piece)) words = piece.match(PLAIN_WORD) ?? [];
+    else {
+      words = [];
+      for (const { segment, isWordLike } of segmenter.segment(piece)) if (isWordLike) words.push(segment);
+    }
   }
+  if (recentWords.size >= WORD_CACHE_GENERATION) {
+    olderWords = recentWords;
+    recentWords = new Map();
+  }
+  recentWords.set(piece, words);
   return words;
 }
 

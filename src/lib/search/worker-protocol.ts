@@ -1,12 +1,27 @@
-import type { MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import type { IndexerStatus } from './indexer.ts';
-import type { IndexCommand, NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
+import type { IndexCommand, NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage, PartMessage } from './notice-index.ts';
 
 /**
  * Three threads: the server's, which asks; the query thread, which holds the index and
  * answers; the indexer thread, which reads the database, builds, merges and saves parts and
  * tells the query thread each step through a port of their own.
  */
+const TSX_ESM_API = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
+
+/**
+ * A worker thread running a TypeScript entry. On Node 20 a worker does not inherit the
+ * server's --import loader: it registers tsx itself, then loads its entry.
+ */
+export function typeScriptWorker(entry: URL, options: Omit<WorkerOptions, 'eval'>): Worker {
+  const bootstrap = `import(${JSON.stringify(pathToFileURL(TSX_ESM_API).href)})
+  .then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
 export interface IndexerWorkerData {
   databasePath: string;
   cacheFolder: string;
@@ -16,6 +31,17 @@ export interface IndexerWorkerData {
 
 export interface QueryWorkerData {
   indexerPort: MessagePort;
+}
+
+export interface BuilderWorkerData {
+  databasePath: string;
+}
+
+/** To a builder thread of the first build: the notices with ids in (afterId, upToId] make part `seq`. */
+export interface BuildRequest {
+  seq: number;
+  afterId: number;
+  upToId: number;
 }
 
 /** From the indexer to the query thread: the steps of the index, then (once) that it is complete. */
