@@ -10,6 +10,7 @@ import type { PortalDb } from '../src/lib/db/database.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
+import { sampler } from './bench/sampler.ts';
 import { benchNoticeSearchAtBothSizes } from './bench/search.ts';
 import { seedDemoData } from './demo/generate.ts';
 
@@ -17,18 +18,6 @@ const DATA_SET = { certificates: 100_000, notices: 20_000, seed: 20261126 };
 const SAMPLES = 1000;
 const WARMUP = 100;
 const databasePath = process.env.BENCH_DB ?? 'data/bench.db';
-
-/** A fixed-seed generator, so every run times the same queries. */
-function sampler(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * below;
-  };
-}
 
 async function openBenchDatabase(): Promise<PortalDb> {
   const fresh = !existsSync(databasePath);

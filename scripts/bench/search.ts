@@ -28,6 +28,7 @@ import { readNoticeEntries } from '../../src/lib/search/corpus.ts';
 import { NoticeSearch, searchIndexFolder, type NoticeSearchStatus } from '../../src/lib/search/service.ts';
 import { projectRoot } from '../build.ts';
 import { seedDemoData } from '../demo/generate.ts';
+import { sampler } from './sampler.ts';
 
 /** The national data set's notices, for search: BENCH_SEARCH_DB, made once when missing. */
 const NATIONAL = { certificates: 300_000, notices: 200_000, seed: 20261126 };
@@ -70,18 +71,6 @@ interface ServeFigures {
   cpuPerChangeMs: number;
   merges: { count: number; milliseconds: number; largest: number };
   peakRssMb: number;
-}
-
-/** A fixed-seed generator, so every run times the same queries and changes the same notices. */
-function sampler(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
 }
 
 function percentiles(timings: number[]): Percentiles {
@@ -149,13 +138,13 @@ async function typedQueries(databasePath: string, notices: number): Promise<stri
   const db = openDatabase(databasePath);
   const random = sampler(7);
   const ids = (await db.selectFrom('notice').select('id').orderBy('id').execute()).map((row) => row.id);
-  const entries = await readNoticeEntries(db, Array.from({ length: QUERIES }, () => ids[random(Math.min(notices, ids.length))]!));
+  const entries = await readNoticeEntries(db, Array.from({ length: QUERIES }, () => ids[Math.floor(random(Math.min(notices, ids.length)))]!));
   await db.destroy();
   return Array.from({ length: QUERIES }, (_, i) => {
     const { document } = entries[i % entries.length]!;
     const text = Array.from([document.applicant.split(' ')[0]!, document.scope, document.summary][i % 3]!);
-    const length = 2 + random(4);
-    const start = random(Math.max(1, text.length - length));
+    const length = 2 + Math.floor(random(4));
+    const start = Math.floor(random(Math.max(1, text.length - length)));
     return text.slice(start, start + length).join('');
   });
 }
@@ -189,7 +178,7 @@ async function changesPhase(search: NoticeSearch, databasePath: string): Promise
   const db = openDatabase(databasePath);
   const random = sampler(11);
   const ids = (await db.selectFrom('notice').select('id').orderBy('id').execute()).map((row) => row.id);
-  const chosen = [...new Set(Array.from({ length: CHANGES * 2 }, () => ids[random(ids.length)]!))].slice(0, CHANGES);
+  const chosen = [...new Set(Array.from({ length: CHANGES * 2 }, () => ids[Math.floor(random(ids.length))]!))].slice(0, CHANGES);
   const originals = await db.selectFrom('notice').select(['id', 'evaluationSummary']).where('id', 'in', chosen).execute();
   await db.destroy();
   const writer = startWriter(databasePath);
@@ -214,7 +203,7 @@ async function changesPhase(search: NoticeSearch, databasePath: string): Promise
     while (!(await found(token))) await pause(POLL_MS);
     latencies.push(Date.now() - committedAt);
     // The next commit falls anywhere in the indexer's poll interval.
-    await pause(random(1000));
+    await pause(Math.floor(random(1000)));
   }
   const cpuPerChangeMs = (cpuMs(cpu) - idleCpuPerMs * (performance.now() - started)) / originals.length;
   const after = await search.status();
