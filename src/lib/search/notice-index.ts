@@ -199,11 +199,10 @@ function toPart(message: PartMessage): Part {
   return new Part(message.header, message.buffer);
 }
 
-/** A token's postings in one part: where they are, and how many of them are live. */
+/** A token's postings in one part: where they are. */
 interface TokenInPart {
   start: number;
   end: number;
-  live: number;
 }
 
 interface QueryToken {
@@ -230,7 +229,7 @@ function lookUp(index: NoticeIndex, token: string): QueryToken {
       for (let p = start; p < end; p++) alive += live[postingDocuments[p]!]!;
     }
     frequency += alive;
-    return { start, end, live: alive };
+    return { start, end };
   });
   return { token, inParts, frequency };
 }

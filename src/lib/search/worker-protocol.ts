@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import type { IndexerStatus } from './indexer.ts';
-import type { IndexCommand, NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage, PartMessage } from './notice-index.ts';
+import type { IndexCommand, NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
 
 /**
  * Three threads: the server's, which asks; the query thread, which holds the index and
