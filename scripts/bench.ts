@@ -10,26 +10,14 @@ import type { PortalDb } from '../src/lib/db/database.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
-import { loadNoticeCorpus } from '../src/lib/search/corpus.ts';
-import { buildNoticeIndex, loadNoticeIndex, searchNoticeIndex, serialiseNoticeIndex } from '../src/lib/search/notice-index.ts';
+import { sampler } from './bench/sampler.ts';
+import { benchNoticeSearchAtBothSizes } from './bench/search.ts';
 import { seedDemoData } from './demo/generate.ts';
 
 const DATA_SET = { certificates: 100_000, notices: 20_000, seed: 20261126 };
 const SAMPLES = 1000;
 const WARMUP = 100;
 const databasePath = process.env.BENCH_DB ?? 'data/bench.db';
-
-/** A fixed-seed generator, so every run times the same queries. */
-function sampler(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * below;
-  };
-}
 
 async function openBenchDatabase(): Promise<PortalDb> {
   const fresh = !existsSync(databasePath);
@@ -96,46 +84,8 @@ async function main(): Promise<void> {
   for (const [label, figures] of rows) {
     console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} |`);
   }
-  await benchNoticeSearch(db, random);
   await db.destroy();
-}
-
-/** Heap in use after a full collection (the bench runs with --expose-gc). */
-function settledHeap(): number {
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed;
-}
-
-async function benchNoticeSearch(db: PortalDb, random: (below: number) => number): Promise<void> {
-  const { documents, facts } = await loadNoticeCorpus(db);
-  console.log(`\nNotice full-text search (lunr), ${SAMPLES} queries each after ${WARMUP} warm-up queries (ms):`);
-  console.log('| notices | build (s) | load from disk (s) | index heap (MB) | query p50 | query p95 | max | common words p50 | common words p95 |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const size of [2000, 20_000]) {
-    const started = performance.now();
-    const serialised = serialiseNoticeIndex(buildNoticeIndex(documents.slice(0, size), facts.slice(0, size)));
-    const buildSeconds = (performance.now() - started) / 1000;
-    const before = settledHeap();
-    const loadStarted = performance.now();
-    const index = loadNoticeIndex(serialised);
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const heap = settledHeap() - before;
-    // What people type: two to five consecutive characters of an applicant's name, a scope or a summary.
-    const queries = Array.from({ length: SAMPLES }, (_, i) => {
-      const document = documents[Math.floor(random(size))]!;
-      const text = Array.from([document.applicant.split(' ')[0]!, document.scope, document.summary][i % 3]!);
-      const length = 2 + Math.floor(random(4));
-      const start = Math.floor(random(Math.max(1, text.length - length)));
-      return text.slice(start, start + length).join('');
-    });
-    const now = new Date();
-    const search = async (query: string) => searchNoticeIndex(index, query, {}, 1, now);
-    const typed = await percentiles(queries, search);
-    const common = await percentiles(Array.from({ length: SAMPLES }, (_, i) => ['服务', '有限公司', '现场评价', '物业服务', '售后'][i % 5]!), search);
-    console.log(
-      `| ${size.toLocaleString('en')} | ${buildSeconds.toFixed(1)} | ${loadSeconds.toFixed(1)} | ${Math.round(heap / 1e6)} | ${typed.p50.toFixed(2)} | ${typed.p95.toFixed(2)} | ${typed.max.toFixed(1)} | ${common.p50.toFixed(2)} | ${common.p95.toFixed(2)} |`,
-    );
-  }
+  await benchNoticeSearchAtBothSizes(databasePath);
 }
 
 await main();
