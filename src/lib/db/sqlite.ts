@@ -20,8 +20,8 @@ import {
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainError } from '../errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
+import { storageUnavailable, type StorageFailure } from './storage.ts';
 
 export interface SqliteOptions {
   /**
@@ -329,35 +329,20 @@ function run<R>(statement: SQLite.Statement, query: CompiledQuery): QueryResult<
   }
 }
 
-/** Seconds to suggest before trying again when the database cannot take a write. */
-const STORAGE_RETRY_SECONDS = 30;
-
 /** The storage failures a person can only wait out, by the SQLite codes they come with. */
-const STORAGE_FAILURES = [
+const STORAGE_FAILURES: (StorageFailure & { code: string })[] = [
   { code: 'SQLITE_BUSY', domainCode: 'database_busy', en: 'another process holds the write lock', zh: '数据库正被其他程序写入' },
   { code: 'SQLITE_FULL', domainCode: 'database_full', en: 'the disk is full', zh: '存储空间已满' },
   { code: 'SQLITE_READONLY', domainCode: 'database_read_only', en: 'the database is read-only', zh: '数据库处于只读状态' },
   { code: 'SQLITE_IOERR', domainCode: 'database_io_error', en: 'the disk could not be written', zh: '存储设备写入失败' },
   { code: 'SQLITE_CANTOPEN', domainCode: 'database_io_error', en: 'the database file could not be opened', zh: '数据库文件无法打开' },
-] as const;
+];
 
-/**
- * A storage failure becomes DomainError 'unavailable' (503 with Retry-After) carrying the
- * SQLite code as its cause, which the log names; anything else (a constraint, a bug) is
- * left as it is.
- */
+/** A storage failure becomes the portal's 'unavailable' error; anything else (a constraint, a bug) is left as it is. */
 function storageError(error: unknown): unknown {
   const code = sqliteCode(error);
   const failure = STORAGE_FAILURES.find((candidate) => code.startsWith(candidate.code));
-  if (!failure) return error;
-  return new DomainError(
-    'unavailable',
-    failure.domainCode,
-    `The database cannot take the write now: ${failure.en}. Nothing was saved; try again in ${STORAGE_RETRY_SECONDS} seconds.`,
-    `数据库暂时无法写入（${failure.zh}），本次提交未被保存，请 ${STORAGE_RETRY_SECONDS} 秒后重试。`,
-    STORAGE_RETRY_SECONDS,
-    `${code}: ${(error as Error).message}`,
-  );
+  return failure ? storageUnavailable(failure, `${code}: ${(error as Error).message}`) : error;
 }
 
 export interface HolderNameMatches {
@@ -436,14 +421,6 @@ export async function backupDatabase(path: string, target: string): Promise<{ pa
   } finally {
     connection.close();
   }
-}
-
-/**
- * Whether a write could not get the database: another process held the write lock past
- * the wait (database_busy), or the disk or file refused it. Nothing of it was written.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return error instanceof DomainError && error.kind === 'unavailable' && error.code.startsWith('database_');
 }
 
 /** Whether the schema refused a row (a unique, foreign key or check constraint). */
