@@ -29,14 +29,41 @@ export function posterWindow(notice: Pick<NoticeRecord, 'windowStart' | 'windowE
   return { start: officialBeijingTime(notice.windowStart, 'start'), end: officialBeijingTime(notice.windowEnd, 'end') };
 }
 
-/**
- * How tightly the page is set so that the whole notice fits one A4 sheet: the body's texts
- * (scope, summary, address, how to object) vary from a line to several paragraphs.
+/** The scales the sheet can be set at, largest first (classes of the poster's stylesheet). */
+export const POSTER_SCALES = [100, 92, 85, 78, 72, 66, 60] as const;
+export type PosterScale = (typeof POSTER_SCALES)[number];
+
+/*
+ * The sheet's layout in CSS pixels at its full scale, measured in Chromium on A4 with 12 mm
+ * margins: what is left for the page (273 mm), the height of everything but the notice's own
+ * texts, a line of 11 pt text, and how many Chinese characters a line holds in the facts
+ * column and beside the QR code.
  */
-export function posterDensity(notice: Pick<NoticeRecord, 'scope' | 'evaluationSummary' | 'objectionContact' | 'applicant'>): 'roomy' | 'dense' | 'densest' {
-  const characters = [notice.scope, notice.evaluationSummary, notice.objectionContact, notice.applicant.address].reduce(
-    (sum, text) => sum + Array.from(text).length,
-    0,
-  );
-  return characters <= 700 ? 'roomy' : characters <= 1200 ? 'dense' : 'densest';
+const PRINTABLE_HEIGHT = 1032;
+const FIXED_HEIGHT = 620;
+const LINE_HEIGHT = 21.3;
+const FACTS_LINE_CHARACTERS = 38;
+const CHANNELS_LINE_CHARACTERS = 32;
+
+/** Lines `text` takes where a line holds `perLine` Chinese characters (Latin ones are about half as wide). */
+function lines(text: string, perLine: number): number {
+  return text.split('\n').reduce((sum, paragraph) => {
+    const width = Array.from(paragraph).reduce((total, character) => total + (character.codePointAt(0)! > 0x2e7f ? 1 : 0.55), 0);
+    return sum + Math.max(1, Math.ceil(width / perLine));
+  }, 0);
+}
+
+/**
+ * The largest scale at which the whole notice fits one A4 sheet: its texts run from a line to
+ * several paragraphs. Scaled down, lines also get longer, so the height falls faster than the scale.
+ */
+export function posterScale(notice: Pick<NoticeRecord, 'scope' | 'evaluationSummary' | 'objectionContact' | 'applicant'>): PosterScale {
+  const heightAt = (scale: number) => {
+    const zoom = scale / 100;
+    const facts = [notice.applicant.name, notice.applicant.address, notice.scope, notice.evaluationSummary];
+    const textLines = facts.reduce((sum, text) => sum + lines(text, FACTS_LINE_CHARACTERS / zoom), 0) + lines(notice.objectionContact, CHANNELS_LINE_CHARACTERS / zoom);
+    return zoom * (FIXED_HEIGHT + LINE_HEIGHT * textLines);
+  };
+  // A little room to spare: the estimate counts characters, the browser sets glyphs.
+  return POSTER_SCALES.find((scale) => heightAt(scale) <= PRINTABLE_HEIGHT * 0.95) ?? POSTER_SCALES.at(-1)!;
 }
