@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from '../db/database.ts';
 import { looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, toSearchForm } from '../text/normalise.ts';
@@ -63,18 +63,23 @@ function overdueLines(db: PortalDb, today: string) {
 type OverdueLines = ReturnType<typeof overdueLines>;
 type OverdueLine = Awaited<ReturnType<OverdueLines['execute']>>[number];
 
-/** In the index's order, so that a page is read without sorting the whole set ('desc': the most recently overdue first). */
-function longestOverdueFirst(lines: OverdueLines, direction: 'asc' | 'desc'): OverdueLines {
-  return LONGEST_OVERDUE_FIRST.reduce((ordered, column) => ordered.orderBy(column, direction), lines);
+/**
+ * In the index's order, so that a page is read without sorting the whole set ('desc': the
+ * most recently overdue first). Any query over the index orders alike; it keeps its rows.
+ */
+function longestOverdueFirst<Row>(query: SelectQueryBuilder<any, any, Row>, direction: 'asc' | 'desc'): SelectQueryBuilder<any, any, Row> {
+  return LONGEST_OVERDUE_FIRST.reduce((ordered, column) => ordered.orderBy(sql.ref(column), direction), query);
 }
 
 /**
  * The lookup narrowed to certificates whose surveillance is overdue at `today` (Beijing), the
- * longest overdue first; `rawQuery` narrows it further, or is empty for all of them.
+ * longest overdue first; `rawQuery` narrows it further, or is empty for all of them. A page's
+ * certificates are chosen from the index first, and only those twenty are read in full.
  */
 export async function lookupOverdueCertificates(db: PortalDb, rawQuery: string, page: number, today: string): Promise<OverdueLookup> {
   const query = normalisedQuery(rawQuery);
   const narrowed = query === '' ? null : await narrowing(db, query);
+  const offset = (page - 1) * LOOKUP_PAGE_SIZE;
   const result = (total: number, rows: OverdueLine[]): OverdueLookup => ({
     query,
     total,
@@ -83,22 +88,28 @@ export async function lookupOverdueCertificates(db: PortalDb, rawQuery: string, 
     items: rows.map((row) => overdueCertificate(row, today)),
   });
   if (query !== '' && !narrowed) return result(0, []);
-  const offset = (page - 1) * LOOKUP_PAGE_SIZE;
-  const lines = longestOverdueFirst(narrowed ? overdueLines(db, today).where(narrowed.condition) : overdueLines(db, today), 'asc');
   // A USCC or a number names a few certificates: all of them are read, and counted as they are.
   if (narrowed && !narrowed.byName) {
-    const all = await lines.execute();
+    const all = await longestOverdueFirst(overdueLines(db, today).where(narrowed.condition), 'asc').execute();
     return result(all.length, all.slice(offset, offset + LOOKUP_PAGE_SIZE));
   }
-  // Otherwise the index counts them, with the holder's row only to test a name.
-  const counted = narrowed
-    ? overdueRows(db, today).innerJoin('organisation', 'organisation.id', 'due.organisationId').where(narrowed.condition)
-    : overdueRows(db, today);
-  const [{ total }, rows] = await Promise.all([
-    counted.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    lines.limit(LOOKUP_PAGE_SIZE).offset(offset).execute(),
-  ]);
-  return result(Number(total), rows);
+  const lines = (ids: readonly number[] | SelectQueryBuilder<any, any, { certificateId: number }>) =>
+    longestOverdueFirst(overdueLines(db, today).where('certificate.id', 'in', ids), 'asc').execute();
+  if (!narrowed) {
+    const pageIds = longestOverdueFirst(overdueRows(db, today).select('due.certificateId'), 'asc').limit(LOOKUP_PAGE_SIZE).offset(offset);
+    const [counted, rows] = await Promise.all([
+      overdueRows(db, today).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      lines(pageIds),
+    ]);
+    return result(Number(counted.total), rows);
+  }
+  // By name: every overdue holder's name is tested once, beside the index; the matches are counted and paged.
+  const matching = await longestOverdueFirst(
+    overdueRows(db, today).innerJoin('organisation', 'organisation.id', 'due.organisationId').select('due.certificateId').where(narrowed.condition),
+    'asc',
+  ).execute();
+  const pageIds = matching.slice(offset, offset + LOOKUP_PAGE_SIZE).map((row) => row.certificateId);
+  return result(matching.length, pageIds.length === 0 ? [] : await lines(pageIds));
 }
 
 /** The certificates that became overdue most recently by `today`: what the overdue feed carries. */
