@@ -88,15 +88,16 @@ describe('the yearly surveillance of a certificate', () => {
 
 describe('re-certification', () => {
   const notice = (windowStart: string, status: 'published' | 'withdrawn' = 'published', kind: NoticeForRecertification['kind'] = 'recertification') =>
-    ({ id: 7, kind, status, windowStart }) satisfies NoticeForRecertification;
+    ({ kind, status, windowStart }) satisfies NoticeForRecertification;
 
   it('is due once the certificate ends within the year and no re-certification notice exists', () => {
-    expect(recertificationAsOf(issued, [], '2027-02-28')).toEqual({ due: false, noticeId: null });
-    expect(recertificationAsOf(issued, [], '2027-03-01')).toEqual({ due: true, noticeId: null });
+    expect(recertificationAsOf(issued, [], '2027-02-28')).toEqual({ due: false, notice: null });
+    expect(recertificationAsOf(issued, [], '2027-03-01')).toEqual({ due: true, notice: null });
   });
 
   it('is not due once the body has published the cycle’s re-certification notice, which it names', () => {
-    expect(recertificationAsOf(issued, [notice('2027-11-01T01:00:00.000Z')], '2027-12-01')).toEqual({ due: false, noticeId: 7 });
+    const published = notice('2027-11-01T01:00:00.000Z');
+    expect(recertificationAsOf(issued, [published], '2027-12-01')).toEqual({ due: false, notice: published });
   });
 
   it('counts neither a withdrawn notice, nor one of another kind, nor one from before the cycle began', () => {
@@ -105,7 +106,7 @@ describe('re-certification', () => {
       notice('2027-11-01T01:00:00.000Z', 'published', 'surveillance'),
       notice('2025-01-10T01:00:00.000Z'),
     ];
-    expect(recertificationAsOf(issued, others, '2027-12-01')).toEqual({ due: true, noticeId: null });
+    expect(recertificationAsOf(issued, others, '2027-12-01')).toEqual({ due: true, notice: null });
   });
 
   it('is not due for a certificate that is no longer in force', () => {

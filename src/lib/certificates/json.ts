@@ -14,7 +14,6 @@ import { recertificationAsOf, surveillanceAsOf } from './surveillance.ts';
  */
 export function certificateJson(record: CertificateRecord, today: string, siteUrl: string, life: { notices: CertificateNotice[]; now: Date }) {
   const recertification = recertificationAsOf(record, life.notices, today);
-  const recertificationNotice = life.notices.find((notice) => notice.id === recertification.noticeId);
   return {
     number: record.number,
     url: certificateUrl(siteUrl, record.number),
@@ -23,7 +22,7 @@ export function certificateJson(record: CertificateRecord, today: string, siteUr
     surveillance: surveillanceAsOf(record, today),
     recertification: {
       due: recertification.due,
-      notice: recertificationNotice ? { reference: recertificationNotice.reference, url: noticeUrl(siteUrl, recertificationNotice.id) } : null,
+      notice: recertification.notice ? { reference: recertification.notice.reference, url: noticeUrl(siteUrl, recertification.notice.id) } : null,
     },
     holder: { name: record.holder.name, uscc: record.holder.uscc, province: record.holder.province, address: record.holder.address },
     scheme: record.scheme,

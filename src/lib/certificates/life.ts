@@ -32,6 +32,7 @@ export async function certificateNotices(db: PortalDb, certificateId: number): P
   if (!certificate) return [];
   const rows = await db
     .selectFrom('notice')
+    .leftJoin('comment', 'comment.noticeId', 'notice.id')
     .select((eb) => [
       'notice.id',
       'notice.reference',
@@ -41,13 +42,8 @@ export async function certificateNotices(db: PortalDb, certificateId: number): P
       'notice.windowEnd',
       'notice.decision',
       'notice.decidedAt',
-      eb.selectFrom('comment').select((count) => count.fn.countAll<number>().as('n')).whereRef('comment.noticeId', '=', 'notice.id').as('commentCount'),
-      eb
-        .selectFrom('comment')
-        .select((count) => count.fn.countAll<number>().as('n'))
-        .whereRef('comment.noticeId', '=', 'notice.id')
-        .where('comment.kind', '=', 'objection')
-        .as('objectionCount'),
+      eb.fn.count<number>('comment.id').as('commentCount'),
+      eb.fn.sum<number>(eb.case().when('comment.kind', '=', 'objection').then(1).else(0).end()).as('objectionCount'),
     ])
     .where((eb) =>
       eb.or([
@@ -61,6 +57,7 @@ export async function certificateNotices(db: PortalDb, certificateId: number): P
         ]),
       ]),
     )
+    .groupBy('notice.id')
     .orderBy('notice.windowStart', 'desc')
     .orderBy('notice.id', 'desc')
     .execute();

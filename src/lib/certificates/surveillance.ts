@@ -77,28 +77,28 @@ export function surveillanceAsOf(facts: SurveillanceFacts, today: BeijingDate): 
 }
 
 /** A notice of the certificate's life, as far as re-certification is concerned. */
-export type NoticeForRecertification = Pick<NoticeTable, 'windowStart' | 'status'> & { id: number; kind: NoticeKind };
+export type NoticeForRecertification = Pick<NoticeTable, 'windowStart' | 'status'> & { kind: NoticeKind };
 
-export interface Recertification {
+export interface Recertification<Notice extends NoticeForRecertification = NoticeForRecertification> {
   /** The certificate ends within a year and no re-certification notice of this cycle exists. */
   due: boolean;
   /** The re-certification notice of this cycle, once published. */
-  noticeId: number | null;
+  notice: Notice | null;
 }
 
 /**
  * Re-certification (再认证) is due when a certificate in force ends within the year and its
  * body has published no re-certification notice since the cycle began.
  */
-export function recertificationAsOf(
+export function recertificationAsOf<Notice extends NoticeForRecertification>(
   facts: Pick<SurveillanceFacts, 'status' | 'issuedOn' | 'expiresOn'>,
-  notices: readonly NoticeForRecertification[],
+  notices: readonly Notice[],
   today: BeijingDate,
-): Recertification {
+): Recertification<Notice> {
   const cycleBegins = startOfBeijingDay(facts.issuedOn).toISOString();
   const notice = notices.find(
     (candidate) => candidate.kind === 'recertification' && candidate.status === 'published' && candidate.windowStart >= cycleBegins,
   );
   const endsWithinTheYear = facts.expiresOn < addMonths(today, 12);
-  return { due: inForce(facts, today) && endsWithinTheYear && !notice, noticeId: notice?.id ?? null };
+  return { due: inForce(facts, today) && endsWithinTheYear && !notice, notice: notice ?? null };
 }

@@ -26,7 +26,7 @@ export function noticeSummaryJson(notice: NoticeHeadline, state: NoticeState, si
  * One notice as it stands at `now`, with its published comments and, once decided, the
  * certificate and how its comments were handled (`outcomes`, null while undecided).
  */
-export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, outcomes: CommentOutcomes | null = null) {
+export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, outcomes: CommentOutcomes | null) {
   return {
     ...noticeSummaryJson(notice, noticeState(notice, now), siteUrl),
     stateAsOf: toBeijingIso(now),

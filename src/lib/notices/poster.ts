@@ -9,8 +9,6 @@ import type { NoticeRecord } from './repository.ts';
 export const POSTER_WORDS = {
   heading: '服务认证公示',
   reference: '公示编号',
-  facts: '公示内容',
-  summary: '评价结论摘要',
   window: '公示期',
   to: '至',
   deadline: '意见和异议受理截止时间（北京时间）',
@@ -40,7 +38,7 @@ export type PosterScale = (typeof POSTER_SCALES)[number];
  * column and beside the QR code.
  */
 const PRINTABLE_HEIGHT = 1032;
-const FIXED_HEIGHT = 620;
+const FIXED_HEIGHT = 645;
 const LINE_HEIGHT = 21.3;
 const FACTS_LINE_CHARACTERS = 38;
 const CHANNELS_LINE_CHARACTERS = 32;
