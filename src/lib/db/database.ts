@@ -7,7 +7,7 @@ import type {
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
+import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -21,6 +21,7 @@ export interface PortalDatabase {
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
   notice: NoticeTable;
   comment: CommentTable;
+  commentExport: CommentExportTable;
   commentSubmission: CommentSubmissionTable;
 }
 
