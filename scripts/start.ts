@@ -98,6 +98,9 @@ async function main(): Promise<void> {
   // A client that trickles its request in is cut off (the comment form also bounds its body, and says so).
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
+  // Longer than any client's or proxy's idle keep-alive (nginx: 60 s), so the server never closes a connection
+  // at the moment a client reuses it (Node's 5 s default races fetch and proxies into "other side closed").
+  server.keepAliveTimeout = 65_000;
 
   server.once('error', (error: NodeJS.ErrnoException) => {
     const where = `${config.host}:${config.port}`;
