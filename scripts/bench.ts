@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { certificateNotices } from '../src/lib/certificates/life.ts';
 import { lookupCertificates } from '../src/lib/certificates/lookup.ts';
+import { lookupOverdueCertificates, newestOverdueCertificates } from '../src/lib/certificates/overdue.ts';
 import type { PortalDb } from '../src/lib/db/database.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
@@ -84,8 +86,65 @@ async function main(): Promise<void> {
   for (const [label, figures] of rows) {
     console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} |`);
   }
+  await benchSurveillance(db, today, random, byNumber, lookup);
   await db.destroy();
   await benchNoticeSearchAtBothSizes(databasePath);
+}
+
+/** CPU (user + system, the process's own accounting) per run of `run` over `queries`, in ms. */
+async function cpuPerQuery(queries: string[], run: (query: string) => Promise<unknown>): Promise<number> {
+  const started = process.cpuUsage();
+  for (const query of queries) await run(query);
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000 / queries.length;
+}
+
+/**
+ * The overdue-surveillance filter, its feed and a certificate's notices, beside the lookup by
+ * number measured in the same run: their CPU is said as a multiple of that lookup's.
+ */
+async function benchSurveillance(
+  db: PortalDb,
+  today: string,
+  random: (below: number) => number,
+  byNumber: string[],
+  lookup: (q: string) => Promise<unknown>,
+): Promise<void> {
+  const overdue = await db
+    .selectFrom('certificateSurveillanceDue as due')
+    .innerJoin('organisation', 'organisation.id', 'due.organisationId')
+    .select('organisation.name')
+    .where('due.dueOn', '<', today)
+    .where('due.expiresOn', '>=', today)
+    .execute();
+  const { total } = await lookupOverdueCertificates(db, '', 1, today);
+  const pages = Math.max(1, Math.ceil(total / 20));
+  const overdueNames = Array.from({ length: SAMPLES }, () => {
+    const characters = Array.from(overdue[Math.floor(random(overdue.length))]!.name.replace(LEGAL_FORMS, ''));
+    const start = Math.floor(random(Math.max(1, characters.length - 2)));
+    return characters.slice(start, start + 3).join('');
+  });
+  const ids = await db.selectFrom('certificate').select('id').execute();
+  const certificates = Array.from({ length: SAMPLES }, () => String(ids[Math.floor(random(ids.length))]!.id));
+  const blank = Array.from({ length: SAMPLES }, () => '');
+  const pageNumbers = Array.from({ length: SAMPLES }, () => String(1 + Math.floor(random(pages))));
+
+  const reference = await cpuPerQuery(byNumber, lookup);
+  const rows: [string, string[], (query: string) => Promise<unknown>][] = [
+    ['overdue surveillance: first page with total', blank, () => lookupOverdueCertificates(db, '', 1, today)],
+    [`overdue surveillance: any page of ${pages}`, pageNumbers, (page) => lookupOverdueCertificates(db, '', Number(page), today)],
+    ['overdue surveillance narrowed by 3 characters of a name', overdueNames, (name) => lookupOverdueCertificates(db, name, 1, today)],
+    ['overdue surveillance feed (50 newest)', blank, () => newestOverdueCertificates(db, today, 50)],
+    ['the notices of a certificate, with their counts', certificates, (id) => certificateNotices(db, Number(id))],
+  ];
+  console.log(`\nSurveillance and the life of a certificate, ${total.toLocaleString('en')} overdue today, ${SAMPLES} queries each (ms; CPU as a multiple of the lookup by number, ${reference.toFixed(3)} ms):`);
+  console.log('| query | p50 | p95 | max | CPU per query | × lookup by number |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [label, queries, run] of rows) {
+    const figures = await percentiles(queries, run);
+    const cpu = await cpuPerQuery(queries, run);
+    console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} | ${cpu.toFixed(3)} | ${(cpu / reference).toFixed(1)} |`);
+  }
 }
 
 await main();
