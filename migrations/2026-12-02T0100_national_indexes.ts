@@ -20,8 +20,6 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely';
  *   thousand rows at most, instead of counting notices (the open and upcoming ones, which
  *   are few, are counted; the closed ones are the rest).
  * - notice_decided: the feed of decisions and the home page.
- * - notice_updated, organisation_updated: the search index's check for changes, every
- *   few seconds, reads the latest change instead of every row.
  * Frozen.
  */
 const FILTERS = [
@@ -84,15 +82,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     await db.schema.createIndex(`notice_${filter}_published`).on('notice').columns([column, 'published_at']).execute();
   }
   await db.schema.createIndex('notice_decided').on('notice').column('decided_at').execute();
-  await db.schema.createIndex('notice_updated').on('notice').column('updated_at').execute();
-  await db.schema.createIndex('organisation_updated').on('organisation').column('updated_at').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const [filter] of FILTERS) {
     for (const order of ['start', 'end', 'published']) await db.schema.dropIndex(`notice_${filter}_${order}`).execute();
   }
-  for (const index of ['notice_start', 'notice_end', 'notice_published', 'notice_decided', 'notice_updated', 'organisation_updated']) {
+  for (const index of ['notice_start', 'notice_end', 'notice_published', 'notice_decided']) {
     await db.schema.dropIndex(index).execute();
   }
   await db.schema.createIndex('notice_window').on('notice').columns(['window_start', 'window_end']).execute();
