@@ -53,9 +53,6 @@ export function openDatabase(path: string, options: SqliteOptions = {}): PortalD
 }
 
 const IN_MEMORY = ':memory:';
-/** The most SQLite maps by default (SQLITE_MAX_MMAP_SIZE); the operating system's page cache holds what is mapped, shared by every process. */
-const READER_MMAP_BYTES = 0x7fff0000;
-const READER_CACHE_KIB = 32 * 1024;
 
 /** Commenters' names and contacts live in this file: only its owner may read it, its -wal and -shm (which SQLite creates with the file's mode) too. */
 function createPrivately(path: string): void {
@@ -83,12 +80,6 @@ function openConnection(path: string, role: 'reader' | 'writer' | 'stream'): SQL
   connection.pragma(`busy_timeout = ${role === 'writer' ? 0 : 100}`);
   // Pages can read only: a write that slipped out of a transaction fails instead of blocking.
   if (role !== 'writer' && path !== IN_MEMORY) connection.pragma('query_only = ON');
-  if (role === 'reader') {
-    // A national registry's file is gigabytes, and a page touches pages of it all over: read
-    // through a memory map (no system call per page) with room for its indexes' inner pages.
-    connection.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
-    connection.pragma(`cache_size = ${-READER_CACHE_KIB}`);
-  }
   return connection;
 }
 
