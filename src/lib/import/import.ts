@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { ZodIssue } from 'zod';
 import type { PortalDb } from '../db/database.ts';
-import { isConstraintViolation } from '../db/sqlite.ts';
+import { isConstraintViolation } from '../db/seam.ts';
 import { formatOfFileName, readRecords, type RawRecord } from './formats.ts';
 import { ImportRejected, InvalidRecords, describeLocation, type ImportProblem, type Located } from './problems.ts';
 import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind, type RecordTypes } from './records.ts';
