@@ -15,6 +15,8 @@ import { postgresProblems } from '../src/lib/db/postgres.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
+import { MESSAGES } from '../src/lib/i18n/messages.ts';
+import { LOCALES } from '../src/lib/language/locales.ts';
 import { loadStaticFiles } from '../src/lib/http/static-files.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
 import { NoticeSearch } from '../src/lib/search/service.ts';
@@ -108,7 +110,8 @@ async function main(): Promise<void> {
     void handler(request, response, undefined, { portal, clientAddress });
   });
   // A request the HTTP parser cannot read (raw non-ASCII in the address, a broken header) still gets a page that says so.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => unparsableRequestAnswer(error, socket));
+  const unparsableWords = LOCALES.map((locale) => ({ locale, ...MESSAGES[locale].badRequest }));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => unparsableRequestAnswer(error, socket, unparsableWords));
   // A client that trickles its request in is cut off (the comment form also bounds its body, and says so).
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;

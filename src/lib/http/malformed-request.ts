@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
-import { DEFAULT_LOCALE, LOCALES, localeOfPath } from '../language/locales.ts';
-import { MESSAGES } from '../i18n/messages.ts';
+import { DEFAULT_LOCALE, localeOfPath, type Locale } from '../language/locales.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
 /**
@@ -43,20 +42,24 @@ export function malformedAddressRoute(url: string): string {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
 
+/** What the answer to an unparsable request says, in one language. */
+export interface UnparsableRequestWords {
+  locale: Locale;
+  title: string;
+  text: string;
+}
+
 /**
  * A request the HTTP parser gave up on never reaches a route: it is answered on the socket,
  * in every language (its address cannot be read to tell which), with the portal's security
  * headers. A client that hung up gets nothing.
  */
-export function unparsableRequestAnswer(error: NodeJS.ErrnoException, socket: Socket): void {
+export function unparsableRequestAnswer(error: NodeJS.ErrnoException, socket: Socket, words: readonly UnparsableRequestWords[]): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const status =
     error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-  const sections = LOCALES.map((locale) => {
-    const { title, text } = MESSAGES[locale].badRequest;
-    return `<section lang="${locale}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`;
-  });
-  const body = `<!doctype html><html lang="${DEFAULT_LOCALE}"><meta charset="utf-8"><title>${escapeHtml(MESSAGES[DEFAULT_LOCALE].badRequest.title)}</title>${sections.join('')}</html>`;
+  const sections = words.map(({ locale, title, text }) => `<section lang="${locale}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`);
+  const body = `<!doctype html><html lang="${DEFAULT_LOCALE}"><meta charset="utf-8"><title>${escapeHtml(words[0]?.title ?? '')}</title>${sections.join('')}</html>`;
   const headers = Object.entries({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
   socket.end(`HTTP/1.1 ${status}\r\n${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
 }
