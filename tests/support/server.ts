@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
+import type { TestDatabase } from './database.ts';
 
 /** The public address the test portals are served under (every absolute link, and the Origin a form must come from). */
 export const SITE_URL = 'https://cert.example.cn';
@@ -14,12 +15,13 @@ export interface RunningPortal {
 
 /**
  * Starts the built portal exactly as `npm start` does, on a free port, over the given
- * database file (already migrated and filled by the test).
+ * database (already migrated and filled by the test), or a SQLite file of the test's own.
  */
-export async function startPortal(databasePath: string, env: Record<string, string> = {}): Promise<RunningPortal> {
+export async function startPortal(database: TestDatabase | string, env: Record<string, string> = {}): Promise<RunningPortal> {
+  const location = typeof database === 'string' ? { PORTAL_DB: database } : database.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0', SITE_URL, ...env },
+    env: { ...process.env, ...location, HOST: '127.0.0.1', PORT: '0', SITE_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
