@@ -10,7 +10,7 @@ import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
 import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { connectDatabase } from '../src/lib/db/connect.ts';
+import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
 import { postgresProblems } from '../src/lib/db/postgres.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
@@ -52,14 +52,6 @@ async function prepareDatabase(config: PortalConfig): Promise<void> {
 async function refuseUnfitPostgres(db: ReturnType<typeof connectDatabase>, stage: Parameters<typeof postgresProblems>[1]): Promise<void> {
   const problems = await postgresProblems(db, stage);
   if (problems.length > 0) throw new ConfigError(`PORTAL_DATABASE_URL: ${problems.join('; ')}`);
-}
-
-/** The database as the start names it: a PostgreSQL address without its password. */
-function databaseName(config: PortalConfig): string {
-  if (!config.databaseUrl) return config.databasePath;
-  const url = new URL(config.databaseUrl);
-  url.password = '';
-  return url.href;
 }
 
 /** The address the portal answers at when SITE_URL does not say: the one it listens on. */

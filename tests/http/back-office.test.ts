@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -8,7 +8,8 @@ import { projectRoot } from '../../scripts/build.ts';
 import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { formatRecords, type FileFormat } from '../../src/lib/import/formats.ts';
 import { KIND_DEFINITIONS, type RecordKind } from '../../src/lib/import/records.ts';
-import { EXAMPLES_FOLDER, exampleSources, importAll, startCommand, textSource } from '../support/back-office.ts';
+import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { ENGLISH, EXAMPLES_FOLDER, exampleSources, importAll, runCommand, startCommand, textSource } from '../support/back-office.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
@@ -18,7 +19,7 @@ const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 const PICK_UP_MS = 5000;
 
 const HOLDER = { uscc: '91330100799655058B', name: '杭州湖滨晨光电器售后服务有限公司', nameWord: '晨光电器' };
-const NUMBER = 'HXC-SH-26-004711';
+const NUMBER = 'BJSC-SH-26-004711';
 const SUBMITTER = { name: '隐私姓名测试丁', contact: '13700137000' };
 
 let test: TestDatabase;
@@ -30,18 +31,19 @@ let submissions = 0;
 const exampleRecord = (kind: RecordKind, index: number): Record<string, unknown> =>
   JSON.parse(readFileSync(join(EXAMPLES_FOLDER, `${kind}.json`), 'utf8'))[index];
 
-/** Writes records as the back office would hand them over: a file named after their kind. */
-function writeRecords(kind: RecordKind, format: FileFormat, records: Record<string, unknown>[]): string {
+/** Writes records as the back office would hand them over: a file named after their kind, with all its fields or those given. */
+function writeRecords(kind: RecordKind, format: FileFormat, records: Record<string, unknown>[], fields = KIND_DEFINITIONS[kind].fields): string {
   const path = join(folder, `${kind}.${format}`);
-  writeFileSync(path, formatRecords(records, format, KIND_DEFINITIONS[kind].fields));
+  writeFileSync(path, formatRecords(records, format, fields));
   return path;
 }
 
 /** Imports with `npm run import` in a process of its own; resolves once it has committed and exited. */
-async function importInAnotherProcess(...files: string[]): Promise<void> {
+async function importInAnotherProcess(...files: string[]): Promise<string> {
   const run = await startCommand('import', files, test.path);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
+  return run.stdout;
 }
 
 /** Polls until `shows` holds; fails unless it does within PICK_UP_MS of the writer's exit. */
@@ -211,7 +213,74 @@ describe("the staff's answer", () => {
   });
 });
 
-describe('a backup', () => {
+describe('a certificate moved to another holder by the import', { timeout: 120_000 }, () => {
+  it('shows the holder_changed event on its page, in both languages, and in its feed', async () => {
+    const other = { uscc: '91440300708461136T', name: '深圳前海晨光电器服务有限公司' };
+    await importInAnotherProcess(writeRecords('organisations', 'csv', [{ ...exampleRecord('organisations', 1), ...other }]));
+    const refused = await startCommand('import', [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test.path);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`holder_uscc：会把证书 ${NUMBER} 的获证组织从 ${HOLDER.uscc} 改为 ${other.uscc}，已拒绝。`);
+
+    const moved = await startCommand('import', ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test.path);
+    expect(moved.status).toBe(0);
+    expect(moved.stdout).toContain(`    holder_uscc：${HOLDER.uscc} → ${other.uscc}\n    （已在证书记录中增加一条 holder_changed 事件）`);
+    const description = `获证组织由“${HOLDER.name}”（统一社会信用代码 ${HOLDER.uscc}）变更为“${other.name}”（统一社会信用代码 ${other.uscc}）。`;
+    await pickedUp(async () => (await certificateJson())?.holder?.name === other.name);
+    const page = await text(`/certificates/${NUMBER}`);
+    expect(page).toContain(`<strong>获证组织信息变更</strong>：${description}`);
+    expect(await text(`/en/certificates/${NUMBER}`)).toContain(`<strong>Holder details changed</strong>: ${description}`);
+    const feed = await text(`/feeds/certificates/${NUMBER}.xml`);
+    expect(feed).toContain('获证组织信息变更');
+    expect(feed).toContain(description);
+  });
+});
+
+/** Organisations and certificates of their own, `count` of each, as a large file of a body would hold them. */
+function largeImportFiles(count: number): string[] {
+  const organisations: Record<string, unknown>[] = [];
+  const certificates: Record<string, unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const first17 = `9133010${String(i).padStart(9, '0')}U`;
+    const uscc = first17 + usccCheckCharacter(first17);
+    organisations.push({ uscc, name: `杭州批量导入第${i}号服务有限公司`, province: '浙江省', city: '杭州市', address: `杭州市西湖区文三路${i}号` });
+    certificates.push({ ...exampleRecord('certificates', 0), number: `BJSC-SH-26-${String(100_000 + i)}`, holder_uscc: uscc });
+  }
+  return [writeRecords('organisations', 'csv', organisations), writeRecords('certificates', 'csv', certificates)];
+}
+
+describe('a large import while the portal takes comments', { timeout: 180_000 }, () => {
+  it('keeps every comment: each is stored and acknowledged while the import writes', async () => {
+    const files = largeImportFiles(5000);
+    const acknowledged: string[] = [];
+    const refused: number[] = [];
+    let importing = true;
+    const stream = async () => {
+      while (importing) {
+        const response = await submitComment(`导入期间提交的第 ${submissions} 条意见，用于检验导入时意见不丢失。`);
+        if (response.status === 201) acknowledged.push((await response.json()).trackingNumber);
+        else refused.push(response.status);
+      }
+    };
+    const streams = [stream(), stream(), stream()];
+    let report: string;
+    try {
+      report = await importInAnotherProcess(...files);
+    } finally {
+      importing = false;
+      await Promise.all(streams);
+    }
+    expect(refused).toEqual([]);
+    expect(acknowledged.length).toBeGreaterThan(10);
+    const stored = await test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', acknowledged).execute();
+    expect(stored).toHaveLength(acknowledged.length);
+    expect(report).toMatch(/certificates\.csv：5,000 条 certificates 记录，新增 5,000，变更 0，未变 0；写锁占用 [\d.]+ 秒。/);
+    expect(await certificateCount()).toBeGreaterThanOrEqual(5000);
+  });
+});
+
+const certificateCount = async () => Number((await test.db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('a backup', { timeout: 120_000 }, () => {
   it('taken while comments keep arriving opens, passes the integrity check and holds every comment acknowledged before it began', async () => {
     const acknowledged: string[] = [];
     let streaming = true;
@@ -245,5 +314,40 @@ describe('a backup', () => {
       streaming = false;
       await Promise.all(streams);
     }
+  });
+
+  it('is readable by its owner only, written through a temporary file of an unguessable name, never onto the live database', async () => {
+    const target = join(folder, 'private-backup.db');
+    const seen = new Set<string>();
+    const watcher = watch(folder, (_, name) => name && seen.add(name));
+    try {
+      for (const round of [1, 2]) {
+        const run = await startCommand('backup', ['--force', target], test.path);
+        expect(run.stdout).toContain(`已将 ${test.path} 备份到 ${target}（仅您本人可读）`);
+        expect(run.status, `round ${round}`).toBe(0);
+        expect(statSync(target).mode & 0o777).toBe(0o600);
+      }
+    } finally {
+      watcher.close();
+    }
+    const temporary = [...seen].filter((name) => name !== 'private-backup.db' && name.startsWith('.private-backup.db.'));
+    expect(temporary.length).toBeGreaterThanOrEqual(2);
+    for (const name of temporary) expect(name).toMatch(/^\.private-backup\.db\.[0-9a-f]{24}\.partial(-journal)?$/);
+    expect(new Set(temporary.map((name) => name.replace(/-journal$/, ''))).size).toBeGreaterThanOrEqual(2);
+    expect(readdirSync(folder).filter((name) => name.includes('.partial'))).toEqual([]);
+
+    const live = runCommand('backup', ['--force', test.path], test.path);
+    expect(live.status).toBe(2);
+    expect(live.stdout).toBe(`${test.path} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。\n`);
+    const link = join(folder, 'link-to-live.db');
+    symlinkSync(test.path, link);
+    const linked = runCommand('backup', ['--force', link], test.path, ENGLISH);
+    expect(linked.status).toBe(2);
+    expect(linked.stdout).toContain('is the live database (PORTAL_DB) itself');
+    expect(runCommand('backup', [`${test.path}-wal`], test.path).status).toBe(2);
+    // The live database is whole and in use.
+    const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(test.db);
+    expect(rows).toEqual([{ integrityCheck: 'ok' }]);
+    expect((await get(`/certificates/${NUMBER}`)).status).toBe(200);
   });
 });

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
@@ -166,7 +166,7 @@ describe('a comment the database cannot take', () => {
 /** A file system of its own that the test can fill up, a file the system refuses to write: both take root, as CI runs. */
 const root = process.getuid?.() === 0;
 
-describe.runIf(root)('a comment on a full disk', () => {
+describe.runIf(root && TEST_DIALECT === 'sqlite')('a comment on a full disk', () => {
   const mountPoint = mkdtempSync(join(tmpdir(), 'portal-small-disk-'));
   let fixture: Fixture;
   let portal: RunningPortal;
@@ -178,7 +178,7 @@ describe.runIf(root)('a comment on a full disk', () => {
     const path = join(mountPoint, 'data', 'portal.db');
     const db = openDatabase(path);
     await migrateToLatest(db);
-    fixture = await createFixture({ db, path, remove: () => db.destroy() });
+    fixture = await createFixture({ db, path, url: null, env: { PORTAL_DB: path }, connect: () => openDatabase(path), remove: () => db.destroy() });
     portal = await startPortal(path, { TRUST_PROXY: '1' });
   });
   afterAll(async () => {
@@ -213,7 +213,7 @@ describe.runIf(root)('a comment on a full disk', () => {
   });
 });
 
-describe.runIf(root)('a comment on a database file the system will not write', () => {
+describe.runIf(root && TEST_DIALECT === 'sqlite')('a comment on a database file the system will not write', () => {
   let fixture: Fixture;
   let portal: RunningPortal;
   beforeAll(async () => {

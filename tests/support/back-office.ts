@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
+import SQLite from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { importFiles, type FileOutcome, type ImportSource } from '../../src/lib/import/import.ts';
+import { BACK_OFFICE_WORDS } from '../../src/lib/i18n/back-office.ts';
+import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../../src/lib/import/import.ts';
 
 export const EXAMPLES_FOLDER = join(projectRoot, 'data/examples');
 
@@ -18,22 +20,40 @@ export function exampleSources(extension?: 'json' | 'ndjson' | 'csv'): ImportSou
 /** A file of the given name and text, as the import reads it. */
 export const textSource = (name: string, text: string): ImportSource => ({ name, content: Buffer.from(text, 'utf8') });
 
-/** Imports for real at `now`; throws with the rejections when any file was rejected. */
-export async function importAll(db: PortalDb, sources: ImportSource[], now = new Date()): Promise<FileOutcome[]> {
-  const outcomes = await importFiles(db, sources, { dryRun: false, now });
-  const rejected = outcomes.flatMap((outcome) => (outcome.accepted ? [] : [outcome.rejection.message]));
-  if (rejected.length > 0) throw new Error(rejected.join('\n'));
+/** What a rejected file's problems say, in English: to check a rejection names file, place, field and reason. */
+export function rejectionText(outcome: FileOutcome | undefined): string {
+  if (outcome?.result !== 'rejected') return '';
+  return [BACK_OFFICE_WORDS.en.import.rejected(outcome.file), ...outcome.problems.map((problem) => BACK_OFFICE_WORDS.en.import.problemLine(outcome.file, problem))].join('\n');
+}
+
+/** Imports for real at `now`; throws with the rejections when any file was not imported. */
+export async function importAll(db: PortalDb, sources: ImportSource[], now = new Date(), options: Partial<ImportOptions> = {}): Promise<FileOutcome[]> {
+  const outcomes = await importFiles(db, sources, { dryRun: false, now, ...options });
+  const failed = outcomes.filter((outcome) => outcome.result !== 'imported');
+  if (failed.length > 0) throw new Error(failed.map((outcome) => rejectionText(outcome) || `${outcome.file}: ${outcome.result}`).join('\n'));
   return outcomes;
 }
 
 type BackOfficeCommand = 'import' | 'comments' | 'backup';
 const commandLine = (script: BackOfficeCommand, args: string[]) => ['--import', 'tsx', join(projectRoot, `scripts/${script}.ts`), ...args];
 
+/**
+ * The environment of a staff member's shell: the database, and a language (Chinese unless
+ * `env` sets LANG, whatever the test runner's own locale), with `env` over it.
+ */
+function staffEnvironment(databasePath: string, env: Record<string, string>) {
+  const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...rest } = process.env;
+  return { ...rest, PORTAL_DB: databasePath, LANG: 'zh_CN.UTF-8', ...env };
+}
+
+/** A staff member whose shell speaks English. */
+export const ENGLISH = { LANG: 'en_US.UTF-8' };
+
 /** Runs one of the back office's commands (import, comments, backup) as its own process, as staff would. */
-export function runCommand(script: BackOfficeCommand, args: string[], databasePath: string) {
+export function runCommand(script: BackOfficeCommand, args: string[], databasePath: string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, commandLine(script, args), {
     cwd: projectRoot,
-    env: { ...process.env, PORTAL_DB: databasePath },
+    env: staffEnvironment(databasePath, env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -46,8 +66,8 @@ export interface CommandRun {
 }
 
 /** runCommand without blocking this process, for tests that go on talking to the portal meanwhile. */
-export function startCommand(script: BackOfficeCommand, args: string[], databasePath: string): Promise<CommandRun> {
-  const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: { ...process.env, PORTAL_DB: databasePath } });
+export function startCommand(script: BackOfficeCommand, args: string[], databasePath: string, env: Record<string, string> = {}): Promise<CommandRun> {
+  const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: staffEnvironment(databasePath, env) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -56,4 +76,20 @@ export function startCommand(script: BackOfficeCommand, args: string[], database
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * Holds SQLite's write lock on the file from this process (BEGIN IMMEDIATE, as an import or
+ * a plain `sqlite3` session would) for exactly as long as `run` takes: the commands it starts,
+ * each a process of its own, meet a busy database however long they take to start.
+ */
+export async function whileWriteLocked<Result>(databasePath: string, run: () => Promise<Result>): Promise<Result> {
+  const holder = new SQLite(databasePath);
+  holder.exec('begin immediate');
+  try {
+    return await run();
+  } finally {
+    holder.exec('rollback');
+    holder.close();
+  }
 }

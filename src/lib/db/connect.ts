@@ -12,3 +12,11 @@ export function connectDatabase(location: DatabaseLocation): PortalDb {
     ? openPostgres(location.databaseUrl, { writeWaitMilliseconds: location.writeWaitMilliseconds, poolSize: location.databasePoolSize })
     : openDatabase(location.databasePath, { writeWaitMilliseconds: location.writeWaitMilliseconds });
 }
+
+/** The database as messages name it: the SQLite file, or the PostgreSQL address without its password. */
+export function databaseName(location: Pick<DatabaseLocation, 'databasePath' | 'databaseUrl'>): string {
+  if (!location.databaseUrl) return location.databasePath;
+  const url = new URL(location.databaseUrl);
+  url.password = '';
+  return url.href;
+}

@@ -6,7 +6,7 @@ import type {
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
+import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -19,6 +19,7 @@ export interface PortalDatabase {
   certificateEvent: CertificateEventTable;
   notice: NoticeTable;
   comment: CommentTable;
+  commentExport: CommentExportTable;
   commentSubmission: CommentSubmissionTable;
 }
 

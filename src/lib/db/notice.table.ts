@@ -53,6 +53,24 @@ export interface CommentTable {
   published: number;
   receivedAt: UtcInstant;
   updatedAt: UtcInstant;
+  /** When the submitter's name, contact and organisation were erased (emptied) as no longer needed; null while kept. */
+  personalDataErasedAt: UtcInstant | null;
+}
+
+/** One export of comments with their submitters' personal data: who took which ones when. Holds nothing of the commenters. */
+export interface CommentExportTable {
+  id: Generated<number>;
+  exportedAt: UtcInstant;
+  /** The operating-system user who ran the export. */
+  osUser: string;
+  /** The filter: comments received since (null: all), of one body's notices, of one notice. */
+  since: UtcInstant | null;
+  bodyCode: string | null;
+  noticeReference: string | null;
+  format: 'csv' | 'json';
+  commentCount: number;
+  /** Where the file was written. */
+  file: string;
 }
 
 export type Notice = Selectable<NoticeTable>;

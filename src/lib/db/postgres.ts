@@ -2,6 +2,8 @@
  * The PostgreSQL seam: everything here is specific to PostgreSQL (and node-postgres). The
  * rest of the code speaks portable SQL through Kysely; src/lib/db/sqlite.ts is the other seam.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import {
   CamelCasePlugin,
@@ -202,4 +204,23 @@ export async function matchPostgresHolderNames(db: PortalDb, term: string): Prom
     inside: (offset, limit) => sql`select certificate_id as id from certificate_holder_name where name like ${contains} and name not like ${startsWith}
                                    order by certificate_id limit ${limit} offset ${offset}`,
   });
+}
+
+/** pg_dump as PostgreSQL 15 installs it on Debian, or the one on PATH. */
+const PG_DUMP = existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/postgresql/15/bin/pg_dump' : 'pg_dump';
+
+/**
+ * A consistent copy of the database at `url` while the portals serve and comments arrive:
+ * pg_dump's custom format (one snapshot; `pg_restore -d URL FILE` restores it) written into
+ * `target`, an existing file whose mode it keeps.
+ */
+export async function dumpPostgres(url: string, target: string): Promise<void> {
+  const child = spawn(PG_DUMP, ['--format=custom', `--file=${target}`, `--dbname=${url}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let printed = '';
+  child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`pg_dump exited with ${code}: ${printed.trim()}`);
 }

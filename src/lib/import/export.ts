@@ -1,38 +1,83 @@
 /**
- * The registry read back as import records (ids replaced by natural keys), so a database's
- * contents can be written as import files: demo and benchmark files, and a round trip that
- * checks the import accepts everything the portal holds.
+ * The registry read back as import records (ids replaced by natural keys): what the import
+ * compares a file's records with, and how a database's contents are written as import
+ * files (demo and benchmark files, and a round trip that checks the import accepts
+ * everything the portal holds).
  */
 import type { PortalDb } from '../db/database.ts';
-import type { RecordKind } from './records.ts';
+import { definitionOf, type RecordKind } from './records.ts';
+
+/** A stored record as the import compares it: its row's id and its fields as a file carries them. */
+export interface StoredRecord {
+  id: number;
+  record: Record<string, unknown>;
+}
 
 /** Every row of a kind as a file's record would carry it, snake_case fields; instants in UTC, which the import accepts. */
 export async function exportRecords(db: PortalDb, kind: RecordKind): Promise<Record<string, unknown>[]> {
-  // The queries name fields in camelCase, as the CamelCasePlugin hands every result back; files use snake_case.
-  const rows = (await exportQuery(db, kind)) as Record<string, unknown>[];
-  const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [snakeCase(name), value])));
+  return (await recordRows(db, kind, null)).map(({ record }) => record);
 }
 
-async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
+/** Keys per query: well below SQLite's bound on parameters. */
+const KEYS_PER_QUERY = 500;
+
+/** The stored records with these natural keys (definitionOf(kind).keyOf), by key. */
+export async function findStoredRecords(db: PortalDb, kind: RecordKind, keys: Iterable<string>): Promise<Map<string, StoredRecord>> {
+  const definition = definitionOf(kind);
+  const wanted = new Set(keys);
+  // Levels and events are looked up by a part of their key (the scheme, the certificate) and picked out here.
+  const lookup = [...new Set([...wanted].map((key) => (kind === 'scheme-levels' || kind === 'certificate-events' ? key.split(' ')[0]! : key)))];
+  const found = new Map<string, StoredRecord>();
+  for (let start = 0; start < lookup.length; start += KEYS_PER_QUERY) {
+    for (const stored of await recordRows(db, kind, lookup.slice(start, start + KEYS_PER_QUERY))) {
+      const key = definition.keyOf(stored.record);
+      if (wanted.has(key)) found.set(key, stored);
+    }
+  }
+  return found;
+}
+
+/** The rows of a kind, all of them or those whose lookup column (the key, or its first part) is in `lookup`. */
+async function recordRows(db: PortalDb, kind: RecordKind, lookup: readonly string[] | null): Promise<StoredRecord[]> {
+  const rows = (await recordQuery(db, kind, lookup)) as { id: number }[];
+  // The queries name fields in camelCase, as the CamelCasePlugin hands every result back; files use snake_case.
+  const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  return rows.map(({ id, ...row }) => ({ id, record: Object.fromEntries(Object.entries(row).map(([name, value]) => [snakeCase(name), value])) }));
+}
+
+async function recordQuery(db: PortalDb, kind: RecordKind, lookup: readonly string[] | null): Promise<object[]> {
+  const filtered = lookup !== null;
+  const values = lookup ?? [];
   switch (kind) {
     case 'bodies':
       return db
         .selectFrom('certificationBody')
-        .select(['code', 'name', 'approvalNumber', 'website', 'phone', 'address'])
+        .select(['id', 'code', 'name', 'approvalNumber', 'website', 'phone', 'address'])
+        .$if(filtered, (query) => query.where('code', 'in', values))
         .orderBy('id')
         .execute();
     case 'schemes':
-      return db.selectFrom('scheme').select(['code', 'name', 'nameEn', 'basis', 'description']).orderBy('id').execute();
+      return db
+        .selectFrom('scheme')
+        .select(['id', 'code', 'name', 'nameEn', 'basis', 'description'])
+        .$if(filtered, (query) => query.where('code', 'in', values))
+        .orderBy('id')
+        .execute();
     case 'scheme-levels':
       return db
         .selectFrom('schemeLevel')
         .innerJoin('scheme', 'scheme.id', 'schemeLevel.schemeId')
-        .select(['scheme.code as schemeCode', 'schemeLevel.code', 'schemeLevel.name', 'schemeLevel.minScore', 'schemeLevel.rank'])
+        .select(['schemeLevel.id', 'scheme.code as schemeCode', 'schemeLevel.code', 'schemeLevel.name', 'schemeLevel.minScore', 'schemeLevel.rank'])
+        .$if(filtered, (query) => query.where('scheme.code', 'in', values))
         .orderBy('schemeLevel.id')
         .execute();
     case 'organisations':
-      return db.selectFrom('organisation').select(['uscc', 'name', 'province', 'city', 'address']).orderBy('id').execute();
+      return db
+        .selectFrom('organisation')
+        .select(['id', 'uscc', 'name', 'province', 'city', 'address'])
+        .$if(filtered, (query) => query.where('uscc', 'in', values))
+        .orderBy('id')
+        .execute();
     case 'certificates':
       return db
         .selectFrom('certificate')
@@ -40,6 +85,7 @@ async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
         .innerJoin('certificationBody', 'certificationBody.id', 'certificate.bodyId')
         .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
         .select([
+          'certificate.id',
           'certificate.number',
           'organisation.uscc as holderUscc',
           'certificationBody.code as bodyCode',
@@ -52,6 +98,7 @@ async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
           'certificate.expiresOn',
           'certificate.status',
         ])
+        .$if(filtered, (query) => query.where('certificate.numberKey', 'in', values))
         .orderBy('certificate.id')
         .execute();
     case 'certificate-events':
@@ -59,6 +106,7 @@ async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
         .selectFrom('certificateEvent')
         .innerJoin('certificate', 'certificate.id', 'certificateEvent.certificateId')
         .select([
+          'certificateEvent.id',
           'certificate.number as certificateNumber',
           'certificateEvent.kind',
           'certificateEvent.occurredAt',
@@ -67,6 +115,7 @@ async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
           'certificateEvent.expiresOn',
           'certificateEvent.scope',
         ])
+        .$if(filtered, (query) => query.where('certificate.numberKey', 'in', values))
         .orderBy('certificateEvent.id')
         .execute();
     case 'notices':
@@ -77,6 +126,7 @@ async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
         .innerJoin('scheme', 'scheme.id', 'notice.schemeId')
         .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
         .select([
+          'notice.id',
           'notice.reference',
           'notice.kind',
           'organisation.uscc as applicantUscc',
@@ -95,6 +145,7 @@ async function exportQuery(db: PortalDb, kind: RecordKind): Promise<object[]> {
           'certificate.number as certificateNumber',
           'notice.objectionContact',
         ])
+        .$if(filtered, (query) => query.where('notice.reference', 'in', values))
         .orderBy('notice.id')
         .execute();
   }

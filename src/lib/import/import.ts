@@ -1,26 +1,21 @@
 /**
- * The bulk import: files of records in, one transaction per file, all or nothing. Each
- * file is read and validated whole before the database is touched; references are then
- * checked inside the file's transaction, so a rejected file leaves no trace.
+ * The bulk import: files of records in, one transaction per file, all or nothing. A file is
+ * read, checked and compared with the database before the transaction (plan.ts); inside
+ * it, the import makes sure the records it compared with are still as they were, and
+ * writes only what differs. So the write lock, which the portal's comments wait for, is
+ * held for the writing alone.
  */
 import { basename } from 'node:path';
-import type { ZodIssue } from 'zod';
 import type { PortalDb } from '../db/database.ts';
 import { isConstraintViolation } from '../db/seam.ts';
-import { formatOfFileName, readRecords, type RawRecord } from './formats.ts';
-import { ImportRejected, InvalidRecords, describeLocation, type ImportProblem, type Located } from './problems.ts';
-import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind, type RecordTypes } from './records.ts';
-import {
-  upsertBodies,
-  upsertCertificateEvents,
-  upsertCertificates,
-  upsertNotices,
-  upsertOrganisations,
-  upsertSchemeLevels,
-  upsertSchemes,
-  type ProgressListener,
-  type UpsertCounts,
-} from './repository.ts';
+import { isDatabaseUnavailable } from '../db/storage.ts';
+import type { DomainError } from '../errors.ts';
+import { findStoredRecords, type StoredRecord } from './export.ts';
+import { formatOfFileName, readRecords } from './formats.ts';
+import { keepPending, planFile, type CertificateMove, type FilePlan, type PendingRecords } from './plan.ts';
+import { InvalidRecords, type ImportProblem, type RecordLocation } from './problems.ts';
+import { definitionOf, RECORD_KINDS, type RecordKind } from './records.ts';
+import { resolveReferenceIds, writePlan } from './repository.ts';
 
 export interface ImportSource {
   /** How messages name the file: the path as given. */
@@ -33,16 +28,37 @@ export interface ImportSource {
 export type ImportPhase = 'checking' | 'writing';
 
 export interface ImportOptions {
-  /** Check everything, references and database constraints included, then roll back. */
+  /** Check and compare everything, references between the files included, and write nothing. */
   dryRun: boolean;
-  /** The import's one clock: updated_at of every row it changes. */
+  /** The import's one clock: updated_at of every row it changes, and the time of holder_changed events. */
   now: Date;
+  /**
+   * Let certificates move to another holder, body or scheme, each move recorded as a
+   * holder_changed event described by `describe`. Without it such a change is refused.
+   */
+  allowHolderChange?: { describe: (move: CertificateMove) => string };
   onProgress?: (file: string, phase: ImportPhase, done: number, total: number) => void;
 }
 
+export interface UpsertCounts {
+  added: number;
+  changed: number;
+  unchanged: number;
+}
+
+/** How long a file's transaction held SQLite's write lock, in wall-clock and this process's CPU time. */
+export interface LockHeld {
+  milliseconds: number;
+  cpuMilliseconds: number;
+}
+
 export type FileOutcome =
-  | { file: string; kind: RecordKind; accepted: true; records: number; counts: UpsertCounts }
-  | { file: string; kind: RecordKind | null; accepted: false; rejection: ImportRejected };
+  | { file: string; kind: RecordKind; result: 'imported'; counts: UpsertCounts; plan: FilePlan; holderEvents: number; lock: LockHeld | null }
+  | { file: string; kind: RecordKind | null; result: 'rejected'; problems: ImportProblem[] }
+  /** The database could not take the write (busy past the wait, full, read-only): nothing of the file was written, and the run stops. */
+  | { file: string; kind: RecordKind | null; result: 'unavailable'; error: DomainError }
+  /** After an unavailable database, the files not tried. */
+  | { file: string; kind: RecordKind | null; result: 'not_attempted' };
 
 /**
  * The kind a file name says: the name without its extension is the kind, or ends with it
@@ -55,113 +71,74 @@ export function kindOfFileName(name: string): RecordKind | null {
   return matches.sort((a, b) => b.length - a.length)[0] ?? null;
 }
 
-/** A zod issue said in the import's words: field, then reason. */
-function problemsOfIssue(issue: ZodIssue, location: Located<unknown>['location'], kind: RecordKind): ImportProblem[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      location,
-      field: key,
-      reason: `is not a field of ${kind} records; the fields are ${KIND_DEFINITIONS[kind].fields.join(', ')}`,
-    }));
-  }
-  const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-  let reason = issue.message;
-  // zod's own wording ("Required", "Expected string, received number") is replaced; a schema's own message kept.
-  if (issue.code === 'invalid_type' && (issue.message === 'Required' || issue.message.startsWith('Expected '))) {
-    reason = issue.received === 'undefined' ? 'is required' : `must be ${issue.expected === 'string' ? 'a text' : `a ${issue.expected}`}, not ${issue.received}`;
-  }
-  return [{ location, ...(field === undefined ? {} : { field }), reason }];
-}
+const position = (location: RecordLocation | undefined) => (location === undefined ? 0 : 'line' in location ? location.line : location.record);
 
-/** Every record checked against its kind's schema, and no natural key twice in one file. */
-function validateRecords<Kind extends RecordKind>(kind: Kind, raw: readonly RawRecord[], onProgress?: ProgressListener): Located<RecordTypes[Kind]>[] {
-  const definition = KIND_DEFINITIONS[kind];
-  const problems: ImportProblem[] = [];
-  const records: Located<RecordTypes[Kind]>[] = [];
-  const firstSeen = new Map<string, Located<unknown>['location']>();
-  for (const [index, { location, fields }] of raw.entries()) {
-    if (index % 1000 === 0) onProgress?.(index);
-    const parsed = definition.schema.safeParse(fields);
-    if (!parsed.success) {
-      problems.push(...parsed.error.issues.flatMap((issue) => problemsOfIssue(issue, location, kind)));
-      continue;
-    }
-    const key = definition.naturalKey(parsed.data);
-    const earlier = firstSeen.get(key);
-    if (earlier) {
-      problems.push({ location, field: definition.keyName, reason: `repeats the record at ${describeLocation(earlier)} (the same ${definition.keyName})` });
-      continue;
-    }
-    firstSeen.set(key, location);
-    records.push({ location, record: parsed.data });
-  }
-  if (problems.length > 0) throw new InvalidRecords(problems);
-  return records;
-}
+/** Problems in the order of the file: whole-file ones first, then by line or record (a sort that keeps ties in order). */
+const inFileOrder = (problems: readonly ImportProblem[]) => [...problems].sort((a, b) => position(a.location) - position(b.location));
 
-/** The file's kind and its validated records; throws InvalidRecords. */
-export function readImportFile(
-  source: ImportSource,
-  onProgress?: (done: number, total: number) => void,
-): { kind: RecordKind; records: Located<RecordTypes[RecordKind]>[] } {
+/** The records another process changed between the plan and its transaction: plan again. */
+class PlanOutdated extends Error {}
+
+const sameRecords = (a: Map<string, StoredRecord>, b: Map<string, StoredRecord>) =>
+  a.size === b.size &&
+  [...a].every(([key, stored]) => {
+    const other = b.get(key);
+    return other !== undefined && other.id === stored.id && Object.keys(stored.record).every((field) => stored.record[field] === other.record[field]);
+  });
+
+/** Plans made again, at most, when other writers keep changing the file's records meanwhile. */
+const MAX_PLANS = 3;
+
+async function importOne(db: PortalDb, source: ImportSource, options: ImportOptions, pending: PendingRecords): Promise<FileOutcome> {
+  const progress = (phase: ImportPhase, total: number) => (done: number) => options.onProgress?.(source.name, phase, done, total);
   const kind = source.kind ?? kindOfFileName(source.name);
-  if (!kind) {
-    throw new InvalidRecords([
-      { reason: `the file name does not say the kind of its records: name it after one of ${RECORD_KINDS.join(', ')} (e.g. certificates.csv), or give --kind` },
-    ]);
-  }
+  const rejected = (problems: readonly ImportProblem[]): FileOutcome => ({ file: source.name, kind, result: 'rejected', problems: inFileOrder(problems) });
+  if (!kind) return rejected([{ problem: { code: 'no_kind', kinds: RECORD_KINDS } }]);
   const format = formatOfFileName(source.name);
-  if (!format) throw new InvalidRecords([{ reason: 'the file name must end in .json, .ndjson (or .jsonl) or .csv' }]);
-  const raw = readRecords(source.content, format, KIND_DEFINITIONS[kind].fields);
-  return { kind, records: validateRecords(kind, raw, onProgress && ((done) => onProgress(done, raw.length))) };
-}
+  if (!format) return rejected([{ problem: { code: 'no_format' } }]);
 
-/** Writes one file's records with the upsert of their kind. */
-export function writeRecords(
-  db: PortalDb,
-  kind: RecordKind,
-  records: readonly Located<RecordTypes[RecordKind]>[],
-  now: Date,
-  onProgress?: ProgressListener,
-): Promise<UpsertCounts> {
-  // The cast is safe: readImportFile validated the records with this kind's schema.
-  const as = <Kind extends RecordKind>() => records as readonly Located<RecordTypes[Kind]>[];
-  switch (kind) {
-    case 'bodies':
-      return upsertBodies(db, as<'bodies'>(), now, onProgress);
-    case 'schemes':
-      return upsertSchemes(db, as<'schemes'>(), now, onProgress);
-    case 'scheme-levels':
-      return upsertSchemeLevels(db, as<'scheme-levels'>(), onProgress);
-    case 'organisations':
-      return upsertOrganisations(db, as<'organisations'>(), now, onProgress);
-    case 'certificates':
-      return upsertCertificates(db, as<'certificates'>(), now, onProgress);
-    case 'certificate-events':
-      return upsertCertificateEvents(db, as<'certificate-events'>(), onProgress);
-    case 'notices':
-      return upsertNotices(db, as<'notices'>(), now, onProgress);
-  }
-}
-
-type FileWriter = (write: (db: PortalDb) => Promise<UpsertCounts>) => Promise<UpsertCounts>;
-
-async function importOne(source: ImportSource, options: ImportOptions, inTransaction: FileWriter): Promise<FileOutcome> {
-  let kind: RecordKind | null = source.kind ?? kindOfFileName(source.name);
   try {
-    const file = readImportFile(source, (done, total) => options.onProgress?.(source.name, 'checking', done, total));
-    kind = file.kind;
-    const total = file.records.length;
-    const counts = await inTransaction((db) =>
-      writeRecords(db, file.kind, file.records, options.now, (done) => options.onProgress?.(source.name, 'writing', done, total)),
-    );
-    return { file: source.name, kind: file.kind, accepted: true, records: total, counts };
-  } catch (error) {
-    if (error instanceof InvalidRecords) return { file: source.name, kind, accepted: false, rejection: new ImportRejected(source.name, error.problems) };
-    // A constraint of the schema that validation did not foresee: still the file's fault, still all or nothing.
-    if (isConstraintViolation(error)) {
-      return { file: source.name, kind, accepted: false, rejection: new ImportRejected(source.name, [{ reason: `the database refused a record: ${(error as Error).message}` }]) };
+    const definition = definitionOf(kind);
+    const raw = readRecords(source.content, format, definition);
+    for (let attempt = 1; ; attempt++) {
+      const { plan, problems } = await planFile(db, kind, raw, { allowHolderChange: options.allowHolderChange !== undefined, pending }, progress('checking', raw.records.length));
+      if (problems.length > 0) return rejected(problems);
+      const counts = { added: plan.added.length, changed: plan.changed.length, unchanged: plan.unchanged };
+      const imported = (holderEvents: number, lock: LockHeld | null): FileOutcome => ({ file: source.name, kind, result: 'imported', counts, plan, holderEvents, lock });
+      const holderMoves = plan.changed.filter((changed) => changed.move).length;
+      if (options.dryRun) {
+        keepPending(pending, plan);
+        return imported(holderMoves, null);
+      }
+      if (counts.added + counts.changed === 0) return imported(0, null);
+
+      const ids = await resolveReferenceIds(db, plan);
+      const keys = [...plan.snapshot.keys(), ...plan.added.map((added) => added.key)];
+      let lockedAt = 0;
+      let cpuAtLock = process.cpuUsage();
+      try {
+        const holderEvents = await db.transaction().execute(async (trx) => {
+          lockedAt = performance.now();
+          cpuAtLock = process.cpuUsage();
+          if (!sameRecords(await findStoredRecords(trx, kind, keys), plan.snapshot)) throw new PlanOutdated();
+          return writePlan(trx, plan, ids, {
+            now: options.now,
+            describeMove: (move) => options.allowHolderChange!.describe(move),
+            onProgress: progress('writing', counts.added + counts.changed),
+          });
+        });
+        const cpu = process.cpuUsage(cpuAtLock);
+        return imported(holderEvents, { milliseconds: performance.now() - lockedAt, cpuMilliseconds: (cpu.user + cpu.system) / 1000 });
+      } catch (error) {
+        if (!(error instanceof PlanOutdated)) throw error;
+        if (attempt === MAX_PLANS) return rejected([{ problem: { code: 'changed_meanwhile', attempts: MAX_PLANS } }]);
+      }
     }
+  } catch (error) {
+    if (error instanceof InvalidRecords) return rejected(error.problems);
+    if (isDatabaseUnavailable(error)) return { file: source.name, kind, result: 'unavailable', error: error as DomainError };
+    // A constraint of the schema that the checks did not foresee: still the file's fault, still all or nothing.
+    if (isConstraintViolation(error)) return rejected([{ problem: { code: 'database_refused', detail: (error as Error).message } }]);
     throw error;
   }
 }
@@ -174,40 +151,17 @@ const dependencyOrder = (source: ImportSource) => {
 /**
  * Imports the files in the order their kinds depend on each other (bodies and schemes
  * before the certificates that name them), whatever order they were given in. Each file
- * is one transaction; a dry run puts them all in one that is rolled back, each file in a
- * savepoint, so later files are checked against the earlier ones as a real run would.
+ * is one transaction; a dry run writes nothing and checks each file against the database
+ * and the earlier files, as a real run would. Once the database cannot take a write, the
+ * files after it are not tried.
  */
 export async function importFiles(db: PortalDb, sources: readonly ImportSource[], options: ImportOptions): Promise<FileOutcome[]> {
   const ordered = [...sources].sort((a, b) => dependencyOrder(a) - dependencyOrder(b));
-
-  if (!options.dryRun) {
-    const outcomes: FileOutcome[] = [];
-    for (const source of ordered) {
-      outcomes.push(await importOne(source, options, (write) => db.transaction().execute(write)));
-    }
-    return outcomes;
+  const pending: PendingRecords = new Map();
+  const outcomes: FileOutcome[] = [];
+  for (const source of ordered) {
+    const stopped = outcomes.some((outcome) => outcome.result === 'unavailable');
+    outcomes.push(stopped ? { file: source.name, kind: source.kind ?? kindOfFileName(source.name), result: 'not_attempted' } : await importOne(db, source, options, pending));
   }
-
-  const trx = await db.startTransaction().execute();
-  try {
-    const outcomes: FileOutcome[] = [];
-    for (const source of ordered) {
-      outcomes.push(
-        await importOne(source, options, async (write) => {
-          const file = await trx.savepoint('import_file').execute();
-          try {
-            const counts = await write(file);
-            await file.releaseSavepoint('import_file').execute();
-            return counts;
-          } catch (error) {
-            await file.rollbackToSavepoint('import_file').execute();
-            throw error;
-          }
-        }),
-      );
-    }
-    return outcomes;
-  } finally {
-    await trx.rollback().execute();
-  }
+  return outcomes;
 }
