@@ -4,7 +4,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
@@ -19,7 +18,7 @@ import { MESSAGES } from '../src/lib/i18n/messages.ts';
 import { LOCALES } from '../src/lib/language/locales.ts';
 import { loadStaticFiles } from '../src/lib/http/static-files.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
-import { NoticeSearch } from '../src/lib/search/service.ts';
+import { NoticeSearch, searchIndexFolder } from '../src/lib/search/service.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 
@@ -66,11 +65,10 @@ async function main(): Promise<void> {
   await prepareDatabase(config);
 
   const db = connectDatabase(config);
-  // Built in a worker from the database, or loaded from disk when the data is unchanged.
+  // Built in worker threads from the database, or loaded from disk and caught up.
   const noticeSearch = new NoticeSearch({
-    db,
-    databasePath: config.databasePath,
-    cacheFolder: join(dirname(config.databasePath), 'search-index'),
+    database: config,
+    cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
   await noticeSearch.start();
@@ -107,6 +105,9 @@ async function main(): Promise<void> {
   // A client that trickles its request in is cut off (the comment form also bounds its body, and says so).
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
+  // Longer than any client's or proxy's idle keep-alive (nginx: 60 s), so the server never closes a connection
+  // at the moment a client reuses it (Node's 5 s default races fetch and proxies into "other side closed").
+  server.keepAliveTimeout = 65_000;
 
   server.once('error', (error: NodeJS.ErrnoException) => {
     const where = `${config.host}:${config.port}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { connectDatabase } from '../../src/lib/db/connect.ts';
+import { connectDatabase, type DatabaseLocation } from '../../src/lib/db/connect.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import type { Dialect } from '../../src/lib/db/seam.ts';
@@ -18,6 +18,8 @@ export interface TestDatabase {
   path: string;
   /** PORTAL_DATABASE_URL on PostgreSQL; null on SQLite. */
   url: string | null;
+  /** Where a thread or another connection of this process finds it. */
+  location: DatabaseLocation;
   /** What another process (a portal, an import) is given to reach this database. */
   env: Record<string, string>;
   /** A connection of its own to the same database, as another process would have. */
@@ -28,18 +30,22 @@ export interface TestDatabase {
 
 const WRITE_WAIT_MILLISECONDS = 12_000;
 
-/** A real, migrated database of its own: a SQLite file in a temporary folder, or a new PostgreSQL database. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const folder = mkdtempSync(join(tmpdir(), 'portal-test-'));
+/**
+ * A real, migrated database of its own: a SQLite file in a temporary folder (made inside
+ * `within`, the system's temporary folder unless said), or a new PostgreSQL database.
+ */
+export async function createTestDatabase(within = tmpdir()): Promise<TestDatabase> {
+  const folder = mkdtempSync(join(within, 'portal-test-'));
   const path = join(folder, 'portal.db');
   const url = TEST_DIALECT === 'postgres' ? await createPostgresDatabase() : null;
-  const location = { databasePath: path, databaseUrl: url, databasePoolSize: 5, writeWaitMilliseconds: WRITE_WAIT_MILLISECONDS };
+  const location: DatabaseLocation = { databasePath: path, databaseUrl: url, databasePoolSize: 5, writeWaitMilliseconds: WRITE_WAIT_MILLISECONDS };
   const db = connectDatabase(location);
   await migrateToLatest(db);
   return {
     db,
     path,
     url,
+    location,
     env: url ? { PORTAL_DB: path, PORTAL_DATABASE_URL: url } : { PORTAL_DB: path },
     connect: () => connectDatabase(location),
     remove: async () => {
