@@ -95,3 +95,94 @@ export async function instantChecks(db: Kysely<any>, table: string, columns: rea
 export async function dropInstantChecks(db: Kysely<any>, table: string): Promise<void> {
   await sql.raw(`alter table ${table} drop constraint ${table}_instants`).execute(db);
 }
+
+/**
+ * 2026-12-01T2235: when each certificate's next surveillance is due, the same rule and the same
+ * dates as ./sqlite.ts (the rule: the migration's comment), kept by triggers per statement. SQLite's
+ * date(d, '+12 months') carries an overflowing day into the next month (2024-02-29 gives
+ * 2025-03-01), so the year is added to the first of the month and the days after it.
+ */
+export async function surveillanceDue(db: Kysely<any>): Promise<void> {
+  await sql`create table certificate_surveillance_due (
+    certificate_id integer primary key,
+    due_on text not null,
+    expires_on text not null,
+    organisation_id integer not null
+  )`.execute(db);
+  await sql`create index certificate_surveillance_due_on on certificate_surveillance_due (due_on, expires_on, organisation_id)`.execute(db);
+  await sql`create index certificate_event_surveillance on certificate_event (certificate_id, occurred_at)
+    where kind = 'surveillance_passed'`.execute(db);
+
+  // The first instant after the issue day, Beijing time: surveillances from then on count for the cycle.
+  const cycleStart = `to_char(c.issued_on::date + 1 - interval '8 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  await sql.raw(`create function refresh_certificate_surveillance_due(certificate_ids integer[]) returns void language sql as $body$
+    delete from certificate_surveillance_due where certificate_id = any(certificate_ids);
+    insert into certificate_surveillance_due (certificate_id, due_on, expires_on, organisation_id)
+    select id, due_on, expires_on, organisation_id from (
+      select c.id, c.expires_on, c.organisation_id,
+        case
+          when c.status in ('withdrawn', 'cancelled') then null
+          when s.done >= (
+            (extract(year from c.expires_on::date + 1) - extract(year from c.issued_on::date)) * 12
+            + extract(month from c.expires_on::date + 1) - extract(month from c.issued_on::date)
+            - (extract(day from c.expires_on::date + 1) < extract(day from c.issued_on::date))::integer
+          )::integer / 12 - 1 then null
+          else to_char(
+            make_date(extract(year from s.since)::integer + 1, extract(month from s.since)::integer, 1) + extract(day from s.since)::integer - 1,
+            'YYYY-MM-DD')
+        end as due_on
+      from certificate c
+      cross join lateral (
+        select count(*) as done,
+          coalesce((substr(max(e.occurred_at), 1, 23)::timestamp + interval '8 hours')::date, c.issued_on::date) as since
+        from certificate_event e
+        where e.certificate_id = c.id and e.kind = 'surveillance_passed' and e.occurred_at >= ${cycleStart}
+      ) s
+      where c.id = any(certificate_ids)
+    ) as due
+    where due_on is not null and due_on < expires_on;
+  $body$`).execute(db);
+
+  const refreshFor = (ids: string) => `perform refresh_certificate_surveillance_due(array(${ids}));`;
+  const changed = `select now.id from new_certificates as now join old_certificates as before using (id)
+    where (now.issued_on, now.expires_on, now.status, now.organisation_id) is distinct from (before.issued_on, before.expires_on, before.status, before.organisation_id)`;
+  const events = (table: string) => `select distinct certificate_id from ${table} where kind = 'surveillance_passed'`;
+  await statementTrigger(db, 'certificate_surveillance_issued', 'certificate', 'insert', 'new table as new_certificates', refreshFor('select id from new_certificates'));
+  await statementTrigger(db, 'certificate_surveillance_changed', 'certificate', 'update', 'old table as old_certificates new table as new_certificates', refreshFor(changed));
+  await statementTrigger(
+    db,
+    'certificate_surveillance_removed',
+    'certificate',
+    'delete',
+    'old table as old_certificates',
+    'delete from certificate_surveillance_due where certificate_id in (select id from old_certificates);',
+  );
+  // Refreshing a certificate for an event before its cycle changes nothing, so no finer test is needed.
+  await statementTrigger(db, 'certificate_surveillance_recorded', 'certificate_event', 'insert', 'new table as new_events', refreshFor(events('new_events')));
+  await statementTrigger(db, 'certificate_surveillance_unrecorded', 'certificate_event', 'delete', 'old table as old_events', refreshFor(events('old_events')));
+  await statementTrigger(
+    db,
+    'certificate_surveillance_rerecorded',
+    'certificate_event',
+    'update',
+    'old table as old_events new table as new_events',
+    refreshFor(`${events('old_events')} union ${events('new_events')}`),
+  );
+  await sql`select refresh_certificate_surveillance_due(array(select id from certificate))`.execute(db);
+}
+
+export async function dropSurveillanceDue(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['certificate_surveillance_issued', 'certificate'],
+    ['certificate_surveillance_changed', 'certificate'],
+    ['certificate_surveillance_removed', 'certificate'],
+    ['certificate_surveillance_recorded', 'certificate_event'],
+    ['certificate_surveillance_unrecorded', 'certificate_event'],
+    ['certificate_surveillance_rerecorded', 'certificate_event'],
+  ]) {
+    await sql.raw(`drop trigger if exists ${trigger} on ${table}; drop function if exists ${trigger}()`).execute(db);
+  }
+  await sql`drop function if exists refresh_certificate_surveillance_due(integer[])`.execute(db);
+  await sql`drop index if exists certificate_event_surveillance`.execute(db);
+  await sql`drop table if exists certificate_surveillance_due`.execute(db);
+}

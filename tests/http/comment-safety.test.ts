@@ -81,7 +81,7 @@ describe.runIf(sqlite)('a comment while another process holds the write lock', (
   let portal: RunningPortal;
   beforeAll(async () => {
     fixture = await createFixture();
-    portal = await startPortal(fixture.test.path, { TRUST_PROXY: '1' });
+    portal = await startPortal(fixture.test, { TRUST_PROXY: '1' });
   });
   afterAll(async () => {
     await portal?.stop();
@@ -121,7 +121,7 @@ describe.runIf(sqlite)('a comment the database cannot take', () => {
   let portal: RunningPortal;
   beforeAll(async () => {
     fixture = await createFixture();
-    portal = await startPortal(fixture.test.path, { TRUST_PROXY: '1', PORTAL_WRITE_WAIT: '1' });
+    portal = await startPortal(fixture.test, { TRUST_PROXY: '1', PORTAL_WRITE_WAIT: '1' });
   });
   afterAll(async () => {
     await portal?.stop();
@@ -177,7 +177,7 @@ describe.runIf(root && sqlite)('a comment on a full disk', () => {
   beforeAll(async () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mountPoint]);
     fixture = await createFixture(await createTestDatabase(mountPoint));
-    portal = await startPortal(fixture.test.path, { TRUST_PROXY: '1' });
+    portal = await startPortal(fixture.test, { TRUST_PROXY: '1' });
   });
   afterAll(async () => {
     await portal?.stop();
@@ -216,7 +216,7 @@ describe.runIf(root && sqlite)('a comment on a database file the system will not
   let portal: RunningPortal;
   beforeAll(async () => {
     fixture = await createFixture();
-    portal = await startPortal(fixture.test.path, { TRUST_PROXY: '1' });
+    portal = await startPortal(fixture.test, { TRUST_PROXY: '1' });
   });
   afterAll(async () => {
     await portal?.stop();
@@ -247,7 +247,7 @@ describe('the client and the form', () => {
   let proxied: RunningPortal;
   beforeAll(async () => {
     fixture = await createFixture();
-    [direct, proxied] = await Promise.all([startPortal(fixture.test.path), startPortal(fixture.test.path, { TRUST_PROXY: '1' })]);
+    [direct, proxied] = await Promise.all([startPortal(fixture.test), startPortal(fixture.test, { TRUST_PROXY: '1' })]);
   });
   afterAll(async () => {
     await Promise.all([direct?.stop(), proxied?.stop()]);
@@ -359,7 +359,7 @@ describe('the bulk verification API', () => {
   let portal: RunningPortal;
   beforeAll(async () => {
     fixture = await createFixture();
-    portal = await startPortal(fixture.test.path);
+    portal = await startPortal(fixture.test);
   });
   afterAll(async () => {
     await portal?.stop();

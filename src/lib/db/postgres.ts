@@ -15,6 +15,8 @@ import {
   type Driver,
   type QueryResult,
   type TransactionSettings,
+  type RawBuilder,
+  type SqlBool,
 } from 'kysely';
 import { DomainError } from '../errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
@@ -224,3 +226,6 @@ export async function dumpPostgres(url: string, target: string): Promise<void> {
   });
   if (code !== 0) throw new Error(`pg_dump exited with ${code}: ${printed.trim()}`);
 }
+
+/** `column` contains `text` (strpos: a plain substring, no pattern to escape). */
+export const postgresContains = (column: string, text: string): RawBuilder<SqlBool> => sql<SqlBool>`strpos(${sql.ref(column)}, ${text}) > 0`;

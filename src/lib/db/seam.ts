@@ -1,18 +1,19 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames } from './postgres.ts';
-import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames } from './sqlite.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains } from './postgres.ts';
+import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
 interface DatabaseSeam {
   matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches>;
   isConstraintViolation(error: unknown): boolean;
+  contains(column: string, text: string): RawBuilder<SqlBool>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -27,3 +28,6 @@ export const matchHolderNames = (db: PortalDb, term: string): Promise<HolderName
 
 /** Whether the schema refused a row (a unique, foreign key or check constraint), on either database. */
 export const isConstraintViolation = (error: unknown): boolean => Object.values(SEAMS).some((seam) => seam.isConstraintViolation(error));
+
+/** Whether `column` (a reference such as 'organisation.nameSearch') contains `text` as it is: no pattern, no escaping. */
+export const containsText = (db: PortalDb, column: string, text: string): RawBuilder<SqlBool> => SEAMS[dialectOf(db)].contains(column, text);

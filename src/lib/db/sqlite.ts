@@ -15,6 +15,8 @@ import {
   type Dialect,
   type Driver,
   type QueryResult,
+  type RawBuilder,
+  type SqlBool,
 } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -392,3 +394,6 @@ function sqliteCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
 }
+
+/** `column` contains `text` (instr: a plain substring, no pattern to escape). */
+export const sqliteContains = (column: string, text: string): RawBuilder<SqlBool> => sql<SqlBool>`instr(${sql.ref(column)}, ${text}) > 0`;
