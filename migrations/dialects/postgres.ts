@@ -88,7 +88,14 @@ export async function dropHolderNameIndexes(db: Kysely<any>): Promise<void> {
 
 /** 2026-12-01T2210: instants in their one stored form, as a CHECK constraint. */
 export async function instantChecks(db: Kysely<any>, table: string, columns: readonly string[], _message: string): Promise<void> {
-  const right = columns.map((column) => `${column} ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$'`).join(' and ');
+  // The form, and a real instant (no 13th month): what the text says when read back is the text itself.
+  await sql.raw(`create or replace function portal_is_instant(value text) returns boolean language plpgsql immutable as $body$
+    begin
+      return value ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$' and to_char(value::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') = value;
+    exception when others then
+      return false;
+    end $body$`).execute(db);
+  const right = columns.map((column) => `portal_is_instant(${column})`).join(' and ');
   await sql.raw(`alter table ${table} add constraint ${table}_instants check (${right})`).execute(db);
 }
 

@@ -1,12 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { connectDatabase, type DatabaseLocation } from '../../src/lib/db/connect.ts';
+import { connectDatabase, databaseName, type DatabaseLocation } from '../../src/lib/db/connect.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
+import { postgresProgram } from '../../src/lib/db/postgres.ts';
 import type { Dialect } from '../../src/lib/db/seam.ts';
 
 /** The database this run of the suite is on: the whole suite runs once on each (vitest.config.ts). */
@@ -20,6 +23,8 @@ export interface TestDatabase {
   url: string | null;
   /** Where a thread or another connection of this process finds it. */
   location: DatabaseLocation;
+  /** The database as the portal's messages name it (databaseName). */
+  name: string;
   /** What another process (a portal, an import) is given to reach this database. */
   env: Record<string, string>;
   /** A connection of its own to the same database, as another process would have. */
@@ -46,6 +51,7 @@ export async function createTestDatabase(within = tmpdir()): Promise<TestDatabas
     path,
     url,
     location,
+    name: databaseName(location),
     env: url ? { PORTAL_DB: path, PORTAL_DATABASE_URL: url } : { PORTAL_DB: path },
     connect: () => connectDatabase(location),
     remove: async () => {
@@ -80,4 +86,22 @@ async function asSuperuser(url: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * What `npm run backup` wrote into `file`, opened to be read: the SQLite copy once it passes
+ * the integrity check, or on PostgreSQL pg_dump's archive restored by pg_restore into a new
+ * database. The caller destroys it (the restored database is dropped with the cluster).
+ */
+export async function openBackup(file: string): Promise<PortalDb> {
+  const location: DatabaseLocation = { databasePath: file, databaseUrl: null, databasePoolSize: 2, writeWaitMilliseconds: WRITE_WAIT_MILLISECONDS };
+  if (TEST_DIALECT === 'sqlite') {
+    const copy = connectDatabase(location);
+    const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(copy);
+    if (rows[0]?.integrityCheck !== 'ok') throw new Error(`${file} fails the integrity check: ${JSON.stringify(rows)}`);
+    return copy;
+  }
+  const url = await createPostgresDatabase();
+  execFileSync(postgresProgram('pg_restore'), ['--exit-on-error', '--no-owner', `--dbname=${url}`, file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return connectDatabase({ ...location, databaseUrl: url });
 }

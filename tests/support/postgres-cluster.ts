@@ -4,21 +4,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { postgresProgram } from '../../src/lib/db/postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A PostgreSQL server the tests may create databases in, as its superuser. */
     postgresUrl: string;
   }
-}
-
-/** Where Debian's PostgreSQL 15 puts its programs (`pg_config --bindir` elsewhere). */
-function postgresPrograms(): string {
-  const debian = '/usr/lib/postgresql/15/bin';
-  if (existsSync(join(debian, 'initdb'))) return debian;
-  const found = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  if (found.status === 0) return found.stdout.trim();
-  throw new Error('PostgreSQL 15 is needed for the PostgreSQL half of the tests: apt-get install postgresql-15 (.ci/run does it)');
 }
 
 async function freePort(): Promise<number> {
@@ -43,12 +35,14 @@ export default async function startCluster(project: TestProject): Promise<(() =>
     project.provide('postgresUrl', given);
     return undefined;
   }
-  const programs = postgresPrograms();
+  if (!existsSync(postgresProgram('initdb'))) {
+    throw new Error('PostgreSQL 15 is needed for the PostgreSQL half of the tests: apt-get install postgresql-15 (.ci/run does it)');
+  }
   const folder = mkdtempSync(join(tmpdir(), 'portal-postgres-'));
   const root = process.getuid?.() === 0;
   if (root) chownSync(folder, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
   const run = (program: string, args: string[]) => {
-    const command = [join(programs, program), ...args];
+    const command = [postgresProgram(program), ...args];
     const result = root
       ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ')], { encoding: 'utf8' })
       : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });

@@ -151,10 +151,10 @@ describe('instants in the database', () => {
     const wrong = ['2026-12-01 08:00:00', '2026-12-01T16:00:00+08:00', '2026-12-01T08:00:00Z', '2026-13-01T08:00:00.000Z', 'tomorrow'];
     for (const updatedAt of wrong) {
       await expect(test.db.insertInto('certificationBody').values({ ...bodyRow(`BAD${wrong.indexOf(updatedAt)}`), updatedAt }).execute(), updatedAt).rejects.toThrow(
-        /must be UTC instants/,
+        /must be UTC instants|_instants/,
       );
     }
     await test.db.insertInto('certificationBody').values(bodyRow('GOODTIME')).execute();
-    await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(/must be UTC instants/);
+    await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(/must be UTC instants|_instants/);
   });
 });

@@ -439,7 +439,7 @@ describe('the import command', { timeout: 180_000 }, () => {
     expect(lines).toHaveLength(4);
     for (const english of [runCommand('import', ['--lang', 'en', bad], test), runCommand('import', [bad], test, ENGLISH)]) {
       expect(english.stdout).toContain(`${bad} was rejected; nothing of it was written:\n  ${bad} line 2: status: must be one of valid, suspended, withdrawn, cancelled`);
-      expect(english.stdout).toContain(`0 of 1 files imported into ${test.path}`);
+      expect(english.stdout).toContain(`0 of 1 files imported into ${test.name}`);
     }
     expect(runCommand('import', ['--lang', 'fr', bad], test).stderr).toContain('--lang 应为 zh 或 en，而不是“fr”');
     expect(runCommand('import', [], test).status).toBe(2);

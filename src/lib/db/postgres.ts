@@ -2,7 +2,8 @@
  * The PostgreSQL seam: everything here is specific to PostgreSQL (and node-postgres). The
  * rest of the code speaks portable SQL through Kysely; src/lib/db/sqlite.ts is the other seam.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import {
@@ -208,8 +209,13 @@ export async function matchPostgresHolderNames(db: PortalDb, term: string): Prom
   });
 }
 
-/** pg_dump as PostgreSQL 15 installs it on Debian, or the one on PATH. */
-const PG_DUMP = existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/postgresql/15/bin/pg_dump' : 'pg_dump';
+/** A PostgreSQL program (pg_dump, pg_restore, initdb…) where Debian's PostgreSQL 15 puts it, or where pg_config says, or on PATH. */
+export function postgresProgram(name: string): string {
+  const debian = join('/usr/lib/postgresql/15/bin', name);
+  if (existsSync(debian)) return debian;
+  const found = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  return found.status === 0 ? join(found.stdout.trim(), name) : name;
+}
 
 /**
  * A consistent copy of the database at `url` while the portals serve and comments arrive:
@@ -217,7 +223,7 @@ const PG_DUMP = existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/pos
  * `target`, an existing file whose mode it keeps.
  */
 export async function dumpPostgres(url: string, target: string): Promise<void> {
-  const child = spawn(PG_DUMP, ['--format=custom', `--file=${target}`, `--dbname=${url}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(postgresProgram('pg_dump'), ['--format=custom', `--file=${target}`, `--dbname=${url}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let printed = '';
   child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -229,3 +235,11 @@ export async function dumpPostgres(url: string, target: string): Promise<void> {
 
 /** `column` contains `text` (strpos: a plain substring, no pattern to escape). */
 export const postgresContains = (column: string, text: string): RawBuilder<SqlBool> => sql<SqlBool>`strpos(${sql.ref(column)}, ${text}) > 0`;
+
+/** Each table's identity sequence moved past its largest id (tables as Kysely names them, camelCase). */
+export async function postgresGeneratedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void> {
+  for (const table of tables) {
+    const name = table.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    await sql`select setval(pg_get_serial_sequence(${name}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(name)}`.execute(db);
+  }
+}

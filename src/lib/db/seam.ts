@@ -1,7 +1,7 @@
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains } from './postgres.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresGeneratedIdsCaughtUp } from './postgres.ts';
 import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
@@ -9,11 +9,12 @@ interface DatabaseSeam {
   matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches>;
   isConstraintViolation(error: unknown): boolean;
   contains(column: string, text: string): RawBuilder<SqlBool>;
+  generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {} },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -31,3 +32,10 @@ export const isConstraintViolation = (error: unknown): boolean => Object.values(
 
 /** Whether `column` (a reference such as 'organisation.nameSearch') contains `text` as it is: no pattern, no escaping. */
 export const containsText = (db: PortalDb, column: string, text: string): RawBuilder<SqlBool> => SEAMS[dialectOf(db)].contains(column, text);
+
+/**
+ * After rows were written with the ids given (the demo data set, which numbers its records
+ * itself), the ids the database generates next come after them: SQLite's do by themselves,
+ * PostgreSQL's identity sequences are moved on.
+ */
+export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): Promise<void> => SEAMS[dialectOf(db)].generatedIdsCaughtUp(db, tables);
