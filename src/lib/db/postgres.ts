@@ -243,3 +243,8 @@ export async function postgresGeneratedIdsCaughtUp(db: PortalDb, tables: readonl
     await sql`select setval(pg_get_serial_sequence(${name}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(name)}`.execute(db);
   }
 }
+
+/** Holds an advisory lock on `key` (hashed to 64 bits) until the transaction ends. */
+export async function postgresOneAtATime(trx: PortalDb, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}

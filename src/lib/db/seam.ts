@@ -1,7 +1,7 @@
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresGeneratedIdsCaughtUp } from './postgres.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
 import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
@@ -10,11 +10,12 @@ interface DatabaseSeam {
   isConstraintViolation(error: unknown): boolean;
   contains(column: string, text: string): RawBuilder<SqlBool>;
   generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
+  oneAtATime(trx: PortalDb, key: string): Promise<void>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {} },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {} },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -39,3 +40,11 @@ export const containsText = (db: PortalDb, column: string, text: string): RawBui
  * PostgreSQL's identity sequences are moved on.
  */
 export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): Promise<void> => SEAMS[dialectOf(db)].generatedIdsCaughtUp(db, tables);
+
+/**
+ * Transactions that name the same `key` run one after the other until they end, in every
+ * process on the database. SQLite's transactions already do (a writing transaction holds the
+ * one write lock from its start); on PostgreSQL, whose READ COMMITTED lets two of them count
+ * the same rows, a transaction-scoped advisory lock on the key.
+ */
+export const oneAtATime = (trx: PortalDb, key: string): Promise<void> => SEAMS[dialectOf(trx)].oneAtATime(trx, key);
