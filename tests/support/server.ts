@@ -11,6 +11,8 @@ export interface RunningPortal {
   /** Everything the server printed, to check that no personal data reaches the log. */
   output: () => string;
   stop: () => Promise<void>;
+  /** Ends the process at once (SIGKILL), as a crash or a lost machine would. */
+  kill: () => Promise<void>;
 }
 
 /**
@@ -47,13 +49,17 @@ export async function startPortal(database: TestDatabase | string, env: Record<s
   return {
     baseUrl,
     output: () => printed,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => ended(child, 'SIGTERM'),
+    kill: () => ended(child, 'SIGKILL'),
   };
+}
+
+function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
 }
 
 /** Search answers 503 until the worker has built its index after the start. */
