@@ -154,8 +154,20 @@ describe('a running portal picks up what another process writes, within 5 second
   });
 
   it('a status change the back office writes into the database directly', async () => {
-    // Not the import: a program of the body's own, with nothing but SQLite.
-    const writer = `
+    // Not the import: a program of the body's own, with nothing but SQLite (or node-postgres).
+    const writer = TEST_DIALECT === 'postgres' ? `
+      const { Client } = require('pg');
+      const db = new Client({ connectionString: process.argv[1] });
+      const now = new Date().toISOString();
+      (async () => {
+        await db.connect();
+        await db.query('begin');
+        const { rows: [{ id }] } = await db.query('select id from certificate where number = $1', [process.argv[2]]);
+        await db.query("update certificate set status = 'withdrawn', updated_at = $1 where id = $2", [now, id]);
+        await db.query("insert into certificate_event (certificate_id, kind, occurred_at, description) values ($1, 'withdrawn', $2, '暂停期满仍未整改，撤销认证证书。')", [id, now]);
+        await db.query('commit');
+        await db.end();
+      })();` : `
       const Database = require('better-sqlite3');
       const db = new Database(process.argv[1]);
       db.pragma('busy_timeout = 5000');
@@ -166,7 +178,7 @@ describe('a running portal picks up what another process writes, within 5 second
         db.prepare("insert into certificate_event (certificate_id, kind, occurred_at, description) values (?, 'withdrawn', ?, '暂停期满仍未整改，撤销认证证书。')").run(id, now);
       })();
       db.close();`;
-    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
+    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, test.url ?? test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
     expect(exitCode).toBe(0);
     const withdrawn = await eventId('withdrawn');
     await pickedUp(async () => (await certificateJson())?.status === 'withdrawn');

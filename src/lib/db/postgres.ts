@@ -113,16 +113,28 @@ class TranslatingConnection implements DatabaseConnection {
   constructor(readonly inner: DatabaseConnection) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return translated(() => this.inner.executeQuery<R>(query));
+    return translated(() => this.inner.executeQuery<R>(withoutNul(query)));
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     try {
-      yield* this.inner.streamQuery<R>(query, chunkSize);
+      yield* this.inner.streamQuery<R>(withoutNul(query), chunkSize);
     } catch (error) {
       throw storageError(error);
     }
   }
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000 and refuses a parameter that carries one (SQLSTATE
+ * 22021), where SQLite compares it like any character. It is sent as U+FFFD in its place:
+ * a query's term carrying one (a hostile address) then finds nothing, as on SQLite, instead of
+ * failing; a write (only an imported file could carry one: the comment form removes control
+ * characters) keeps a visible mark where it was.
+ */
+function withoutNul(query: CompiledQuery): CompiledQuery {
+  if (!query.parameters.some((parameter) => typeof parameter === 'string' && parameter.includes('\u0000'))) return query;
+  return { ...query, parameters: query.parameters.map((parameter) => (typeof parameter === 'string' ? parameter.replaceAll('\u0000', '\uFFFD') : parameter)) };
 }
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {
