@@ -34,7 +34,7 @@ const WORKER_BOOTSTRAP = `import(${JSON.stringify(pathToFileURL(TSX_ESM_API).hre
 /** Seconds a caller should wait while the first index is built. */
 const WARMING_UP_RETRY_SECONDS = 5;
 
-function searchUnavailable(): DomainError {
+export function searchUnavailable(): DomainError {
   return new DomainError(
     'unavailable',
     'search_warming_up',
@@ -43,6 +43,9 @@ function searchUnavailable(): DomainError {
     WARMING_UP_RETRY_SECONDS,
   );
 }
+
+/** What a page needs of the search: this process's own NoticeSearch, or the one another process owns (shared.ts). */
+export type NoticeSearchService = Pick<NoticeSearch, 'search' | 'readyVersion'>;
 
 /**
  * Full-text search over the notices. The index is built (or loaded from disk) in a worker

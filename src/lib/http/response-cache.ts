@@ -1,0 +1,311 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pathWithoutLocale } from '../language/locales.ts';
+import type { Clock } from '../time/clock.ts';
+import { chooseEncoding, compress, isCompressible, type ContentEncoding } from './compression.ts';
+
+export interface ResponseCacheOptions {
+  /** Bytes of bodies (every encoding kept) the cache may hold; 0 keeps nothing (answers are still compressed). */
+  maxBytes: number;
+  clock: Clock;
+  /**
+   * Changes whenever what any page shows may have changed: a commit by any connection of
+   * any process, a new search index. Read at most every `checkEveryMilliseconds`, so it must
+   * be cheap (SQLite's data_version is a few microseconds).
+   */
+  generation: () => string;
+  /** The next instant at which a page may change by the passing of time alone (see runtime/page-lifetime.ts). */
+  nextChangeByTime: (now: Date) => Promise<Date>;
+  checkEveryMilliseconds?: number;
+}
+
+/** An answer as the renderer wrote it. */
+interface Answer {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+interface Entry {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  etag: string;
+  /** The identity body, and each compressed form once a client asked for it. */
+  bodies: Partial<Record<ContentEncoding, Buffer>> & { identity: Buffer };
+  bytes: number;
+}
+
+/** One answer larger than this is sent but not kept: it would push out dozens of pages. */
+const LARGEST_ENTRY_BYTES = 1 << 20;
+
+/**
+ * The public answers the portal gives again and again (the home page, the notice list, the
+ * feeds, a certificate whose QR code is being scanned), kept in memory in front of Astro,
+ * compressed as each client asks, with an ETag and 304 for a client's current copy.
+ *
+ * What is kept: 200 answers to GET that carry no Set-Cookie and no `private`, `no-store` or
+ * `no-cache` (pages with a comment form say `private, no-store`), and nothing under
+ * /comments whatever it says. The key is the address as received (path and query); the
+ * language is the address's (/en/…), so it is part of the key.
+ *
+ * Never wrong: everything is dropped when `generation` changes (checked at most every
+ * `checkEveryMilliseconds`) and at the next instant a page may change by time alone; an
+ * answer rendered while either happened is sent but not kept. Bounded: least recently used
+ * entries go first once `maxBytes` is reached.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  private generationSeen: string;
+  private checkedAt = 0;
+  /** Until when entries of this generation may live; null while it is being found out. */
+  private validUntil: number | null = null;
+  private findingValidity = false;
+  private readonly checkEvery: number;
+  private readonly encodings = new Map<string, ContentEncoding>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly options: ResponseCacheOptions) {
+    this.checkEvery = options.checkEveryMilliseconds ?? 100;
+    this.generationSeen = options.generation();
+  }
+
+  /** Answers from memory when it can; otherwise lets `render` write the answer, compressed, and keeps it if it may. */
+  serve(request: IncomingMessage, response: ServerResponse, render: () => void): void {
+    const method = request.method;
+    const key = request.url ?? '/';
+    const encoding = this.encodingFor(request.headers['accept-encoding']);
+    const cacheable = (method === 'GET' || method === 'HEAD') && this.options.maxBytes > 0 && !isUnderComments(key);
+    if (cacheable && this.isCurrent()) {
+      const entry = this.entries.get(key);
+      if (entry) {
+        this.hits++;
+        // Most recently used last: eviction takes from the front.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        this.send(request, response, entry, encoding);
+        return;
+      }
+    }
+    this.misses++;
+    const generation = cacheable ? this.freshGeneration() : null;
+    captureAnswer(response, (answer) => {
+      const keep = cacheable && method === 'GET' && isPublic(answer) && generation === this.freshGeneration() && this.isCurrent();
+      if (!keep && !(cacheable && isPublic(answer))) return sendAnswer(request, response, answer, encoding);
+      const entry = toEntry(answer);
+      if (keep && entry.bytes <= LARGEST_ENTRY_BYTES) this.store(key, entry);
+      this.send(request, response, entry, encoding);
+    });
+    render();
+  }
+
+  private encodingFor(acceptEncoding: string | undefined): ContentEncoding {
+    const header = acceptEncoding ?? '';
+    let encoding = this.encodings.get(header);
+    if (!encoding) {
+      encoding = chooseEncoding(header);
+      // Clients send a handful of distinct headers; a bound keeps odd ones from growing it.
+      if (this.encodings.size >= 64) this.encodings.clear();
+      this.encodings.set(header, encoding);
+    }
+    return encoding;
+  }
+
+  /** The generation now, read from the database (not the throttled copy); drops everything when it moved. */
+  private freshGeneration(): string {
+    this.checkedAt = Date.now();
+    const generation = this.options.generation();
+    if (generation !== this.generationSeen) {
+      this.generationSeen = generation;
+      this.dropAll();
+    }
+    return generation;
+  }
+
+  /** Whether the entries may be answered with now; drops them when not, and starts finding out how long the next ones may live. */
+  private isCurrent(): boolean {
+    if (Date.now() - this.checkedAt >= this.checkEvery) this.freshGeneration();
+    if (this.validUntil !== null && this.options.clock().getTime() < this.validUntil) return true;
+    if (this.validUntil !== null) this.dropAll();
+    this.findValidity();
+    return false;
+  }
+
+  private findValidity(): void {
+    if (this.findingValidity) return;
+    this.findingValidity = true;
+    const generation = this.generationSeen;
+    this.options
+      .nextChangeByTime(this.options.clock())
+      .then((until) => {
+        if (generation === this.generationSeen) this.validUntil = until.getTime();
+      })
+      .catch(() => {
+        // Not known (the database is unavailable): nothing is kept, and the next request asks again.
+      })
+      .finally(() => (this.findingValidity = false));
+  }
+
+  private dropAll(): void {
+    this.entries.clear();
+    this.bytes = 0;
+    this.validUntil = null;
+  }
+
+  private store(key: string, entry: Entry): void {
+    const previous = this.entries.get(key);
+    if (previous) this.bytes -= previous.bytes;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    this.evict();
+  }
+
+  private evict(): void {
+    for (const [key, entry] of this.entries) {
+      if (this.bytes <= this.options.maxBytes) return;
+      this.entries.delete(key);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  private send(request: IncomingMessage, response: ServerResponse, entry: Entry, encoding: ContentEncoding): void {
+    const compressible = isCompressible(contentTypeOf(entry.headers), entry.bodies.identity.length);
+    const headers: OutgoingHttpHeaders = { ...entry.headers, etag: entry.etag };
+    if (compressible) headers.vary = withVary(entry.headers.vary, 'Accept-Encoding');
+    if (isCurrentCopy(request.headers['if-none-match'], entry.etag)) {
+      response.writeHead(304, notModifiedHeaders(headers));
+      response.end();
+      return;
+    }
+    const chosen = compressible ? encoding : 'identity';
+    let body = entry.bodies[chosen];
+    if (!body) {
+      body = compress(entry.bodies.identity, chosen);
+      entry.bodies[chosen] = body;
+      entry.bytes += body.length;
+      // Counted against the bound only while the entry is still kept.
+      if (this.entries.get(request.url ?? '/') === entry) {
+        this.bytes += body.length;
+        this.evict();
+      }
+    }
+    if (chosen !== 'identity') headers['content-encoding'] = chosen;
+    headers['content-length'] = body.length;
+    response.writeHead(entry.status, headers);
+    response.end(request.method === 'HEAD' ? undefined : body);
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+}
+
+const isUnderComments = (url: string) => /^\/comments(?:[/?]|$)/.test(pathWithoutLocale(url.split('?')[0]!));
+
+function contentTypeOf(headers: OutgoingHttpHeaders): string | undefined {
+  const type = headers['content-type'];
+  return typeof type === 'string' ? type : undefined;
+}
+
+/** An answer any cache may keep: a 200 with no cookie and no word against keeping it. */
+function isPublic(answer: Answer): boolean {
+  if (answer.status !== 200 || answer.headers['set-cookie'] !== undefined || answer.headers['content-encoding'] !== undefined) return false;
+  const cacheControl = String(answer.headers['cache-control'] ?? '');
+  return !/\b(?:private|no-store|no-cache)\b/i.test(cacheControl);
+}
+
+function toEntry(answer: Answer): Entry {
+  const { 'content-length': _length, 'transfer-encoding': _transfer, etag, ...headers } = answer.headers;
+  // The renderer's own tag when it gives one (a feed's tag names its content version); otherwise one of the body.
+  // Weak either way: the compressed forms are not byte for byte the same representation.
+  const tag = typeof etag === 'string' ? etag.replace(/^W\//, '') : `"${createHash('sha1').update(answer.body).digest('base64url')}"`;
+  return { status: answer.status, headers, etag: `W/${tag}`, bodies: { identity: answer.body }, bytes: answer.body.length };
+}
+
+/** Sent as rendered, compressed when it is text and the client takes it. */
+function sendAnswer(request: IncomingMessage, response: ServerResponse, answer: Answer, encoding: ContentEncoding): void {
+  const headers: OutgoingHttpHeaders = { ...answer.headers };
+  let body = answer.body;
+  if (answer.headers['content-encoding'] === undefined && isCompressible(contentTypeOf(answer.headers), body.length)) {
+    headers.vary = withVary(answer.headers.vary, 'Accept-Encoding');
+    if (encoding !== 'identity') {
+      body = compress(body, encoding);
+      headers['content-encoding'] = encoding;
+    }
+  }
+  // A 304 or 204 has no body, and says nothing of its length.
+  if (answer.status !== 304 && answer.status !== 204) headers['content-length'] = body.length;
+  delete headers['transfer-encoding'];
+  response.writeHead(answer.status, headers);
+  response.end(request.method === 'HEAD' || body.length === 0 ? undefined : body);
+}
+
+function withVary(existing: OutgoingHttpHeaders['vary'], name: string): string {
+  const names = String(existing ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return names.some((part) => part.toLowerCase() === name.toLowerCase()) ? names.join(', ') : [...names, name].join(', ');
+}
+
+/** If-None-Match names the entry's tag (weak comparison, RFC 9110 §13.1.2) or is `*`. */
+function isCurrentCopy(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const tag = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((candidate) => {
+    const trimmed = candidate.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === tag;
+  });
+}
+
+/** What a 304 repeats of the 200 it stands for (RFC 9110 §15.4.5): never the body's type or length. */
+function notModifiedHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const { 'content-type': _type, 'content-length': _length, 'content-encoding': _encoding, ...rest } = headers;
+  return rest;
+}
+
+/**
+ * Lets the renderer (Astro's adapter, which calls writeHead, write and end) write into
+ * memory, and hands over the whole answer when it ends. The original methods are put back
+ * first, so whatever `done` writes goes to the client.
+ */
+function captureAnswer(response: ServerResponse, done: (answer: Answer) => void): void {
+  const chunks: Buffer[] = [];
+  let status: number | undefined;
+  let headers: OutgoingHttpHeaders = {};
+  const asBuffer = (chunk: unknown, encoding?: unknown) =>
+    Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
+  const lastCallback = (args: unknown[]) => args.find((arg): arg is () => void => typeof arg === 'function');
+  const capturing = response as unknown as Record<'writeHead' | 'write' | 'end', unknown>;
+  capturing.writeHead = (code: number, ...rest: unknown[]) => {
+    status = code;
+    if (typeof rest[0] === 'string') response.statusMessage = rest[0];
+    const given = rest.find((arg) => typeof arg === 'object' && arg !== null);
+    if (given) headers = Array.isArray(given) ? headersFromList(given as string[]) : { ...(given as OutgoingHttpHeaders) };
+    return response;
+  };
+  capturing.write = (chunk: unknown, ...rest: unknown[]) => {
+    chunks.push(asBuffer(chunk, rest[0]));
+    lastCallback(rest)?.();
+    return true;
+  };
+  capturing.end = (...args: unknown[]) => {
+    if (args[0] !== undefined && typeof args[0] !== 'function') chunks.push(asBuffer(args[0], args[1]));
+    delete capturing.writeHead;
+    delete capturing.write;
+    delete capturing.end;
+    const answer = { status: status ?? response.statusCode, headers, body: Buffer.concat(chunks) };
+    if (!response.destroyed) done(answer);
+    lastCallback(args)?.();
+    return response;
+  };
+}
+
+/** writeHead's flat [name, value, name, value…] form. */
+function headersFromList(list: string[]): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (let i = 0; i + 1 < list.length; i += 2) headers[list[i]!.toLowerCase()] = list[i + 1];
+  return headers;
+}
