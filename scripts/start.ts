@@ -5,7 +5,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
@@ -23,8 +22,8 @@ import { loadStaticFiles } from '../src/lib/http/static-files.ts';
 import { nextChangeByTime } from '../src/lib/runtime/page-lifetime.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
 import { isStatsAnswer, isStatsRequest, processStatsReader, type ProcessStats, type StatsAnswer } from '../src/lib/runtime/process-stats.ts';
-import { NoticeSearch, type NoticeSearchService } from '../src/lib/search/service.ts';
-import { announceSearchVersions, answerSearchesOf, SearchThroughOwner } from '../src/lib/search/shared.ts';
+import { NoticeSearch, searchIndexFolder, type NoticeSearchService } from '../src/lib/search/service.ts';
+import { answerSearchesOf, SearchThroughOwner } from '../src/lib/search/shared.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 
@@ -57,13 +56,11 @@ function listeningUrl(host: string, port: number): string {
   return `http://${name}:${port}`;
 }
 
-/** The full-text search over the notices, built in worker threads of this process. */
-async function startNoticeSearch(config: PortalConfig, db: PortalDb): Promise<NoticeSearch> {
-  // Built in a worker from the database, or loaded from disk when the data is unchanged.
+/** The full-text search over the notices, in worker threads of this process: built from the database, or loaded from disk and caught up. */
+async function startNoticeSearch(config: PortalConfig): Promise<NoticeSearch> {
   const noticeSearch = new NoticeSearch({
-    db,
     databasePath: config.databasePath,
-    cacheFolder: join(dirname(config.databasePath), 'search-index'),
+    cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
   await noticeSearch.start();
@@ -89,8 +86,8 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
   const responses = new ResponseCache({
     maxBytes: config.responseCacheBytes,
     clock: portal.clock,
-    // A commit anywhere, or a new search index, may change any page.
-    generation: () => `${dataVersion()} ${portal.noticeSearch?.readyVersion ?? ''}`,
+    // A commit anywhere may change any page.
+    generation: dataVersion,
     nextChangeByTime: (now) => nextChangeByTime(portal.db, now),
   });
   if (process.env.PORTAL_BENCH === '1') answerStatsRequests(processStatsReader('server', () => ({ hits: responses.hits, misses: responses.misses, ...responses.size })));
@@ -162,10 +159,10 @@ const openPortalDatabase = (config: PortalConfig) => openDatabase(config.databas
 /** PORTAL_PROCESSES=1: everything in this process, the search's worker threads too. */
 async function runAlone(config: PortalConfig): Promise<void> {
   const db = openPortalDatabase(config);
-  const noticeSearch = await startNoticeSearch(config, db);
+  const noticeSearch = await startNoticeSearch(config);
   forgetOldSubmissionsHourly(db);
   const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () => Promise.all([noticeSearch.stop(), db.destroy()]));
-  console.log(`Portal listening on ${url} (database ${config.databasePath}, one process)`);
+  console.log(`Portal listening on ${url} (database ${config.databasePath}, site ${config.siteUrl ?? url}, one process)`);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
@@ -178,17 +175,17 @@ async function runAlone(config: PortalConfig): Promise<void> {
  */
 async function runCluster(config: PortalConfig): Promise<void> {
   const db = openPortalDatabase(config);
-  const noticeSearch = await startNoticeSearch(config, db);
+  const noticeSearch = await startNoticeSearch(config);
   forgetOldSubmissionsHourly(db);
   const servers = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-  announceSearchVersions(noticeSearch, servers);
   let stopping = false;
   let listening = 0;
   const fork = () => answerSearchesOf(cluster.fork(), noticeSearch);
 
   cluster.on('listening', (_worker, address) => {
     if (++listening !== config.processes) return;
-    console.log(`Portal listening on ${listeningUrl(config.host, address.port)} (database ${config.databasePath}, ${config.processes} processes)`);
+    const url = listeningUrl(config.host, address.port);
+    console.log(`Portal listening on ${url} (database ${config.databasePath}, site ${config.siteUrl ?? url}, ${config.processes} processes)`);
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

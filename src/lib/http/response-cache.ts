@@ -10,10 +10,10 @@ export interface ResponseCacheOptions {
   clock: Clock;
   /**
    * Changes whenever what any page shows may have changed: a commit by any connection of
-   * any process, a new search index. Read at most every `checkEveryMilliseconds`, so it must
+   * any process (SQLite's data_version, see db/sqlite.ts commitCounter). Read at most every `checkEveryMilliseconds`, so it must
    * be cheap (SQLite's data_version is a few microseconds).
    */
-  generation: () => string;
+  generation: () => number;
   /** The next instant at which a page may change by the passing of time alone (see runtime/page-lifetime.ts). */
   nextChangeByTime: (now: Date) => Promise<Date>;
   checkEveryMilliseconds?: number;
@@ -44,8 +44,8 @@ const LARGEST_ENTRY_BYTES = 1 << 20;
  * compressed as each client asks, with an ETag and 304 for a client's current copy.
  *
  * What is kept: 200 answers to GET that carry no Set-Cookie and no `private`, `no-store` or
- * `no-cache` (pages with a comment form say `private, no-store`), and nothing under
- * /comments whatever it says. The key is the address as received (path and query); the
+ * `no-cache` (pages with a comment form say `private, no-store`), and never what NEVER_KEPT
+ * names. The key is the address as received (path and query); the
  * language is the address's (/en/…), so it is part of the key.
  *
  * Never wrong: everything is dropped when `generation` changes (checked at most every
@@ -56,7 +56,7 @@ const LARGEST_ENTRY_BYTES = 1 << 20;
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
-  private generationSeen: string;
+  private generationSeen: number;
   private checkedAt = 0;
   /** Until when entries of this generation may live; null while it is being found out. */
   private validUntil: number | null = null;
@@ -76,7 +76,7 @@ export class ResponseCache {
     const method = request.method;
     const key = request.url ?? '/';
     const encoding = this.encodingFor(request.headers['accept-encoding']);
-    const cacheable = (method === 'GET' || method === 'HEAD') && this.options.maxBytes > 0 && !isUnderComments(key);
+    const cacheable = (method === 'GET' || method === 'HEAD') && this.options.maxBytes > 0 && !isNeverKept(key);
     if (cacheable && this.isCurrent()) {
       const entry = this.entries.get(key);
       if (entry) {
@@ -113,7 +113,7 @@ export class ResponseCache {
   }
 
   /** The generation now, read from the database (not the throttled copy); drops everything when it moved. */
-  private freshGeneration(): string {
+  private freshGeneration(): number {
     this.checkedAt = Date.now();
     const generation = this.options.generation();
     if (generation !== this.generationSeen) {
@@ -202,7 +202,13 @@ export class ResponseCache {
   }
 }
 
-const isUnderComments = (url: string) => /^\/comments(?:[/?]|$)/.test(pathWithoutLocale(url.split('?')[0]!));
+/**
+ * Never kept, whatever they say: everything under /comments (a tracking number is a key to
+ * one person's comment), and search answers, which come from the search index: it follows
+ * the database a moment after each commit, so a commit does not tell when they change.
+ */
+const NEVER_KEPT = /^\/(?:comments|search|api\/v1\/search|feeds\/search\.xml)(?:[/?]|$)/;
+const isNeverKept = (url: string) => NEVER_KEPT.test(pathWithoutLocale(url.split('?')[0]!));
 
 function contentTypeOf(headers: OutgoingHttpHeaders): string | undefined {
   const type = headers['content-type'];

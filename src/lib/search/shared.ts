@@ -20,9 +20,8 @@ interface SearchAsked {
 }
 
 type SearchTold =
-  | { kind: 'notice-search-version'; version: string | undefined }
-  | { kind: 'notice-search-answer'; requestId: number; version: string | undefined; page: NoticeSearchPage }
-  | { kind: 'notice-search-failed'; requestId: number; version: string | undefined; unavailable: boolean; message: string };
+  | { kind: 'notice-search-answer'; requestId: number; page: NoticeSearchPage }
+  | { kind: 'notice-search-failed'; requestId: number; unavailable: boolean; message: string };
 
 /** What the owner needs of a server process: the cluster's Worker, or anything with its send and message events. */
 export interface SearchChannel {
@@ -32,49 +31,30 @@ export interface SearchChannel {
 
 const isAsked = (message: unknown): message is SearchAsked => (message as SearchAsked | null)?.kind === 'notice-search';
 
-/** In the owning process: answers the searches a server process asks, and tells it of each new index. */
+/** In the owning process: answers the searches a server process asks. */
 export function answerSearchesOf(channel: SearchChannel, search: NoticeSearch): void {
   channel.on('message', (message) => {
     if (!isAsked(message)) return;
     search.search(message.query, message.filters, message.page, new Date(message.nowMs), message.order).then(
-      (page) => channel.send({ kind: 'notice-search-answer', requestId: message.requestId, version: search.readyVersion, page }),
+      (page) => channel.send({ kind: 'notice-search-answer', requestId: message.requestId, page }),
       (error: unknown) =>
         channel.send({
           kind: 'notice-search-failed',
           requestId: message.requestId,
-          version: search.readyVersion,
           unavailable: error instanceof DomainError && error.kind === 'unavailable',
           message: error instanceof Error ? error.message : String(error),
         }),
     );
   });
-  channel.send({ kind: 'notice-search-version', version: search.readyVersion });
-}
-
-/** In the owning process: tells every channel when the index answering changed (the response caches key on it). */
-export function announceSearchVersions(search: NoticeSearch, channels: () => Iterable<SearchChannel>, everyMilliseconds = 200): NodeJS.Timeout {
-  let announced = search.readyVersion;
-  const timer = setInterval(() => {
-    if (search.readyVersion === announced) return;
-    announced = search.readyVersion;
-    for (const channel of channels()) channel.send({ kind: 'notice-search-version', version: announced });
-  }, everyMilliseconds);
-  timer.unref();
-  return timer;
 }
 
 /** In a server process: the owner's search, as if it were here. */
 export class SearchThroughOwner implements NoticeSearchService {
-  private version: string | undefined;
   private requestIds = 0;
   private readonly pending = new Map<number, { resolve: (page: NoticeSearchPage) => void; reject: (error: Error) => void }>();
 
   constructor(private readonly owner: { send(message: SearchAsked): unknown; on(event: 'message', listener: (message: unknown) => void): unknown }) {
     owner.on('message', (message) => this.receive(message as SearchTold));
-  }
-
-  get readyVersion(): string | undefined {
-    return this.version;
   }
 
   search(query: string, filters: NoticeSearchFilters, page: number, now: Date, order: NoticeSearchOrder = {}): Promise<NoticeSearchPage> {
@@ -86,9 +66,7 @@ export class SearchThroughOwner implements NoticeSearchService {
   }
 
   private receive(message: SearchTold): void {
-    if (!message?.kind?.startsWith('notice-search')) return;
-    this.version = message.version;
-    if (message.kind === 'notice-search-version') return;
+    if (message?.kind !== 'notice-search-answer' && message?.kind !== 'notice-search-failed') return;
     const waiting = this.pending.get(message.requestId);
     this.pending.delete(message.requestId);
     if (message.kind === 'notice-search-answer') waiting?.resolve(message.page);

@@ -24,6 +24,16 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The date `months` calendar months after `date` (negative goes back). A day the month lacks
+ * rolls over into the next, 2024-02-29 + 12 months = 2025-03-01, as SQLite's
+ * date(…, '+12 months') does, so the two sides of an index agree.
+ */
+export function addMonths(date: string, months: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1 + months, day)).toISOString().slice(0, 10);
+}
+
 /** True for a real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
 export function isCalendarDate(text: string): boolean {
   const match = ISO_DATE.exec(text);
@@ -80,4 +90,19 @@ export function formatBeijingDateTime(instant: Date | string, locale: Locale = D
 export function toBeijingIso(instant: Date | string): string {
   const shifted = new Date(new Date(instant).getTime() + BEIJING_OFFSET_MS);
   return `${shifted.toISOString().slice(0, 23)}+08:00`;
+}
+
+/**
+ * An instant as a Chinese official notice writes it, Beijing time: 2026年12月9日17时,
+ * 2026年12月9日17时30分. An end at 00:00 is the end of the day before, 2026年12月8日24时, since
+ * "12月9日0时" is read as including the 9th; a start at 00:00 is the day itself, 2026年12月2日.
+ */
+export function officialBeijingTime(instant: Date | string, role: 'start' | 'end'): string {
+  const moment = new Date(instant);
+  const date = beijingDate(moment);
+  const sinceMidnight = moment.getTime() - startOfBeijingDay(date).getTime();
+  if (sinceMidnight === 0) return role === 'end' ? `${formatBeijingDate(addDays(date, -1))}24时` : formatBeijingDate(date);
+  const hours = Math.floor(sinceMidnight / 3_600_000);
+  const minutes = Math.floor((sinceMidnight % 3_600_000) / 60_000);
+  return `${formatBeijingDate(date)}${hours}时${minutes === 0 ? '' : `${minutes}分`}`;
 }
