@@ -93,15 +93,18 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
   if (process.env.PORTAL_BENCH === '1') answerStatsRequests(processStatsReader('server', () => ({ hits: responses.hits, misses: responses.misses, ...responses.size })));
 
   const server = createServer((request, response) => {
-    // Set here, before the adapter, so that static files and errors carry them too.
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     request.url = withPlainPath(request.url ?? '/');
     // Answered by the page (or API answer) that says so: no route can match what cannot be decoded.
-    if (isMalformedAddress(request.url)) request.url = malformedAddressRoute(request.url);
-    else if (serveStatic(request, response)) return;
+    const malformed = isMalformedAddress(request.url);
+    if (malformed) request.url = malformedAddressRoute(request.url);
+    // A kept answer carries every header it was first sent with.
+    else if (responses.answerFromMemory(request, response)) return;
+    // Set here, before the adapter, so that static files and errors carry them too.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    if (!malformed && serveStatic(request, response)) return;
     // Read now, while the socket is surely there; whoever reads it later may find the client gone.
     const clientAddress = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.trustedProxies);
-    responses.serve(request, response, () => void handler(request, response, undefined, { portal, clientAddress }));
+    responses.render(request, response, () => void handler(request, response, undefined, { portal, clientAddress }));
   });
   // A request the HTTP parser cannot read (raw non-ASCII in the address, a broken header) still gets a page that says so.
   const unparsableWords = LOCALES.map((locale) => ({ locale, ...MESSAGES[locale].badRequest }));

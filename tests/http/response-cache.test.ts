@@ -57,6 +57,9 @@ describe('the response cache', () => {
     const before = await cacheCounts();
     const again = await get(`/certificates/${CERTIFICATE}`);
     expect(again.headers.get('etag')).toBe(etag);
+    // Kept with every header it was first sent with.
+    expect(again.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(again.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await again.text()).toContain(CERTIFICATE);
     expect((await cacheCounts()).hits).toBe(before.hits + 1);
 
@@ -113,6 +116,13 @@ describe('the response cache', () => {
     const form = await get(`/notices/${openNotice}`, { 'accept-encoding': 'gzip' });
     expect(form.headers.get('content-encoding')).toBe('gzip');
     expect(await form.text()).toContain('GS-CACHE-OPEN');
+  });
+
+  it('never keeps a search answer: the index follows the database a moment after each commit', async () => {
+    const search = await get(`/api/v1/search?q=${encodeURIComponent('西子湖畔')}`, { 'accept-encoding': 'br' });
+    expect([200, 503]).toContain(search.status);
+    expect(search.headers.get('content-type')).toContain('json');
+    expect(search.headers.get('etag')).toBeNull();
   });
 
   it('never keeps a page with a comment form: each visitor gets a form key of their own', async () => {

@@ -28,11 +28,19 @@ interface Answer {
 
 interface Entry {
   status: number;
-  headers: OutgoingHttpHeaders;
   etag: string;
-  /** The identity body, and each compressed form once a client asked for it. */
-  bodies: Partial<Record<ContentEncoding, Buffer>> & { identity: Buffer };
+  compressible: boolean;
+  /** The headers it was sent with, the security headers included, but for those of the body's encoding. */
+  headers: OutgoingHttpHeaders;
+  /** The identity body, and each compressed form once a client asked for it, each with its headers as sent. */
+  forms: Partial<Record<ContentEncoding, WireForm>> & { identity: WireForm };
+  notModified: OutgoingHttpHeaders;
   bytes: number;
+}
+
+interface WireForm {
+  body: Buffer;
+  headers: OutgoingHttpHeaders;
 }
 
 /** One answer larger than this is sent but not kept: it would push out dozens of pages. */
@@ -71,30 +79,39 @@ export class ResponseCache {
     this.generationSeen = options.generation();
   }
 
-  /** Answers from memory when it can; otherwise lets `render` write the answer, compressed, and keeps it if it may. */
-  serve(request: IncomingMessage, response: ServerResponse, render: () => void): void {
+  /**
+   * Answers from memory when it holds a current answer for this address: the whole answer,
+   * headers included, so the caller sets nothing before (a hit must cost little more than
+   * node:http sending bytes).
+   */
+  answerFromMemory(request: IncomingMessage, response: ServerResponse): boolean {
+    const method = request.method;
+    if ((method !== 'GET' && method !== 'HEAD') || this.entries.size === 0) return false;
+    const key = request.url ?? '/';
+    const entry = this.entries.get(key);
+    if (!entry || !this.isCurrent()) return false;
+    this.hits++;
+    // Most recently used last: eviction takes from the front.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.send(request, response, entry, this.encodingFor(request.headers['accept-encoding']));
+    return true;
+  }
+
+  /** Lets `render` write the answer into memory, then sends it compressed as the client asks, and keeps it if it may. */
+  render(request: IncomingMessage, response: ServerResponse, render: () => void): void {
     const method = request.method;
     const key = request.url ?? '/';
     const encoding = this.encodingFor(request.headers['accept-encoding']);
     const cacheable = (method === 'GET' || method === 'HEAD') && this.options.maxBytes > 0 && !isNeverKept(key);
-    if (cacheable && this.isCurrent()) {
-      const entry = this.entries.get(key);
-      if (entry) {
-        this.hits++;
-        // Most recently used last: eviction takes from the front.
-        this.entries.delete(key);
-        this.entries.set(key, entry);
-        this.send(request, response, entry, encoding);
-        return;
-      }
-    }
     this.misses++;
     const generation = cacheable ? this.freshGeneration() : null;
+    if (cacheable) this.isCurrent();
     captureAnswer(response, (answer) => {
-      const keep = cacheable && method === 'GET' && isPublic(answer) && generation === this.freshGeneration() && this.isCurrent();
-      if (!keep && !(cacheable && isPublic(answer))) return sendAnswer(request, response, answer, encoding);
-      const entry = toEntry(answer);
-      if (keep && entry.bytes <= LARGEST_ENTRY_BYTES) this.store(key, entry);
+      if (!cacheable || !isPublic(answer)) return sendAnswer(request, response, answer, encoding);
+      const entry = toEntry(answer, response.getHeaders());
+      const keep = method === 'GET' && generation === this.freshGeneration() && this.isCurrent() && entry.bytes <= LARGEST_ENTRY_BYTES;
+      if (keep) this.store(key, entry);
       this.send(request, response, entry, encoding);
     });
     render();
@@ -171,19 +188,17 @@ export class ResponseCache {
   }
 
   private send(request: IncomingMessage, response: ServerResponse, entry: Entry, encoding: ContentEncoding): void {
-    const compressible = isCompressible(contentTypeOf(entry.headers), entry.bodies.identity.length);
-    const headers: OutgoingHttpHeaders = { ...entry.headers, etag: entry.etag };
-    if (compressible) headers.vary = withVary(entry.headers.vary, 'Accept-Encoding');
     if (isCurrentCopy(request.headers['if-none-match'], entry.etag)) {
-      response.writeHead(304, notModifiedHeaders(headers));
+      response.writeHead(304, entry.notModified);
       response.end();
       return;
     }
-    const chosen = compressible ? encoding : 'identity';
-    let body = entry.bodies[chosen];
-    if (!body) {
-      body = compress(entry.bodies.identity, chosen);
-      entry.bodies[chosen] = body;
+    const chosen = entry.compressible ? encoding : 'identity';
+    let form = entry.forms[chosen];
+    if (!form) {
+      const body = compress(entry.forms.identity.body, chosen);
+      form = { body, headers: { ...entry.headers, 'content-encoding': chosen, 'content-length': body.length } };
+      entry.forms[chosen] = form;
       entry.bytes += body.length;
       // Counted against the bound only while the entry is still kept.
       if (this.entries.get(request.url ?? '/') === entry) {
@@ -191,10 +206,8 @@ export class ResponseCache {
         this.evict();
       }
     }
-    if (chosen !== 'identity') headers['content-encoding'] = chosen;
-    headers['content-length'] = body.length;
-    response.writeHead(entry.status, headers);
-    response.end(request.method === 'HEAD' ? undefined : body);
+    response.writeHead(entry.status, form.headers);
+    response.end(request.method === 'HEAD' ? undefined : form.body);
   }
 
   get size(): { entries: number; bytes: number } {
@@ -222,12 +235,24 @@ function isPublic(answer: Answer): boolean {
   return !/\b(?:private|no-store|no-cache)\b/i.test(cacheControl);
 }
 
-function toEntry(answer: Answer): Entry {
-  const { 'content-length': _length, 'transfer-encoding': _transfer, etag, ...headers } = answer.headers;
+/** The answer as kept: `sentWith` are the headers already set on the response (the security headers). */
+function toEntry(answer: Answer, sentWith: OutgoingHttpHeaders): Entry {
+  const { 'content-length': _length, 'transfer-encoding': _transfer, etag, ...own } = answer.headers;
   // The renderer's own tag when it gives one (a feed's tag names its content version); otherwise one of the body.
   // Weak either way: the compressed forms are not byte for byte the same representation.
   const tag = typeof etag === 'string' ? etag.replace(/^W\//, '') : `"${createHash('sha1').update(answer.body).digest('base64url')}"`;
-  return { status: answer.status, headers, etag: `W/${tag}`, bodies: { identity: answer.body }, bytes: answer.body.length };
+  const compressible = isCompressible(contentTypeOf(answer.headers), answer.body.length);
+  const headers: OutgoingHttpHeaders = { ...sentWith, ...own, etag: `W/${tag}` };
+  if (compressible) headers.vary = withVary(own.vary, 'Accept-Encoding');
+  return {
+    status: answer.status,
+    etag: headers.etag as string,
+    compressible,
+    headers,
+    forms: { identity: { body: answer.body, headers: { ...headers, 'content-length': answer.body.length } } },
+    notModified: notModifiedHeaders(headers),
+    bytes: answer.body.length,
+  };
 }
 
 /** Sent as rendered, compressed when it is text and the client takes it. */
@@ -268,7 +293,7 @@ function isCurrentCopy(ifNoneMatch: string | undefined, etag: string): boolean {
 
 /** What a 304 repeats of the 200 it stands for (RFC 9110 §15.4.5): never the body's type or length. */
 function notModifiedHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const { 'content-type': _type, 'content-length': _length, 'content-encoding': _encoding, ...rest } = headers;
+  const { 'content-type': _type, 'content-length': _length, ...rest } = headers;
   return rest;
 }
 
