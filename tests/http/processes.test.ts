@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { commentFormBody } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { SITE_URL, startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
 
@@ -70,16 +71,7 @@ describe('npm start with PORTAL_PROCESSES=2', () => {
       'POST',
       `/notices/${openNotice}/comments`,
       { origin: SITE_URL, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      new URLSearchParams({
-        kind: 'objection',
-        text: '两个进程之间的意见应当互相可见，测试用。',
-        name: '赵六',
-        contact: '13900139000',
-        organisation: '',
-        consent: 'yes',
-        idempotencyKey: 'processes-test-form-0001-abcdefgh',
-        website: '',
-      }).toString(),
+      commentFormBody('processes-test-form-0001-abcdefgh', '两个进程之间的意见应当互相可见，测试用。'),
     );
     expect(sent.status).toBe(201);
     const { trackingNumber } = JSON.parse(sent.text) as { trackingNumber: string };

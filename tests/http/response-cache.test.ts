@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { commentFormBody } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
@@ -142,17 +143,8 @@ describe('the response cache', () => {
     const sent = await fetch(`${portal.baseUrl}/notices/${openNotice}/comments`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { origin: SITE_URL, accept: 'application/json' },
-      body: new URLSearchParams({
-        kind: 'objection',
-        text: '该企业的售后服务电话经常无人接听，评价结果值得怀疑。',
-        name: '赵六',
-        contact: '13900139000',
-        organisation: '',
-        consent: 'yes',
-        idempotencyKey: 'cache-test-form-0001-abcdefgh',
-        website: '',
-      }),
+      headers: { origin: SITE_URL, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      body: commentFormBody('cache-test-form-0001-abcdefgh'),
     });
     expect(sent.status).toBe(201);
     const { trackingNumber } = await sent.json();
