@@ -72,6 +72,19 @@ describe('the response cache', () => {
     expect(stale.status).toBe(200);
   });
 
+  it('says the Age of a kept answer that may be kept for max-age, so no one keeps it longer', async () => {
+    // Both requests within one minute: entries live at most to the next whole minute.
+    while (Date.now() % 60_000 > 57_000) await sleep(200);
+    const first = await get('/feeds/notices.xml');
+    expect(first.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect(await first.text()).toContain('<rss');
+    expect(first.headers.get('age')).toBeNull();
+    await sleep(1100);
+    const again = await get('/feeds/notices.xml');
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(Number(again.headers.get('age'))).toBeGreaterThanOrEqual(1);
+  });
+
   it('keeps each language apart: the English page under /en is not the Chinese one', async () => {
     const chinese = await (await get(`/certificates/${CERTIFICATE}`)).text();
     const english = await (await get(`/en/certificates/${CERTIFICATE}`)).text();

@@ -30,6 +30,9 @@ interface Entry {
   status: number;
   etag: string;
   compressible: boolean;
+  /** When it was rendered, for the Age of an answer that says how long it may be kept (max-age). */
+  renderedAt: number;
+  hasMaxAge: boolean;
   /** The headers it was sent with, the security headers included, but for those of the body's encoding. */
   headers: OutgoingHttpHeaders;
   /** The identity body, and each compressed form once a client asked for it, each with its headers as sent. */
@@ -206,7 +209,9 @@ export class ResponseCache {
         this.evict();
       }
     }
-    response.writeHead(entry.status, form.headers);
+    // A client that may keep it for max-age counts from when it was rendered (RFC 9111 §5.1).
+    const age = entry.hasMaxAge ? Math.floor((Date.now() - entry.renderedAt) / 1000) : 0;
+    response.writeHead(entry.status, age > 0 ? { ...form.headers, age: String(age) } : form.headers);
     response.end(request.method === 'HEAD' ? undefined : form.body);
   }
 
@@ -248,6 +253,8 @@ function toEntry(answer: Answer, sentWith: OutgoingHttpHeaders): Entry {
     status: answer.status,
     etag: headers.etag as string,
     compressible,
+    renderedAt: Date.now(),
+    hasMaxAge: /\bmax-age=/i.test(String(headers['cache-control'] ?? '')),
     headers,
     forms: { identity: { body: answer.body, headers: { ...headers, 'content-length': answer.body.length } } },
     notModified: notModifiedHeaders(headers),
