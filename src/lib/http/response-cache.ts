@@ -10,13 +10,12 @@ export interface ResponseCacheOptions {
   clock: Clock;
   /**
    * Changes whenever what any page shows may have changed: a commit by any connection of
-   * any process (SQLite's data_version, see db/sqlite.ts commitCounter). Read at most every `checkEveryMilliseconds`, so it must
-   * be cheap (SQLite's data_version is a few microseconds).
+   * any process (SQLite's data_version, see db/sqlite.ts commitCounter). Read before every
+   * answer from memory and before an answer is kept, so it must be cheap (SQLite: 4 µs).
    */
   generation: () => number;
   /** The next instant at which a page may change by the passing of time alone (see runtime/page-lifetime.ts). */
   nextChangeByTime: (now: Date) => Promise<Date>;
-  checkEveryMilliseconds?: number;
 }
 
 /** An answer as the renderer wrote it. */
@@ -28,7 +27,8 @@ interface Answer {
 
 interface Entry {
   status: number;
-  etag: string;
+  /** The entity tag of each form: the renderer's or the body's, "-br" or "-gzip" added for a compressed form. */
+  etags: Record<ContentEncoding, string>;
   compressible: boolean;
   /** When it was rendered, for the Age of an answer that says how long it may be kept (max-age). */
   renderedAt: number;
@@ -56,11 +56,11 @@ const LARGEST_ENTRY_BYTES = 1 << 20;
  *
  * What is kept: 200 answers to GET that carry no Set-Cookie and no `private`, `no-store` or
  * `no-cache` (pages with a comment form say `private, no-store`), and never what NEVER_KEPT
- * names. The key is the address as received (path and query); the
- * language is the address's (/en/…), so it is part of the key.
+ * names. The key is the address as received (path and query); the language is the
+ * address's (/en/…), so it is part of the key.
  *
- * Never wrong: everything is dropped when `generation` changes (checked at most every
- * `checkEveryMilliseconds`) and at the next instant a page may change by time alone; an
+ * Never wrong: everything is dropped when `generation` changes (read before every answer
+ * from memory) and at the next instant a page may change by time alone; an
  * answer rendered while either happened is sent but not kept. Bounded: least recently used
  * entries go first once `maxBytes` is reached.
  */
@@ -68,17 +68,18 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private generationSeen: number;
-  private checkedAt = 0;
-  /** Until when entries of this generation may live; null while it is being found out. */
+  /**
+   * Entries of this generation may answer from `validFrom` (the instant the lifetime was
+   * found for) until `validUntil`; null while it is being found out.
+   */
+  private validFrom = 0;
   private validUntil: number | null = null;
   private findingValidity = false;
-  private readonly checkEvery: number;
   private readonly encodings = new Map<string, ContentEncoding>();
   hits = 0;
   misses = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {
-    this.checkEvery = options.checkEveryMilliseconds ?? 100;
     this.generationSeen = options.generation();
   }
 
@@ -108,12 +109,16 @@ export class ResponseCache {
     const encoding = this.encodingFor(request.headers['accept-encoding']);
     const cacheable = (method === 'GET' || method === 'HEAD') && this.options.maxBytes > 0 && !isNeverKept(key);
     this.misses++;
-    const generation = cacheable ? this.freshGeneration() : null;
+    const generation = cacheable ? this.options.generation() : null;
     if (cacheable) this.isCurrent();
+    // The page reads the clock after this: it shows the state of this instant or a later one.
+    const renderedFrom = this.options.clock().getTime();
     captureAnswer(response, (answer) => {
       if (!cacheable || !isPublic(answer)) return sendAnswer(request, response, answer, encoding);
       const entry = toEntry(answer, response.getHeaders());
-      const keep = method === 'GET' && generation === this.freshGeneration() && this.isCurrent() && entry.bytes <= LARGEST_ENTRY_BYTES;
+      // Kept only when nothing was committed meanwhile, and the lifetime now known was found for an instant
+      // no later than the render's: one found after a boundary the render began before would outlive its page.
+      const keep = method === 'GET' && this.isCurrent() && generation === this.generationSeen && this.validFrom <= renderedFrom && entry.bytes <= LARGEST_ENTRY_BYTES;
       if (keep) this.store(key, entry);
       this.send(request, response, entry, encoding);
     });
@@ -132,20 +137,17 @@ export class ResponseCache {
     return encoding;
   }
 
-  /** The generation now, read from the database (not the throttled copy); drops everything when it moved. */
-  private freshGeneration(): number {
-    this.checkedAt = Date.now();
+  /**
+   * Whether the entries may be answered with now: nothing was committed since they were
+   * rendered, and their lifetime has not run out. Drops them when not, and starts finding out
+   * how long the next ones may live.
+   */
+  private isCurrent(): boolean {
     const generation = this.options.generation();
     if (generation !== this.generationSeen) {
       this.generationSeen = generation;
       this.dropAll();
     }
-    return generation;
-  }
-
-  /** Whether the entries may be answered with now; drops them when not, and starts finding out how long the next ones may live. */
-  private isCurrent(): boolean {
-    if (Date.now() - this.checkedAt >= this.checkEvery) this.freshGeneration();
     if (this.validUntil !== null && this.options.clock().getTime() < this.validUntil) return true;
     if (this.validUntil !== null) this.dropAll();
     this.findValidity();
@@ -156,10 +158,13 @@ export class ResponseCache {
     if (this.findingValidity) return;
     this.findingValidity = true;
     const generation = this.generationSeen;
+    const now = this.options.clock();
     this.options
-      .nextChangeByTime(this.options.clock())
+      .nextChangeByTime(now)
       .then((until) => {
-        if (generation === this.generationSeen) this.validUntil = until.getTime();
+        if (generation !== this.generationSeen) return;
+        this.validFrom = now.getTime();
+        this.validUntil = until.getTime();
       })
       .catch(() => {
         // Not known (the database is unavailable): nothing is kept, and the next request asks again.
@@ -191,16 +196,16 @@ export class ResponseCache {
   }
 
   private send(request: IncomingMessage, response: ServerResponse, entry: Entry, encoding: ContentEncoding): void {
-    if (isCurrentCopy(request.headers['if-none-match'], entry.etag)) {
-      response.writeHead(304, entry.notModified);
+    const chosen = entry.compressible ? encoding : 'identity';
+    if (isCurrentCopy(request.headers['if-none-match'], entry.etags)) {
+      response.writeHead(304, { ...entry.notModified, etag: entry.etags[chosen] });
       response.end();
       return;
     }
-    const chosen = entry.compressible ? encoding : 'identity';
     let form = entry.forms[chosen];
     if (!form) {
       const body = compress(entry.forms.identity.body, chosen);
-      form = { body, headers: { ...entry.headers, 'content-encoding': chosen, 'content-length': body.length } };
+      form = { body, headers: { ...entry.headers, etag: entry.etags[chosen], 'content-encoding': chosen, 'content-length': body.length } };
       entry.forms[chosen] = form;
       entry.bytes += body.length;
       // Counted against the bound only while the entry is still kept.
@@ -243,20 +248,22 @@ function isPublic(answer: Answer): boolean {
 /** The answer as kept: `sentWith` are the headers already set on the response (the security headers). */
 function toEntry(answer: Answer, sentWith: OutgoingHttpHeaders): Entry {
   const { 'content-length': _length, 'transfer-encoding': _transfer, etag, ...own } = answer.headers;
-  // The renderer's own tag when it gives one (a feed's tag names its content version); otherwise one of the body.
-  // Weak either way: the compressed forms are not byte for byte the same representation.
-  const tag = typeof etag === 'string' ? etag.replace(/^W\//, '') : `"${createHash('sha1').update(answer.body).digest('base64url')}"`;
+  // The renderer's own tag when it gives one (a feed's names its content version, weak as it says); otherwise one of
+  // the body. A compressed form is another representation, so a strong tag of it must differ: "-br", "-gzip" is added.
+  const given = typeof etag === 'string' ? /^(W\/)?"(.*)"$/.exec(etag) : null;
+  const [weak, tag] = given ? [given[1] ?? '', given[2]!] : ['', createHash('sha1').update(answer.body).digest('base64url')];
+  const etags = { identity: `${weak}"${tag}"`, br: `${weak}"${tag}-br"`, gzip: `${weak}"${tag}-gzip"` };
   const compressible = isCompressible(contentTypeOf(answer.headers), answer.body.length);
-  const headers: OutgoingHttpHeaders = { ...sentWith, ...own, etag: `W/${tag}` };
+  const headers: OutgoingHttpHeaders = { ...sentWith, ...own };
   if (compressible) headers.vary = withVary(own.vary, 'Accept-Encoding');
   return {
     status: answer.status,
-    etag: headers.etag as string,
+    etags,
     compressible,
     renderedAt: Date.now(),
     hasMaxAge: /\bmax-age=/i.test(String(headers['cache-control'] ?? '')),
     headers,
-    forms: { identity: { body: answer.body, headers: { ...headers, 'content-length': answer.body.length } } },
+    forms: { identity: { body: answer.body, headers: { ...headers, etag: etags.identity, 'content-length': answer.body.length } } },
     notModified: notModifiedHeaders(headers),
     bytes: answer.body.length,
   };
@@ -288,14 +295,12 @@ function withVary(existing: OutgoingHttpHeaders['vary'], name: string): string {
   return names.some((part) => part.toLowerCase() === name.toLowerCase()) ? names.join(', ') : [...names, name].join(', ');
 }
 
-/** If-None-Match names the entry's tag (weak comparison, RFC 9110 §13.1.2) or is `*`. */
-function isCurrentCopy(ifNoneMatch: string | undefined, etag: string): boolean {
+/** If-None-Match names the tag of one of the entry's forms (weak comparison, RFC 9110 §13.1.2) or is `*`. */
+function isCurrentCopy(ifNoneMatch: string | undefined, etags: Record<ContentEncoding, string>): boolean {
   if (!ifNoneMatch) return false;
-  const tag = etag.replace(/^W\//, '');
-  return ifNoneMatch.split(',').some((candidate) => {
-    const trimmed = candidate.trim();
-    return trimmed === '*' || trimmed.replace(/^W\//, '') === tag;
-  });
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const current = Object.values(etags).map(opaque);
+  return ifNoneMatch.split(',').some((candidate) => opaque(candidate) === '*' || current.includes(opaque(candidate)));
 }
 
 /** What a 304 repeats of the 200 it stands for (RFC 9110 §15.4.5): never the body's type or length. */
