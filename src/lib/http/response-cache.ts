@@ -91,6 +91,8 @@ export class ResponseCache {
   answerFromMemory(request: IncomingMessage, response: ServerResponse): boolean {
     const method = request.method;
     if ((method !== 'GET' && method !== 'HEAD') || this.entries.size === 0) return false;
+    // Asked by date alone: the renderer judges it against its Last-Modified (If-None-Match, when sent, decides here).
+    if (request.headers['if-modified-since'] !== undefined && request.headers['if-none-match'] === undefined) return false;
     const key = request.url ?? '/';
     const entry = this.entries.get(key);
     if (!entry || !this.isCurrent()) return false;
