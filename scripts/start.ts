@@ -11,7 +11,9 @@ import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
 import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import type { PortalDb } from '../src/lib/db/database.ts';
-import { commitCounter, openDatabase } from '../src/lib/db/sqlite.ts';
+import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
+import { postgresProblems } from '../src/lib/db/postgres.ts';
+import { commitCounter } from '../src/lib/db/seam.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
@@ -33,9 +35,11 @@ const DEMO_SIZE = { certificates: 2000, notices: 300, seed: 20261126 };
 type AstroHandler = (request: IncomingMessage, response: ServerResponse, next: undefined, locals: Partial<App.Locals>) => Promise<void>;
 
 async function prepareDatabase(config: PortalConfig): Promise<void> {
-  const db = openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
+  const db = connectDatabase(config);
   try {
+    if (config.databaseUrl) await refuseUnfitPostgres(db, 'before migrating');
     await migrateToLatest(db);
+    if (config.databaseUrl) await refuseUnfitPostgres(db, 'after migrating');
     // Empty means the back office never wrote anything: not a body, not a scheme.
     const anyBody = await db.selectFrom('certificationBody').select('id').limit(1).executeTakeFirst();
     const anyScheme = await db.selectFrom('scheme').select('id').limit(1).executeTakeFirst();
@@ -50,6 +54,12 @@ async function prepareDatabase(config: PortalConfig): Promise<void> {
   }
 }
 
+/** A PostgreSQL database the portal cannot serve correctly stops the start, saying what is wrong and what to do. */
+async function refuseUnfitPostgres(db: ReturnType<typeof connectDatabase>, stage: Parameters<typeof postgresProblems>[1]): Promise<void> {
+  const problems = await postgresProblems(db, stage);
+  if (problems.length > 0) throw new ConfigError(`PORTAL_DATABASE_URL: ${problems.join('; ')}`);
+}
+
 /** The address the portal answers at when SITE_URL does not say: the one it listens on. */
 function listeningUrl(host: string, port: number): string {
   const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
@@ -59,7 +69,7 @@ function listeningUrl(host: string, port: number): string {
 /** The full-text search over the notices, in worker threads of this process: built from the database, or loaded from disk and caught up. */
 async function startNoticeSearch(config: PortalConfig): Promise<NoticeSearch> {
   const noticeSearch = new NoticeSearch({
-    databasePath: config.databasePath,
+    database: config,
     cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
@@ -157,7 +167,7 @@ function portalOf(config: PortalConfig, db: PortalDb, noticeSearch: NoticeSearch
   return { config, siteUrl: config.siteUrl ?? '', db, clock: systemClock, noticeSearch, clientSalt: readClientSalt(clientSaltPath(config.databasePath)) };
 }
 
-const openPortalDatabase = (config: PortalConfig) => openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
+const openPortalDatabase = (config: PortalConfig) => connectDatabase(config);
 
 /** PORTAL_PROCESSES=1: everything in this process, the search's worker threads too. */
 async function runAlone(config: PortalConfig): Promise<void> {
@@ -165,7 +175,7 @@ async function runAlone(config: PortalConfig): Promise<void> {
   const noticeSearch = await startNoticeSearch(config);
   forgetOldSubmissionsHourly(db);
   const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () => Promise.all([noticeSearch.stop(), db.destroy()]));
-  console.log(`Portal listening on ${url} (database ${config.databasePath}, site ${config.siteUrl ?? url}, one process)`);
+  console.log(`Portal listening on ${url} (database ${databaseName(config)}, site ${config.siteUrl ?? url}, one process)`);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
@@ -188,7 +198,7 @@ async function runCluster(config: PortalConfig): Promise<void> {
   cluster.on('listening', (_worker, address) => {
     if (++listening !== config.processes) return;
     const url = listeningUrl(config.host, address.port);
-    console.log(`Portal listening on ${url} (database ${config.databasePath}, site ${config.siteUrl ?? url}, ${config.processes} processes)`);
+    console.log(`Portal listening on ${url} (database ${databaseName(config)}, site ${config.siteUrl ?? url}, ${config.processes} processes)`);
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
