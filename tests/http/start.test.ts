@@ -27,6 +27,8 @@ describe('npm start', () => {
     ['SITE_URL', 'cert.example.cn', 'SITE_URL: must be an absolute http(s) address'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be the number of reverse proxies'],
     ['PORTAL_WRITE_WAIT', 'long', 'PORTAL_WRITE_WAIT: must be a number of seconds'],
+    ['PORTAL_PROCESSES', '0', 'PORTAL_PROCESSES: must be a whole number of processes from 1 to 999'],
+    ['PORTAL_CACHE_MB', 'lots', 'PORTAL_CACHE_MB: must be a whole number of megabytes'],
   ])('stops on %s=%s with a message that names it', (name, value, message) => {
     const run = startWith({ [name]: value });
     expect(run.status).toBe(1);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Everything the portal reads from its environment, validated once at start. */
@@ -19,6 +20,10 @@ export interface PortalConfig {
   trustedProxies: number;
   /** How long a comment waits for another process to release SQLite's write lock before it is refused with 503. */
   writeWaitMilliseconds: number;
+  /** How many server processes share the socket and the database file (default one per core). */
+  processes: number;
+  /** Bytes each server process's response cache may hold; 0 turns it off. */
+  responseCacheBytes: number;
 }
 
 const portalEnvironment = z.object({
@@ -55,6 +60,16 @@ const portalEnvironment = z.object({
     .regex(/^\d+(?:\.\d+)?$/, 'must be a number of seconds, such as 12')
     .transform((seconds) => Math.round(Number(seconds) * 1000))
     .default('12'),
+  PORTAL_PROCESSES: z
+    .string()
+    .regex(/^(?:[1-9]\d{0,2})?$/, 'must be a whole number of processes from 1 to 999, or empty for one per core')
+    .default('')
+    .transform((value) => (value === '' ? availableParallelism() : Number(value))),
+  PORTAL_CACHE_MB: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of megabytes (0 turns the response cache off)')
+    .transform((megabytes) => Number(megabytes) * 1024 * 1024)
+    .default('64'),
 });
 
 export class ConfigError extends Error {}
@@ -66,7 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
+  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB } = parsed.data;
   return {
     databasePath: PORTAL_DB,
     databaseUrl: PORTAL_DATABASE_URL || null,
@@ -76,5 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     siteUrl: SITE_URL ? SITE_URL.replace(/\/+$/, '') : null,
     trustedProxies: TRUST_PROXY,
     writeWaitMilliseconds: PORTAL_WRITE_WAIT,
+    processes: PORTAL_PROCESSES,
+    responseCacheBytes: PORTAL_CACHE_MB,
   };
 }

@@ -260,3 +260,11 @@ export async function postgresGeneratedIdsCaughtUp(db: PortalDb, tables: readonl
 export async function postgresOneAtATime(trx: PortalDb, key: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
+
+/**
+ * PostgreSQL has no counter of commits a connection could read for free: until LISTEN/NOTIFY
+ * tells of them, the number changes every second, so a kept answer is at most a second old.
+ */
+export async function postgresCommitCounter(): Promise<() => number> {
+  return () => Math.floor(Date.now() / 1000);
+}

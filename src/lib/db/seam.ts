@@ -1,8 +1,8 @@
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
-import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, sqliteContains } from './sqlite.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresCommitCounter, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
+import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
 interface DatabaseSeam {
@@ -11,11 +11,12 @@ interface DatabaseSeam {
   contains(column: string, text: string): RawBuilder<SqlBool>;
   generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
   oneAtATime(trx: PortalDb, key: string): Promise<void>;
+  commitCounter(db: PortalDb): Promise<() => number>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {} },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -48,3 +49,6 @@ export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): P
  * the same rows, a transaction-scoped advisory lock on the key.
  */
 export const oneAtATime = (trx: PortalDb, key: string): Promise<void> => SEAMS[dialectOf(trx)].oneAtATime(trx, key);
+
+/** A number that changes when any connection may have committed: what the response cache keys its answers to. */
+export const commitCounter = (db: PortalDb): Promise<() => number> => SEAMS[dialectOf(db)].commitCounter(db);

@@ -47,10 +47,28 @@ export const DEFAULT_WRITE_WAIT_MILLISECONDS = 12_000;
  * event loop never waits on a lock, and every other request goes on being answered.
  */
 export function openDatabase(path: string, options: SqliteOptions = {}): PortalDb {
-  return new Kysely<PortalDatabase>({
-    dialect: new PortalSqliteDialect(path, options.writeWaitMilliseconds ?? DEFAULT_WRITE_WAIT_MILLISECONDS),
-    plugins: [new CamelCasePlugin()],
-  });
+  const dialect = new PortalSqliteDialect(path, options.writeWaitMilliseconds ?? DEFAULT_WRITE_WAIT_MILLISECONDS);
+  const db = new Kysely<PortalDatabase>({ dialect, plugins: [new CamelCasePlugin()] });
+  if (dialect.driver) drivers.set(db, dialect.driver);
+  return db;
+}
+
+/** The driver under each database openDatabase made, for what only SQLite can tell (commitCounter). */
+const drivers = new WeakMap<PortalDb, PortalSqliteDriver>();
+
+/**
+ * A number that changes whenever a commit was made to the database by any connection but
+ * the reader's: this process's writer, another process of the portal, an import, a staff
+ * tool, a plain `sqlite3` session. SQLite's `PRAGMA data_version` on the reader connection:
+ * it reads a counter in shared memory, a few microseconds, so it may be asked often.
+ */
+export async function commitCounter(db: PortalDb): Promise<() => number> {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error('commitCounter needs a database opened by openDatabase');
+  // The connections open with the first query.
+  await sql`select 1`.execute(db);
+  const dataVersion = driver.readerConnection.prepare('pragma data_version').pluck();
+  return () => dataVersion.get() as number;
 }
 
 const IN_MEMORY = ':memory:';
@@ -94,8 +112,11 @@ class PortalSqliteDialect implements Dialect {
     return new TransactionalDdlSqliteAdapter();
   }
 
+  driver: PortalSqliteDriver | undefined;
+
   createDriver(): Driver {
-    return new PortalSqliteDriver(this.path, this.writeWaitMilliseconds);
+    this.driver = new PortalSqliteDriver(this.path, this.writeWaitMilliseconds);
+    return this.driver;
   }
 
   createIntrospector(db: Kysely<any>) {
@@ -201,6 +222,10 @@ class PortalSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     this.reader.connection.close();
     if (this.writer !== this.reader) this.writer.connection.close();
+  }
+
+  get readerConnection(): SQLite.Database {
+    return this.reader.connection;
   }
 
   readerStatement(text: string): SQLite.Statement {
