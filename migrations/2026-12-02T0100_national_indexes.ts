@@ -1,4 +1,5 @@
-import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { schemaDialect } from './dialects/index.ts';
 
 /**
  * Indexes for every request path at the size of a national registry (a million
@@ -27,25 +28,13 @@ const FILTERS = [
   ['kind', 'kind'],
   ['scheme', 'scheme_id'],
 ] as const;
-/** The Beijing calendar year of a stored UTC instant (an SQL expression). */
-const beijingYear = (instant: string) => `cast(strftime('%Y', ${instant}, '+8 hours') as integer)`;
-
 const BY_START = ['window_start', 'window_end', 'status'];
 const BY_END = ['window_end', 'window_start', 'status'];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
-    throw new Error('This migration has SQLite triggers only; add the PostgreSQL ones before running it there.');
-  }
-  // Null only inside the insert, until notice_province_set has run; the tally counts a notice from then on.
+  // Null only until the dialect's trigger has set it; the tally counts a notice from then on.
   await sql`alter table notice add column province text`.execute(db);
   await sql`update notice set province = (select province from organisation where organisation.id = notice.organisation_id)`.execute(db);
-  const fromApplicant = sql.raw(`update notice set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`);
-  await sql`create trigger notice_province_set after insert on notice begin ${fromApplicant} end`.execute(db);
-  await sql`create trigger notice_province_moved after update of organisation_id on notice begin ${fromApplicant} end`.execute(db);
-  await sql`create trigger organisation_province_changed after update of province on organisation begin
-    update notice set province = new.province where organisation_id = new.id; end`.execute(db);
-
   await sql`create table notice_tally (
     kind text not null,
     scheme_id integer not null,
@@ -54,22 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     notices integer not null,
     primary key (kind, scheme_id, province, year)
   )`.execute(db);
-  /** The tally's key of notice `row` (new or old): its Beijing year is that of its window start. */
-  const key = (row: 'new' | 'old') =>
-    `kind = ${row}.kind and scheme_id = ${row}.scheme_id and province = ${row}.province and year = ${beijingYear(`${row}.window_start`)}`;
-  const count = (row: 'new' | 'old', change: '+ 1' | '- 1') =>
-    sql.raw(`
-    insert into notice_tally (kind, scheme_id, province, year, notices)
-      select ${row}.kind, ${row}.scheme_id, ${row}.province, ${beijingYear(`${row}.window_start`)}, 0
-      where ${row}.province is not null and not exists (select 1 from notice_tally where ${key(row)});
-    update notice_tally set notices = notices ${change} where ${row}.province is not null and ${key(row)};`);
-  await sql`create trigger notice_tallied after update of kind, scheme_id, province, window_start on notice begin
-    ${count('old', '- 1')} ${count('new', '+ 1')} end`.execute(db);
-  await sql`create trigger notice_untallied after delete on notice begin ${count('old', '- 1')} end`.execute(db);
-  await sql
-    .raw(`insert into notice_tally (kind, scheme_id, province, year, notices)
-      select kind, scheme_id, province, ${beijingYear('window_start')}, count(*) from notice group by 1, 2, 3, 4`)
-    .execute(db);
+  await schemaDialect(db).noticeProvinceAndTally(db);
 
   await db.schema.dropIndex('notice_window').execute();
   await db.schema.dropIndex('notice_window_end').execute();
@@ -93,9 +67,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   }
   await db.schema.createIndex('notice_window').on('notice').columns(['window_start', 'window_end']).execute();
   await db.schema.createIndex('notice_window_end').on('notice').column('window_end').execute();
+  await schemaDialect(db).dropNoticeProvinceAndTally(db);
   await db.schema.dropTable('notice_tally').execute();
-  for (const trigger of ['notice_tallied', 'notice_untallied', 'notice_province_set', 'notice_province_moved', 'organisation_province_changed']) {
-    await sql`drop trigger ${sql.id(trigger)}`.execute(db);
-  }
   await sql`alter table notice drop column province`.execute(db);
 }

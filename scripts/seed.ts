@@ -66,7 +66,7 @@ function progressBar(certificates: number): { update: DemoDataOptions['progress'
 async function main(): Promise<number> {
   const command = startCommand(USAGE, readArguments);
   if (!command) return USAGE_EXIT_CODE;
-  const { options, databasePath } = command;
+  const { options, config: { databasePath } } = command;
 
   if (databasePath === ':memory:') {
     console.error('PORTAL_DB=:memory: would be gone when the command ends: name a file to seed.');

@@ -27,6 +27,8 @@ describe('npm start', () => {
     ['SITE_URL', 'cert.example.cn', 'SITE_URL: must be an absolute http(s) address'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be the number of reverse proxies'],
     ['PORTAL_WRITE_WAIT', 'long', 'PORTAL_WRITE_WAIT: must be a number of seconds'],
+    ['PORTAL_PROCESSES', '0', 'PORTAL_PROCESSES: must be a whole number of processes from 1 to 999'],
+    ['PORTAL_CACHE_MB', 'lots', 'PORTAL_CACHE_MB: must be a whole number of megabytes'],
   ])('stops on %s=%s with a message that names it', (name, value, message) => {
     const run = startWith({ [name]: value });
     expect(run.status).toBe(1);
@@ -59,7 +61,7 @@ describe('npm start', () => {
     // Enough notices that building the index takes seconds, not the milliseconds a request does.
     const test = await createTestDatabase();
     await seedDemoData(test.db, { certificates: 500, notices: 4000, seed: 3, now: new Date() });
-    const portal = await startPortal(test.path);
+    const portal = await startPortal(test);
     try {
       const [search, home] = await Promise.all([fetch(`${portal.baseUrl}/search?q=%E7%89%A9%E4%B8%9A`), fetch(`${portal.baseUrl}/`)]);
       expect(search.status).toBe(503);

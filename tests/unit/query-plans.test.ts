@@ -10,7 +10,7 @@ import { certificateFeed } from '../../src/lib/feeds/certificates.ts';
 import { decisionsFeed } from '../../src/lib/feeds/decisions.ts';
 import { noticesFeed } from '../../src/lib/feeds/notices.ts';
 import { findNotice, findNoticesWithText, listNotices, NOTICE_PAGE_SIZE, noticeFilterOptions } from '../../src/lib/notices/repository.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { observedDatabase, type ObservedDatabase } from '../support/query-plans.ts';
 
 /**
@@ -116,7 +116,8 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
   ],
 ];
 
-describe('query plans at the size of a national registry', () => {
+// SQLite's plans (EXPLAIN QUERY PLAN on a second connection); PostgreSQL's are read by its own EXPLAIN once tests/support/query-plans.ts speaks both.
+describe.runIf(TEST_DIALECT === 'sqlite')('query plans at the size of a national registry', () => {
   it.each(PAGES)('%s reads no large table whole', async (_, page) => {
     const statements = await statementsOf(page);
     expect(statements.length).toBeGreaterThan(0);

@@ -1,8 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Everything the portal reads from its environment, validated once at start. */
 export interface PortalConfig {
+  /** The SQLite database file; with a PostgreSQL database, where the portal keeps its own files (the salt, the search index). */
   databasePath: string;
+  /** postgres://…: the portal runs on this PostgreSQL database instead of the SQLite file. */
+  databaseUrl: string | null;
+  /** Connections each portal process keeps open to PostgreSQL. */
+  databasePoolSize: number;
   host: string;
   port: number;
   /** The public address, used in QR codes and every absolute link; null: the address the portal listens on. */
@@ -14,10 +20,23 @@ export interface PortalConfig {
   trustedProxies: number;
   /** How long a comment waits for another process to release SQLite's write lock before it is refused with 503. */
   writeWaitMilliseconds: number;
+  /** How many server processes share the socket and the database file (default one per core). */
+  processes: number;
+  /** Bytes each server process's response cache may hold; 0 turns it off. */
+  responseCacheBytes: number;
 }
 
 const portalEnvironment = z.object({
   PORTAL_DB: z.string().min(1, 'must not be empty').default('data/portal.db'),
+  PORTAL_DATABASE_URL: z
+    .string()
+    .refine((url) => url === '' || (URL.canParse(url) && /^postgres(ql)?:$/.test(new URL(url).protocol)), 'must be a PostgreSQL address such as postgres://portal@db.example.cn/portal')
+    .optional(),
+  PORTAL_DATABASE_POOL: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be a number of connections from 1 to 999')
+    .transform(Number)
+    .default('10'),
   HOST: z.string().min(1, 'must not be empty').default('localhost'),
   PORT: z
     .string()
@@ -41,6 +60,16 @@ const portalEnvironment = z.object({
     .regex(/^\d+(?:\.\d+)?$/, 'must be a number of seconds, such as 12')
     .transform((seconds) => Math.round(Number(seconds) * 1000))
     .default('12'),
+  PORTAL_PROCESSES: z
+    .string()
+    .regex(/^(?:[1-9]\d{0,2})?$/, 'must be a whole number of processes from 1 to 999, or empty for one per core')
+    .default('')
+    .transform((value) => (value === '' ? availableParallelism() : Number(value))),
+  PORTAL_CACHE_MB: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of megabytes (0 turns the response cache off)')
+    .transform((megabytes) => Number(megabytes) * 1024 * 1024)
+    .default('64'),
 });
 
 export class ConfigError extends Error {}
@@ -52,13 +81,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const { PORTAL_DB, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
+  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB } = parsed.data;
   return {
     databasePath: PORTAL_DB,
+    databaseUrl: PORTAL_DATABASE_URL || null,
+    databasePoolSize: PORTAL_DATABASE_POOL,
     host: HOST,
     port: PORT,
     siteUrl: SITE_URL ? SITE_URL.replace(/\/+$/, '') : null,
     trustedProxies: TRUST_PROXY,
     writeWaitMilliseconds: PORTAL_WRITE_WAIT,
+    processes: PORTAL_PROCESSES,
+    responseCacheBytes: PORTAL_CACHE_MB,
   };
 }

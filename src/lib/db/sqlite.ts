@@ -1,11 +1,11 @@
 /**
  * The SQLite seam: everything here is specific to SQLite (and better-sqlite3). The rest of
- * the code speaks portable SQL through Kysely; a PostgreSQL deployment replaces this file.
+ * the code speaks portable SQL through Kysely; src/lib/db/postgres.ts is the other seam.
  */
 import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
-  CompiledQuery,
+  type CompiledQuery,
   Kysely,
   SqliteAdapter,
   SqliteDialect,
@@ -17,11 +17,13 @@ import {
   type Driver,
   type QueryResult,
   type RawBuilder,
+  type SqlBool,
 } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortalDatabase, PortalDb } from './database.ts';
+import { HOLDER_MATCH_LIMIT, matchHolderNames as matchHolderNamesBy, type HolderNameMatches } from './holder-names.ts';
 import { storageUnavailable, type StorageFailure } from './storage.ts';
 
 export interface SqliteOptions {
@@ -46,10 +48,28 @@ export const DEFAULT_WRITE_WAIT_MILLISECONDS = 12_000;
  * event loop never waits on a lock, and every other request goes on being answered.
  */
 export function openDatabase(path: string, options: SqliteOptions = {}): PortalDb {
-  return new Kysely<PortalDatabase>({
-    dialect: new PortalSqliteDialect(path, options.writeWaitMilliseconds ?? DEFAULT_WRITE_WAIT_MILLISECONDS),
-    plugins: [new CamelCasePlugin()],
-  });
+  const dialect = new PortalSqliteDialect(path, options.writeWaitMilliseconds ?? DEFAULT_WRITE_WAIT_MILLISECONDS);
+  const db = new Kysely<PortalDatabase>({ dialect, plugins: [new CamelCasePlugin()] });
+  if (dialect.driver) drivers.set(db, dialect.driver);
+  return db;
+}
+
+/** The driver under each database openDatabase made, for what only SQLite can tell (commitCounter). */
+const drivers = new WeakMap<PortalDb, PortalSqliteDriver>();
+
+/**
+ * A number that changes whenever a commit was made to the database by any connection but
+ * the reader's: this process's writer, another process of the portal, an import, a staff
+ * tool, a plain `sqlite3` session. SQLite's `PRAGMA data_version` on the reader connection:
+ * it reads a counter in shared memory, a few microseconds, so it may be asked often.
+ */
+export async function commitCounter(db: PortalDb): Promise<() => number> {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error('commitCounter needs a database opened by openDatabase');
+  // The connections open with the first query.
+  await sql`select 1`.execute(db);
+  const dataVersion = driver.readerConnection.prepare('pragma data_version').pluck();
+  return () => dataVersion.get() as number;
 }
 
 const IN_MEMORY = ':memory:';
@@ -93,8 +113,11 @@ class PortalSqliteDialect implements Dialect {
     return new TransactionalDdlSqliteAdapter();
   }
 
+  driver: PortalSqliteDriver | undefined;
+
   createDriver(): Driver {
-    return new PortalSqliteDriver(this.path, this.writeWaitMilliseconds);
+    this.driver = new PortalSqliteDriver(this.path, this.writeWaitMilliseconds);
+    return this.driver;
   }
 
   createIntrospector(db: Kysely<any>) {
@@ -200,6 +223,10 @@ class PortalSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     this.reader.connection.close();
     if (this.writer !== this.reader) this.writer.connection.close();
+  }
+
+  get readerConnection(): SQLite.Database {
+    return this.reader.connection;
   }
 
   readerStatement(text: string): SQLite.Statement {
@@ -347,74 +374,19 @@ function storageError(error: unknown): unknown {
 }
 
 /**
- * Name matches are counted and ranked up to this many certificates: "有限公司" is in nearly
- * every name, and counting a million matches would read most of the registry.
+ * Certificates by a substring of their holder's name (see ./holder-names.ts): for three
+ * characters or more, the FTS5 trigram index of organisation names (rowid = organisation id).
  */
-export const HOLDER_MATCH_LIMIT = 1000;
-
-export interface HolderNameMatches {
-  /** Certificates whose holder's search name contains the term, at most HOLDER_MATCH_LIMIT. */
-  total: number;
-  /** More than HOLDER_MATCH_LIMIT match: `total` is the limit, and only that many are ranked. */
-  capped: boolean;
-  /**
-   * Certificate ids in ranked order: holders whose name starts with the term first (shorter
-   * names first, so an exact name leads), then holders whose name contains it, in registry
-   * order; a holder's certificates together, in registry order.
-   */
-  rankedIds(offset: number, limit: number): Promise<number[]>;
-}
-
-/**
- * Certificates by a substring (two characters or more, in search form) of their holder's
- * name, served by the indexes migrations keep on organisations: the bigram table for two
- * characters, the FTS5 trigram index and the name_search index for more. Every query reads
- * at most HOLDER_MATCH_LIMIT entries (plus one, to know there are more).
- */
-export async function matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches> {
-  const ids = async (query: RawBuilder<{ id: number }>) => (await query.execute(db)).rows.map((row) => row.id);
-  // Only the first HOLDER_MATCH_LIMIT are ranked: a page past them is empty without reading anything.
-  const page = (rank: (offset: number, limit: number) => Promise<number[]>) => (offset: number, limit: number) =>
-    offset >= HOLDER_MATCH_LIMIT ? Promise.resolve([]) : rank(offset, Math.min(limit, HOLDER_MATCH_LIMIT - offset));
-  const counted = async (matches: RawBuilder<unknown>) => {
-    const { rows } = await sql<{ total: number }>`select count(*) as total from (${matches} limit ${HOLDER_MATCH_LIMIT + 1})`.execute(db);
-    const total = Number(rows[0]?.total ?? 0);
-    return { total: Math.min(total, HOLDER_MATCH_LIMIT), capped: total > HOLDER_MATCH_LIMIT };
-  };
-
-  if (Array.from(term).length === 2) {
-    // The primary key's order is the ranked order: no sort, and a page reads only its rows.
-    const matches = sql`select certificate.id from organisation_name_bigram as entry
-      join certificate on certificate.organisation_id = entry.organisation_id where entry.bigram = ${term}`;
+export const matchHolderNames = (db: PortalDb, term: string): Promise<HolderNameMatches> =>
+  matchHolderNamesBy(db, term, (term) => {
+    // An FTS5 phrase: the term in double quotes (a quote inside doubled) is matched as text.
+    const phrase = `"${term.replace(/"/g, '""')}"`;
     return {
-      ...(await counted(matches)),
-      rankedIds: page((offset, limit) =>
-        ids(sql`${matches} order by entry.inside, entry.name_length, entry.organisation_id, certificate.id
-                limit ${limit} offset ${offset}`),
-      ),
+      containing: sql`select rowid as organisation_id from organisation_name_trigram where organisation_name_trigram match ${phrase}`,
+      inside: sql`select rowid as organisation_id from organisation_name_trigram where organisation_name_trigram match ${phrase}
+        and substr(name, 1, ${Array.from(term).length}) <> ${term} order by rowid limit ${HOLDER_MATCH_LIMIT}`,
     };
-  }
-
-  // An FTS5 phrase: the term in double quotes (a quote inside doubled) is matched as text.
-  const phrase = `"${term.replace(/"/g, '""')}"`;
-  const length = Array.from(term).length;
-  return {
-    ...(await counted(sql`select 1 from organisation_name_trigram as holder
-      join certificate on certificate.organisation_id = holder.rowid where organisation_name_trigram match ${phrase}`)),
-    rankedIds: page((offset, limit) =>
-      ids(sql`select certificate.id from (
-          select 0 as part, length(name_search) as name_length, id as organisation_id from (
-            select id, name_search from organisation where name_search >= ${term} and name_search < ${`${term}\u{10FFFF}`}
-            order by name_search limit ${HOLDER_MATCH_LIMIT})
-          union all
-          select 1, 0, rowid from (
-            select rowid from organisation_name_trigram where organisation_name_trigram match ${phrase}
-            and substr(name, 1, ${length}) <> ${term} order by rowid limit ${HOLDER_MATCH_LIMIT})
-        ) as holder join certificate on certificate.organisation_id = holder.organisation_id
-        order by holder.part, holder.name_length, holder.organisation_id, certificate.id limit ${limit} offset ${offset}`),
-    ),
-  };
-}
+  });
 
 /**
  * Copies the database at `path` into the new file `target` while the portal goes on
@@ -494,3 +466,6 @@ export async function withBulkWriting<T>(
     await db.destroy();
   }
 }
+
+/** `column` contains `text` (instr: a plain substring, no pattern to escape). */
+export const sqliteContains = (column: string, text: string): RawBuilder<SqlBool> => sql<SqlBool>`instr(${sql.ref(column)}, ${text}) > 0`;

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.ts';
+import type { DatabaseLocation } from '../db/connect.ts';
 import type { IndexerStatus } from './indexer.ts';
 import type { NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
 import {
@@ -15,7 +16,7 @@ import {
 } from './worker-protocol.ts';
 
 export interface NoticeSearchOptions {
-  databasePath: string;
+  database: DatabaseLocation;
   cacheFolder: string;
   /** How often the indexer looks for changes written by any process. */
   pollMilliseconds?: number;
@@ -38,7 +39,7 @@ const WARMING_UP_RETRY_SECONDS = 5;
 const RESTART_FIRST_MS = 1000;
 const RESTART_LAST_MS = 60_000;
 
-function searchUnavailable(): DomainError {
+export function searchUnavailable(): DomainError {
   return new DomainError(
     'unavailable',
     'search_warming_up',
@@ -47,6 +48,9 @@ function searchUnavailable(): DomainError {
     WARMING_UP_RETRY_SECONDS,
   );
 }
+
+/** What a page needs of the search: this process's own NoticeSearch, or the one the cluster's primary owns (shared.ts). */
+export type NoticeSearchService = Pick<NoticeSearch, 'search'>;
 
 interface Waiting {
   resolve: (answer: unknown) => void;
@@ -130,7 +134,8 @@ export class NoticeSearch {
   private startThreads(): void {
     const channel = new MessageChannel();
     const indexerData: IndexerWorkerData = {
-      databasePath: this.options.databasePath,
+      // A search thread reads one query at a time: a pool of two is plenty.
+      database: { ...this.options.database, databasePoolSize: Math.min(2, this.options.database.databasePoolSize) },
       cacheFolder: this.options.cacheFolder,
       pollMilliseconds: this.options.pollMilliseconds ?? 1000,
       queryPort: channel.port1,
