@@ -40,7 +40,7 @@ function isLiveDatabase(target: string, database: string): boolean {
 }
 
 async function main(): Promise<number> {
-  const command = startCommand(words.backup.usage, readArguments);
+  const command = startCommand(words, words.backup.usage, readArguments);
   if (!command) return USAGE_EXIT_CODE;
   const { options, config } = command;
   const { databasePath, databaseUrl } = config;

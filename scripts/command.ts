@@ -13,14 +13,15 @@ export const USAGE_EXIT_CODE = 2;
 /**
  * How every command starts: its arguments (readArguments throws UsageError; parseArgs's own
  * ERR_PARSE_ARGS_* errors count as usage errors too) and the configuration. Null, once what
- * is wrong has been said, when either is bad.
+ * is wrong has been said in the staff's language, when either is bad: the command then
+ * exits with USAGE_EXIT_CODE, having done nothing.
  */
-export function startCommand<Options>(usage: string, readArguments: () => Options): { options: Options; config: PortalConfig } | null {
+export function startCommand<Options>(words: BackOfficeWords, usage: string, readArguments: () => Options): { options: Options; config: PortalConfig } | null {
   try {
     const options = readArguments();
     return { options, config: loadConfig() };
   } catch (error) {
-    if (error instanceof ConfigError) console.error(error.message);
+    if (error instanceof ConfigError) console.error(words.configuration(error.problems));
     else if (error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n${usage}`);
     } else throw error;

@@ -134,7 +134,7 @@ function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>,
 }
 
 async function main(): Promise<number> {
-  const command = startCommand(words.import.usage(RECORD_KINDS), readArguments);
+  const command = startCommand(words, words.import.usage(RECORD_KINDS), readArguments);
   if (!command) return USAGE_EXIT_CODE;
   const { options, config } = command;
   const { writeWaitMilliseconds } = config;

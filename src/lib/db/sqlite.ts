@@ -182,9 +182,14 @@ class PortalSqliteDriver implements Driver {
 
   async init(): Promise<void> {
     if (this.path !== IN_MEMORY) createPrivately(this.path);
-    this.writer = new StatementCache(openConnection(this.path, 'writer'));
-    // An in-memory database exists only on its one connection.
-    this.reader = this.path === IN_MEMORY ? this.writer : new StatementCache(openConnection(this.path, 'reader'));
+    try {
+      this.writer = new StatementCache(openConnection(this.path, 'writer'));
+      // An in-memory database exists only on its one connection.
+      this.reader = this.path === IN_MEMORY ? this.writer : new StatementCache(openConnection(this.path, 'reader'));
+    } catch (error) {
+      // PORTAL_DB naming a folder, or a file that is not a database: said like any storage failure, not as a stack trace.
+      throw storageError(error);
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -363,6 +368,7 @@ const STORAGE_FAILURES: (StorageFailure & { code: string })[] = [
   { code: 'SQLITE_READONLY', domainCode: 'database_read_only', en: 'the database is read-only', zh: '数据库处于只读状态' },
   { code: 'SQLITE_IOERR', domainCode: 'database_io_error', en: 'the disk could not be written', zh: '存储设备写入失败' },
   { code: 'SQLITE_CANTOPEN', domainCode: 'database_io_error', en: 'the database file could not be opened', zh: '数据库文件无法打开' },
+  { code: 'SQLITE_NOTADB', domainCode: 'database_io_error', en: 'the file is not a SQLite database', zh: '该文件不是 SQLite 数据库' },
 ];
 
 /** A storage failure becomes the portal's 'unavailable' error; anything else (a constraint, a bug) is left as it is. */
