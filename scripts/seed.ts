@@ -12,7 +12,7 @@ import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
-import { commandLocale, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
+import { commandLocale, startCommand, UsageError } from './command.ts';
 import { seedDemoData } from './demo/generate.ts';
 
 const USAGE = 'Usage: npm run seed -- [--certificates N] [--notices N] [--seed N] [--replace]';
@@ -48,7 +48,7 @@ function readArguments() {
 async function main(): Promise<number> {
   // A developer's tool, in English; the configuration's problems are said as to the staff (Chinese unless LANG is English).
   const command = startCommand(BACK_OFFICE_WORDS[commandLocale([])], USAGE, readArguments);
-  if (!command) return USAGE_EXIT_CODE;
+  if (typeof command === 'number') return command;
   const { options, config: { databasePath } } = command;
 
   const started = performance.now();

@@ -46,22 +46,22 @@ describe('npm start', () => {
 
   it.runIf(TEST_DIALECT === 'postgres')('stops on a PostgreSQL database created without C.UTF-8, naming its collation and ctype, in Chinese or English', async () => {
     const server = new URL(inject('postgresUrl'));
-    const name = `portal_test_posix_${randomBytes(4).toString('hex')}`;
+    const name = `portal_test_c_locale_${randomBytes(4).toString('hex')}`;
     const asSuperuser = async (statement: string) => {
       const client = new pg.Client({ connectionString: server.href });
       await client.connect();
       await client.query(statement).finally(() => client.end());
     };
-    await asSuperuser(`create database ${name} template template0 encoding 'UTF8' locale 'POSIX'`);
+    await asSuperuser(`create database ${name} template template0 encoding 'UTF8' locale 'C'`);
     try {
       const address = new URL(server.href);
       address.pathname = `/${name}`;
       const chinese = startWith({ PORTAL_DATABASE_URL: address.href });
       expect(chinese.status).toBe(1);
-      expect(chinese.stderr).toContain('配置（环境变量）有误，未执行任何操作：\n  PORTAL_DATABASE_URL：该数据库的排序规则（collation）为 POSIX、字符分类（ctype）为 POSIX，门户要求两者均为 C.UTF-8');
+      expect(chinese.stderr).toContain('配置（环境变量）有误，未执行任何操作：\n  PORTAL_DATABASE_URL：该数据库的排序规则（collation）为 C、字符分类（ctype）为 C，门户要求两者均为 C.UTF-8');
       const english = startWith({ PORTAL_DATABASE_URL: address.href }, 'en_US.UTF-8');
       expect(english.status).toBe(1);
-      expect(english.stderr).toContain('PORTAL_DATABASE_URL: the database was created with collation POSIX and ctype POSIX; the portal needs C.UTF-8 for both');
+      expect(english.stderr).toContain('PORTAL_DATABASE_URL: the database was created with collation C and ctype C; the portal needs C.UTF-8 for both');
       expect(english.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await asSuperuser(`drop database if exists ${name} with (force)`);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,13 +25,13 @@ const argumentsOf = (command: 'import' | 'comments' | 'backup' | 'seed'): string
   ({ import: [certificates], comments: ['exports'], backup: [join(folder, 'backup.db')], seed: ['--certificates', '10', '--notices', '5'] })[command];
 
 describe("a back-office command with a bad setting says which, and what it accepts, in the staff's language", { timeout: 120_000 }, () => {
-  it('npm run import with PORTAL_WRITE_WAIT=long: Chinese by default, English with --lang en or an English LANG, exit 2, nothing imported', async () => {
+  it('npm run import with PORTAL_WRITE_WAIT=long: Chinese by default, English with --lang en or an English LANG, exit 1, nothing imported', async () => {
     const chinese = runCommand('import', [certificates], test, { PORTAL_WRITE_WAIT: 'long' });
-    expect(chinese.status).toBe(2);
+    expect(chinese.status).toBe(1);
     expect(chinese.stderr.trim()).toBe('配置（环境变量）有误，未执行任何操作：\n  PORTAL_WRITE_WAIT=“long”：应为等待数据库写锁的秒数，例如 12（默认 12）');
     expect(chinese.stdout).toBe('');
     for (const english of [runCommand('import', ['--lang', 'en', certificates], test, { PORTAL_WRITE_WAIT: 'long' }), runCommand('import', [certificates], test, { ...ENGLISH, PORTAL_WRITE_WAIT: 'long' })]) {
-      expect(english.status).toBe(2);
+      expect(english.status).toBe(1);
       expect(english.stderr.trim()).toBe(
         'The configuration (environment variables) is wrong; nothing was done:\n  PORTAL_WRITE_WAIT="long": must be the seconds to wait for the database\'s write lock, such as 12 (12 by default)',
       );
@@ -54,18 +54,18 @@ describe("a back-office command with a bad setting says which, and what it accep
     ['backup', 'PORTAL_CACHE_MB', 'lots', '应为每个服务进程响应缓存的兆字节数，0 至 99999 的整数（0 关闭缓存；默认 64）', "must be the megabytes of each server process's response cache, a whole number from 0 to 99999"],
   ] as const)('npm run %s with %s=%s names the setting, the value and what it accepts', (command, setting, value, zh, en) => {
     const chinese = runCommand(command, argumentsOf(command), test, { [setting]: value });
-    expect(chinese.status).toBe(2);
+    expect(chinese.status).toBe(1);
     expect(chinese.stderr).toContain(`配置（环境变量）有误，未执行任何操作：\n  ${setting}=“${value}”：${zh}`);
     expect(chinese.stderr).not.toMatch(anyStackTrace);
     const english = runCommand(command, argumentsOf(command), test, { ...ENGLISH, [setting]: value });
-    expect(english.status).toBe(2);
+    expect(english.status).toBe(1);
     expect(english.stderr).toContain(`The configuration (environment variables) is wrong; nothing was done:\n  ${setting}="${value}": ${en}`);
     expect(english.stderr).not.toMatch(anyStackTrace);
   });
 
   it('names every bad setting at once, and never shows the password of a database address', () => {
     const run = runCommand('backup', [join(folder, 'never.db')], test, { ...ENGLISH, PORTAL_DATABASE_URL: 'mysql://portal:s3cret-word@db.example.cn/portal', PORTAL_DB: '', PORTAL_WRITE_WAIT: '-1' });
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
       'The configuration (environment variables) is wrong; nothing was done:',
       '  PORTAL_DB must not be empty',
@@ -75,19 +75,32 @@ describe("a back-office command with a bad setting says which, and what it accep
     expect(run.stderr).not.toContain('s3cret-word');
   });
 
-  it.runIf(TEST_DIALECT === 'sqlite')('PORTAL_DB naming a folder: said as a database that cannot be opened, exit 1, no stack trace', () => {
+  it('PORTAL_DB naming a folder: refused as a setting before anything touches the folder, exit 1', () => {
     const notADatabase = join(folder, 'a-folder');
-    mkdirSync(notADatabase);
+    mkdirSync(notADatabase, { mode: 0o755 });
+    const chinese = runCommand('import', [certificates], notADatabase);
+    expect(chinese.status).toBe(1);
+    expect(chinese.stderr.trim()).toBe(`配置（环境变量）有误，未执行任何操作：\n  PORTAL_DB=“${notADatabase}”：这是一个文件夹；应为数据库文件的路径，例如 data/portal.db`);
+    const english = runCommand('backup', [join(folder, 'backup.db')], notADatabase, ENGLISH);
+    expect(english.status).toBe(1);
+    expect(english.stderr).toContain(`  PORTAL_DB="${notADatabase}": is a folder; it must be the path of the database file, such as data/portal.db`);
+    expect(statSync(notADatabase).mode & 0o777).toBe(0o755);
+  });
+
+  it.runIf(TEST_DIALECT === 'sqlite')("PORTAL_DB naming another program's file: said as a file that is not a database, exit 1, the file left as it was", () => {
+    const notes = join(folder, 'notes.txt');
+    writeFileSync(notes, '不是数据库的文件\n', { mode: 0o644 });
+    chmodSync(notes, 0o644);
     for (const [env, said] of [
-      [{}, `数据库文件无法写入，${certificates} 未写入任何内容（SQLITE_CANTOPEN: unable to open database file）。`],
-      [ENGLISH, `the database file cannot be written, nothing of ${certificates} was written (SQLITE_CANTOPEN: unable to open database file).`],
+      [{}, `数据库文件无法写入，${certificates} 未写入任何内容（SQLITE_NOTADB: file is not a database）。`],
+      [ENGLISH, `the database file cannot be written, nothing of ${certificates} was written (SQLITE_NOTADB: file is not a database).`],
     ] as const) {
-      const run = runCommand('import', [certificates], notADatabase, env);
-      // Opening the database makes its file private: a folder, too, which is given back its access to be removed.
-      chmodSync(notADatabase, 0o700);
+      const run = runCommand('import', [certificates], notes, env);
       expect(run.status).toBe(1);
       expect(run.stdout.trim()).toBe(said);
       expect(run.stderr).toBe('');
     }
+    expect(statSync(notes).mode & 0o777).toBe(0o644);
+    expect(readFileSync(notes, 'utf8')).toBe('不是数据库的文件\n');
   });
 });

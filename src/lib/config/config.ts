@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
@@ -32,6 +33,7 @@ export interface PortalConfig {
  */
 export type SettingProblemCode =
   | 'empty'
+  | 'folder'
   | 'not_postgres_url'
   | 'not_pool_size'
   | 'not_port'
@@ -54,7 +56,12 @@ export type ConfigProblem =
 const accepts = (code: SettingProblemCode) => code;
 
 const portalEnvironment = z.object({
-  PORTAL_DB: z.string().min(1, accepts('empty')).default('data/portal.db'),
+  PORTAL_DB: z
+    .string()
+    .min(1, accepts('empty'))
+    // A folder would be opened (and made private) as if it were the database: refused before anything touches it.
+    .refine((path) => !statSync(path, { throwIfNoEntry: false })?.isDirectory(), accepts('folder'))
+    .default('data/portal.db'),
   PORTAL_DATABASE_URL: z
     .string()
     .refine((url) => url === '' || (URL.canParse(url) && /^postgres(ql)?:$/.test(new URL(url).protocol)), accepts('not_postgres_url'))

@@ -18,7 +18,7 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortalDatabase, PortalDb } from './database.ts';
@@ -77,6 +77,8 @@ const IN_MEMORY = ':memory:';
 function createPrivately(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  // A path naming a folder or another program's file is left as it is; opening it then fails, and says so.
+  if (!isDatabaseFile(path)) return;
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     try {
       chmodSync(file, 0o600);
@@ -84,6 +86,29 @@ function createPrivately(path: string): void {
       // A missing -wal or -shm is made later with the file's mode; a file of another owner keeps its own.
     }
   }
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** A SQLite database, or the empty file that becomes one. */
+function isDatabaseFile(path: string): boolean {
+  const stats = statSync(path);
+  if (!stats.isFile()) return false;
+  if (stats.size === 0) return true;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch {
+    // Unreadable: SQLite cannot open it either, and says so.
+    return false;
+  }
+  try {
+    readSync(descriptor, header, 0, header.length, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  return header.toString('latin1') === SQLITE_HEADER;
 }
 
 function openConnection(path: string, role: 'reader' | 'writer' | 'stream'): SQLite.Database {

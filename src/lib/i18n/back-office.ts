@@ -138,6 +138,7 @@ const enGiven = (problem: { setting: string; value: string }) => given(problem, 
 
 const zhConfiguration: Sentences<ConfigProblem> = {
   empty: ({ setting }) => `${setting} 不能为空`,
+  folder: (problem) => `${given(problem)}：这是一个文件夹；应为数据库文件的路径，例如 data/portal.db`,
   not_postgres_url: (problem) => `${given(problem)}：应为 PostgreSQL 数据库地址，例如 postgres://portal@db.example.cn/portal（使用 SQLite 文件时不设置）`,
   not_pool_size: (problem) => `${given(problem)}：应为每个门户进程与 PostgreSQL 的连接数，1 至 999 的整数（默认 10）`,
   not_port: (problem) => `${given(problem)}：应为端口号，0 至 65535 的整数（默认 4321）`,
@@ -354,6 +355,7 @@ const enHandling: Sentences<HandlingProblem> = {
 
 const enConfiguration: Sentences<ConfigProblem> = {
   empty: ({ setting }) => `${setting} must not be empty`,
+  folder: (problem) => `${enGiven(problem)}: is a folder; it must be the path of the database file, such as data/portal.db`,
   not_postgres_url: (problem) => `${enGiven(problem)}: must be a PostgreSQL address such as postgres://portal@db.example.cn/portal (unset for the SQLite file)`,
   not_pool_size: (problem) => `${enGiven(problem)}: must be the number of connections each portal process keeps to PostgreSQL, a whole number from 1 to 999 (10 by default)`,
   not_port: (problem) => `${enGiven(problem)}: must be a port, a whole number from 0 to 65535 (4321 by default)`,
