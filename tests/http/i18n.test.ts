@@ -141,7 +141,8 @@ describe('every page has an English twin under /en', () => {
 describe('dates and times in English', () => {
   it('are Beijing time in the English form, with the zone said', async () => {
     const certificate = await (await get(`/en/certificates/${NUMBER}`)).text();
-    expect(certificate).toContain(`as of ${formatBeijingDate(today, 'en')} (Beijing time)`);
+    expect(certificate).toContain(`valid until ${formatBeijingDate(EXPIRES, 'en')}`);
+    expect(certificate).toMatch(/Checked \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \(Beijing time\)/);
     expect(certificate).toContain(`${formatBeijingDate(EXPIRES, 'en')} (inclusive)`);
     expect(certificate).toContain(formatBeijingDateTime(ISSUED, 'en'));
     expect(certificate).not.toContain('北京时间');
