@@ -91,7 +91,7 @@ describe('outside the window', () => {
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain('已经结束');
-    expect(html).toMatch(/意见仅在公示期内受理：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间） 至/);
+    expect(html).toMatch(/意见仅在公示期内受理：\d{4}年\d{1,2}月\d{1,2}日(\d{1,2}时(\d{1,2}分)?)?（北京时间） 至/);
     expect(await commentCount()).toBe(before);
   });
 

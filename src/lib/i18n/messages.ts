@@ -20,7 +20,7 @@ import type { DomainError } from '../errors.ts';
 import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN, noticeTitle, noticeTitleEn } from '../notices/labels.ts';
 import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../notices/state.ts';
 import type { FacetName } from '../search/notice-index.ts';
-import { formatBeijingDate, formatBeijingDateTime } from '../time/beijing.ts';
+import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../time/beijing.ts';
 import { counted, noun } from '../language/english.ts';
 import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
 
@@ -68,6 +68,9 @@ const zhLabels: Labels = {
 const zh = {
   date: (date: string) => formatBeijingDate(date, 'zh-CN'),
   dateTime: (instant: Date | string) => formatBeijingDateTime(instant, 'zh-CN'),
+  /** A notice window's bounds as officials write them (an end at 00:00 is "…24时" of the day before). */
+  windowStart: (instant: Date | string) => formatWindowTime(instant, 'start', 'zh-CN'),
+  windowEnd: (instant: Date | string) => formatWindowTime(instant, 'end', 'zh-CN'),
   timeLeft: (end: string, now: Date) => timeLeft(end, now, 'zh-CN'),
   noticeTitle: (notice: NoticeNaming) => noticeTitle(notice.applicant.name, notice.scheme.name, notice.kind),
   labels: zhLabels,
@@ -236,7 +239,7 @@ const zh = {
     notFoundTitle: '未找到公示',
     reference: '公示编号',
     closesIn: (left: string) => `距公示结束${left}`,
-    closesAt: (dateTime: string) => `，截止于 ${dateTime}。`,
+    closesAt: (deadline: string) => `，截至 ${deadline}。`,
     opensAt: (dateTime: string) => `公示将于 ${dateTime} 开始。`,
     commentCount: (_count: number): Around => ['已收到意见 ', ' 条。'],
     factsHeading: '公示内容',
@@ -267,7 +270,7 @@ const zh = {
   },
   commentForm: {
     heading: '在公示期内提出意见',
-    deadline: around('截止时间：', '。请实名提交；您的姓名和联系方式仅用于处理本意见，不会公开。'),
+    deadline: around('截至 ', '。请实名提交；您的姓名和联系方式仅用于处理本意见，不会公开。'),
     hasProblems: '提交内容有误，请按提示修改后重新提交。',
     kindLegend: '意见类型（必填）',
     kindHints: {
@@ -380,6 +383,8 @@ export type Messages = typeof zh;
 const en: Messages = {
   date: (date) => formatBeijingDate(date, 'en'),
   dateTime: (instant) => formatBeijingDateTime(instant, 'en'),
+  windowStart: (instant) => formatWindowTime(instant, 'start', 'en'),
+  windowEnd: (instant) => formatWindowTime(instant, 'end', 'en'),
   timeLeft: (end, now) => timeLeft(end, now, 'en'),
   noticeTitle: (notice) => noticeTitleEn(notice.applicant.name, notice.scheme.name, notice.kind),
   labels: {
@@ -564,7 +569,7 @@ const en: Messages = {
     notFoundTitle: 'Notice not found',
     reference: 'Notice reference',
     closesIn: (left) => left,
-    closesAt: (dateTime) => ` in the notice period, which ends ${dateTime}.`,
+    closesAt: (deadline) => ` in the notice period, which ends ${deadline}.`,
     opensAt: (dateTime) => `The notice period starts ${dateTime}.`,
     commentCount: (count) => ['', ` ${noun(count, 'comment')} received.`],
     factsHeading: 'What the notice states',

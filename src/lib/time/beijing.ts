@@ -81,3 +81,26 @@ export function toBeijingIso(instant: Date | string): string {
   const shifted = new Date(new Date(instant).getTime() + BEIJING_OFFSET_MS);
   return `${shifted.toISOString().slice(0, 23)}+08:00`;
 }
+
+/**
+ * An end or start of a notice window as official notices write it, Beijing time, zone said.
+ * An end at 00:00 is the end of the day before, "2026年12月2日24时" / "2 Dec 2026, 24:00
+ * (Beijing time)", never "12月3日 00:00", which readers take to include the 3rd; a
+ * start at 00:00 is its day alone. Otherwise the hour (and minute): "2026年12月9日17时30分".
+ * Every window bound a page, feed or message shows goes through here.
+ */
+export function formatWindowTime(instant: Date | string, role: 'start' | 'end', locale: Locale = DEFAULT_LOCALE): string {
+  const moment = new Date(instant);
+  const day = beijingDate(moment);
+  const sinceMidnight = moment.getTime() - startOfBeijingDay(day).getTime();
+  const english = locale !== DEFAULT_LOCALE;
+  if (sinceMidnight === 0) {
+    if (role === 'start') return english ? `${formatBeijingDate(day, locale)} (Beijing time)` : `${formatBeijingDate(day)}（北京时间）`;
+    const lastDay = addDays(day, -1);
+    return english ? `${formatBeijingDate(lastDay, locale)}, 24:00 (Beijing time)` : `${formatBeijingDate(lastDay)}24时（北京时间）`;
+  }
+  if (english) return formatBeijingDateTime(moment, locale);
+  const hours = Math.floor(sinceMidnight / 3_600_000);
+  const minutes = Math.floor((sinceMidnight % 3_600_000) / 60_000);
+  return `${formatBeijingDate(day)}${hours}时${minutes === 0 ? '' : `${minutes}分`}（北京时间）`;
+}
