@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beijingDate, addDays } from '../../src/lib/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNoticeWithComment, insertOrganisation } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { qrCodeSvg } from '../../src/lib/site/qr.ts';
+import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the fixtures are placed around today.
 const today = beijingDate(new Date());
@@ -79,13 +80,49 @@ describe('certificate page', () => {
     expectNoInternals(html);
   });
 
-  it('explains a number that is not found and offers the same number written otherwise', async () => {
-    const response = await get('/certificates/tcb-sh24-000001');
+  it('explains a number that is not found and offers the registered number one slip away', async () => {
+    const response = await get('/certificates/TCB-SH-24-000007');
     expect(response.status).toBe(404);
     const html = await response.text();
     expect(html).toContain('证书是伪造的');
     expect(html).toContain(`/certificates/${NUMBER}`);
     expect(html).toContain('TCB-SH-20-000009');
+  });
+});
+
+describe('other spellings of a certificate number', () => {
+  it.each([
+    ['lower case', 'tcb-sh-24-000001'],
+    ['no dashes', 'TCBSH24000001'],
+    ['spaces', 'TCB%20SH%2024%20000001'],
+    ['full-width letters and digits', encodeURIComponent('ＴＣＢ－ＳＨ－２４－０００００１')],
+    ['other dashes', encodeURIComponent('TCB–SH—24‐000001')],
+  ])('redirect (301) from %s to the registered number’s page, in the same language, with the query kept', async (_spelling, spelled) => {
+    for (const prefix of ['', '/en']) {
+      const response = await get(`${prefix}/certificates/${spelled}?on=${today}`, { redirect: 'manual' });
+      expect(response.status).toBe(301);
+      expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}?on=${today}`);
+    }
+  });
+
+  it('are answered by the JSON API with the registered number', async () => {
+    const response = await get('/api/v1/certificates/tcb%20sh-24%E2%80%94000001');
+    expect(response.status).toBe(200);
+    expect((await response.json()).number).toBe(NUMBER);
+  });
+
+  it('does not redirect a number no certificate has', async () => {
+    expect((await get('/certificates/tcb-sh-24-000002', { redirect: 'manual' })).status).toBe(404);
+  });
+});
+
+describe('the QR code', () => {
+  it('encodes the Chinese address of the certificate on the English page too', async () => {
+    const printed = await qrCodeSvg(`${SITE_URL}/certificates/${NUMBER}`);
+    for (const prefix of ['', '/en']) {
+      const html = await (await get(`${prefix}/certificates/${NUMBER}`)).text();
+      expect(html, prefix).toContain(printed);
+    }
   });
 });
 

@@ -178,14 +178,15 @@ async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
   return sharingStart.map((row) => row.numberKey).filter((candidate) => oneSlipApart(key, candidate));
 }
 
-/** What to offer when a certificate page is asked for a number that is not registered as written. */
+/**
+ * What to offer when a certificate page is asked for a number that is not registered in any
+ * spelling (the page redirects every spelling of a registered one): the numbers one slip away.
+ */
 export async function findNearMatches(db: PortalDb, requested: string, today: string): Promise<NearMatches> {
   const key = certificateNumberKey(requested);
   // Nothing that long is a certificate number: no near match is looked for.
   if (key === '' || key.length > MAX_NUMBER_LENGTH) return { likelyMeant: [], sameHolder: [] };
-  const keys = (await db.selectFrom('certificate').select('numberKey').where('numberKey', '=', key).executeTakeFirst())
-    ? [key]
-    : await keysOneSlipAway(db, key);
+  const keys = await keysOneSlipAway(db, key);
   if (keys.length === 0) return { likelyMeant: [], sameHolder: [] };
   const likelyMeant = await selectCertificateSummaries(db)
     .select('certificate.organisationId')

@@ -2,6 +2,7 @@ import type { PortalDb } from '../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
+import { certificateNumberKey } from '../text/normalise.ts';
 
 /** Everything the certificate page and the API show about one certificate. */
 export interface CertificateRecord {
@@ -53,8 +54,14 @@ export function selectCertificateSummaries(db: PortalDb) {
     ]);
 }
 
-/** The certificate with exactly this number (as printed, so as in its QR code), or null. */
+/**
+ * The certificate with this number, or null. Any spelling of it finds it (case, spaces,
+ * full-width letters, other dashes): the unique key of its letters and digits is compared,
+ * through its index. The record carries the number as registered, the canonical spelling.
+ */
 export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
+  const key = certificateNumberKey(number);
+  if (key === '') return null;
   const row = await db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -88,7 +95,7 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
       'certificationBody.approvalNumber',
       'certificationBody.website',
     ])
-    .where('certificate.number', '=', number)
+    .where('certificate.numberKey', '=', key)
     .executeTakeFirst();
   if (!row) return null;
 

@@ -532,7 +532,7 @@ const en: Messages = {
     historyHeading: 'Certificate history',
     subscribe: 'Follow this certificate’s history',
     qrHeading: 'QR code of this page',
-    qrHint: 'Scan the QR code to open this page and check the certificate: ',
+    qrHint: 'Scan the QR code to open this certificate’s page at the address printed on certificates (in Chinese): ',
     notFound: ['No certificate numbered ', ' was found'],
     didYouMean: 'Did you mean:',
     mayMean: 'This may mean:',
