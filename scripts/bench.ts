@@ -5,31 +5,21 @@
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { certificateNotices } from '../src/lib/certificates/life.ts';
 import { lookupCertificates } from '../src/lib/certificates/lookup.ts';
+import { lookupOverdueCertificates, newestOverdueCertificates } from '../src/lib/certificates/overdue.ts';
 import type { PortalDb } from '../src/lib/db/database.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
-import { loadNoticeCorpus } from '../src/lib/search/corpus.ts';
-import { buildNoticeIndex, loadNoticeIndex, searchNoticeIndex, serialiseNoticeIndex } from '../src/lib/search/notice-index.ts';
+import { sampler } from './bench/sampler.ts';
+import { benchNoticeSearchAtBothSizes } from './bench/search.ts';
 import { seedDemoData } from './demo/generate.ts';
 
 const DATA_SET = { certificates: 100_000, notices: 20_000, seed: 20261126 };
 const SAMPLES = 1000;
 const WARMUP = 100;
 const databasePath = process.env.BENCH_DB ?? 'data/bench.db';
-
-/** A fixed-seed generator, so every run times the same queries. */
-function sampler(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * below;
-  };
-}
 
 async function openBenchDatabase(): Promise<PortalDb> {
   const fresh = !existsSync(databasePath);
@@ -96,45 +86,64 @@ async function main(): Promise<void> {
   for (const [label, figures] of rows) {
     console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} |`);
   }
-  await benchNoticeSearch(db, random);
+  await benchSurveillance(db, today, random, byNumber, lookup);
   await db.destroy();
+  await benchNoticeSearchAtBothSizes(databasePath);
 }
 
-/** Heap in use after a full collection (the bench runs with --expose-gc). */
-function settledHeap(): number {
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed;
+/** CPU (user + system, the process's own accounting) per run of `run` over `queries`, in ms. */
+async function cpuPerQuery(queries: string[], run: (query: string) => Promise<unknown>): Promise<number> {
+  const started = process.cpuUsage();
+  for (const query of queries) await run(query);
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000 / queries.length;
 }
 
-async function benchNoticeSearch(db: PortalDb, random: (below: number) => number): Promise<void> {
-  const { documents, facts } = await loadNoticeCorpus(db);
-  console.log(`\nNotice full-text search (lunr), ${SAMPLES} queries each after ${WARMUP} warm-up queries (ms):`);
-  console.log('| notices | build (s) | load from disk (s) | index heap (MB) | query p50 | query p95 | max | common words p50 | common words p95 |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const size of [2000, 20_000]) {
-    const started = performance.now();
-    const serialised = serialiseNoticeIndex(buildNoticeIndex(documents.slice(0, size), facts.slice(0, size)));
-    const buildSeconds = (performance.now() - started) / 1000;
-    const before = settledHeap();
-    const loadStarted = performance.now();
-    const index = loadNoticeIndex(serialised);
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const heap = settledHeap() - before;
-    // What people type: two to five consecutive characters of an applicant's name, a scope or a summary.
-    const queries = Array.from({ length: SAMPLES }, (_, i) => {
-      const document = documents[Math.floor(random(size))]!;
-      const text = Array.from([document.applicant.split(' ')[0]!, document.scope, document.summary][i % 3]!);
-      const length = 2 + Math.floor(random(4));
-      const start = Math.floor(random(Math.max(1, text.length - length)));
-      return text.slice(start, start + length).join('');
-    });
-    const now = new Date();
-    const search = async (query: string) => searchNoticeIndex(index, query, {}, 1, now);
-    const typed = await percentiles(queries, search);
-    const common = await percentiles(Array.from({ length: SAMPLES }, (_, i) => ['服务', '有限公司', '现场评价', '物业服务', '售后'][i % 5]!), search);
-    console.log(
-      `| ${size.toLocaleString('en')} | ${buildSeconds.toFixed(1)} | ${loadSeconds.toFixed(1)} | ${Math.round(heap / 1e6)} | ${typed.p50.toFixed(2)} | ${typed.p95.toFixed(2)} | ${typed.max.toFixed(1)} | ${common.p50.toFixed(2)} | ${common.p95.toFixed(2)} |`,
-    );
+/**
+ * The overdue-surveillance filter, its feed and a certificate's notices, beside the lookup by
+ * number measured in the same run: their CPU is said as a multiple of that lookup's.
+ */
+async function benchSurveillance(
+  db: PortalDb,
+  today: string,
+  random: (below: number) => number,
+  byNumber: string[],
+  lookup: (q: string) => Promise<unknown>,
+): Promise<void> {
+  const overdue = await db
+    .selectFrom('certificateSurveillanceDue as due')
+    .innerJoin('organisation', 'organisation.id', 'due.organisationId')
+    .select('organisation.name')
+    .where('due.dueOn', '<', today)
+    .where('due.expiresOn', '>=', today)
+    .execute();
+  const { total } = await lookupOverdueCertificates(db, '', 1, today);
+  const pages = Math.max(1, Math.ceil(total / 20));
+  const overdueNames = Array.from({ length: SAMPLES }, () => {
+    const characters = Array.from(overdue[Math.floor(random(overdue.length))]!.name.replace(LEGAL_FORMS, ''));
+    const start = Math.floor(random(Math.max(1, characters.length - 2)));
+    return characters.slice(start, start + 3).join('');
+  });
+  const ids = await db.selectFrom('certificate').select('id').execute();
+  const certificates = Array.from({ length: SAMPLES }, () => String(ids[Math.floor(random(ids.length))]!.id));
+  const blank = Array.from({ length: SAMPLES }, () => '');
+  const pageNumbers = Array.from({ length: SAMPLES }, () => String(1 + Math.floor(random(pages))));
+
+  const reference = await cpuPerQuery(byNumber, lookup);
+  const rows: [string, string[], (query: string) => Promise<unknown>][] = [
+    ['overdue surveillance: first page with total', blank, () => lookupOverdueCertificates(db, '', 1, today)],
+    [`overdue surveillance: any page of ${pages}`, pageNumbers, (page) => lookupOverdueCertificates(db, '', Number(page), today)],
+    ['overdue surveillance narrowed by 3 characters of a name', overdueNames, (name) => lookupOverdueCertificates(db, name, 1, today)],
+    ['overdue surveillance feed (50 newest)', blank, () => newestOverdueCertificates(db, today, 50)],
+    ['the notices of a certificate, with their counts', certificates, (id) => certificateNotices(db, Number(id))],
+  ];
+  console.log(`\nSurveillance and the life of a certificate, ${total.toLocaleString('en')} overdue today, ${SAMPLES} queries each (ms; CPU as a multiple of the lookup by number, ${reference.toFixed(3)} ms):`);
+  console.log('| query | p50 | p95 | max | CPU per query | × lookup by number |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [label, queries, run] of rows) {
+    const figures = await percentiles(queries, run);
+    const cpu = await cpuPerQuery(queries, run);
+    console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} | ${cpu.toFixed(3)} | ${(cpu / reference).toFixed(1)} |`);
   }
 }
 

@@ -4,7 +4,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
@@ -18,7 +17,7 @@ import { MESSAGES } from '../src/lib/i18n/messages.ts';
 import { LOCALES } from '../src/lib/language/locales.ts';
 import { loadStaticFiles } from '../src/lib/http/static-files.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
-import { NoticeSearch } from '../src/lib/search/service.ts';
+import { NoticeSearch, searchIndexFolder } from '../src/lib/search/service.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 
@@ -57,11 +56,10 @@ async function main(): Promise<void> {
   await prepareDatabase(config);
 
   const db = openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
-  // Built in a worker from the database, or loaded from disk when the data is unchanged.
+  // Built in worker threads from the database, or loaded from disk and caught up.
   const noticeSearch = new NoticeSearch({
-    db,
     databasePath: config.databasePath,
-    cacheFolder: join(dirname(config.databasePath), 'search-index'),
+    cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
   await noticeSearch.start();

@@ -219,7 +219,7 @@ describe('notice API', () => {
       commentCount: 2,
     });
     expect(notice.comments).toEqual([
-      { kind: 'objection', text: PUBLISHED_TEXT, receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), status: 'answered', reply: REPLY },
+      { kind: 'objection', text: PUBLISHED_TEXT, receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), status: 'answered', reply: REPLY, finding: null },
     ]);
   });
 

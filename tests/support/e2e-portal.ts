@@ -26,6 +26,8 @@ export interface E2ePortal {
   db: PortalDb;
   openNotice: number;
   closedNotice: number;
+  /** Closed and decided: it shows how its comments were handled. */
+  decidedNotice: number;
   /** Open, and kept for the test that closes its window while a form is on screen. */
   closingNotice: number;
   trackingNumber: string;
@@ -45,7 +47,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
   const openNotice = await insertSearchableNotice(test.db, ground, { ...open!, ...around(-1, 5) });
   await insertSearchableNotice(test.db, ground, { ...upcoming!, ...around(2, 9) });
   const closedNotice = await insertSearchableNotice(test.db, ground, { ...closed!, ...around(-20, -10) });
-  await insertSearchableNotice(test.db, ground, { ...decided!, ...around(-40, -30) });
+  const decidedNotice = await insertSearchableNotice(test.db, ground, { ...decided!, ...around(-40, -30) });
   const closingNotice = await insertSearchableNotice(test.db, ground, { ...closing!, ...around(-2, 3) });
 
   const holder = await test.db.selectFrom('organisation').select('id').where('name', '=', HOLDER).executeTakeFirstOrThrow();
@@ -71,6 +73,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
     db: test.db,
     openNotice,
     closedNotice,
+    decidedNotice,
     closingNotice,
     trackingNumber: receipt.trackingNumber,
     local: (siteAddress) => {
@@ -88,11 +91,14 @@ export async function startE2ePortal(): Promise<E2ePortal> {
 export const PAGE_KINDS = [
   'home',
   'certificate lookup results',
+  'certificates whose surveillance is overdue',
   'certificate page',
   'unknown certificate page',
   'notice list',
   'open notice with the comment form',
+  'notice-board poster',
   'closed notice',
+  'decided notice with how its comments were handled',
   'comment receipt',
   'comment status lookup',
   'search results',
@@ -106,11 +112,14 @@ export function pageOf(portal: E2ePortal, kind: PageKind): { path: string; statu
   const pages: Record<PageKind, { path: string; status?: number }> = {
     home: { path: '/' },
     'certificate lookup results': { path: `/certificates?q=${encodeURIComponent(NAME_PART)}` },
+    'certificates whose surveillance is overdue': { path: '/certificates?surveillance=overdue' },
     'certificate page': { path: `/certificates/${CERTIFICATE_NUMBER}` },
     'unknown certificate page': { path: '/certificates/TCB-XX-00-000000', status: 404 },
     'notice list': { path: '/notices' },
     'open notice with the comment form': { path: `/notices/${portal.openNotice}` },
+    'notice-board poster': { path: `/notices/${portal.openNotice}/poster` },
     'closed notice': { path: `/notices/${portal.closedNotice}` },
+    'decided notice with how its comments were handled': { path: `/notices/${portal.decidedNotice}` },
     'comment receipt': { path: `/comments/${portal.trackingNumber}?received=1` },
     'comment status lookup': { path: '/comments' },
     'search results': { path: `/search?q=${encodeURIComponent(NAME_PART)}` },

@@ -1,5 +1,5 @@
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import type { NoticeKind } from '../../src/lib/db/notice.table.ts';
+import type { Notice, NoticeKind } from '../../src/lib/db/notice.table.ts';
 import { certificateNumberKey } from '../../src/lib/text/normalise.ts';
 import { insertApplicant } from './notice-fixtures.ts';
 import { insertNotice } from './registry-fixtures.ts';
@@ -19,48 +19,63 @@ export interface SearchableNotice {
   windowEnd: string;
 }
 
+/**
+ * Writes the notice (its applicant and certificate too) in one transaction stamped with the
+ * time of writing, as the back office's contract asks: the index must never see half of it.
+ */
 export async function insertSearchableNotice(
   db: PortalDb,
   ground: { bodyId: number; schemeId: number },
   notice: SearchableNotice,
 ): Promise<number> {
-  const organisationId = await insertApplicant(db, notice.applicant, notice.serial, notice.province);
-  let certificateId: number | null = null;
-  if (notice.certificateNumber) {
-    const certificate = await db
-      .insertInto('certificate')
-      .values({
-        number: notice.certificateNumber,
-        numberKey: certificateNumberKey(notice.certificateNumber),
-        organisationId,
-        bodyId: ground.bodyId,
-        schemeId: ground.schemeId,
-        levelCode: 'five-star',
-        scope: notice.scope,
-        sites: notice.address,
-        firstIssuedOn: '2024-03-01',
-        issuedOn: '2024-03-01',
-        expiresOn: '2027-02-28',
-        status: 'valid',
-        updatedAt: notice.windowEnd,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    certificateId = certificate.id;
-  }
-  const id = await insertNotice(db, ground, {
-    organisationId,
-    reference: notice.reference,
-    windowStart: notice.windowStart,
-    windowEnd: notice.windowEnd,
-    certificateId,
+  return db.transaction().execute(async (trx) => {
+    const organisationId = await insertApplicant(trx, notice.applicant, notice.serial, notice.province);
+    let certificateId: number | null = null;
+    if (notice.certificateNumber) {
+      const certificate = await trx
+        .insertInto('certificate')
+        .values({
+          number: notice.certificateNumber,
+          numberKey: certificateNumberKey(notice.certificateNumber),
+          organisationId,
+          bodyId: ground.bodyId,
+          schemeId: ground.schemeId,
+          levelCode: 'five-star',
+          scope: notice.scope,
+          sites: notice.address,
+          firstIssuedOn: '2024-03-01',
+          issuedOn: '2024-03-01',
+          expiresOn: '2027-02-28',
+          status: 'valid',
+          updatedAt: notice.windowEnd,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      certificateId = certificate.id;
+    }
+    const id = await insertNotice(trx, ground, {
+      organisationId,
+      reference: notice.reference,
+      windowStart: notice.windowStart,
+      windowEnd: notice.windowEnd,
+      certificateId,
+    });
+    await trx
+      .updateTable('notice')
+      .set({ scope: notice.scope, evaluationSummary: notice.summary, applicantAddress: notice.address, kind: notice.kind ?? 'initial', updatedAt: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+    return id;
   });
-  await db
-    .updateTable('notice')
-    .set({ scope: notice.scope, evaluationSummary: notice.summary, applicantAddress: notice.address, kind: notice.kind ?? 'initial' })
-    .where('id', '=', id)
-    .execute();
-  return id;
+}
+
+/** Changes a notice as the back office does: the columns, and updated_at to the time of writing. */
+export async function reviseNotice(
+  db: PortalDb,
+  id: number,
+  changes: Partial<Pick<Notice, 'scope' | 'evaluationSummary' | 'applicantAddress' | 'kind' | 'status' | 'windowStart' | 'windowEnd'>>,
+): Promise<void> {
+  await db.updateTable('notice').set({ ...changes, updatedAt: new Date().toISOString() }).where('id', '=', id).execute();
 }
 
 const OPEN = { windowStart: '2026-11-20T01:00:00.000Z', windowEnd: '2026-12-04T09:00:00.000Z' };

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../time/beijing.ts';
 
+/** What the lookup can be narrowed to: certificates whose yearly surveillance audit is overdue. */
+export const SURVEILLANCE_FILTERS = ['overdue'] as const;
+
 /** What the lookup accepts from a URL: the length limit itself is the domain's (lookupCertificates). */
 export const lookupParameters = z.object({
   q: z.string().default(''),
+  surveillance: z.enum(SURVEILLANCE_FILTERS, { errorMap: () => ({ message: 'surveillance must be overdue, or left out' }) }).optional(),
   page: z.coerce
     .number({ invalid_type_error: 'page must be a whole number from 1' })
     .int('page must be a whole number from 1')

@@ -1,16 +1,29 @@
+import { noticeState } from '../notices/state.ts';
 import { toBeijingIso } from '../time/beijing.ts';
-import { certificateUrl, noticeUrl } from '../site/urls.ts';
+import { certificateBadgeUrl, certificateUrl, noticeUrl } from '../site/urls.ts';
+import type { CertificateNotice } from './life.ts';
 import type { CertificateSummary } from './lookup.ts';
+import type { OverdueLookup } from './overdue.ts';
 import type { CertificateRecord } from './repository.ts';
 import { statusOnDay } from './status.ts';
+import { recertificationAsOf, surveillanceAsOf } from './surveillance.ts';
 
-/** The API's view of one certificate: public registry facts only, camelCase, times with offset. */
-export function certificateJson(record: CertificateRecord, today: string, siteUrl: string) {
+/**
+ * The API's view of one certificate: public registry facts only, camelCase, times with offset;
+ * its surveillance, re-certification and notices as of the request's `now` (Beijing `today`).
+ */
+export function certificateJson(record: CertificateRecord, today: string, siteUrl: string, life: { notices: CertificateNotice[]; now: Date }) {
+  const recertification = recertificationAsOf(record, life.notices, today);
   return {
     number: record.number,
     url: certificateUrl(siteUrl, record.number),
     status: statusOnDay(record.status, record.expiresOn, today),
     statusAsOf: today,
+    surveillance: surveillanceAsOf(record, today),
+    recertification: {
+      due: recertification.due,
+      notice: recertification.notice ? { reference: recertification.notice.reference, url: noticeUrl(siteUrl, recertification.notice.id) } : null,
+    },
     holder: { name: record.holder.name, uscc: record.holder.uscc, province: record.holder.province, address: record.holder.address },
     scheme: record.scheme,
     level: record.level,
@@ -31,6 +44,19 @@ export function certificateJson(record: CertificateRecord, today: string, siteUr
     precedingNotice: record.precedingNotice
       ? { reference: record.precedingNotice.reference, kind: record.precedingNotice.kind, url: noticeUrl(siteUrl, record.precedingNotice.id) }
       : null,
+    notices: life.notices.map((notice) => ({
+      reference: notice.reference,
+      kind: notice.kind,
+      url: noticeUrl(siteUrl, notice.id),
+      state: noticeState(notice, life.now),
+      windowStart: toBeijingIso(notice.windowStart),
+      windowEnd: toBeijingIso(notice.windowEnd),
+      commentCount: notice.commentCount,
+      objectionCount: notice.objectionCount,
+      decision: notice.decision,
+      decidedAt: notice.decidedAt ? toBeijingIso(notice.decidedAt) : null,
+    })),
+    badgeUrl: certificateBadgeUrl(siteUrl, record.number),
     updatedAt: toBeijingIso(record.updatedAt),
   };
 }
@@ -44,5 +70,17 @@ export function certificateSummaryJson(summary: CertificateSummary, siteUrl: str
     scheme: summary.schemeName,
     level: summary.levelName,
     expiresOn: summary.expiresOn,
+  };
+}
+
+/** The lookup narrowed to overdue surveillance: each line says by when the missing surveillance was due. */
+export function overdueLookupJson(lookup: OverdueLookup, siteUrl: string) {
+  return {
+    query: lookup.query,
+    surveillance: 'overdue',
+    total: lookup.total,
+    page: lookup.page,
+    pageCount: lookup.pageCount,
+    items: lookup.items.map((item) => ({ ...certificateSummaryJson(item, siteUrl), surveillanceDueOn: item.surveillanceDueOn })),
   };
 }

@@ -1,5 +1,6 @@
 import type {
   CertificateEventTable,
+  CertificateSurveillanceDueTable,
   CertificateTable,
   CertificationBodyTable,
   OrganisationTable,
@@ -17,6 +18,7 @@ export interface PortalDatabase {
   organisation: OrganisationTable;
   certificate: CertificateTable;
   certificateEvent: CertificateEventTable;
+  certificateSurveillanceDue: CertificateSurveillanceDueTable;
   notice: NoticeTable;
   comment: CommentTable;
   commentExport: CommentExportTable;

@@ -36,6 +36,9 @@ export interface NoticeTable {
 
 export const COMMENT_KINDS = ['objection', 'opinion', 'support'] as const;
 export const COMMENT_STATUSES = ['received', 'under_review', 'answered', 'rejected'] as const;
+/** What the body found when it re-checked an objection: 异议成立 or 异议不成立. */
+export const OBJECTION_FINDINGS = ['upheld', 'not_upheld'] as const;
+export type ObjectionFinding = (typeof OBJECTION_FINDINGS)[number];
 
 /** Submitter fields are personal information (PIPL): for handling the comment only, never published. */
 export interface CommentTable {
@@ -51,6 +54,8 @@ export interface CommentTable {
   status: (typeof COMMENT_STATUSES)[number];
   reply: string | null;
   published: number;
+  /** Objections only, once the body has re-checked them; null before, and for other kinds. */
+  finding: ObjectionFinding | null;
   receivedAt: UtcInstant;
   updatedAt: UtcInstant;
   /** When the submitter's name, contact and organisation were erased (emptied) as no longer needed; null while kept. */

@@ -101,3 +101,18 @@ export interface CertificateEventTable {
 }
 
 export type CertificateEvent = Selectable<CertificateEventTable>;
+
+/**
+ * When a certificate's next surveillance audit is due: no row when none is. Kept by triggers
+ * from the certificate and its surveillance events (migration 2026-12-01T2235), applying the
+ * rule of certificates/surveillance.ts; it indexes the "surveillance overdue" lookup and feed.
+ */
+export interface CertificateSurveillanceDueTable {
+  certificateId: number;
+  /** The last day by which the next surveillance must be recorded. */
+  dueOn: BeijingDate;
+  /** The certificate's expiresOn: overdue is dueOn < today <= expiresOn. */
+  expiresOn: BeijingDate;
+  /** The certificate's holder, so that a name narrows the overdue ones without reading certificates. */
+  organisationId: number;
+}

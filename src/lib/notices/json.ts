@@ -1,5 +1,6 @@
-import { certificateUrl, noticeUrl } from '../site/urls.ts';
+import { certificateUrl, noticePosterUrl, noticeUrl } from '../site/urls.ts';
 import { toBeijingIso } from '../time/beijing.ts';
+import type { CommentOutcomes } from './comment-outcomes.ts';
 import type { NoticeHeadline, NoticeRecord } from './repository.ts';
 import { noticeState, type NoticeState } from './state.ts';
 
@@ -21,8 +22,11 @@ export function noticeSummaryJson(notice: NoticeHeadline, state: NoticeState, si
   };
 }
 
-/** One notice as it stands at `now`, with its published comments and, once decided, the certificate. */
-export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string) {
+/**
+ * One notice as it stands at `now`, with its published comments and, once decided, the
+ * certificate and how its comments were handled (`outcomes`, null while undecided).
+ */
+export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, outcomes: CommentOutcomes | null) {
   return {
     ...noticeSummaryJson(notice, noticeState(notice, now), siteUrl),
     stateAsOf: toBeijingIso(now),
@@ -44,7 +48,10 @@ export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string) {
       receivedOn: comment.receivedOn,
       status: comment.status,
       reply: comment.reply,
+      finding: comment.finding,
     })),
+    commentOutcomes: outcomes,
+    posterUrl: noticePosterUrl(siteUrl, notice.id),
     updatedAt: toBeijingIso(notice.updatedAt),
   };
 }

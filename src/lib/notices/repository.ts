@@ -34,7 +34,7 @@ export interface NoticeSummary extends NoticeHeadline {
  * What the public may read of a comment: never who sent it, nor the instant it was sent
  * (which could be matched to a sender), only the Beijing day.
  */
-export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'status' | 'reply'> & { receivedOn: string };
+export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'status' | 'reply' | 'finding'> & { receivedOn: string };
 
 /** Everything a notice states; its state is left to the caller's `now` (noticeState). */
 export interface NoticeRecord extends NoticeHeadline {
@@ -338,7 +338,7 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
 
   const publishedRows = await db
     .selectFrom('comment')
-    .select(['kind', 'text', 'receivedAt', 'status', 'reply'])
+    .select(['kind', 'text', 'receivedAt', 'status', 'reply', 'finding'])
     .where('noticeId', '=', id)
     .where('published', '=', 1)
     .orderBy('receivedAt')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PortalDb } from '../db/database.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
 import { noticeTitle } from '../notices/labels.ts';
@@ -27,9 +28,17 @@ export interface NoticeFacts {
   withdrawn: boolean;
 }
 
-/** Every notice, as documents to index and facts to facet by, read in one pass. */
-export async function loadNoticeCorpus(db: PortalDb): Promise<{ documents: NoticeDocument[]; facts: NoticeFacts[] }> {
-  const rows = await db
+/** A notice as the index holds it: its text, its facts, and a digest of both. */
+export interface NoticeEntry {
+  document: NoticeDocument;
+  facts: NoticeFacts;
+  /** 48 bits of a SHA-1 of everything indexed: equal digests, nothing to re-index. */
+  digest: number;
+}
+
+/** Everything the index reads of a notice, joined from the tables its text comes from. */
+function selectNoticeRows(db: PortalDb) {
+  return db
     .selectFrom('notice')
     .innerJoin('organisation', 'organisation.id', 'notice.organisationId')
     .innerJoin('scheme', 'scheme.id', 'notice.schemeId')
@@ -56,29 +65,62 @@ export async function loadNoticeCorpus(db: PortalDb): Promise<{ documents: Notic
       'scheme.basis',
       'schemeLevel.name as levelName',
       'certificate.number as certificateNumber',
-    ])
-    .orderBy('notice.id')
-    .execute();
-  return {
-    documents: rows.map((row) => ({
-      id: row.id,
-      title: noticeTitle(row.applicantName, row.schemeName, row.kind),
-      applicant: `${row.applicantName} ${row.uscc}`,
-      reference: [row.reference, row.certificateNumber].filter(Boolean).join(' '),
-      scope: row.scope,
-      summary: row.evaluationSummary,
-      scheme: [row.schemeName, row.basis, row.levelName].filter(Boolean).join(' '),
-      place: [row.province, row.city, row.applicantAddress].filter(Boolean).join(' '),
-    })),
-    facts: rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      scheme: row.schemeCode,
-      province: row.province,
-      year: Number(beijingDate(new Date(row.windowStart)).slice(0, 4)),
-      windowStart: row.windowStart,
-      windowEnd: row.windowEnd,
-      withdrawn: row.status === 'withdrawn',
-    })),
+    ]);
+}
+
+type NoticeRow = Awaited<ReturnType<ReturnType<typeof selectNoticeRows>['execute']>>[number];
+
+export function noticeDigest(document: NoticeDocument, facts: NoticeFacts): number {
+  const hash = createHash('sha1').update(JSON.stringify([document, facts])).digest();
+  return hash.readUIntBE(0, 6);
+}
+
+function toEntry(row: NoticeRow): NoticeEntry {
+  const document: NoticeDocument = {
+    id: row.id,
+    title: noticeTitle(row.applicantName, row.schemeName, row.kind),
+    applicant: `${row.applicantName} ${row.uscc}`,
+    reference: [row.reference, row.certificateNumber].filter(Boolean).join(' '),
+    scope: row.scope,
+    summary: row.evaluationSummary,
+    scheme: [row.schemeName, row.basis, row.levelName].filter(Boolean).join(' '),
+    place: [row.province, row.city, row.applicantAddress].filter(Boolean).join(' '),
   };
+  const facts: NoticeFacts = {
+    id: row.id,
+    kind: row.kind,
+    scheme: row.schemeCode,
+    province: row.province,
+    year: Number(beijingDate(new Date(row.windowStart)).slice(0, 4)),
+    windowStart: row.windowStart,
+    windowEnd: row.windowEnd,
+    withdrawn: row.status === 'withdrawn',
+  };
+  return { document, facts, digest: noticeDigest(document, facts) };
+}
+
+/** The next `limit` notices after `afterId` (up to `upToId`), in id order: the whole corpus is read in such pages. */
+export async function readNoticeEntriesAfter(db: PortalDb, afterId: number, limit: number, upToId = Number.MAX_SAFE_INTEGER): Promise<NoticeEntry[]> {
+  const rows = await selectNoticeRows(db).where('notice.id', '>', afterId).where('notice.id', '<=', upToId).orderBy('notice.id').limit(limit).execute();
+  return rows.map(toEntry);
+}
+
+/** Below SQLite's bound-parameter limit, and small enough for PostgreSQL's planner to use the key. */
+const IDS_PER_QUERY = 500;
+
+/** Ids in groups of at most IDS_PER_QUERY, for `where id in (...)`. */
+export function inQueryChunks<Item>(items: readonly Item[]): Item[][] {
+  const chunks: Item[][] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) chunks.push(items.slice(i, i + IDS_PER_QUERY));
+  return chunks;
+}
+
+/** The notices with these ids that still exist, in id order. */
+export async function readNoticeEntries(db: PortalDb, ids: readonly number[]): Promise<NoticeEntry[]> {
+  const entries: NoticeEntry[] = [];
+  for (const chunk of inQueryChunks([...ids].sort((a, b) => a - b))) {
+    const rows = await selectNoticeRows(db).where('notice.id', 'in', chunk).orderBy('notice.id').execute();
+    for (const row of rows) entries.push(toEntry(row));
+  }
+  return entries;
 }

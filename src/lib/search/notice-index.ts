@@ -1,23 +1,18 @@
-import lunr from 'lunr';
-import type { NoticeKind } from '../db/notice.table.ts';
-import type { NoticeDocument, NoticeFacts } from './corpus.ts';
-import { indexTokens, tokenizeForSearch } from './tokenizer.ts';
-
 /**
- * Two indexed fields, not one per column: lunr's work for a query grows with the
- * (notice, field) pairs its terms occur in, so fewer fields answer faster. Who the notice
- * is about counts more than what it says.
+ * The notice index: parts, and which of their notices are live. Every notice is live in at
+ * most one part; a change adds a part with the new versions and retires the old ones in the
+ * same step, and a merge swaps parts for one holding the same live notices, so a query
+ * (which runs between two steps) never sees a notice twice or misses one.
  */
-const FIELDS = {
-  names: { boost: 5, columns: ['applicant', 'reference', 'title'] },
-  text: { boost: 1, columns: ['scheme', 'scope', 'place', 'summary'] },
-} as const satisfies Record<string, { boost: number; columns: readonly Exclude<keyof NoticeDocument, 'id'>[] }>;
-const FIELD_NAMES = Object.keys(FIELDS) as (keyof typeof FIELDS)[];
+import type { NoticeKind } from '../db/notice.table.ts';
+import { CODED_FACETS, FIELDS, Part, termBytesOf, type CodedFacet, type PartHeader } from './part.ts';
+import { fieldWeight, inverseDocumentFrequency, noticeScore, queryVector } from './scoring.ts';
+import { tokenizeForSearch } from './tokenizer.ts';
 
 /**
- * lunr's time grows with the postings of the terms it scores (its dictionaries cost
- * microseconds per posting), so it is given only rare tokens: at most this many notices
- * in all. Which notices match every token is decided apart from lunr, on sorted arrays.
+ * lunr's time grows with the postings of the terms it scores, so it is given only rare
+ * tokens: at most this many notices in all. Which notices match every token is decided
+ * apart from the scoring, on the sorted postings.
  */
 export const SCORING_BUDGET = 3000;
 export const SEARCH_PAGE_SIZE = 10;
@@ -51,132 +46,339 @@ export interface NoticeSearchPage {
   facets: FacetCounts;
 }
 
-/** A built or loaded index: lunr for scores, and per token the sorted positions of its notices. */
-export interface NoticeIndex {
-  lunr: lunr.Index;
-  /** In the order of `positions`: the facts of every notice. */
-  facts: readonly NoticeFacts[];
-  positionOf: Map<string, number>;
-  /** Per token, the positions (ascending) of the notices it occurs in, in any field. */
-  postings: Map<string, Int32Array>;
-  /** 0 for the notice whose window starts last: orders ties and date-ranked results. */
-  recency: Int32Array;
-  /** Per facet, its values and each notice's value as an index into them. */
-  facetValues: Record<FacetName, { labels: string[]; codes: Uint16Array }>;
-  /** Window instants in milliseconds; a withdrawn notice's end is its start, so it reads as closed. */
-  windows: { start: Float64Array; end: Float64Array };
+/** A step of the index, the same in the indexer thread that decides it and the query thread that follows. */
+export type IndexCommand =
+  /** A part of new and changed notices; their older versions and `retired` (deleted) notices stop counting. */
+  | { type: 'add'; part: PartMessage; retired: number[] }
+  /** A saved part, with the notices that had already stopped counting in it. */
+  | { type: 'restore'; part: PartMessage; dead: number[] }
+  /** Deleted notices. */
+  | { type: 'retire'; ids: number[] }
+  /** A merge: the parts `replaced` give way to `part`, which holds their notices. */
+  | { type: 'replace'; replaced: number[]; part: PartMessage };
+
+/** A part as it crosses threads: its header and its shared buffer. */
+export interface PartMessage {
+  header: PartHeader;
+  buffer: SharedArrayBuffer;
+}
+
+export function partMessage(part: Part): PartMessage {
+  return { header: part.header, buffer: part.buffer };
+}
+
+export interface IndexedPart {
+  part: Part;
+  live: Uint8Array;
+  liveCount: number;
+}
+
+export class NoticeIndex {
+  private indexed: IndexedPart[] = [];
+  /** Live notices, and the sums of their field lengths: lunr's documentCount and averageFieldLength. */
+  liveNotices = 0;
+  namesLengthTotal = 0;
+  textLengthTotal = 0;
+
+  get parts(): readonly IndexedPart[] {
+    return this.indexed;
+  }
+
+  apply(command: IndexCommand): void {
+    if (command.type === 'add') this.add(toPart(command.part), command.retired);
+    else if (command.type === 'restore') this.restore(toPart(command.part), command.dead);
+    else if (command.type === 'retire') this.retire(command.ids);
+    else this.replace(command.replaced, toPart(command.part));
+  }
+
+  add(part: Part, retired: readonly number[]): void {
+    this.retire(part.ids);
+    this.retire(retired);
+    this.append(part, new Uint8Array(part.documents).fill(1));
+  }
+
+  restore(part: Part, dead: readonly number[]): void {
+    const live = new Uint8Array(part.documents).fill(1);
+    for (const id of dead) {
+      const position = part.positionOf(id);
+      if (position >= 0) live[position] = 0;
+    }
+    this.append(part, live);
+  }
+
+  retire(ids: ArrayLike<number>): void {
+    for (let i = 0; i < ids.length; i++) {
+      const found = this.locate(ids[i]!);
+      if (found) this.kill(found.indexed, found.position);
+    }
+  }
+
+  /**
+   * Swaps parts for their merge. The merge copied the notices live when it began; any that
+   * died since are dead in the merged part too, so exactly the same notices stay live.
+   */
+  replace(replaced: readonly number[], merged: Part): void {
+    const sources = replaced.map((seq) => {
+      const found = this.indexed.find(({ part }) => part.seq === seq);
+      if (!found) throw new Error(`merge of part ${seq}, which the index does not hold`);
+      return found;
+    });
+    const live = new Uint8Array(merged.documents);
+    for (let position = 0; position < merged.documents; position++) {
+      const id = merged.ids[position]!;
+      live[position] = sources.some((source) => {
+        const at = source.part.positionOf(id);
+        return at >= 0 && source.live[at] === 1;
+      })
+        ? 1
+        : 0;
+    }
+    const carried = sources.reduce((sum, source) => sum + source.liveCount, 0);
+    const kept = live.reduce((sum, one) => sum + one, 0);
+    if (kept !== carried) throw new Error(`merge into part ${merged.seq} would lose notices`);
+    for (const source of sources) this.detach(source);
+    // A part whose every notice was replaced is rewritten into nothing: it just goes.
+    if (merged.documents > 0) this.append(merged, live);
+  }
+
+  /** Where a notice's live version is. */
+  locate(id: number): { indexed: IndexedPart; position: number } | undefined {
+    for (const indexed of this.indexed) {
+      const position = indexed.part.positionOf(id);
+      if (position >= 0 && indexed.live[position] === 1) return { indexed, position };
+    }
+    return undefined;
+  }
+
+  /** The digest of a notice's live version. */
+  digestOf(id: number): number | undefined {
+    const found = this.locate(id);
+    return found ? found.indexed.part.digests[found.position] : undefined;
+  }
+
+  /** Every live notice id, ascending. */
+  liveIds(): Int32Array {
+    const ids = new Int32Array(this.liveNotices);
+    let count = 0;
+    for (const { part, live } of this.indexed) for (let p = 0; p < part.documents; p++) if (live[p] === 1) ids[count++] = part.ids[p]!;
+    return ids.sort();
+  }
+
+  /** The notices of a part that no longer count. */
+  deadIds(indexed: IndexedPart): number[] {
+    const dead: number[] = [];
+    for (let p = 0; p < indexed.part.documents; p++) if (indexed.live[p] === 0) dead.push(indexed.part.ids[p]!);
+    return dead;
+  }
+
+  private append(part: Part, live: Uint8Array): void {
+    const indexed: IndexedPart = { part, live, liveCount: 0 };
+    this.indexed.push(indexed);
+    for (let p = 0; p < part.documents; p++) if (live[p] === 1) this.count(indexed, p, 1);
+  }
+
+  private detach(indexed: IndexedPart): void {
+    for (let p = 0; p < indexed.part.documents; p++) if (indexed.live[p] === 1) this.count(indexed, p, -1);
+    this.indexed = this.indexed.filter((candidate) => candidate !== indexed);
+  }
+
+  private kill(indexed: IndexedPart, position: number): void {
+    indexed.live[position] = 0;
+    this.count(indexed, position, -1);
+  }
+
+  private count(indexed: IndexedPart, position: number, sign: 1 | -1): void {
+    indexed.liveCount += sign;
+    this.liveNotices += sign;
+    this.namesLengthTotal += sign * indexed.part.namesLength[position]!;
+    this.textLengthTotal += sign * indexed.part.textLength[position]!;
+  }
+}
+
+function toPart(message: PartMessage): Part {
+  return new Part(message.header, message.buffer);
+}
+
+/** A token's postings in one part: where they are. */
+interface TokenInPart {
+  start: number;
+  end: number;
+}
+
+interface QueryToken {
+  token: string;
+  /** Per part (in the index's order), or null where the part lacks the token. */
+  inParts: (TokenInPart | null)[];
+  /** Live notices holding the token. */
+  frequency: number;
+}
+
+function lookUp(index: NoticeIndex, token: string): QueryToken {
+  const bytes = termBytesOf(token);
+  let frequency = 0;
+  const inParts = index.parts.map(({ part, live, liveCount }) => {
+    const term = part.termIndex(bytes);
+    if (term < 0) return null;
+    const start = part.postingOffsets[term]!;
+    const end = part.postingOffsets[term + 1]!;
+    let alive = end - start;
+    // A part without dead notices needs no count.
+    if (liveCount < part.documents) {
+      const { postingDocuments } = part;
+      alive = 0;
+      for (let p = start; p < end; p++) alive += live[postingDocuments[p]!]!;
+    }
+    frequency += alive;
+    return { start, end };
+  });
+  return { token, inParts, frequency };
+}
+
+/** The positions of a part holding every token, dead ones included (the caller skips them). */
+function matchingPositions({ part }: IndexedPart, ranges: TokenInPart[]): Int32Array {
+  const sorted = [...ranges].sort((a, b) => a.end - a.start - (b.end - b.start));
+  let positions = part.postingDocuments.subarray(sorted[0]!.start, sorted[0]!.end);
+  for (const { start, end } of sorted.slice(1)) {
+    const other = part.postingDocuments.subarray(start, end);
+    const both = new Int32Array(Math.min(positions.length, other.length));
+    let count = 0;
+    for (let i = 0, j = 0; i < positions.length && j < other.length; ) {
+      if (positions[i]! < other[j]!) i++;
+      else if (positions[i]! > other[j]!) j++;
+      else {
+        both[count++] = positions[i]!;
+        i++;
+        j++;
+      }
+    }
+    positions = both.subarray(0, count);
+  }
+  return positions;
 }
 
 const STATE_LABELS = ['open', 'upcoming', 'closed'] as const;
+const STATE_CODE = { open: 0, upcoming: 1, closed: 2 } as const;
 
-type LunrPostings = Record<string, Record<string, Record<string, object>>>;
-
-function lunrPostings(index: lunr.Index): LunrPostings {
-  return (index as unknown as { invertedIndex: LunrPostings }).invertedIndex;
-}
-
-function prepare(index: lunr.Index, facts: readonly NoticeFacts[]): NoticeIndex {
-  const positionOf = new Map(facts.map((fact, position) => [String(fact.id), position]));
-  const postings = new Map<string, Int32Array>();
-  for (const [token, posting] of Object.entries(lunrPostings(index))) {
-    const positions = new Set<number>();
-    for (const field of FIELD_NAMES) for (const ref in posting[field]) positions.add(positionOf.get(ref)!);
-    postings.set(token, Int32Array.from(positions).sort());
-  }
-  const recency = new Int32Array(facts.length);
-  [...facts.keys()]
-    .sort((a, b) => facts[b]!.windowStart.localeCompare(facts[a]!.windowStart) || facts[b]!.id - facts[a]!.id)
-    .forEach((position, rank) => (recency[position] = rank));
-  const coded = (valueOf: (fact: NoticeFacts) => string) => {
-    const labels: string[] = [];
-    const codeOf = new Map<string, number>();
-    const codes = Uint16Array.from(facts, (fact) => {
-      const value = valueOf(fact);
-      if (!codeOf.has(value)) codeOf.set(value, labels.push(value) - 1);
-      return codeOf.get(value)!;
+/** The scored terms' weights of each notice, per field, as lunr vectors restricted to the query. */
+function scoreNotices(index: NoticeIndex, terms: QueryToken[], boosts: number[]): Map<number, number> {
+  const averages = { names: index.namesLengthTotal / index.liveNotices, text: index.textLengthTotal / index.liveNotices };
+  const elements = new Map<number, [number[], number[]]>();
+  terms.forEach((term, termIndex) => {
+    // lunr counts a notice once per field holding the term.
+    let fieldPostings = 0;
+    term.inParts.forEach((range, p) => {
+      if (!range) return;
+      const { part, live } = index.parts[p]!;
+      for (let i = range.start; i < range.end; i++) {
+        if (live[part.postingDocuments[i]!] === 1) fieldPostings += part.postingFields[i] === 3 ? 2 : 1;
+      }
     });
-    return { labels, codes };
-  };
-  const facetValues: NoticeIndex['facetValues'] = {
-    // The state depends on the time of the request: its codes are filled in per query.
-    state: { labels: [...STATE_LABELS], codes: new Uint16Array(facts.length) },
-    kind: coded((fact) => fact.kind),
-    scheme: coded((fact) => fact.scheme),
-    province: coded((fact) => fact.province),
-    year: coded((fact) => String(fact.year)),
-  };
-  // Withdrawn notices are closed for the state facet, as in the notice list.
-  const windows = {
-    start: Float64Array.from(facts, (fact) => Date.parse(fact.windowStart)),
-    end: Float64Array.from(facts, (fact) => (fact.withdrawn ? -Infinity : Date.parse(fact.windowEnd))),
-  };
-  return { lunr: index, facts, positionOf, postings, recency, facetValues, windows };
-}
-
-export function buildNoticeIndex(documents: readonly NoticeDocument[], facts: readonly NoticeFacts[]): NoticeIndex {
-  const index = lunr(function () {
-    this.ref('id');
-    for (const [field, { boost, columns }] of Object.entries(FIELDS)) {
-      this.field(field, { boost, extractor: (document) => columns.map((column) => (document as NoticeDocument)[column]).join('\n') });
-    }
-    // lunr's English trimmer, stop words and stemmer would destroy Chinese tokens.
-    this.pipeline.reset();
-    this.searchPipeline.reset();
-    this.tokenizer = ((value: unknown) =>
-      indexTokens(typeof value === 'string' ? value : '').map((token) => new lunr.Token(token, {}))) as typeof lunr.tokenizer;
-    for (const document of documents) this.add(document);
+    const idf = inverseDocumentFrequency(fieldPostings, index.liveNotices);
+    term.inParts.forEach((range, p) => {
+      if (!range) return;
+      const { part, live } = index.parts[p]!;
+      for (let i = range.start; i < range.end; i++) {
+        const position = part.postingDocuments[i]!;
+        if (live[position] === 0) continue;
+        const key = noticeKey(p, position);
+        let vectors = elements.get(key);
+        if (!vectors) elements.set(key, (vectors = [[], []]));
+        const fields = part.postingFields[i]!;
+        if (fields & FIELDS.names.bit) vectors[0].push(termIndex, fieldWeight(idf, part.namesLength[position]!, averages.names, FIELDS.names.boost));
+        if (fields & FIELDS.text.bit) vectors[1].push(termIndex, fieldWeight(idf, part.textLength[position]!, averages.text, FIELDS.text.boost));
+      }
+    });
   });
-  return prepare(index, facts);
+  const query = queryVector(boosts);
+  const scores = new Map<number, number>();
+  for (const [key, vectors] of elements) scores.set(key, noticeScore(query, vectors));
+  return scores;
 }
 
-export function serialiseNoticeIndex(index: NoticeIndex): string {
-  return JSON.stringify({ lunr: index.lunr, facts: index.facts });
+/** Parts are few (well under 2^8) and hold under 2^24 notices each. */
+function noticeKey(part: number, position: number): number {
+  return part * 0x1000000 + position;
 }
 
-/** No metadata (positions) is kept, so every posting can share one empty object. */
-const NO_METADATA = Object.freeze(Object.create(null) as object);
+/** A query's matches, flat across parts, with what ranking reads of each. */
+class Matches {
+  readonly part: Uint16Array;
+  readonly position: Int32Array;
+  readonly score: Float64Array;
+  readonly start: Float64Array;
+  readonly id: Int32Array;
+  count = 0;
 
-/**
- * Loads a saved index. JSON gives each of the millions of postings its own empty metadata
- * object; sharing one cuts the heap about fourfold.
- */
-export function loadNoticeIndex(serialised: string): NoticeIndex {
-  const parsed = JSON.parse(serialised) as { lunr: object; facts: NoticeFacts[] };
-  const index = lunr.Index.load(parsed.lunr);
-  for (const posting of Object.values(lunrPostings(index))) {
-    for (const field of FIELD_NAMES) {
-      const documents = posting[field];
-      if (documents) for (const ref in documents) documents[ref] = NO_METADATA;
-    }
+  constructor(capacity: number) {
+    this.part = new Uint16Array(capacity);
+    this.position = new Int32Array(capacity);
+    this.score = new Float64Array(capacity);
+    this.start = new Float64Array(capacity);
+    this.id = new Int32Array(capacity);
   }
-  return prepare(index, parsed.facts);
-}
 
-/** What a query can match on: nothing when it has no token (only punctuation, or one Chinese character). */
-export function isSearchable(query: string): boolean {
-  return tokenizeForSearch(query).required.length > 0;
-}
-
-/** Positions in both ascending arrays. */
-function intersect(a: Int32Array, b: Int32Array): Int32Array {
-  const both = new Int32Array(Math.min(a.length, b.length));
-  let count = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i]! < b[j]!) i++;
-    else if (a[i]! > b[j]!) j++;
-    else {
-      both[count++] = a[i]!;
-      i++;
-      j++;
-    }
+  push(part: number, position: number, score: number, start: number, id: number): void {
+    const m = this.count++;
+    this.part[m] = part;
+    this.position[m] = position;
+    this.score[m] = score;
+    this.start[m] = start;
+    this.id[m] = id;
   }
-  return both.subarray(0, count);
+
+  /** Best score first; the newest window, then the newest notice, breaks ties and orders a query too broad to score. */
+  before(a: number, b: number): boolean {
+    if (this.score[a] !== this.score[b]) return this.score[a]! > this.score[b]!;
+    if (this.start[a] !== this.start[b]) return this.start[a]! > this.start[b]!;
+    return this.id[a]! > this.id[b]!;
+  }
+
+  /**
+   * The best `wanted` matches, best first: a bounded heap whose root is the worst kept, so a
+   * match that does not make the page costs one comparison, not a place in a sorted list.
+   */
+  best(wanted: number): number[] {
+    const heap = new Int32Array(wanted);
+    let size = 0;
+    for (let m = 0; m < this.count; m++) {
+      if (size < wanted) {
+        let i = size++;
+        heap[i] = m;
+        while (i > 0) {
+          const parent = (i - 1) >>> 1;
+          if (!this.before(heap[parent]!, heap[i]!)) break;
+          [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+          i = parent;
+        }
+      } else if (wanted > 0 && this.before(m, heap[0]!)) {
+        heap[0] = m;
+        for (let i = 0; ; ) {
+          const left = 2 * i + 1;
+          let worst = i;
+          if (left < size && this.before(heap[worst]!, heap[left]!)) worst = left;
+          if (left + 1 < size && this.before(heap[worst]!, heap[left + 1]!)) worst = left + 1;
+          if (worst === i) break;
+          [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
+          i = worst;
+        }
+      }
+    }
+    return Array.from(heap.subarray(0, size)).sort((a, b) => (this.before(a, b) ? -1 : 1));
+  }
+}
+
+/** Facet counts of one part, by code; merged across parts by label. */
+function countsByLabel(counts: Map<string, number>, labels: readonly string[], byCode: Int32Array): void {
+  for (let code = 0; code < byCode.length; code++) {
+    if (byCode[code]! > 0) counts.set(labels[code]!, (counts.get(labels[code]!) ?? 0) + byCode[code]!);
+  }
 }
 
 /**
  * Ranked notices for a query: every required token must occur (in any field), whole words
- * add to the score. The query is never parsed by lunr, so `: * ~ ^ + -` and quotes are text.
- * Facet counts are disjunctive: each facet counts the matches under every other filter.
+ * add to the score. The query is never parsed as lunr query syntax, so `: * ~ ^ + -` and
+ * quotes are text. Facet counts are disjunctive: each facet counts the matches under every
+ * other filter.
  */
 export function searchNoticeIndex(
   index: NoticeIndex,
@@ -191,68 +393,123 @@ export function searchNoticeIndex(
   const none: NoticeSearchPage = { total: 0, rankedBy: 'relevance', page, pageCount: 0, hits: [], facets };
   if (required.length === 0) return none;
 
-  const tokens = required.map((token) => ({ token, positions: index.postings.get(token) })).sort(
-    (a, b) => (a.positions?.length ?? 0) - (b.positions?.length ?? 0),
-  );
-  if (tokens.some(({ positions }) => positions === undefined)) return none;
-  let candidates = tokens[0]!.positions!;
-  for (const { positions } of tokens.slice(1)) candidates = intersect(candidates, positions!);
+  const tokens = required.map((token) => lookUp(index, token)).sort((a, b) => a.frequency - b.frequency);
+  if (tokens[0]!.frequency === 0) return none;
 
-  // lunr scores the rarest tokens while they fit the budget; the rest only had to occur.
-  const scored: string[] = [];
+  // The rarest tokens are scored while they fit the budget; the rest only have to occur.
+  const scored: QueryToken[] = [];
   let budget = SCORING_BUDGET;
-  for (const { token, positions } of tokens) {
-    if (positions!.length > budget) break;
+  for (const token of tokens) {
+    if (token.frequency > budget) break;
     scored.push(token);
-    budget -= positions!.length;
+    budget -= token.frequency;
   }
   const rankedBy = order === 'relevance' && scored.length > 0 ? 'relevance' : 'date';
-  const scores = new Float64Array(index.facts.length);
+  let scores = new Map<number, number>();
   if (rankedBy === 'relevance') {
-    const words = optional.filter((word) => (index.postings.get(word)?.length ?? Infinity) <= budget);
-    const results = index.lunr.query((builder) => {
-      for (const term of scored) {
-        builder.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
-      }
-      for (const term of words) {
-        builder.term(term, { presence: lunr.Query.presence.OPTIONAL, usePipeline: false, wildcard: lunr.Query.wildcard.NONE, boost: 2 });
-      }
-    });
-    for (const result of results) scores[index.positionOf.get(result.ref)!] = result.score;
+    const words = optional.map((word) => lookUp(index, word)).filter(({ frequency }) => frequency > 0 && frequency <= budget);
+    scores = scoreNotices(index, [...scored, ...words], [...scored.map(() => 1), ...words.map(() => 2)]);
   }
 
+  const candidates = index.parts.map((indexed, p) => {
+    const ranges = tokens.map(({ inParts }) => inParts[p]);
+    return ranges.every((range) => range !== null) ? matchingPositions(indexed, ranges as TokenInPart[]) : null;
+  });
+  const first = (page - 1) * pageSize;
+  const wanted = first + pageSize;
+  // Ranked by date, a part gives at most its newest `wanted` matches, found in its recency order.
+  const byDate = rankedBy === 'date';
+  const matches = new Matches(
+    candidates.reduce((sum, positions) => sum + (positions === null ? 0 : byDate ? Math.min(positions.length, wanted) : positions.length), 0),
+  );
+  let total = 0;
+  const counts = Object.fromEntries(FACET_NAMES.map((name) => [name, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
   const nowMs = now.getTime();
-  const stateCodes = index.facetValues.state.codes;
-  for (const position of candidates) {
-    stateCodes[position] = nowMs >= index.windows.end[position]! ? 2 : nowMs < index.windows.start[position]! ? 1 : 0;
-  }
-  const active = FACET_NAMES.filter((name) => filters[name] !== undefined).map((name) => ({
-    codes: index.facetValues[name].codes,
-    wanted: index.facetValues[name].labels.indexOf(String(filters[name])),
-    name,
-  }));
-  const passes = (position: number, except?: FacetName) =>
-    active.every(({ codes, wanted, name }) => name === except || codes[position] === wanted);
+  const NO_FILTER = -1;
+  candidates.forEach((positions, p) => {
+    if (!positions) return;
+    const { part, live, liveCount } = index.parts[p]!;
+    const someDead = liveCount < part.documents;
+    const { windowStart, windowEnd, ids, kind, scheme, province, year } = part;
+    // In FACET_NAMES order: state (from the windows and now), then the facets the part codes.
+    const labels = [STATE_LABELS, ...CODED_FACETS.map((facet) => part.header.labels[facet])];
+    // The code this part gives each filter's value; a value no notice here has gets a code none has.
+    const [wState, wKind, wScheme, wProvince, wYear] = FACET_NAMES.map((name, f) => {
+      const value = filters[name];
+      if (value === undefined) return NO_FILTER;
+      const code = (labels[f] as readonly string[]).indexOf(String(value));
+      return code < 0 ? 0x10000 : code;
+    }) as [number, number, number, number, number];
+    const filtered = wState !== NO_FILTER || wKind !== NO_FILTER || wScheme !== NO_FILTER || wProvince !== NO_FILTER || wYear !== NO_FILTER;
+    const byCode = labels.map((list) => new Int32Array(list.length));
+    const matched = byDate ? new Uint8Array(part.documents) : null;
+    let partMatches = 0;
+    const [cState, cKind, cScheme, cProvince, cYear] = byCode as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    // Written out facet by facet: this loop runs once per match, up to every notice of the registry.
+    for (let i = 0; i < positions.length; i++) {
+      const position = positions[i]!;
+      if (someDead && live[position] === 0) continue;
+      const state = nowMs >= windowEnd[position]! ? STATE_CODE.closed : nowMs < windowStart[position]! ? STATE_CODE.upcoming : STATE_CODE.open;
+      const k = kind[position]!;
+      const s = scheme[position]!;
+      const r = province[position]!;
+      const y = year[position]!;
+      if (filtered) {
+        // Disjunctive facets: a notice failing exactly one filter still counts in that filter's facet.
+        const missState = wState !== NO_FILTER && state !== wState;
+        const missKind = wKind !== NO_FILTER && k !== wKind;
+        const missScheme = wScheme !== NO_FILTER && s !== wScheme;
+        const missProvince = wProvince !== NO_FILTER && r !== wProvince;
+        const missYear = wYear !== NO_FILTER && y !== wYear;
+        const failures = +missState + +missKind + +missScheme + +missProvince + +missYear;
+        if (failures === 1) {
+          if (missState) cState[state]!++;
+          else if (missKind) cKind[k]!++;
+          else if (missScheme) cScheme[s]!++;
+          else if (missProvince) cProvince[r]!++;
+          else cYear[y]!++;
+        }
+        if (failures !== 0) continue;
+      }
+      cState[state]!++;
+      cKind[k]!++;
+      cScheme[s]!++;
+      cProvince[r]!++;
+      cYear[y]!++;
+      partMatches++;
+      if (matched) matched[position] = 1;
+      else matches.push(p, position, scores.get(noticeKey(p, position)) ?? 0, windowStart[position]!, ids[position]!);
+    }
+    total += partMatches;
+    if (matched) {
+      const { recency } = part;
+      for (let r = 0, kept = 0; r < recency.length && kept < wanted && kept < partMatches; r++) {
+        const position = recency[r]!;
+        if (matched[position] === 0) continue;
+        matches.push(p, position, 0, windowStart[position]!, ids[position]!);
+        kept++;
+      }
+    }
+    FACET_NAMES.forEach((name, f) => countsByLabel(counts[name], labels[f]!, byCode[f]!));
+  });
   for (const name of FACET_NAMES) {
-    const { labels, codes } = index.facetValues[name];
-    const counts = new Int32Array(labels.length);
-    for (const position of candidates) if (passes(position, name)) counts[codes[position]!]!++;
-    facets[name] = labels
-      .map((value, code) => ({ value, count: counts[code]! }))
-      .filter(({ count }) => count > 0)
+    facets[name] = [...counts[name]]
+      .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
 
-  const matching = Array.from(candidates).filter((position) => passes(position));
-  // Best score first; the newest window breaks ties, and orders a query too broad to score.
-  matching.sort((a, b) => scores[b]! - scores[a]! || index.recency[a]! - index.recency[b]!);
-  const start = (page - 1) * pageSize;
+  const ranked = matches.best(Math.min(matches.count, wanted)).slice(first);
   return {
-    total: matching.length,
+    total,
     rankedBy,
     page,
-    pageCount: Math.ceil(matching.length / pageSize),
-    hits: matching.slice(start, start + pageSize).map((position) => ({ id: index.facts[position]!.id, score: scores[position]! })),
+    pageCount: Math.ceil(total / pageSize),
+    hits: ranked.map((m) => ({ id: matches.id[m]!, score: matches.score[m]! })),
     facets,
   };
+}
+
+/** What a query can match on: nothing when it has no token (only punctuation, or one Chinese character). */
+export function isSearchable(query: string): boolean {
+  return tokenizeForSearch(query).required.length > 0;
 }

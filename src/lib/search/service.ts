@@ -1,38 +1,42 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { PortalDb } from '../db/database.ts';
+import { basename, dirname, join } from 'node:path';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.ts';
+import type { IndexerStatus } from './indexer.ts';
 import type { NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
-import { noticeContentVersion } from './version.ts';
-import type { IndexWorkerData, WorkerReply, WorkerRequest } from './worker-protocol.ts';
+import {
+  typeScriptWorker,
+  type FromIndexer,
+  type FromQuery,
+  type IndexerWorkerData,
+  type QueryWorkerData,
+  type ThreadMemory,
+  type ToIndexer,
+  type ToQuery,
+} from './worker-protocol.ts';
 
 export interface NoticeSearchOptions {
-  db: PortalDb;
   databasePath: string;
   cacheFolder: string;
-  /** How often to look for changes written by other processes. */
+  /** How often the indexer looks for changes written by any process. */
   pollMilliseconds?: number;
   log?: (line: string) => void;
 }
 
-interface IndexWorker {
-  worker: Worker;
-  version: string;
-  pending: Map<number, { resolve: (page: NoticeSearchPage) => void; reject: (error: Error) => void }>;
+/** Where the index of a database is saved: beside it, one folder per database file. */
+export function searchIndexFolder(databasePath: string): string {
+  return join(dirname(databasePath), 'search-index', basename(databasePath));
 }
 
-/**
- * The worker is TypeScript, and on Node 20 a worker thread does not inherit the server's
- * --import loader: it registers tsx itself, then loads its entry.
- */
-const TSX_ESM_API = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
-const WORKER_BOOTSTRAP = `import(${JSON.stringify(pathToFileURL(TSX_ESM_API).href)})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+/** What the bench and the tests read: the index's parts and counts, and each thread's memory. */
+export interface NoticeSearchStatus {
+  indexer: IndexerStatus;
+  memory: { indexer: ThreadMemory; query: ThreadMemory };
+}
 
-/** Seconds a caller should wait while the first index is built. */
+/** Seconds a caller should wait while the index is built. */
 const WARMING_UP_RETRY_SECONDS = 5;
+const RESTART_FIRST_MS = 1000;
+const RESTART_LAST_MS = 60_000;
 
 function searchUnavailable(): DomainError {
   return new DomainError(
@@ -44,108 +48,156 @@ function searchUnavailable(): DomainError {
   );
 }
 
+interface Waiting {
+  resolve: (answer: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+interface Threads {
+  indexer: Worker;
+  query: Worker;
+  ready: boolean;
+  stopping: boolean;
+  pending: Map<number, Waiting>;
+}
+
 /**
- * Full-text search over the notices. The index is built (or loaded from disk) in a worker
- * thread; while the data changes, a new worker builds the new version and replaces the
- * current one only when it is ready, so a query is never answered by a half-built index
- * and never waits for a build.
+ * Full-text search over the notices, off the server's event loop: a query thread holds the
+ * index and answers, an indexer thread keeps it in step with the database (see indexer.ts).
+ * Until the index is complete (first build, or a lost part indexed again) search answers
+ * 'unavailable' with a Retry-After. If a thread fails, both start again, from the saved index.
  */
 export class NoticeSearch {
-  private current: IndexWorker | undefined;
-  private next: IndexWorker | undefined;
+  private threads: Threads | undefined;
   private requestIds = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private checking = false;
+  private restartDelay = RESTART_FIRST_MS;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: NoticeSearchOptions) {
     this.log = options.log ?? (() => {});
   }
 
-  /** Starts the first build and the watch for changes. */
+  /** Starts the threads; search answers once the index is loaded or built. */
   async start(): Promise<void> {
-    await this.checkForChanges();
-    this.timer = setInterval(() => void this.checkForChanges(), this.options.pollMilliseconds ?? 2000);
-    this.timer.unref();
+    this.stopped = false;
+    this.startThreads();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await Promise.all([this.current, this.next].map((indexWorker) => indexWorker?.worker.terminate()));
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    await this.stopThreads();
   }
 
-  /** The version answering queries now, if any. */
-  get readyVersion(): string | undefined {
-    return this.current?.version;
+  get ready(): boolean {
+    return this.threads?.ready ?? false;
   }
 
   search(query: string, filters: NoticeSearchFilters, page: number, now: Date, order: NoticeSearchOrder = {}): Promise<NoticeSearchPage> {
-    const current = this.current;
-    if (!current) return Promise.reject(searchUnavailable());
+    const threads = this.threads;
+    if (!threads?.ready) return Promise.reject(searchUnavailable());
+    return this.ask<NoticeSearchPage>(threads, threads.query, (requestId) => ({
+      type: 'search',
+      requestId,
+      query,
+      filters,
+      page,
+      nowMs: now.getTime(),
+      order,
+    }));
+  }
+
+  async status(): Promise<NoticeSearchStatus> {
+    const threads = this.threads;
+    if (!threads?.ready) throw searchUnavailable();
+    const [indexer, query] = await Promise.all([
+      this.ask<{ status: IndexerStatus; memory: ThreadMemory }>(threads, threads.indexer, (requestId): ToIndexer => ({ type: 'status', requestId })),
+      this.ask<ThreadMemory>(threads, threads.query, (requestId): ToQuery => ({ type: 'memory', requestId })),
+    ]);
+    return { indexer: indexer.status, memory: { indexer: indexer.memory, query } };
+  }
+
+  private ask<Answer>(threads: Threads, worker: Worker, request: (requestId: number) => ToQuery | ToIndexer): Promise<Answer> {
     const requestId = ++this.requestIds;
-    return new Promise((resolve, reject) => {
-      current.pending.set(requestId, { resolve, reject });
-      const request: WorkerRequest = { requestId, query, filters, page, nowMs: now.getTime(), order };
-      current.worker.postMessage(request);
+    return new Promise<Answer>((resolve, reject) => {
+      threads.pending.set(requestId, { resolve: resolve as (answer: unknown) => void, reject });
+      worker.postMessage(request(requestId));
     });
   }
 
-  private async checkForChanges(): Promise<void> {
-    if (this.checking) return;
-    this.checking = true;
-    try {
-      const version = await noticeContentVersion(this.options.db);
-      const building = this.next?.version;
-      if (version !== this.current?.version && version !== building) this.startWorker(version);
-    } catch (error) {
-      this.log(`Search: could not read the notice version: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.checking = false;
+  private startThreads(): void {
+    const channel = new MessageChannel();
+    const indexerData: IndexerWorkerData = {
+      databasePath: this.options.databasePath,
+      cacheFolder: this.options.cacheFolder,
+      pollMilliseconds: this.options.pollMilliseconds ?? 1000,
+      queryPort: channel.port1,
+    };
+    const queryData: QueryWorkerData = { indexerPort: channel.port2 };
+    const threads: Threads = {
+      query: typeScriptWorker(new URL('./query-worker.ts', import.meta.url), { workerData: queryData, transferList: [channel.port2] }),
+      indexer: typeScriptWorker(new URL('./indexer-worker.ts', import.meta.url), { workerData: indexerData, transferList: [channel.port1] }),
+      ready: false,
+      stopping: false,
+      pending: new Map(),
+    };
+    this.threads = threads;
+    threads.query.on('message', (message: FromQuery) => this.fromQuery(threads, message));
+    threads.indexer.on('message', (message: FromIndexer) => this.fromIndexer(threads, message));
+    for (const [name, worker] of [
+      ['query', threads.query],
+      ['indexer', threads.indexer],
+    ] as const) {
+      worker.on('error', (error) => this.failed(threads, `the ${name} thread failed: ${error.message}`));
+      worker.on('exit', (code) => this.failed(threads, `the ${name} thread exited (code ${code})`));
     }
   }
 
-  private startWorker(version: string): void {
-    void this.next?.worker.terminate();
-    const data: IndexWorkerData = { databasePath: this.options.databasePath, cacheFolder: this.options.cacheFolder, version };
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: data });
-    const candidate: IndexWorker = { worker, version, pending: new Map() };
-    this.next = candidate;
-    worker.on('message', (reply: WorkerReply) => this.receive(candidate, reply));
-    worker.on('error', (error) => {
-      this.log(`Search: building index ${version} failed: ${error.message}`);
-      this.abandon(candidate);
-    });
-    worker.on('exit', () => this.abandon(candidate));
-  }
-
-  private receive(source: IndexWorker, reply: WorkerReply): void {
-    if (reply.type === 'ready') {
-      const previous = this.current;
-      this.current = source;
-      if (this.next === source) this.next = undefined;
-      this.log(
-        `Search: index ${reply.version} of ${reply.notices} notices ready in ${reply.milliseconds} ms (from ${reply.source}, heap ${Math.round(reply.heapBytes / 1e6)} MB)`,
-      );
-      // The old worker finishes what it was asked, then goes.
-      if (previous) void this.retire(previous);
+  private fromQuery(threads: Threads, message: FromQuery): void {
+    if (message.type === 'ready') {
+      threads.ready = true;
+      this.restartDelay = RESTART_FIRST_MS;
       return;
     }
-    const waiting = source.pending.get(reply.requestId);
-    source.pending.delete(reply.requestId);
-    if (reply.type === 'result') waiting?.resolve(reply.page);
-    else waiting?.reject(new Error(reply.message));
+    const waiting = threads.pending.get(message.requestId);
+    threads.pending.delete(message.requestId);
+    if (message.type === 'result') waiting?.resolve(message.page);
+    else if (message.type === 'memory') waiting?.resolve(message.memory);
+    else waiting?.reject(new Error(message.message));
   }
 
-  private async retire(indexWorker: IndexWorker): Promise<void> {
-    while (indexWorker.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    await indexWorker.worker.terminate();
+  private fromIndexer(threads: Threads, message: FromIndexer): void {
+    if (message.type === 'log') this.log(message.line);
+    else if (message.type === 'ready') {
+      this.log(`Search: index of ${message.notices} notices in ${message.parts} parts ready in ${message.milliseconds} ms (from ${message.source})`);
+    } else {
+      const waiting = threads.pending.get(message.requestId);
+      threads.pending.delete(message.requestId);
+      waiting?.resolve({ status: message.status, memory: message.memory });
+    }
   }
 
-  /** A worker that stopped: its callers learn that search is unavailable; the next check starts another. */
-  private abandon(indexWorker: IndexWorker): void {
-    for (const { reject } of indexWorker.pending.values()) reject(searchUnavailable());
-    indexWorker.pending.clear();
-    if (this.next === indexWorker) this.next = undefined;
-    if (this.current === indexWorker) this.current = undefined;
+  /** A thread stopped on its own: callers learn search is unavailable, and both threads start again. */
+  private failed(threads: Threads, reason: string): void {
+    if (threads.stopping || this.threads !== threads) return;
+    this.log(`Search: ${reason}; starting the index again in ${this.restartDelay / 1000} s`);
+    void this.stopThreads();
+    this.restartTimer = setTimeout(() => {
+      if (!this.stopped) this.startThreads();
+    }, this.restartDelay);
+    this.restartTimer.unref();
+    this.restartDelay = Math.min(this.restartDelay * 2, RESTART_LAST_MS);
+  }
+
+  private async stopThreads(): Promise<void> {
+    const threads = this.threads;
+    if (!threads) return;
+    this.threads = undefined;
+    threads.stopping = true;
+    for (const { reject } of threads.pending.values()) reject(searchUnavailable());
+    threads.pending.clear();
+    await Promise.all([threads.indexer.terminate(), threads.query.terminate()]);
   }
 }

@@ -7,6 +7,30 @@ export function noticeUrl(siteUrl: string, noticeId: number): string {
   return `${siteUrl}/notices/${noticeId}`;
 }
 
+/** The notice's comment form: what the poster's QR code opens. */
+export function noticeCommentFormUrl(siteUrl: string, noticeId: number): string {
+  return `${noticeUrl(siteUrl, noticeId)}#comment-form`;
+}
+
+/** The A4 notice for the applicant's notice board: one stable address per notice, for printing in bulk. */
+export function noticePosterUrl(siteUrl: string, noticeId: number): string {
+  return `${noticeUrl(siteUrl, noticeId)}/poster`;
+}
+
+/** The image of a certificate's status today, for its holder's website. */
+export function certificateBadgeUrl(siteUrl: string, number: string): string {
+  return `${certificateUrl(siteUrl, number)}/badge.svg`;
+}
+
+/** The lookup narrowed to certificates whose yearly surveillance is overdue. */
+export function overdueSurveillanceUrl(siteUrl: string): string {
+  return `${siteUrl}/certificates?surveillance=overdue`;
+}
+
+export function overdueSurveillanceFeedUrl(siteUrl: string): string {
+  return `${siteUrl}/feeds/surveillance-overdue.xml`;
+}
+
 /** What a notice feed follows (the notice list's kind, scheme and province filters). */
 export interface NoticeFeedFilters {
   kind?: string;

@@ -24,6 +24,16 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The date `months` calendar months after `date` (negative goes back). A day the month lacks
+ * rolls over into the next, 2024-02-29 + 12 months = 2025-03-01, as SQLite's
+ * date(…, '+12 months') does, so the two sides of an index agree.
+ */
+export function addMonths(date: string, months: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1 + months, day)).toISOString().slice(0, 10);
+}
+
 /** True for a real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
 export function isCalendarDate(text: string): boolean {
   const match = ISO_DATE.exec(text);
@@ -83,24 +93,30 @@ export function toBeijingIso(instant: Date | string): string {
 }
 
 /**
- * An end or start of a notice window as official notices write it, Beijing time, zone said.
- * An end at 00:00 is the end of the day before, "2026年12月2日24时" / "2 Dec 2026, 24:00
- * (Beijing time)", never "12月3日 00:00", which readers take to include the 3rd; a
- * start at 00:00 is its day alone. Otherwise the hour (and minute): "2026年12月9日17时30分".
- * Every window bound a page, feed or message shows goes through here.
+ * An instant as a Chinese official notice writes it, Beijing time: 2026年12月9日17时,
+ * 2026年12月9日17时30分. An end at 00:00 is the end of the day before, 2026年12月8日24时, since
+ * "12月9日0时" is read as including the 9th; a start at 00:00 is the day itself, 2026年12月2日.
  */
-export function formatWindowTime(instant: Date | string, role: 'start' | 'end', locale: Locale = DEFAULT_LOCALE): string {
+export function officialBeijingTime(instant: Date | string, role: 'start' | 'end'): string {
   const moment = new Date(instant);
-  const day = beijingDate(moment);
-  const sinceMidnight = moment.getTime() - startOfBeijingDay(day).getTime();
-  const english = locale !== DEFAULT_LOCALE;
-  if (sinceMidnight === 0) {
-    if (role === 'start') return english ? `${formatBeijingDate(day, locale)} (Beijing time)` : `${formatBeijingDate(day)}（北京时间）`;
-    const lastDay = addDays(day, -1);
-    return english ? `${formatBeijingDate(lastDay, locale)}, 24:00 (Beijing time)` : `${formatBeijingDate(lastDay)}24时（北京时间）`;
-  }
-  if (english) return formatBeijingDateTime(moment, locale);
+  const date = beijingDate(moment);
+  const sinceMidnight = moment.getTime() - startOfBeijingDay(date).getTime();
+  if (sinceMidnight === 0) return role === 'end' ? `${formatBeijingDate(addDays(date, -1))}24时` : formatBeijingDate(date);
   const hours = Math.floor(sinceMidnight / 3_600_000);
   const minutes = Math.floor((sinceMidnight % 3_600_000) / 60_000);
-  return `${formatBeijingDate(day)}${hours}时${minutes === 0 ? '' : `${minutes}分`}（北京时间）`;
+  return `${formatBeijingDate(date)}${hours}时${minutes === 0 ? '' : `${minutes}分`}`;
+}
+
+/**
+ * A bound of a notice window on a page, feed or message, zone said: officialBeijingTime's
+ * form in Chinese, "2026年12月2日24时（北京时间）"; in English "2 Dec 2026, 24:00 (Beijing
+ * time)" for an end at 00:00 (never "3 Dec, 00:00", which reads as including the 3rd), the
+ * day alone for a start at 00:00, otherwise the day and time. Every window bound shown goes through here.
+ */
+export function formatWindowTime(instant: Date | string, role: 'start' | 'end', locale: Locale = DEFAULT_LOCALE): string {
+  if (locale === DEFAULT_LOCALE) return `${officialBeijingTime(instant, role)}（北京时间）`;
+  const moment = new Date(instant);
+  const day = beijingDate(moment);
+  if (moment.getTime() !== startOfBeijingDay(day).getTime()) return formatBeijingDateTime(moment, locale);
+  return role === 'end' ? `${formatBeijingDate(addDays(day, -1), locale)}, 24:00 (Beijing time)` : `${formatBeijingDate(day, locale)} (Beijing time)`;
 }

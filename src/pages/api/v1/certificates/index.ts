@@ -1,12 +1,16 @@
-import { certificateSummaryJson } from '../../../../lib/certificates/json.ts';
+import { certificateSummaryJson, overdueLookupJson } from '../../../../lib/certificates/json.ts';
 import { lookupParameters } from '../../../../lib/certificates/inputs.ts';
 import { lookupCertificates } from '../../../../lib/certificates/lookup.ts';
+import { lookupOverdueCertificates } from '../../../../lib/certificates/overdue.ts';
 import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
 import { parseInput, queryParameters } from '../../../../lib/http/validation.ts';
 
 export const GET = apiRoute(
   async ({ url, locals }) => {
-    const { q, page } = parseInput(lookupParameters, queryParameters(url), 'invalid_query');
+    const { q, page, surveillance } = parseInput(lookupParameters, queryParameters(url), 'invalid_query');
+    if (surveillance === 'overdue') {
+      return jsonResponse(overdueLookupJson(await lookupOverdueCertificates(locals.db, q, page, locals.today), locals.siteUrl), { corsOpen: true });
+    }
     const result = await lookupCertificates(locals.db, q, page, locals.today);
     return jsonResponse(
       {

@@ -1,0 +1,88 @@
+import type { PortalDb } from '../db/database.ts';
+import type { Notice, NoticeKind } from '../db/notice.table.ts';
+
+/** A notice in the life of a certificate: its window, what it drew, and what became of it. */
+export interface CertificateNotice {
+  id: number;
+  reference: string;
+  kind: NoticeKind;
+  status: Notice['status'];
+  windowStart: string;
+  windowEnd: string;
+  decision: Notice['decision'];
+  decidedAt: string | null;
+  /** Every comment received, published or not: numbers only, never anything of who sent them. */
+  commentCount: number;
+  objectionCount: number;
+}
+
+/**
+ * Every notice of a certificate's life, the newest first: those whose decision issued or
+ * changed it, and those still undecided or refused (which name no certificate yet) that its
+ * body published for its holder and scheme: a surveillance, a re-certification, a level or
+ * scope change. A holder has a few notices a year, so this stays small; both halves are read
+ * through an index (notice_certificate, notice_organisation).
+ */
+export async function certificateNotices(db: PortalDb, certificateId: number): Promise<CertificateNotice[]> {
+  const certificate = await db
+    .selectFrom('certificate')
+    .select(['organisationId', 'schemeId', 'bodyId'])
+    .where('id', '=', certificateId)
+    .executeTakeFirst();
+  if (!certificate) return [];
+  const rows = await db
+    .selectFrom('notice')
+    .leftJoin('comment', 'comment.noticeId', 'notice.id')
+    .select((eb) => [
+      'notice.id',
+      'notice.reference',
+      'notice.kind',
+      'notice.status',
+      'notice.windowStart',
+      'notice.windowEnd',
+      'notice.decision',
+      'notice.decidedAt',
+      eb.fn.count<number>('comment.id').as('commentCount'),
+      eb.fn.sum<number>(eb.case().when('comment.kind', '=', 'objection').then(1).else(0).end()).as('objectionCount'),
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('notice.certificateId', '=', certificateId),
+        eb.and([
+          eb('notice.organisationId', '=', certificate.organisationId),
+          eb('notice.certificateId', 'is', null),
+          eb('notice.schemeId', '=', certificate.schemeId),
+          eb('notice.bodyId', '=', certificate.bodyId),
+          eb('notice.kind', '!=', 'initial'),
+        ]),
+      ]),
+    )
+    .groupBy('notice.id')
+    .orderBy('notice.windowStart', 'desc')
+    .orderBy('notice.id', 'desc')
+    .execute();
+  return rows.map((row) => ({ ...row, commentCount: Number(row.commentCount ?? 0), objectionCount: Number(row.objectionCount ?? 0) }));
+}
+
+/**
+ * The certificate a notice is about when the notice names none yet: a pending or refused
+ * surveillance, re-certification or change concerns the certificate its applicant holds in
+ * that scheme from that body (the latest, should there be several). An initial notice has none.
+ */
+export async function certificateOfNotice(db: PortalDb, noticeId: number): Promise<{ number: string } | null> {
+  const row = await db
+    .selectFrom('notice')
+    .innerJoin('certificate', (join) =>
+      join
+        .onRef('certificate.organisationId', '=', 'notice.organisationId')
+        .onRef('certificate.schemeId', '=', 'notice.schemeId')
+        .onRef('certificate.bodyId', '=', 'notice.bodyId'),
+    )
+    .select('certificate.number')
+    .where('notice.id', '=', noticeId)
+    .where('notice.kind', '!=', 'initial')
+    .orderBy('certificate.issuedOn', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? null;
+}

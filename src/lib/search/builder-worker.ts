@@ -1,0 +1,17 @@
+/**
+ * A builder thread of the first build: reads a range of notices and builds their part, while
+ * other builders do other ranges, so the first build uses every core the machine has (the
+ * server has little else to do while search still answers 503).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/sqlite.ts';
+import { buildPartFromDatabase } from './indexer.ts';
+import { partMessage } from './notice-index.ts';
+import type { BuilderWorkerData, BuildRequest } from './worker-protocol.ts';
+
+const { databasePath } = workerData as BuilderWorkerData;
+const db = openDatabase(databasePath);
+
+parentPort!.on('message', (request: BuildRequest) => {
+  void buildPartFromDatabase(db, request).then((part) => parentPort!.postMessage(partMessage(part)));
+});
