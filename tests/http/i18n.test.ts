@@ -95,7 +95,7 @@ describe('every page has an English twin under /en', () => {
     [`/en/certificates?q=${encodeURIComponent('湖畔')}`, 200, 'certificates by organisation name'],
     [`/en/certificates/${NUMBER}`, 200, 'Certificate details'],
     [`/en/certificates/${NUMBER}?on=${SUSPENDED_DAY}`, 200, 'at the end of the day, Beijing time'],
-    ['/en/certificates/tcb-sh24-000001', 404, 'The certificate is forged'],
+    ['/en/certificates/TCB-SH-24-000007', 404, 'The certificate is forged'],
     ['/en/notices', 200, 'Public notices'],
     ['/en/notices?state=upcoming', 200, 'Opens '],
     ['/en/notices/999999', 404, 'Notice not found'],
