@@ -20,10 +20,7 @@ const withdrawnOn = addDays(today, -10);
 beforeAll(async () => {
   portal = await startE2ePortal();
   const { db } = portal;
-  const ground = {
-    bodyId: (await db.selectFrom('certificationBody').select('id').executeTakeFirstOrThrow()).id,
-    schemeId: (await db.selectFrom('scheme').select('id').executeTakeFirstOrThrow()).id,
-  };
+  const { ground } = portal;
   const organisationId = (await db.selectFrom('organisation').select('id').executeTakeFirstOrThrow()).id;
   const at = (date: string) => `${date}T02:00:00.000Z`;
   await insertCertificate(db, ground, {

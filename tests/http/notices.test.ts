@@ -137,8 +137,10 @@ describe('notice page', () => {
     const html = await response.text();
     expect(html).not.toContain('id="comment-form"');
     expect(html).toContain('公示已结束');
-    expect(html).toMatch(/仅在公示期内（<time[^>]*>[^<]*<\/time> 至 <time[^>]*>[^<]*<\/time>）接受异议和意见/);
-    expect(html).toContain(formatWindowTime(CLOSED.windowEnd, 'end'));
+    expect(html).toContain(`公示期已于 ${formatWindowTime(CLOSED.windowEnd, 'end')}结束，不再接受异议和意见。`);
+    // Over: it no longer tells how to object.
+    expect(html).not.toContain('id="objection-heading"');
+    expect(html).not.toContain('请以书面形式实名提出异议');
     expect(html).toContain(`href="/certificates/${CERTIFICATE}"`);
     expect(html).toMatch(/已收到意见 <strong[^>]*>2<\/strong> 条/);
     expect(html).toContain(PUBLISHED_TEXT);
@@ -149,7 +151,8 @@ describe('notice page', () => {
   it('shows an upcoming notice without the form and says when it starts', async () => {
     const html = await text(`/notices/${ids.upcoming}`);
     expect(html).not.toContain('id="comment-form"');
-    expect(html).toContain(`公示将于 ${formatWindowTime(UPCOMING.windowStart, 'start')} 开始`);
+    expect(html).toContain(`公示将于 ${formatWindowTime(UPCOMING.windowStart, 'start')}开始，届时可在本页提出异议和意见。`);
+    expect(html).toContain('id="objection-heading"');
   });
 
   it.each(['abc', '999999', '1e3', '0'])('answers 404 for /notices/%s', async (id) => {

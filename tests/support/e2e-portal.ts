@@ -24,6 +24,8 @@ export interface E2ePortal {
   baseUrl: string;
   /** The fixture's own connection: a second writer beside the portal's. */
   db: PortalDb;
+  /** The fixture's body and scheme, for tests that add records of their own. */
+  ground: { bodyId: number; schemeId: number };
   openNotice: number;
   closedNotice: number;
   /** Closed and decided: it shows how its comments were handled. */
@@ -71,6 +73,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
   return {
     baseUrl: portal.baseUrl,
     db: test.db,
+    ground,
     openNotice,
     closedNotice,
     decidedNotice,
