@@ -27,6 +27,8 @@ describe('npm start', () => {
     ['SITE_URL', 'cert.example.cn', 'SITE_URL: must be an absolute http(s) address'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY: must be the number of reverse proxies'],
     ['PORTAL_WRITE_WAIT', 'long', 'PORTAL_WRITE_WAIT: must be a number of seconds'],
+    ['PORTAL_PUBLIC_SECURITY_FILING', '京公网安备123号', 'PORTAL_PUBLIC_SECURITY_FILING: must hold the 14-digit record number'],
+    ['PORTAL_OPERATOR', '名'.repeat(101), 'PORTAL_OPERATOR: must be at most 100 characters'],
   ])('stops on %s=%s with a message that names it', (name, value, message) => {
     const run = startWith({ [name]: value });
     expect(run.status).toBe(1);

@@ -14,7 +14,7 @@ export interface CertificateRecord {
   level: { code: string; name: string } | null;
   scope: string;
   sites: string[];
-  body: { name: string; approvalNumber: string; website: string | null };
+  body: { name: string; approvalNumber: string; website: string | null; phone: string | null; address: string | null };
   firstIssuedOn: string;
   issuedOn: string;
   expiresOn: string;
@@ -94,6 +94,8 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificationBody.website',
+      'certificationBody.phone as bodyPhone',
+      'certificationBody.address as bodyAddress',
     ])
     .where('certificate.numberKey', '=', key)
     .executeTakeFirst();
@@ -126,7 +128,7 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
     level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
     scope: row.scope,
     sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
-    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website },
+    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website, phone: row.bodyPhone, address: row.bodyAddress },
     firstIssuedOn: row.firstIssuedOn,
     issuedOn: row.issuedOn,
     expiresOn: row.expiresOn,

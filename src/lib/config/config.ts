@@ -14,7 +14,27 @@ export interface PortalConfig {
   trustedProxies: number;
   /** How long a comment waits for another process to release SQLite's write lock before it is refused with 503. */
   writeWaitMilliseconds: number;
+  /** Who runs this site, said in every footer and on the about page: a look-alike copy cannot claim it. */
+  operator: SiteOperator;
 }
+
+/** The operator (主办单位) and its filing numbers; null where not configured (a demo or test site says so). */
+export interface SiteOperator {
+  name: string | null;
+  /** How to reach the operator: an address, telephone or e-mail, as it should be shown. */
+  contact: string | null;
+  /** ICP备案号, such as 京ICP备12345678号-1. */
+  icpFiling: string | null;
+  /** 公安机关互联网站备案号, such as 京公网安备11010502030143号. */
+  publicSecurityFiling: string | null;
+}
+
+const optionalText = (limit: number) =>
+  z
+    .string()
+    .max(limit, `must be at most ${limit} characters`)
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : null));
 
 const portalEnvironment = z.object({
   PORTAL_DB: z.string().min(1, 'must not be empty').default('data/portal.db'),
@@ -41,6 +61,15 @@ const portalEnvironment = z.object({
     .regex(/^\d+(?:\.\d+)?$/, 'must be a number of seconds, such as 12')
     .transform((seconds) => Math.round(Number(seconds) * 1000))
     .default('12'),
+  PORTAL_OPERATOR: optionalText(100),
+  PORTAL_OPERATOR_CONTACT: optionalText(200),
+  PORTAL_ICP_FILING: optionalText(50),
+  PORTAL_PUBLIC_SECURITY_FILING: z
+    .string()
+    .regex(/^(?:|.*\d{14}.*)$/, 'must hold the 14-digit record number, such as 京公网安备11010502030143号')
+    .max(50, 'must be at most 50 characters')
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : null)),
 });
 
 export class ConfigError extends Error {}
@@ -53,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const { PORTAL_DB, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
+  const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
   return {
     databasePath: PORTAL_DB,
     host: HOST,
@@ -60,5 +90,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     siteUrl: SITE_URL ? SITE_URL.replace(/\/+$/, '') : null,
     trustedProxies: TRUST_PROXY,
     writeWaitMilliseconds: PORTAL_WRITE_WAIT,
+    operator: {
+      name: PORTAL_OPERATOR,
+      contact: PORTAL_OPERATOR_CONTACT,
+      icpFiling: PORTAL_ICP_FILING,
+      publicSecurityFiling: PORTAL_PUBLIC_SECURITY_FILING,
+    },
   };
 }
