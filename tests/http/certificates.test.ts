@@ -136,7 +136,26 @@ describe('certificate search page', () => {
   it('tells a mistyped USCC apart from "not found" (422)', async () => {
     const response = await get('/certificates?q=91330100799655058C');
     expect(response.status).toBe(422);
-    expect(await response.text()).toContain('校验码应为 B');
+    const html = await response.text();
+    expect(html).toContain('校验码应为 B');
+    // The code meant is offered, as a link to its lookup.
+    expect(html).toMatch(/您要找的是否是 <a class="mono" href="\/certificates\?q=91330100799655058B">91330100799655058B<\/a>？/);
+  });
+
+  it('goes straight to the certificate’s page for a whole certificate number, in any spelling', async () => {
+    for (const [prefix, typed] of [['', NUMBER], ['/en', 'tcb sh 24 000001']]) {
+      const response = await get(`${prefix}/certificates?q=${encodeURIComponent(typed!)}`, { redirect: 'manual' });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}`);
+    }
+  });
+
+  it('suggests a shorter part of the name only when there is one', async () => {
+    const short = await (await get(`/certificates?q=${encodeURIComponent('华为')}`)).text();
+    expect(short).toContain('未找到与“华为”相符的证书');
+    expect(short).not.toContain('如“华为”');
+    const long = await (await get(`/certificates?q=${encodeURIComponent('华为技术')}`)).text();
+    expect(long).toContain('如“华为”');
   });
 
   it('refuses a query over 200 characters with 400 and a message', async () => {

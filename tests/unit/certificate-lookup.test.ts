@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { PortalDatabase } from '../../src/lib/db/database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates, oneSlipApart } from '../../src/lib/certificates/lookup.ts';
+import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates, meantUscc, oneSlipApart, shorterNamePart } from '../../src/lib/certificates/lookup.ts';
 import { findCertificateByNumber } from '../../src/lib/certificates/repository.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
@@ -191,5 +191,45 @@ describe('near matches for a number that is not registered as written', () => {
     ['TCBSH24000001', 'TCBSH24000001', false, 'the same number'],
   ])('%s and %s are one slip apart: %s (%s)', (a, b, expected) => {
     expect(oneSlipApart(a, b)).toBe(expected);
+  });
+});
+
+describe('a query of several words', () => {
+  it('finds the holders whose name has every word, wherever they are in it', async () => {
+    const result = await lookupCertificates(test.db, '杭州 售后', 1, TODAY);
+    expect(result.matchedBy).toBe('name');
+    expect(new Set(result.items.map((item) => item.holderName))).toEqual(new Set([XIZI, '杭州西湖售后服务部']));
+    expect(result.total).toBe(3);
+  });
+
+  it('pages through the matches and counts them all', async () => {
+    const first = await lookupCertificates(test.db, '宁波 分公司', 1, TODAY);
+    const third = await lookupCertificates(test.db, '分公司 宁波', 3, TODAY);
+    expect(first.total).toBe(45);
+    expect(first.pageCount).toBe(3);
+    expect(first.items).toHaveLength(LOOKUP_PAGE_SIZE);
+    expect(third.items).toHaveLength(5);
+  });
+
+  it('finds nothing when no name has all of them', async () => {
+    expect((await lookupCertificates(test.db, '宁波 售后', 1, TODAY)).total).toBe(0);
+  });
+});
+
+describe('help when nothing is found', () => {
+  it.each([
+    ['华为', null],
+    ['华为技术', '华为'],
+    ['南昌 物业', '南昌'],
+    ['x 南昌物业', '南昌'],
+  ])('suggests for %s a shorter part of the name: %s', (query, part) => {
+    expect(shorterNamePart(query)).toBe(part);
+  });
+
+  it('offers the USCC meant when only its check character is wrong, and nothing for other mistakes', () => {
+    expect(meantUscc('91330100799655058C')).toBe('91330100799655058B');
+    expect(meantUscc(' 9133 0100 7996 5505 8c ')).toBe('91330100799655058B');
+    expect(meantUscc('91330100799655058B')).toBeNull();
+    expect(meantUscc('9133010079965505')).toBeNull();
   });
 });

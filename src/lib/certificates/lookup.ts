@@ -1,7 +1,7 @@
 import type { PortalDb } from '../db/database.ts';
 import { matchHolderNames } from '../db/sqlite.ts';
 import { DomainError } from '../errors.ts';
-import { describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
+import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
@@ -69,7 +69,7 @@ export async function lookupCertificates(
     if (byNumber.length > 0) return paged(query, 'number', byNumber.length, page, byNumber, today);
   }
 
-  const compact = query.toUpperCase().replace(/[ -]/g, '');
+  const compact = compactCode(query);
   if (looksLikeUscc(compact)) {
     const problem = findUsccProblem(compact);
     if (problem) {
@@ -86,15 +86,70 @@ export async function lookupCertificates(
     return paged(query, 'uscc', total, page, rows, today);
   }
 
+  const words = [...new Set(query.split(' ').map(toSearchForm))].filter((word) => Array.from(word).length >= 2);
+  if (words.length > 1) {
+    const { total, rows } = await lookupByWords(db, words, page);
+    return paged(query, 'name', total, page, rows, today);
+  }
   const term = toSearchForm(query);
   if (Array.from(term).length < 2) return nothing('none');
   const matches = await matchHolderNames(db, term);
-  const ids = await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE);
-  const found = ids.length === 0 ? [] : await summaries.select('certificate.id').where('certificate.id', 'in', ids).execute();
+  const rows = await summariesInOrder(db, await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE));
+  return paged(query, 'name', matches.total, page, rows, today);
+}
+
+/** The summaries of these certificates, in the order of `ids` (a ranking). */
+async function summariesInOrder(db: PortalDb, ids: number[]): Promise<CertificateSummaryRow[]> {
+  if (ids.length === 0) return [];
+  const found = await selectCertificateSummaries(db).select('certificate.id').where('certificate.id', 'in', ids).execute();
   const position = new Map(ids.map((id, index) => [id, index]));
-  const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-  const total = matches.total;
-  return paged(query, 'name', total, page, rows, today);
+  return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+}
+
+/** A query of several words reads at most this many holders' certificates, those of its rarest word. */
+export const WORDS_CANDIDATE_LIMIT = 1000;
+
+/**
+ * Certificates whose holder's name contains every one of `words` (in search form, two
+ * characters or more each), in the order of the rarest word's ranking. The rarest word is
+ * found from the indexes' counts; its first WORDS_CANDIDATE_LIMIT certificates are the
+ * candidates, and the other words are checked in their holders' names, so the work is
+ * bounded whatever the registry's size.
+ */
+async function lookupByWords(db: PortalDb, words: string[], page: number): Promise<{ total: number; rows: CertificateSummaryRow[] }> {
+  const matches = await Promise.all(words.map((word) => matchHolderNames(db, word)));
+  const rarest = matches.reduce((best, candidate) => (candidate.total < best.total ? candidate : best));
+  const ids = await rarest.rankedIds(0, Math.min(rarest.total, WORDS_CANDIDATE_LIMIT));
+  if (ids.length === 0) return { total: 0, rows: [] };
+  const names = await db
+    .selectFrom('certificate')
+    .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+    .select(['certificate.id', 'organisation.nameSearch'])
+    .where('certificate.id', 'in', ids)
+    .execute();
+  const named = new Map(names.map((row) => [row.id, row.nameSearch]));
+  const hits = ids.filter((id) => words.every((word) => named.get(id)?.includes(word)));
+  return { total: hits.length, rows: await summariesInOrder(db, hits.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE)) };
+}
+
+/** A code as typed, for comparing with USCCs: upper case, without spaces or dashes. */
+const compactCode = (query: string): string => query.toUpperCase().replace(/[ -]/g, '');
+
+/** The USCC someone meant by a query that is one with a wrong check character, or null. */
+export function meantUscc(rawQuery: string): string | null {
+  return correctedUscc(compactCode(normaliseInput(rawQuery)));
+}
+
+/**
+ * A part of a name to suggest trying when a query found nothing: the first two characters
+ * of its first word, if that is shorter than what was typed; null when there is nothing
+ * shorter to suggest (a two-character query).
+ */
+export function shorterNamePart(query: string): string | null {
+  const word = query.split(' ').find((candidate) => Array.from(candidate).length >= 2);
+  if (!word) return null;
+  const part = Array.from(word).slice(0, 2).join('');
+  return Array.from(query.replace(/ /g, '')).length > 2 ? part : null;
 }
 
 function paged(

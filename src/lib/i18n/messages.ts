@@ -157,12 +157,15 @@ const zh = {
     readAs: { number: '按证书编号', uscc: '按统一社会信用代码', name: '按组织名称', none: '' },
     tooShort: '请至少输入两个字的组织名称，或完整的证书编号、统一社会信用代码。',
     noMatch: (query: string) => `未找到与“${query}”相符的证书。`,
-    noMatchTips: (namePart: string) => [
-      `请核对编号或名称是否输入有误（可只输入名称中的一部分，如“${namePart}”）。`,
+    noMatchTips: (namePart: string | null) => [
+      namePart
+        ? `请核对编号或名称是否输入有误，或只输入名称中的一部分，如“${namePart}”。`
+        : '请核对编号或名称是否输入有误，或换用名称中的另一部分（任意连续的两个字以上）。',
       '新颁发的证书可能尚未报送到本平台；可向发证的认证机构核实。',
       '如果证书上的编号在此查不到，也查不到持证组织，该证书可能是伪造的。',
     ],
     found: (readAs: string, _total: number): Around => [`${readAs}找到 `, ' 张证书'],
+    correctedUscc: around('您要找的是否是 ', '？'),
     subscribe: '订阅认证决定和证书颁发、暂停、撤销等动态',
   },
   certificate: {
@@ -610,11 +613,14 @@ const en: Messages = {
     tooShort: 'Enter at least two characters of an organisation’s name, or a whole certificate number or unified social credit code.',
     noMatch: (query) => `No certificate matches “${query}”.`,
     noMatchTips: (namePart) => [
-      `Check the number or name for typing mistakes (a part of the name is enough, such as “${namePart}”).`,
+      namePart
+        ? `Check the number or name for typing mistakes, or enter only a part of the name, such as “${namePart}”.`
+        : 'Check the number or name for typing mistakes, or try another part of the name (any two or more consecutive characters).',
       'A newly issued certificate may not have been reported to this portal yet; ask the body that issued it.',
       'If neither the number on a certificate nor its holder can be found here, the certificate may be forged.',
     ],
     found: (readAs, total) => ['Found ', ` ${noun(total, 'certificate')}${readAs}`],
+    correctedUscc: ['Did you mean ', '?'],
     subscribe: 'Follow certification decisions and certificates issued, suspended, withdrawn and more',
   },
   certificate: {
