@@ -189,9 +189,9 @@ describe('certificate feed', () => {
     expect(own.filter((guid) => decisions.includes(guid))).toHaveLength(3);
   });
 
-  it('is certificate_not_found for a number that is not registered as written', async () => {
+  it('is certificate_not_found for a number no certificate has, and the registered number’s feed for another spelling of it', async () => {
     await expect(certificateFeed(test.db, 'TCB-SH-99-999999', SITE_URL, NOW)).rejects.toMatchObject({ kind: 'not_found', code: 'certificate_not_found' });
-    await expect(certificateFeed(test.db, CERTIFICATE.toLowerCase(), SITE_URL, NOW)).rejects.toThrow(DomainError);
+    expect((await certificateFeed(test.db, CERTIFICATE.toLowerCase(), SITE_URL, NOW)).selfUrl).toBe(`${SITE_URL}/feeds/certificates/${CERTIFICATE}.xml`);
   });
 });
 

@@ -131,6 +131,7 @@ const zh = {
   },
   home: {
     title: '首页',
+    heading: '核验服务认证证书，查看认证公示并提出意见',
     verifyHeading: '这张证书是真的吗？今天还有效吗？',
     openHeading: (count: number) => `正在公示，可提出意见（共 ${count} 条）`,
     noneOpen: '目前没有正在公示的认证。',
@@ -433,7 +434,7 @@ const zh = {
     fewerWords: '减少或更换关键词，例如只输入组织名称中的两三个字。',
     withoutFilters: around('去掉所有筛选条件', '再搜索。'),
     useLookup: { before: '要核验证书，请使用', link: '证书查询', after: '。' },
-    filters: '筛选',
+    filters: '按公示状态、类型、认证类别、省份和年份筛选',
     anyValue: '不限',
     facetCount: (count: number) => `（${count}）`,
     rankedByDate: '，按时间排序（关键词过于常见，无法按相关度排序；增加关键词可按相关度排序）',
@@ -586,6 +587,7 @@ const en: Messages = {
   },
   home: {
     title: 'Home',
+    heading: 'Check service certificates, read certification notices and comment on them',
     verifyHeading: 'Is this certificate real? Is it valid today?',
     openHeading: (count) => `Open for comments now (${count})`,
     noneOpen: 'No notice is open for comments at the moment.',
@@ -902,7 +904,7 @@ const en: Messages = {
     fewerWords: 'Use fewer or other words, for example two or three characters of the organisation’s name.',
     withoutFilters: ['Remove all filters', ' and search again.'],
     useLookup: { before: 'To check a certificate, use ', link: 'the certificate check', after: '.' },
-    filters: 'Filters',
+    filters: 'Filter by state, kind, scheme, province and year',
     anyValue: 'Any',
     facetCount: (count) => ` (${count})`,
     rankedByDate: ', newest first (the words are too common to rank by relevance; add words to rank by relevance)',
