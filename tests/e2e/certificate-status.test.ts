@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser, scrollWidth } from '../support/browser.ts';
-import { PHONE } from '../support/chromium.ts';
+import { useBrowser } from '../support/browser.ts';
+import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
 import { insertCertificate } from '../support/registry-fixtures.ts';
 import { addDays, beijingDate, formatBeijingDate } from '../../src/lib/time/beijing.ts';
@@ -55,15 +55,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
-const LANGUAGES = [
-  { language: 'Chinese', prefix: '', locale: 'zh-CN' as const },
-  { language: 'English', prefix: '/en', locale: 'en' as const },
-];
-const SCREENS = [
-  { screen: '375 px', options: PHONE, width: 375 },
-  { screen: '1280 px', options: DESKTOP, width: 1280 },
-];
 
 /** The status box as a person reads it: the banner (status and its date) and what is said beside it. */
 async function statusBox(page: Page) {
@@ -80,13 +71,8 @@ async function statusBox(page: Page) {
 
 describe.for(LANGUAGES)('$language certificate page', ({ prefix, locale }) => {
   const date = (day: string) => formatBeijingDate(day, locale);
-  describe.for(SCREENS)('at $screen', ({ options, width }) => {
-    async function open(number: string): Promise<Page> {
-      const page = await browser.newPage(options);
-      expect((await page.goto(`${portal.baseUrl}${prefix}/certificates/${number}`))?.status()).toBe(200);
-      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(width);
-      return page;
-    }
+  describe.for(SCREENS)('at $screen', (screen) => {
+    const open = (number: string) => openOn(browser, screen, `${portal.baseUrl}${prefix}/certificates/${number}`);
 
     it('says a suspended certificate past its end date is expired, since when, and that it was suspended, with the reason', async () => {
       const box = await statusBox(await open(SUSPENDED_THEN_EXPIRED));

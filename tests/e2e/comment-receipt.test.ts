@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrollWidth, useBrowser } from '../support/browser.ts';
-import { PHONE } from '../support/chromium.ts';
+import { useBrowser } from '../support/browser.ts';
+import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { fillCommentForm, startE2ePortal, submitCommentForm, type E2ePortal } from '../support/e2e-portal.ts';
 import { insertComment } from '../support/notice-fixtures.ts';
 
@@ -20,23 +19,11 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
 const TEXT = '售后服务电话多次无人接听，评价结论值得复核。';
 
-describe.for([
-  { language: 'Chinese', prefix: '', english: false },
-  { language: 'English', prefix: '/en', english: true },
-])('$language', ({ prefix, english }) => {
-  describe.for([
-    { screen: '375 px', options: PHONE, width: 375 },
-    { screen: '1280 px', options: DESKTOP, width: 1280 },
-  ])('at $screen', ({ options, width }) => {
-    async function open(path: string, status = 200): Promise<Page> {
-      const page = await browser.newPage(options);
-      expect((await page.goto(`${portal.baseUrl}${prefix}${path}`))?.status()).toBe(status);
-      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(width);
-      return page;
-    }
+describe.for(LANGUAGES)('$language', ({ prefix, english }) => {
+  describe.for(SCREENS)('at $screen', (screen) => {
+    const open = (path: string) => openOn(browser, screen, `${portal.baseUrl}${prefix}${path}`);
 
     it('gives a receipt that shows what was sent, what happens next and a link to the comment’s status page', async () => {
       const page = await open(`/notices/${portal.openNotice}`);

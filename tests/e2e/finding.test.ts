@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrollWidth, useBrowser } from '../support/browser.ts';
-import { PHONE } from '../support/chromium.ts';
+import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { CERTIFICATE_NUMBER, HOLDER, startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
 import { testUscc } from '../support/notice-fixtures.ts';
 import { SEARCH_CORPUS } from '../support/search-fixtures.ts';
@@ -19,23 +19,14 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
-
-describe.for([
-  { language: 'Chinese', prefix: '', english: false },
-  { language: 'English', prefix: '/en', english: true },
-])('$language certificate lookup', ({ prefix, english }) => {
-  describe.for([
-    { screen: '375 px', options: PHONE, width: 375 },
-    { screen: '1280 px', options: DESKTOP, width: 1280 },
-  ])('at $screen', ({ options, width }) => {
+describe.for(LANGUAGES)('$language certificate lookup', ({ prefix, english }) => {
+  describe.for(SCREENS)('at $screen', (screen) => {
     async function lookUp(query: string): Promise<Page> {
-      const page = await browser.newPage(options);
-      await page.goto(`${portal.baseUrl}${prefix}/certificates`);
+      const page = await openOn(browser, screen, `${portal.baseUrl}${prefix}/certificates`);
       await page.locator('#certificate-query').fill(query);
       await page.locator('main form button[type="submit"]').first().click();
       await page.waitForLoadState();
-      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(width);
+      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(screen.width);
       return page;
     }
 

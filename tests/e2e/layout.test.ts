@@ -1,7 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrollWidth, useBrowser } from '../support/browser.ts';
-import { PHONE } from '../support/chromium.ts';
+import { useBrowser } from '../support/browser.ts';
+import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
+import { MESSAGES } from '../../src/lib/i18n/messages.ts';
 import { CERTIFICATE_NUMBER, NAME_PART, startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
@@ -14,24 +14,14 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
 /** A card's padding is 16 px: a heading that opens it starts right there, not ~40 px down. */
 const MAX_GAP_ABOVE_HEADING_PX = 20;
 
-describe.for([
-  { language: 'Chinese', prefix: '', brand: '服务认证公示与证书查询' },
-  { language: 'English', prefix: '/en', brand: 'Service certification: notices and certificate check' },
-])('$language', ({ prefix, brand }) => {
-  describe.for([
-    { screen: '375 px', options: PHONE, width: 375 },
-    { screen: '1280 px', options: DESKTOP, width: 1280 },
-  ])('at $screen', ({ options, width }) => {
-    async function open(path: string): Promise<Page> {
-      const page = await browser.newPage(options);
-      expect((await page.goto(`${portal.baseUrl}${prefix}${path}`))?.status()).toBe(200);
-      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(width);
-      return page;
-    }
+describe.for(LANGUAGES)('$language', ({ prefix, locale }) => {
+  const brand = MESSAGES[locale].site.name;
+  describe.for(SCREENS)('at $screen', (screen) => {
+    const { width } = screen;
+    const open = (path: string) => openOn(browser, screen, `${portal.baseUrl}${prefix}${path}`);
 
     it('home: a heading of its own, cards without empty space above their headings, decisions with badges, numbers unbroken', async () => {
       const page = await open('/');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrollWidth, useBrowser } from '../support/browser.ts';
-import { PHONE } from '../support/chromium.ts';
+import { useBrowser } from '../support/browser.ts';
+import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
 import { insertNotice } from '../support/registry-fixtures.ts';
 import { addDays, beijingDate, formatWindowTime, startOfBeijingDay } from '../../src/lib/time/beijing.ts';
@@ -26,21 +26,11 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
-
-describe.for([
-  { language: 'Chinese', prefix: '', locale: 'zh-CN' as const },
-  { language: 'English', prefix: '/en', locale: 'en' as const },
-])('$language notice page', ({ prefix, locale }) => {
-  describe.for([
-    { screen: '375 px', options: PHONE, width: 375 },
-    { screen: '1280 px', options: DESKTOP, width: 1280 },
-  ])('at $screen', ({ options, width }) => {
+describe.for(LANGUAGES)('$language notice page', ({ prefix, locale }) => {
+  describe.for(SCREENS)('at $screen', (screen) => {
     async function open(noticeId: number): Promise<Page> {
-      const page = await browser.newPage(options);
-      expect((await page.goto(`${portal.baseUrl}${prefix}/notices/${noticeId}`))?.status()).toBe(200);
+      const page = await openOn(browser, screen, `${portal.baseUrl}${prefix}/notices/${noticeId}`);
       expect(await page.locator('h1').innerText()).not.toBe('');
-      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(width);
       return page;
     }
 

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrollWidth, useBrowser } from '../support/browser.ts';
-import { PHONE } from '../support/chromium.ts';
+import { useBrowser } from '../support/browser.ts';
+import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { CERTIFICATE_NUMBER, E2E_OPERATOR, startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
@@ -14,22 +13,9 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
-
-describe.for([
-  { language: 'Chinese', prefix: '', english: false },
-  { language: 'English', prefix: '/en', english: true },
-])('$language', ({ prefix, english }) => {
-  describe.for([
-    { screen: '375 px', options: PHONE, width: 375 },
-    { screen: '1280 px', options: DESKTOP, width: 1280 },
-  ])('at $screen', ({ options, width }) => {
-    async function open(path: string): Promise<Page> {
-      const page = await browser.newPage(options);
-      expect((await page.goto(`${portal.baseUrl}${prefix}${path}`))?.status()).toBe(200);
-      expect(await scrollWidth(page), 'no sideways scrolling').toBeLessThanOrEqual(width);
-      return page;
-    }
+describe.for(LANGUAGES)('$language', ({ prefix, english }) => {
+  describe.for(SCREENS)('at $screen', (screen) => {
+    const open = (path: string) => openOn(browser, screen, `${portal.baseUrl}${prefix}${path}`);
 
     it('says in the footer who runs the site, its contact and filing numbers, and links the regulator’s platform and 12315', async () => {
       const page = await open(`/certificates/${CERTIFICATE_NUMBER}`);
