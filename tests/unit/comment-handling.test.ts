@@ -185,7 +185,7 @@ describe('answering a comment', { timeout: 180_000 }, () => {
     expect(run.status).toBe(0);
     const notice = await findNotice(test.db, noticeId);
     expect(notice!.publishedComments).toEqual([
-      { kind: 'objection', text: '售后电话无人接听，前一天晚上提交。', receivedOn: '2026-11-25', status: 'answered', reply: '经核查，已要求企业整改并公开服务电话。' },
+      { kind: 'objection', text: '售后电话无人接听，前一天晚上提交。', receivedOn: '2026-11-25', status: 'answered', reply: '经核查，已要求企业整改并公开服务电话。', finding: null },
     ]);
     expect(JSON.stringify(notice)).not.toContain(SUBMITTER.name);
     expect(JSON.stringify(notice)).not.toContain(SUBMITTER.contact);

@@ -218,11 +218,11 @@ describe('notice filter options', () => {
 });
 
 describe('one notice', () => {
-  it('carries only the published comments, and of each only kind, text, received time, status and reply', async () => {
+  it('carries only the published comments, and of each only kind, text, received time, status, reply and finding', async () => {
     const notice = await findNotice(test.db, ids['CLOSED-AT-NOW']!);
     expect(notice?.commentCount).toBe(2);
     expect(notice?.publishedComments).toEqual([
-      { kind: 'objection', text: '公开的异议内容', receivedOn: '2026-11-20', status: 'answered', reply: '认证机构的公开答复' },
+      { kind: 'objection', text: '公开的异议内容', receivedOn: '2026-11-20', status: 'answered', reply: '认证机构的公开答复', finding: null },
     ]);
     const text = JSON.stringify(notice);
     for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, '隐私测试单位', 'not-a-real-hash', '未公开的意见内容']) {
