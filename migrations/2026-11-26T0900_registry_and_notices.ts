@@ -1,18 +1,16 @@
-import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { schemaDialect } from './dialects/index.ts';
 
 /**
  * The registry (bodies, schemes and levels, organisations, certificates and their events)
  * and the public notices with their comments. Frozen: change the schema in a new migration.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
-    // Everything below is portable but the name index triggers at the end.
-    throw new Error('This migration has SQLite triggers only; add the PostgreSQL ones before running it there.');
-  }
+  const dialect = schemaDialect(db);
 
   await db.schema
     .createTable('certification_body')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('approval_number', 'text', (c) => c.notNull().unique())
@@ -24,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('scheme')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('name_en', 'text', (c) => c.notNull())
@@ -35,7 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('scheme_level')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('scheme_id', 'integer', (c) => c.notNull().references('scheme.id'))
     .addColumn('code', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -46,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('organisation')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('uscc', 'text', (c) => c.notNull().unique().check(sql`length(uscc) = 18`))
     .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 2 and 300`))
     .addColumn('name_search', 'text', (c) => c.notNull())
@@ -58,7 +56,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('certificate')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('number', 'text', (c) => c.notNull().unique())
     .addColumn('number_key', 'text', (c) => c.notNull().unique())
     .addColumn('organisation_id', 'integer', (c) => c.notNull().references('organisation.id'))
@@ -80,7 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('certificate_event')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('certificate_id', 'integer', (c) => c.notNull().references('certificate.id'))
     .addColumn('kind', 'text', (c) =>
       c
@@ -104,7 +102,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('notice')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('reference', 'text', (c) => c.notNull().unique())
     .addColumn('kind', 'text', (c) =>
       c.notNull().check(sql`kind in ('initial', 'surveillance', 'recertification', 'level_change', 'scope_change')`),
@@ -135,7 +133,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('comment')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('notice_id', 'integer', (c) => c.notNull().references('notice.id'))
     .addColumn('tracking_number', 'text', (c) => c.notNull().unique())
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
@@ -156,58 +154,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('comment_notice').on('comment').columns(['notice_id', 'received_at']).execute();
   await db.schema.createIndex('comment_client').on('comment').columns(['client_hash', 'received_at']).execute();
 
-  // Substring search on holder names, one entry per certificate so that a query's total
-  // and its first page are read from an index without touching each match:
-  // - two-character queries (common in Chinese, too short for a trigram index) use every
-  //   overlapping two-character piece of the name; `inside` is 0 for the piece the name
-  //   starts with (with the name's length, so exact and shorter names rank first), 1 for
-  //   the rest, so the ranked order is the primary key's order;
-  // - longer queries use an FTS5 trigram index of the name, rowid = certificate id.
-  await sql`create table certificate_holder_bigram (
-    bigram text not null,
-    inside integer not null,
-    name_length integer not null,
-    certificate_id integer not null,
-    primary key (bigram, inside, name_length, certificate_id)
-  ) without rowid`.execute(db);
-  await sql`create index certificate_holder_bigram_certificate on certificate_holder_bigram (certificate_id)`.execute(db);
-  await sql`create virtual table certificate_holder_trigram using fts5(name, tokenize = 'trigram')`.execute(db);
-
-  // Triggers keep both right whoever writes (the portal, the import or the back office
-  // directly). name_position supplies the offsets 1..300 into a name.
-  await sql`create table name_position (n integer primary key)`.execute(db);
-  await sql`
-    with recursive position(n) as (select 1 union all select n + 1 from position where n < 300)
-    insert into name_position (n) select n from position`.execute(db);
-  /** Indexes the certificates `source` yields as (certificate_id, name). */
-  const indexHolderNames = (source: string) =>
-    sql.raw(`
-    insert into certificate_holder_trigram (rowid, name) select certificate_id, name from (${source});
-    insert or ignore into certificate_holder_bigram (bigram, inside, name_length, certificate_id)
-      select substr(name, n, 2), n > 1, case when n = 1 then length(name) else 0 end, certificate_id
-      from (${source}) join name_position on n < length(name)
-      where n = 1 or substr(name, n, 2) <> substr(name, 1, 2);`);
-  const unindex = (certificateIds: string) =>
-    sql.raw(`
-    delete from certificate_holder_trigram where rowid in (${certificateIds});
-    delete from certificate_holder_bigram where certificate_id in (${certificateIds});`);
-  const newCertificate = 'select new.id as certificate_id, name_search as name from organisation where id = new.organisation_id';
-  const renamedHolder = 'select id as certificate_id, new.name_search as name from certificate where organisation_id = new.id';
-  await sql`create trigger certificate_holder_indexed after insert on certificate begin
-    ${indexHolderNames(newCertificate)} end`.execute(db);
-  await sql`create trigger certificate_holder_moved after update of organisation_id on certificate begin
-    ${unindex('select old.id')} ${indexHolderNames(newCertificate)} end`.execute(db);
-  await sql`create trigger certificate_holder_unindexed after delete on certificate begin
-    ${unindex('select old.id')} end`.execute(db);
-  await sql`create trigger organisation_renamed after update of name_search on organisation begin
-    ${unindex('select id from certificate where organisation_id = new.id')} ${indexHolderNames(renamedHolder)} end`.execute(db);
+  // Substring search on holder names, kept right by triggers whoever writes: each dialect its own way.
+  await dialect.holderNameIndexes(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await schemaDialect(db).dropHolderNameIndexes(db);
   for (const table of [
-    'name_position',
-    'certificate_holder_trigram',
-    'certificate_holder_bigram',
     'comment',
     'notice',
     'certificate_event',

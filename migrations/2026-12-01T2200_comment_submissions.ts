@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { schemaDialect } from './dialects/index.ts';
 
 /**
  * Rate limiting no longer reads the comments: each submission (a stored comment, or a form
@@ -10,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('comment_submission')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', schemaDialect(db).generatedId)
     .addColumn('client_hash', 'text', (c) => c.notNull())
     .addColumn('submitted_at', 'text', (c) => c.notNull())
     .execute();

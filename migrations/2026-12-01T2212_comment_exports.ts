@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { schemaDialect } from './dialects/index.ts';
 
 /**
  * The back office's side of comments' personal data: every export of comments with their
@@ -9,7 +10,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('comment_export')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'integer', schemaDialect(db).generatedId)
     .addColumn('exported_at', 'text', (c) => c.notNull())
     .addColumn('os_user', 'text', (c) => c.notNull())
     .addColumn('since', 'text')

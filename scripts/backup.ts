@@ -1,6 +1,7 @@
 /**
  * `npm run backup -- FILE [--force] [--lang zh|en]`: a consistent copy of PORTAL_DB, taken
- * while the portal serves and comments arrive (SQLite's online backup). The copy holds the
+ * while the portal serves and comments arrive (SQLite's online backup; on PostgreSQL,
+ * pg_dump of PORTAL_DATABASE_URL in its custom format). The copy holds the
  * commenters' personal data, so it is readable by its owner only (0600) from its first
  * byte: it is written into a file created so, under a name no one can guess beforehand,
  * and renamed when complete, so FILE is never a half-written backup. FILE may not be the
@@ -9,6 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { databaseName } from '../src/lib/db/connect.ts';
+import { dumpPostgres } from '../src/lib/db/postgres.ts';
 import { backupDatabase } from '../src/lib/db/sqlite.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { commandLocale, fromInvocationFolder, LANGUAGE_OPTION, parseCommandArguments, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
@@ -39,18 +42,21 @@ function isLiveDatabase(target: string, database: string): boolean {
 async function main(): Promise<number> {
   const command = startCommand(words.backup.usage, readArguments);
   if (!command) return USAGE_EXIT_CODE;
-  const { options, databasePath } = command;
-  if (databasePath === ':memory:') {
-    console.log(words.backup.inMemory);
-    return USAGE_EXIT_CODE;
-  }
-  if (!existsSync(databasePath)) {
-    console.log(words.backup.noDatabase(databasePath));
-    return 1;
-  }
-  if (isLiveDatabase(options.target, databasePath)) {
-    console.log(words.backup.liveDatabase(options.shownAs));
-    return USAGE_EXIT_CODE;
+  const { options, config } = command;
+  const { databasePath, databaseUrl } = config;
+  if (!databaseUrl) {
+    if (databasePath === ':memory:') {
+      console.log(words.backup.inMemory);
+      return USAGE_EXIT_CODE;
+    }
+    if (!existsSync(databasePath)) {
+      console.log(words.backup.noDatabase(databasePath));
+      return 1;
+    }
+    if (isLiveDatabase(options.target, databasePath)) {
+      console.log(words.backup.liveDatabase(options.shownAs));
+      return USAGE_EXIT_CODE;
+    }
   }
   if (existsSync(options.target) && !options.force) {
     console.log(words.backup.exists(options.shownAs));
@@ -64,12 +70,13 @@ async function main(): Promise<number> {
   try {
     closeSync(openSync(partial, 'wx', 0o600));
     created = true;
-    // SQLite writes the copy into the empty file, which keeps its mode; so does its journal.
-    const { pages } = await backupDatabase(databasePath, partial);
+    // The copy is written into the empty file, which keeps its mode; so does SQLite's journal.
+    const pages = databaseUrl ? (await dumpPostgres(databaseUrl, partial), null) : (await backupDatabase(databasePath, partial)).pages;
     renameSync(partial, options.target);
     const megabytes = (statSync(options.target).size / 1024 / 1024).toFixed(1);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(words.backup.done({ database: databasePath, file: options.shownAs, pages, megabytes, seconds }));
+    const run = { database: databaseName(config), file: options.shownAs, megabytes, seconds };
+    console.log(pages === null ? words.backup.dumped(run) : words.backup.done({ ...run, pages }));
     return 0;
   } catch (error) {
     if (created) for (const leftover of [partial, `${partial}-journal`]) rmSync(leftover, { force: true });

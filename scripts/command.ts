@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig } from '../src/lib/config/config.ts';
+import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import type { BackOfficeWords, Unavailable } from '../src/lib/i18n/back-office.ts';
 import { DEFAULT_LOCALE, type Locale } from '../src/lib/language/locales.ts';
@@ -15,11 +15,10 @@ export const USAGE_EXIT_CODE = 2;
  * ERR_PARSE_ARGS_* errors count as usage errors too) and the configuration. Null, once what
  * is wrong has been said, when either is bad.
  */
-export function startCommand<Options>(usage: string, readArguments: () => Options): { options: Options; databasePath: string; writeWaitMilliseconds: number } | null {
+export function startCommand<Options>(usage: string, readArguments: () => Options): { options: Options; config: PortalConfig } | null {
   try {
     const options = readArguments();
-    const { databasePath, writeWaitMilliseconds } = loadConfig();
-    return { options, databasePath, writeWaitMilliseconds };
+    return { options, config: loadConfig() };
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
     else if (error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {

@@ -28,7 +28,7 @@ import {
   type HandlingProblem,
 } from '../src/lib/comments/handling.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { connectDatabase } from '../src/lib/db/connect.ts';
 import { isDatabaseUnavailable } from '../src/lib/db/storage.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
@@ -147,9 +147,10 @@ async function main(): Promise<number> {
   const now = systemClock();
   const started = startCommand(words.comments.usage(EXPORT_FORMATS, CLI_STATUSES), () => readCommand(process.argv.slice(2), beijingDate(now)));
   if (!started) return USAGE_EXIT_CODE;
-  const { options: command, databasePath, writeWaitMilliseconds } = started;
+  const { options: command, config } = started;
+  const { writeWaitMilliseconds } = config;
 
-  const db = openDatabase(databasePath, { writeWaitMilliseconds });
+  const db = connectDatabase(config);
   // What was not done when the database cannot take a write (bringing the schema up to date writes too).
   let consequence = notDone(command);
   try {

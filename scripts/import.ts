@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
 import { isDatabaseUnavailable } from '../src/lib/db/storage.ts';
 import type { DomainError } from '../src/lib/errors.ts';
 import { BACK_OFFICE_WORDS, holderChangedDescription } from '../src/lib/i18n/back-office.ts';
@@ -136,7 +136,8 @@ function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>,
 async function main(): Promise<number> {
   const command = startCommand(words.import.usage(RECORD_KINDS), readArguments);
   if (!command) return USAGE_EXIT_CODE;
-  const { options, databasePath, writeWaitMilliseconds } = command;
+  const { options, config } = command;
+  const { writeWaitMilliseconds } = config;
 
   const sources: ImportSource[] = [];
   const unreadable: FileOutcome[] = [];
@@ -149,7 +150,7 @@ async function main(): Promise<number> {
   }
 
   const started = performance.now();
-  const db = openDatabase(databasePath, { writeWaitMilliseconds });
+  const db = connectDatabase(config);
   const progress = progressReporter();
   try {
     await migrateToLatest(db);
@@ -177,7 +178,7 @@ async function main(): Promise<number> {
     }
     const imported = outcomes.filter((outcome) => outcome.result === 'imported').length;
     const seconds = (performance.now() - started) / 1000;
-    console.log(words.import.summary({ dryRun: options.dryRun, files: options.files.length, imported, seconds, database: databasePath }));
+    console.log(words.import.summary({ dryRun: options.dryRun, files: options.files.length, imported, seconds, database: databaseName(config) }));
     return imported === options.files.length ? 0 : 1;
   } catch (error) {
     // Bringing the schema up to date writes too, and may find the database busy like any write.

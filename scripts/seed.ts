@@ -47,7 +47,7 @@ function readArguments() {
 async function main(): Promise<number> {
   const command = startCommand(USAGE, readArguments);
   if (!command) return USAGE_EXIT_CODE;
-  const { options, databasePath } = command;
+  const { options, config: { databasePath } } = command;
 
   const started = performance.now();
   if (options.replace && databasePath !== ':memory:') {

@@ -9,7 +9,8 @@ import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
 import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
+import { postgresProblems } from '../src/lib/db/postgres.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
@@ -27,9 +28,11 @@ const DEMO_SIZE = { certificates: 2000, notices: 300, seed: 20261126 };
 type AstroHandler = (request: IncomingMessage, response: ServerResponse, next: undefined, locals: Partial<App.Locals>) => Promise<void>;
 
 async function prepareDatabase(config: PortalConfig): Promise<void> {
-  const db = openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
+  const db = connectDatabase(config);
   try {
+    if (config.databaseUrl) await refuseUnfitPostgres(db, 'before migrating');
     await migrateToLatest(db);
+    if (config.databaseUrl) await refuseUnfitPostgres(db, 'after migrating');
     // Empty means the back office never wrote anything: not a body, not a scheme.
     const anyBody = await db.selectFrom('certificationBody').select('id').limit(1).executeTakeFirst();
     const anyScheme = await db.selectFrom('scheme').select('id').limit(1).executeTakeFirst();
@@ -44,6 +47,12 @@ async function prepareDatabase(config: PortalConfig): Promise<void> {
   }
 }
 
+/** A PostgreSQL database the portal cannot serve correctly stops the start, saying what is wrong and what to do. */
+async function refuseUnfitPostgres(db: ReturnType<typeof connectDatabase>, stage: Parameters<typeof postgresProblems>[1]): Promise<void> {
+  const problems = await postgresProblems(db, stage);
+  if (problems.length > 0) throw new ConfigError(`PORTAL_DATABASE_URL: ${problems.join('; ')}`);
+}
+
 /** The address the portal answers at when SITE_URL does not say: the one it listens on. */
 function listeningUrl(host: string, port: number): string {
   const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
@@ -55,10 +64,10 @@ async function main(): Promise<void> {
   ensureFreshBuild();
   await prepareDatabase(config);
 
-  const db = openDatabase(config.databasePath, { writeWaitMilliseconds: config.writeWaitMilliseconds });
+  const db = connectDatabase(config);
   // Built in worker threads from the database, or loaded from disk and caught up.
   const noticeSearch = new NoticeSearch({
-    databasePath: config.databasePath,
+    database: config,
     cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
@@ -116,7 +125,7 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     // Before any request is read: links and QR codes then name the port really listened on.
     portal.siteUrl = config.siteUrl ?? listeningUrl(config.host, port);
-    console.log(`Portal listening on ${listeningUrl(config.host, port)} (database ${config.databasePath}, site ${portal.siteUrl})`);
+    console.log(`Portal listening on ${listeningUrl(config.host, port)} (database ${databaseName(config)}, site ${portal.siteUrl})`);
   });
   const stop = () => {
     server.close(() => void Promise.all([noticeSearch.stop(), db.destroy()]).then(() => process.exit(0)));

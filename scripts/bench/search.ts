@@ -22,6 +22,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/lib/config/config.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { readNoticeEntries } from '../../src/lib/search/corpus.ts';
@@ -104,7 +105,7 @@ async function whenMergesSettle(search: NoticeSearch): Promise<NoticeSearchStatu
 }
 
 function startSearch(databasePath: string, cacheFolder: string): NoticeSearch {
-  const search = new NoticeSearch({ databasePath, cacheFolder, log: (line) => console.error(`    ${line}`) });
+  const search = new NoticeSearch({ database: loadConfig({ PORTAL_DB: databasePath }), cacheFolder, log: (line) => console.error(`    ${line}`) });
   void search.start();
   return search;
 }

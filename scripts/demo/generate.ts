@@ -5,6 +5,7 @@
  */
 import { sql, type Insertable } from 'kysely';
 import type { PortalDb } from '../../src/lib/db/database.ts';
+import { generatedIdsCaughtUp } from '../../src/lib/db/seam.ts';
 import type { NoticeKind, NoticeTable } from '../../src/lib/db/notice.table.ts';
 import type {
   CertificateEventKind,
@@ -1364,6 +1365,7 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
     await insertInChunks(certificateRows, (chunk) => trx.insertInto('certificate').values(chunk).execute());
     await insertInChunks(eventRows, (chunk) => trx.insertInto('certificateEvent').values(chunk).execute());
     await insertInChunks(noticeRows, (chunk) => trx.insertInto('notice').values(chunk).execute());
+    await generatedIdsCaughtUp(trx, ['certificationBody', 'scheme', 'organisation', 'certificate', 'certificateEvent', 'notice']);
 
     return {
       bodies: bodyRows.length,

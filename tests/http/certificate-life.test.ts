@@ -96,7 +96,7 @@ beforeAll(async () => {
     windowStart: at(-110),
     windowEnd: at(-102),
   });
-  portal = await startPortal(test.path);
+  portal = await startPortal(test);
 });
 afterAll(async () => {
   await portal?.stop();

@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
   await insertNoticeWithComment(test.db, ground, { organisationId: holder, certificateId, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
-  portal = await startPortal(test.path);
+  portal = await startPortal(test);
 });
 afterAll(async () => {
   await portal?.stop();

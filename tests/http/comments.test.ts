@@ -21,7 +21,7 @@ beforeAll(async () => {
   const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-OPEN' });
   closedNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-10 * 24 * HOUR), windowEnd: iso(-HOUR), reference: 'GS-CLOSED' });
-  portal = await startPortal(test.path, { TRUST_PROXY: '1' });
+  portal = await startPortal(test, { TRUST_PROXY: '1' });
 });
 afterAll(async () => {
   await portal?.stop();

@@ -76,7 +76,7 @@ beforeAll(async () => {
   await test.db.updateTable('notice').set({ evaluationSummary: NASTY_SUMMARY }).where('id', '=', ids.nasty).execute();
   await insertComment(test.db, ids.open, { ...PRIVATE, text: UNPUBLISHED_TEXT, receivedAt: at(-DAY) });
   await insertComment(test.db, ids.decided, { ...PRIVATE, kind: 'objection', text: '公开的异议内容', published: 1, status: 'answered', reply: '已答复', receivedAt: at(-40 * DAY) });
-  portal = await startPortal(test.path);
+  portal = await startPortal(test);
 });
 afterAll(async () => {
   await portal?.stop();

@@ -47,7 +47,7 @@ beforeAll(async () => {
   const applicant = await insertOrganisation(test.db, '南昌物业服务有限公司', '91330100799655058B');
   await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
   noticeId = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-HOUR), windowEnd: iso(24 * HOUR), reference: 'HOSTILE-OPEN' });
-  portal = await startPortal(test.path);
+  portal = await startPortal(test);
   await whenSearchIsReady(portal.baseUrl);
 });
 afterAll(async () => {

@@ -46,7 +46,7 @@ beforeAll(async () => {
   ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-UPCOMING', organisationId: holder, ...UPCOMING });
   ids.closed = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-CLOSED', organisationId: holder, certificateId, ...CLOSED });
   await insertComment(test.db, ids.closed, { kind: 'objection', text: '门店售后电话多次无人接听。', status: 'answered', reply: REPLY, published: 1, receivedAt: at(-15 * DAY) });
-  portal = await startPortal(test.path, { TRUST_PROXY: '1' });
+  portal = await startPortal(test, { TRUST_PROXY: '1' });
   await whenSearchIsReady(portal.baseUrl);
 });
 afterAll(async () => {

@@ -52,7 +52,7 @@ beforeAll(async () => {
   });
   await insertComment(test.db, ids.closed, { ...privateData, text: UNPUBLISHED_TEXT, receivedAt: at(-14 * DAY) });
   await insertComment(test.db, ids.open, { ...privateData, text: UNPUBLISHED_TEXT, receivedAt: at(-1 * DAY) });
-  portal = await startPortal(test.path);
+  portal = await startPortal(test);
 });
 afterAll(async () => {
   await portal?.stop();

@@ -1,6 +1,5 @@
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertComment } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
@@ -25,7 +24,7 @@ beforeAll(async () => {
   }
   const holder = await test.db.selectFrom('organisation').select('id').where('name', 'like', '杭州西子%').executeTakeFirstOrThrow();
   await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000555', organisationId: holder.id });
-  portal = await startPortal(test.path);
+  portal = await startPortal(test);
   await whenSearchIsReady(portal.baseUrl);
 });
 afterAll(async () => {
@@ -104,7 +103,7 @@ describe('the search feed', () => {
 
 describe('while the back office writes', () => {
   it('finds a notice written by another process within 5 seconds, without a restart', async () => {
-    const writer = openDatabase(test.path);
+    const writer = test.connect();
     await insertSearchableNotice(writer, ground, SEARCH_CORPUS[4]!);
     await writer.destroy();
     const started = Date.now();

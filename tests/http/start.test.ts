@@ -60,7 +60,7 @@ describe('npm start', () => {
     // Enough notices that building the index takes seconds, not the milliseconds a request does.
     const test = await createTestDatabase();
     await seedDemoData(test.db, { certificates: 500, notices: 4000, seed: 3, now: new Date() });
-    const portal = await startPortal(test.path);
+    const portal = await startPortal(test);
     try {
       const [search, home] = await Promise.all([fetch(`${portal.baseUrl}/search?q=%E7%89%A9%E4%B8%9A`), fetch(`${portal.baseUrl}/`)]);
       expect(search.status).toBe(503);

@@ -21,7 +21,7 @@ beforeAll(async () => {
   await test.db.updateTable('certificationBody').set({ phone: '010-88886666', address: '北京市朝阳区测试路 8 号' }).execute();
   const holder = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   await insertCertificate(test.db, ground, { number: NUMBER, organisationId: holder });
-  [configured, unconfigured] = await Promise.all([startPortal(test.path, OPERATOR), startPortal(test.path)]);
+  [configured, unconfigured] = await Promise.all([startPortal(test, OPERATOR), startPortal(test)]);
 });
 afterAll(async () => {
   await Promise.all([configured?.stop(), unconfigured?.stop()]);

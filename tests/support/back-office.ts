@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
+import type { TestDatabase } from './database.ts';
 import { BACK_OFFICE_WORDS } from '../../src/lib/i18n/back-office.ts';
 import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../../src/lib/import/import.ts';
 
@@ -41,19 +42,20 @@ const commandLine = (script: BackOfficeCommand, args: string[]) => ['--import', 
  * The environment of a staff member's shell: the database, and a language (Chinese unless
  * `env` sets LANG, whatever the test runner's own locale), with `env` over it.
  */
-function staffEnvironment(databasePath: string, env: Record<string, string>) {
+function staffEnvironment(database: TestDatabase | string, env: Record<string, string>) {
   const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...rest } = process.env;
-  return { ...rest, PORTAL_DB: databasePath, LANG: 'zh_CN.UTF-8', ...env };
+  const reach = typeof database === 'string' ? { PORTAL_DB: database } : database.env;
+  return { ...rest, ...reach, LANG: 'zh_CN.UTF-8', ...env };
 }
 
 /** A staff member whose shell speaks English. */
 export const ENGLISH = { LANG: 'en_US.UTF-8' };
 
 /** Runs one of the back office's commands (import, comments, backup) as its own process, as staff would. */
-export function runCommand(script: BackOfficeCommand, args: string[], databasePath: string, env: Record<string, string> = {}) {
+export function runCommand(script: BackOfficeCommand, args: string[], database: TestDatabase | string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, commandLine(script, args), {
     cwd: projectRoot,
-    env: staffEnvironment(databasePath, env),
+    env: staffEnvironment(database, env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -66,8 +68,8 @@ export interface CommandRun {
 }
 
 /** runCommand without blocking this process, for tests that go on talking to the portal meanwhile. */
-export function startCommand(script: BackOfficeCommand, args: string[], databasePath: string, env: Record<string, string> = {}): Promise<CommandRun> {
-  const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: staffEnvironment(databasePath, env) });
+export function startCommand(script: BackOfficeCommand, args: string[], database: TestDatabase | string, env: Record<string, string> = {}): Promise<CommandRun> {
+  const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: staffEnvironment(database, env) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -72,7 +72,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
   let portal: RunningPortal;
   try {
     // The browser posts forms from the address it is served at: that is SITE_URL here, as on a real site.
-    portal = await startPortal(test.path, { SITE_URL: '', ...E2E_OPERATOR });
+    portal = await startPortal(test, { SITE_URL: '', ...E2E_OPERATOR });
     await whenSearchIsReady(portal.baseUrl);
   } catch (error) {
     await test.remove();

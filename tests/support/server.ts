@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
+import type { TestDatabase } from './database.ts';
 
 /** The public address the test portals are served under (every absolute link, and the Origin a form must come from). */
 export const SITE_URL = 'https://cert.example.cn';
@@ -10,16 +11,19 @@ export interface RunningPortal {
   /** Everything the server printed, to check that no personal data reaches the log. */
   output: () => string;
   stop: () => Promise<void>;
+  /** Ends the process at once (SIGKILL), as a crash or a lost machine would. */
+  kill: () => Promise<void>;
 }
 
 /**
  * Starts the built portal exactly as `npm start` does, on a free port, over the given
- * database file (already migrated and filled by the test).
+ * database (already migrated and filled by the test), or a SQLite file of the test's own.
  */
-export async function startPortal(databasePath: string, env: Record<string, string> = {}): Promise<RunningPortal> {
+export async function startPortal(database: TestDatabase | string, env: Record<string, string> = {}): Promise<RunningPortal> {
+  const location = typeof database === 'string' ? { PORTAL_DB: database } : database.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0', SITE_URL, ...env },
+    env: { ...process.env, ...location, HOST: '127.0.0.1', PORT: '0', SITE_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
@@ -45,13 +49,17 @@ export async function startPortal(databasePath: string, env: Record<string, stri
   return {
     baseUrl,
     output: () => printed,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => ended(child, 'SIGTERM'),
+    kill: () => ended(child, 'SIGKILL'),
   };
+}
+
+function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
 }
 
 /** Search answers 503 until the worker has built its index after the start. */

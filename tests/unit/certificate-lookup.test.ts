@@ -7,7 +7,7 @@ import { findCertificateByNumber } from '../../src/lib/certificates/repository.t
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 
 const TODAY = '2026-11-26';
@@ -143,7 +143,8 @@ describe('certificate lookup by part of the name', () => {
     expect(await holderOf('好川批发')).toEqual([]);
   });
 
-  it.each([
+  // SQLite's plans; PostgreSQL's are read by tests/support/query-plans.ts once it speaks both.
+  it.runIf(TEST_DIALECT === 'sqlite').each([
     ['two characters', '湖畔'],
     ['more characters', '西子湖畔'],
   ])('answers %s from the name indexes, never by scanning certificates or organisations', async (_, query) => {

@@ -9,7 +9,7 @@ import { answerComment, erasePersonalData, exportComments, formatCommentExport, 
 import { findCommentByTrackingNumber } from '../../src/lib/comments/tracking.ts';
 import { findNotice } from '../../src/lib/notices/repository.ts';
 import { parseBeijingDayOrInstant } from '../../src/lib/time/instant.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { ENGLISH, runCommand, startCommand, whileWriteLocked } from '../support/back-office.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
@@ -127,24 +127,24 @@ describe('the staff export', { timeout: 180_000 }, () => {
 
   it('is written by the command readable by its owner only, never over an existing file unless forced, and each one is recorded', async () => {
     const out = join(folder, 'comments.csv');
-    const first = runCommand('comments', ['export', '--since', '2026-11-26', '--body', 'tcb', '--format', 'csv', '--out', out], test.path);
+    const first = runCommand('comments', ['export', '--since', '2026-11-26', '--body', 'tcb', '--format', 'csv', '--out', out], test);
     expect(first.stdout).toContain(`已将 2 条意见及其提交人的个人信息写入 ${out}（仅您本人可读）`);
     expect(first.status).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out, 'utf8')).toContain(SUBMITTER.contact);
 
-    const again = runCommand('comments', ['export', '--format', 'json', '--out', out], test.path, ENGLISH);
+    const again = runCommand('comments', ['export', '--format', 'json', '--out', out], test, ENGLISH);
     expect(again.status).toBe(2);
     expect(again.stdout).toContain(`${out} exists already; give another file name, or --force to replace it.`);
 
     writeFileSync(out, 'old', { mode: 0o644 });
-    const forced = runCommand('comments', ['export', '--notice', 'GS-OTHER', '--format', 'json', '--out', out, '--force', '--lang', 'en'], test.path);
+    const forced = runCommand('comments', ['export', '--notice', 'GS-OTHER', '--format', 'json', '--out', out, '--force', '--lang', 'en'], test);
     expect(forced.stdout).toContain(`Wrote 1 comments with their submitters' personal data to ${out}`);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(1);
 
-    expect(runCommand('comments', ['export', '--since', 'yesterday', '--format', 'csv', '--out', join(folder, 'x.csv')], test.path).status).toBe(2);
-    const unknownBody = runCommand('comments', ['export', '--body', 'NOPE', '--format', 'csv', '--out', join(folder, 'none.csv')], test.path);
+    expect(runCommand('comments', ['export', '--since', 'yesterday', '--format', 'csv', '--out', join(folder, 'x.csv')], test).status).toBe(2);
+    const unknownBody = runCommand('comments', ['export', '--body', 'NOPE', '--format', 'csv', '--out', join(folder, 'none.csv')], test);
     expect(unknownBody.status).toBe(1);
     expect(unknownBody.stdout).toContain('找不到代码为 NOPE 的认证机构。');
 
@@ -157,13 +157,13 @@ describe('the staff export', { timeout: 180_000 }, () => {
     expect(JSON.stringify(audit)).not.toContain(SUBMITTER.name);
     expect(JSON.stringify(audit)).not.toContain(SUBMITTER.contact);
 
-    const listed = runCommand('comments', ['exports'], test.path);
+    const listed = runCommand('comments', ['exports'], test);
     expect(listed.status).toBe(0);
     const lines = listed.stdout.trim().split('\n');
     expect(lines[0]).toBe('时间 | 操作系统用户 | 筛选条件 | 意见条数 | 格式 | 文件');
     expect(lines[1]).toMatch(new RegExp(`（北京时间） \\| ${userInfo().username} \\| 公示 GS-OTHER \\| 1 条 \\| json \\| `));
     expect(lines[2]).toContain(`| ${userInfo().username} | 认证机构 TCB，2026年11月26日 00:00（北京时间）起收到的 | 2 条 | csv |`);
-    const english = runCommand('comments', ['exports', '--lang', 'en'], test.path);
+    const english = runCommand('comments', ['exports', '--lang', 'en'], test);
     expect(english.stdout).toContain(`| ${userInfo().username} | body TCB, received since 26 Nov 2026, 00:00 (Beijing time) | 2 | csv |`);
   });
 });
@@ -180,7 +180,7 @@ describe('answering a comment', { timeout: 180_000 }, () => {
     const tracked = await answerComment(test.db, '0AAAA-BBBBB-CCCC1', { status: 'answered', reply: '  经核查，已要求企业整改并公开服务电话。 ', publish: false }, later);
     expect(tracked).toMatchObject({ status: 'answered', reply: '经核查，已要求企业整改并公开服务电话。', published: false, updatedAt: later.toISOString() });
 
-    const run = runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC1', '--publish'], test.path);
+    const run = runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC1', '--publish'], test);
     expect(run.stdout).toBe(`意见 0AAAA-BBBBB-CCCC1（公示 GS-HANDLING）：已答复（answered），有答复，已在 /notices/${noticeId} 公开。\n`);
     expect(run.status).toBe(0);
     const notice = await findNotice(test.db, noticeId);
@@ -205,30 +205,31 @@ describe('answering a comment', { timeout: 180_000 }, () => {
   });
 
   it('from the command line, in Chinese or English, with the statuses spelt with dashes', async () => {
-    const reasonless = runCommand('comments', ['answer', '0aaaa-bbbbb-cccc2', '--status', 'rejected'], test.path);
+    const reasonless = runCommand('comments', ['answer', '0aaaa-bbbbb-cccc2', '--status', 'rejected'], test);
     expect(reasonless.status).toBe(1);
     expect(reasonless.stdout).toBe('意见 0AAAA-BBBBB-CCCC2 不予受理时须用 --reply 说明理由。\n');
     expect(reasonless.stderr).toBe('');
-    const run = runCommand('comments', ['answer', '0aaaa-bbbbb-cccc2', '--status', 'rejected', '--reply', '不属于本次公示的认证范围。'], test.path, ENGLISH);
+    const run = runCommand('comments', ['answer', '0aaaa-bbbbb-cccc2', '--status', 'rejected', '--reply', '不属于本次公示的认证范围。'], test, ENGLISH);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Comment 0AAAA-BBBBB-CCCC2 on notice GS-HANDLING: Not accepted (rejected), with a reply, not published.');
-    const usage = runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC2', '--status', 'done'], test.path);
+    const usage = runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC2', '--status', 'done'], test);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('--status 应为 under-review、answered、rejected 之一');
-    expect(runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC2'], test.path).stderr).toContain('请至少给出 --status、--reply 或 --publish 之一。');
-    const unknown = runCommand('comments', ['answer', 'ZZZZZ-ZZZZZ-ZZZZZ', '--status', 'under-review', '--lang', 'en'], test.path);
+    expect(runCommand('comments', ['answer', '0AAAA-BBBBB-CCCC2'], test).stderr).toContain('请至少给出 --status、--reply 或 --publish 之一。');
+    const unknown = runCommand('comments', ['answer', 'ZZZZZ-ZZZZZ-ZZZZZ', '--status', 'under-review', '--lang', 'en'], test);
     expect(unknown.status).toBe(1);
     expect(unknown.stdout).toContain('No comment has the tracking number ZZZZZ-ZZZZZ-ZZZZZ.');
   });
 
-  it('while another process holds the write lock: waits for it, or past PORTAL_WRITE_WAIT says the comment was not changed, exit 1, no stack trace', async () => {
+  // SQLite's one write lock (PostgreSQL locks rows, and has no lock of the whole database to wait behind).
+  it.runIf(TEST_DIALECT === 'sqlite')('while another process holds the write lock: waits for it, or past PORTAL_WRITE_WAIT says the comment was not changed, exit 1, no stack trace', async () => {
     const waited = await holdWriteLock(test.path, 1000);
-    const answered = await startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'under-review'], test.path);
+    const answered = await startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'under-review'], test);
     expect(Date.now()).toBeGreaterThanOrEqual(await waited.released);
     expect(answered.status).toBe(0);
     expect((await findCommentByTrackingNumber(test.db, '0AAAA-BBBBB-CCCC3'))!.status).toBe('under_review');
 
-    const busy = await whileWriteLocked(test.path, () => startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'rejected', '--reply', '理由'], test.path, { PORTAL_WRITE_WAIT: '1' }));
+    const busy = await whileWriteLocked(test.path, () => startCommand('comments', ['answer', '0AAAA-BBBBB-CCCC3', '--status', 'rejected', '--reply', '理由'], test, { PORTAL_WRITE_WAIT: '1' }));
     expect(busy.status).toBe(1);
     expect(busy.stdout).toMatch(/^数据库忙（另一个程序占用写锁，已等待 1 秒），意见 0AAAA-BBBBB-CCCC3 未作任何更改（SQLITE_BUSY: .*）。请稍后再试。\n$/);
     expect(busy.stderr).toBe('');
@@ -238,7 +239,7 @@ describe('answering a comment', { timeout: 180_000 }, () => {
 
 describe('erasing personal data no longer needed', { timeout: 180_000 }, () => {
   it('empties names, contacts and organisations of comments on notices decided before the date, keeps the comments, and says so', async () => {
-    const run = runCommand('comments', ['purge', '--decided-before', '2025-06-01'], test.path);
+    const run = runCommand('comments', ['purge', '--decided-before', '2025-06-01'], test);
     expect(run.stdout).toBe('已清除 1 条公示（决定日期早于 2025-06-01）下 1 条意见的提交人姓名、联系方式和单位；意见内容、状态和答复保留。\n');
     expect(run.status).toBe(0);
     const erased = await test.db.selectFrom('comment').selectAll().where('trackingNumber', '=', '0AAAA-BBBBB-CCCC5').executeTakeFirstOrThrow();
@@ -253,14 +254,14 @@ describe('erasing personal data no longer needed', { timeout: 180_000 }, () => {
     expect(JSON.stringify(rows)).not.toContain(SUBMITTER.name);
     expect(JSON.stringify(rows)).not.toContain(SUBMITTER.contact);
 
-    const again = runCommand('comments', ['purge', '--decided-before', '2025-06-01', '--lang', 'en'], test.path);
+    const again = runCommand('comments', ['purge', '--decided-before', '2025-06-01', '--lang', 'en'], test);
     expect(again.stdout).toBe('No comment on a notice decided before 2025-06-01 has personal data left to erase.\n');
     expect(await erasePersonalData(test.db, new Date('2025-03-20T02:00:00.000Z'), NOW)).toEqual({ comments: 0, notices: 0 });
   });
 
   it('refuses a date that is no date or lies in the future', () => {
-    expect(runCommand('comments', ['purge', '--decided-before', '2999-01-01'], test.path).status).toBe(2);
-    const bad = runCommand('comments', ['purge'], test.path, ENGLISH);
+    expect(runCommand('comments', ['purge', '--decided-before', '2999-01-01'], test).status).toBe(2);
+    const bad = runCommand('comments', ['purge'], test, ENGLISH);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--decided-before must be a Beijing date written YYYY-MM-DD, today or earlier');
   });

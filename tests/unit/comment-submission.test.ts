@@ -130,6 +130,25 @@ describe('rate limits per client', () => {
     await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 10 * 60_000 + 1))).resolves.toBeDefined();
   });
 
+  it(`holds under 20 submissions at once through two connections (two portal instances): ${RATE_LIMITS[0].max} stored, the rest refused`, async () => {
+    const clientHash = 'crowded-client';
+    const now = at(START, 3 * 24 * 60 * 60_000);
+    const other = test.connect();
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => submitComment(i % 2 === 0 ? test.db : other, submission({ clientHash }), now)),
+      );
+      const stored = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as { kind?: string }] : []));
+      expect(stored).toHaveLength(RATE_LIMITS[0].max);
+      expect(refused.map((reason) => reason.kind)).toEqual(Array(20 - RATE_LIMITS[0].max).fill('rate_limited'));
+      const counted = await test.db.selectFrom('commentSubmission').select('id').where('clientHash', '=', clientHash).execute();
+      expect(counted).toHaveLength(RATE_LIMITS[0].max);
+    } finally {
+      await other.destroy();
+    }
+  });
+
   it(`allows at most ${RATE_LIMITS[1].max} comments a day`, async () => {
     const clientHash = 'steady-client';
     const base = at(START, 2 * 24 * 60 * 60_000);

@@ -120,7 +120,8 @@ describe('the Chinese tokenizer', () => {
   });
 });
 
-describe('the notice index', () => {
+// Whole lunr indexes are built to compare with: seconds of CPU, which a loaded machine can stretch past the default 30 s.
+describe('the notice index', { timeout: 120_000 }, () => {
   it('is made of parts: the parted build has many, each notice live in exactly one', () => {
     expect(parted.index.parts.length).toBeGreaterThan(5);
     expect(whole.index.parts).toHaveLength(1);
@@ -222,7 +223,7 @@ describe('the notice index', () => {
   });
 });
 
-describe('a merge', () => {
+describe('a merge', { timeout: 120_000 }, () => {
   it('never shows a notice twice or misses one, though notices change while it runs', async () => {
     const indexer = await openIndexer(500);
     const sources = indexer.index.parts.slice(0, 4);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { NoticeIndexer } from '../../src/lib/search/indexer.ts';
 import { searchNoticeIndex } from '../../src/lib/search/notice-index.ts';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
@@ -58,7 +57,7 @@ const RENAMED_HOLDER = '重庆山城火锅餐饮有限公司';
 
 beforeAll(async () => {
   test = await createTestDatabase();
-  writer = openDatabase(test.path);
+  writer = test.connect();
   // Ordinary notices around the ones searched for, so ranking has something to beat.
   await seedDemoData(test.db, { certificates: 400, notices: 300, seed: 7, now: NOW });
   const body = await test.db.selectFrom('certificationBody').select('id').orderBy('id').executeTakeFirstOrThrow();

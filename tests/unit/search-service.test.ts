@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/lib/errors.ts';
-import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { NoticeIndexer } from '../../src/lib/search/indexer.ts';
 import { searchNoticeIndex } from '../../src/lib/search/notice-index.ts';
 import { NoticeSearch } from '../../src/lib/search/service.ts';
@@ -24,7 +23,7 @@ function newFolder(): string {
 }
 
 function startService(cacheFolder: string, log: string[]): NoticeSearch {
-  const service = new NoticeSearch({ databasePath: test.path, cacheFolder, pollMilliseconds: 200, log: (line) => log.push(line) });
+  const service = new NoticeSearch({ database: test.location, cacheFolder, pollMilliseconds: 200, log: (line) => log.push(line) });
   services.push(service);
   void service.start();
   return service;
@@ -88,7 +87,7 @@ describe('the notice search service', () => {
   it('finds a notice another connection writes within 5 seconds, answering every query meanwhile', async () => {
     const service = startService(saved, []);
     await whenReady(service);
-    const writer = openDatabase(test.path);
+    const writer = test.connect();
     await insertSearchableNotice(writer, ground, SEARCH_CORPUS[1]!);
     await writer.destroy();
     const written = Date.now();

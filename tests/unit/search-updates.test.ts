@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { exportRecords } from '../../src/lib/import/export.ts';
 import { importFiles } from '../../src/lib/import/import.ts';
 import { NoticeIndexer } from '../../src/lib/search/indexer.ts';
@@ -22,7 +21,7 @@ const partSeqs = () => indexer.index.parts.map(({ part }) => part.seq);
 
 beforeAll(async () => {
   test = await createTestDatabase();
-  writer = openDatabase(test.path);
+  writer = test.connect();
   await seedDemoData(test.db, { certificates: 400, notices: 500, seed: 5, now: new Date() });
   const body = await test.db.selectFrom('certificationBody').select('id').orderBy('id').executeTakeFirstOrThrow();
   const scheme = await test.db.selectFrom('scheme').select('id').where('code', '=', 'after-sales').executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import type { PortalDb } from '../db/database.ts';
-import { matchHolderNames } from '../db/sqlite.ts';
+import { matchHolderNames } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
 import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';

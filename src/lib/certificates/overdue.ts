@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from '../db/database.ts';
+import { containsText } from '../db/seam.ts';
 import { looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, toSearchForm } from '../text/normalise.ts';
 import { LOOKUP_PAGE_SIZE, normalisedQuery, type CertificateSummary } from './lookup.ts';
@@ -48,7 +49,7 @@ async function narrowing(db: PortalDb, text: string): Promise<{ condition: RawBu
   if (numbered) return { condition: sql<SqlBool>`${sql.ref('certificate.numberKey')} = ${numberKey}`, byName: false };
   const term = toSearchForm(text);
   if (Array.from(term).length < 2) return null;
-  return { condition: sql<SqlBool>`instr(${sql.ref('organisation.nameSearch')}, ${term}) > 0`, byName: true };
+  return { condition: containsText(db, 'organisation.nameSearch', term), byName: true };
 }
 
 /** Lines of the list for these overdue rows. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PortalDb } from '../db/database.ts';
+import { oneAtATime } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
 import { findNoticeWindow } from '../notices/repository.ts';
 import { noticeState } from '../notices/state.ts';
@@ -45,6 +46,8 @@ function submissionKey(submission: CommentSubmission): string {
 export async function submitComment(db: PortalDb, submission: CommentSubmission, now: Date): Promise<CommentReceipt> {
   const key = submissionKey(submission);
   return db.transaction().execute(async (trx) => {
+    // A client's submissions are counted one at a time, by every instance (and a repeated form seen once).
+    await oneAtATime(trx, `comment-client:${submission.clientHash}`);
     const earlier = await trx.selectFrom('comment').select(['trackingNumber', 'noticeId', 'receivedAt']).where('idempotencyKey', '=', key).executeTakeFirst();
     if (earlier) return { ...earlier, repeated: true };
 
@@ -86,7 +89,10 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
  * nothing of it is stored.
  */
 export async function absorbRobotSubmission(db: PortalDb, clientHash: string, now: Date): Promise<CommentReceipt> {
-  await db.transaction().execute((trx) => countSubmission(trx, clientHash, now));
+  await db.transaction().execute(async (trx) => {
+    await oneAtATime(trx, `comment-client:${clientHash}`);
+    await countSubmission(trx, clientHash, now);
+  });
   return { trackingNumber: newTrackingNumber(), noticeId: 0, receivedAt: now.toISOString(), repeated: false };
 }
 
@@ -121,8 +127,8 @@ export async function forgetOldSubmissions(db: PortalDb, now: Date): Promise<voi
 
 /**
  * Refuses the submission when its client has reached a limit; otherwise counts it. Inside
- * the comment's transaction, which holds the write lock, so concurrent submissions are
- * counted one after the other. Submissions older than a day are forgotten on the way.
+ * the comment's transaction, which takes the client's turn (oneAtATime), so concurrent
+ * submissions are counted one after the other. Submissions older than a day are forgotten on the way.
  */
 async function countSubmission(db: PortalDb, clientHash: string, now: Date): Promise<void> {
   await forgetOldSubmissions(db, now);

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 /** Everything the portal reads from its environment, validated once at start. */
 export interface PortalConfig {
+  /** The SQLite database file; with a PostgreSQL database, where the portal keeps its own files (the salt, the search index). */
   databasePath: string;
+  /** postgres://…: the portal runs on this PostgreSQL database instead of the SQLite file. */
+  databaseUrl: string | null;
+  /** Connections each portal process keeps open to PostgreSQL. */
+  databasePoolSize: number;
   host: string;
   port: number;
   /** The public address, used in QR codes and every absolute link; null: the address the portal listens on. */
@@ -38,6 +43,15 @@ const optionalText = (limit: number) =>
 
 const portalEnvironment = z.object({
   PORTAL_DB: z.string().min(1, 'must not be empty').default('data/portal.db'),
+  PORTAL_DATABASE_URL: z
+    .string()
+    .refine((url) => url === '' || (URL.canParse(url) && /^postgres(ql)?:$/.test(new URL(url).protocol)), 'must be a PostgreSQL address such as postgres://portal@db.example.cn/portal')
+    .optional(),
+  PORTAL_DATABASE_POOL: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be a number of connections from 1 to 999')
+    .transform(Number)
+    .default('10'),
   HOST: z.string().min(1, 'must not be empty').default('localhost'),
   PORT: z
     .string()
@@ -81,10 +95,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const { PORTAL_DB, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
+  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
   const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
   return {
     databasePath: PORTAL_DB,
+    databaseUrl: PORTAL_DATABASE_URL || null,
+    databasePoolSize: PORTAL_DATABASE_POOL,
     host: HOST,
     port: PORT,
     siteUrl: SITE_URL ? SITE_URL.replace(/\/+$/, '') : null,

@@ -1,11 +1,11 @@
 /**
  * The SQLite seam: everything here is specific to SQLite (and better-sqlite3). The rest of
- * the code speaks portable SQL through Kysely; a PostgreSQL deployment replaces this file.
+ * the code speaks portable SQL through Kysely; src/lib/db/postgres.ts is the other seam.
  */
 import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
-  CompiledQuery,
+  type CompiledQuery,
   Kysely,
   SqliteAdapter,
   SqliteIntrospector,
@@ -16,11 +16,13 @@ import {
   type Driver,
   type QueryResult,
   type RawBuilder,
+  type SqlBool,
 } from 'kysely';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortalDatabase, PortalDb } from './database.ts';
+import { matchHolderBigrams, rankedSubstringMatches, type HolderNameMatches } from './holder-names.ts';
 import { storageUnavailable, type StorageFailure } from './storage.ts';
 
 export interface SqliteOptions {
@@ -345,65 +347,25 @@ function storageError(error: unknown): unknown {
   return failure ? storageUnavailable(failure, `${code}: ${(error as Error).message}`) : error;
 }
 
-export interface HolderNameMatches {
-  /** Certificates whose holder's search name contains the term. */
-  total: number;
-  /** Of which the name starts with the term. */
-  atStart: number;
-  /**
-   * Certificate ids in ranked order: names that start with the term first (shorter names
-   * first, so an exact name leads), then names that contain it; ties in registry order.
-   */
-  rankedIds(offset: number, limit: number): Promise<number[]>;
-}
-
 /**
  * Certificates by a substring (two characters or more, in search form) of their holder's
- * name, served by the indexes the migration keeps: the bigram table for two characters,
- * the FTS5 trigram index for more. Totals and pages come from the indexes alone.
+ * name, served by the indexes the migration keeps: the bigram table for two characters
+ * (portable, src/lib/db/holder-bigrams.ts), the FTS5 trigram index for more. Totals and pages
+ * come from the indexes alone.
  */
 export async function matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches> {
-  const count = async (query: RawBuilder<{ total: number }>) => Number((await query.execute(db)).rows[0]?.total ?? 0);
-  const ids = async (query: RawBuilder<{ id: number }>) => (await query.execute(db)).rows.map((row) => row.id);
-
-  if (Array.from(term).length === 2) {
-    const [total, atStart] = await Promise.all([
-      count(sql`select count(*) as total from certificate_holder_bigram where bigram = ${term}`),
-      count(sql`select count(*) as total from certificate_holder_bigram where bigram = ${term} and inside = 0`),
-    ]);
-    return {
-      total,
-      atStart,
-      rankedIds: (offset, limit) =>
-        ids(sql`select certificate_id as id from certificate_holder_bigram where bigram = ${term}
-                order by inside, name_length, certificate_id limit ${limit} offset ${offset}`),
-    };
-  }
-
+  if (Array.from(term).length === 2) return matchHolderBigrams(db, term);
   // An FTS5 phrase: the term in double quotes (a quote inside doubled) is matched as text.
   const phrase = `"${term.replace(/"/g, '""')}"`;
   const startsWith = `^${phrase}`;
-  const containsOnly = `${phrase} NOT ${startsWith}`;
-  const [total, atStart] = await Promise.all([
-    count(sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${phrase}`),
-    count(sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}`),
-  ]);
-  return {
-    total,
-    atStart,
-    rankedIds: async (offset, limit) => {
-      const leading =
-        offset < atStart
-          ? await ids(sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}
-                          order by length(name), rowid limit ${limit} offset ${offset}`)
-          : [];
-      const wanted = limit - leading.length;
-      if (wanted === 0) return leading;
-      const inside = await ids(sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${containsOnly}
-                                   order by rowid limit ${wanted} offset ${Math.max(0, offset - atStart)}`);
-      return [...leading, ...inside];
-    },
-  };
+  return rankedSubstringMatches(db, {
+    total: sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${phrase}`,
+    atStart: sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}`,
+    leading: (offset, limit) => sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}
+                                    order by length(name), rowid limit ${limit} offset ${offset}`,
+    inside: (offset, limit) => sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${`${phrase} NOT ${startsWith}`}
+                                   order by rowid limit ${limit} offset ${offset}`,
+  });
 }
 
 /**
@@ -432,3 +394,6 @@ function sqliteCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
 }
+
+/** `column` contains `text` (instr: a plain substring, no pattern to escape). */
+export const sqliteContains = (column: string, text: string): RawBuilder<SqlBool> => sql<SqlBool>`instr(${sql.ref(column)}, ${text}) > 0`;

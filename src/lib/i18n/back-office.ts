@@ -232,6 +232,8 @@ const zh = {
     liveDatabase: (file: string) => `${file} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。`,
     done: (run: { database: string; file: string; pages: number; megabytes: string; seconds: string }) =>
       `已将 ${run.database} 备份到 ${run.file}（仅您本人可读）：${whole(run.pages)} 页，${run.megabytes} MB，用时 ${run.seconds} 秒。`,
+    dumped: (run: { database: string; file: string; megabytes: string; seconds: string }) =>
+      `已用 pg_dump 将 ${run.database} 备份到 ${run.file}（仅您本人可读；用 pg_restore 恢复）：${run.megabytes} MB，用时 ${run.seconds} 秒。`,
     failed: (file: string, detail: string) => `备份失败，${file} 未写入（${detail}）。`,
   },
 };
@@ -425,6 +427,7 @@ const en: BackOfficeWords = {
     exists: (file) => `${file} exists already; give another file name, or --force to replace it.`,
     liveDatabase: (file) => `${file} is the live database (PORTAL_DB) itself: a backup cannot be written over it; name another file.`,
     done: (run) => `Backed up ${run.database} to ${run.file} (readable by you only): ${whole(run.pages)} pages, ${run.megabytes} MB, in ${run.seconds} s.`,
+    dumped: (run) => `Backed up ${run.database} to ${run.file} with pg_dump (readable by you only; restore with pg_restore): ${run.megabytes} MB, in ${run.seconds} s.`,
     failed: (file, detail) => `The backup failed, nothing was written to ${file} (${detail}).`,
   },
 };

@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import type { PortalDb } from '../db/database.ts';
-import { isConstraintViolation } from '../db/sqlite.ts';
+import { isConstraintViolation } from '../db/seam.ts';
 import { isDatabaseUnavailable } from '../db/storage.ts';
 import type { DomainError } from '../errors.ts';
 import { findStoredRecords, type StoredRecord } from './export.ts';

@@ -4,13 +4,13 @@
  * server has little else to do while search still answers 503).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/sqlite.ts';
+import { connectDatabase } from '../db/connect.ts';
 import { buildPartFromDatabase } from './indexer.ts';
 import { partMessage } from './notice-index.ts';
 import type { BuilderWorkerData, BuildRequest } from './worker-protocol.ts';
 
-const { databasePath } = workerData as BuilderWorkerData;
-const db = openDatabase(databasePath);
+const { database } = workerData as BuilderWorkerData;
+const db = connectDatabase(database);
 
 parentPort!.on('message', (request: BuildRequest) => {
   void buildPartFromDatabase(db, request).then((part) => parentPort!.postMessage(partMessage(part)));

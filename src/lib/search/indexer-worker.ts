@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/sqlite.ts';
+import { connectDatabase } from '../db/connect.ts';
 import { NoticeIndexer, type PartMaker } from './indexer.ts';
 import type { PartMessage } from './notice-index.ts';
 import { Part } from './part.ts';
@@ -22,13 +22,13 @@ import {
   type ToIndexer,
 } from './worker-protocol.ts';
 
-const { databasePath, cacheFolder, pollMilliseconds, queryPort } = workerData as IndexerWorkerData;
+const { database, cacheFolder, pollMilliseconds, queryPort } = workerData as IndexerWorkerData;
 const tell = (message: FromIndexer) => parentPort!.postMessage(message);
 const toQuery = (message: IndexerToQuery) => queryPort.postMessage(message);
 
 /** A builder thread, started when the first build needs it: one part at a time. */
 function builderThread(): { makePart: PartMaker; stop: () => Promise<number> } {
-  const data: BuilderWorkerData = { databasePath };
+  const data: BuilderWorkerData = { database };
   let worker: ReturnType<typeof typeScriptWorker> | undefined;
   return {
     makePart: (request) => {
@@ -53,7 +53,7 @@ function builderThread(): { makePart: PartMaker; stop: () => Promise<number> } {
 }
 
 const builders = Array.from({ length: Math.max(1, Math.min(2, availableParallelism())) }, builderThread);
-const db = openDatabase(databasePath);
+const db = connectDatabase(database);
 const indexer = new NoticeIndexer({
   db,
   store: new IndexStore(cacheFolder),

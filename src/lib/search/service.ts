@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.ts';
+import type { DatabaseLocation } from '../db/connect.ts';
 import type { IndexerStatus } from './indexer.ts';
 import type { NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
 import {
@@ -15,7 +16,7 @@ import {
 } from './worker-protocol.ts';
 
 export interface NoticeSearchOptions {
-  databasePath: string;
+  database: DatabaseLocation;
   cacheFolder: string;
   /** How often the indexer looks for changes written by any process. */
   pollMilliseconds?: number;
@@ -130,7 +131,8 @@ export class NoticeSearch {
   private startThreads(): void {
     const channel = new MessageChannel();
     const indexerData: IndexerWorkerData = {
-      databasePath: this.options.databasePath,
+      // A search thread reads one query at a time: a pool of two is plenty.
+      database: { ...this.options.database, databasePoolSize: Math.min(2, this.options.database.databasePoolSize) },
       cacheFolder: this.options.cacheFolder,
       pollMilliseconds: this.options.pollMilliseconds ?? 1000,
       queryPort: channel.port1,

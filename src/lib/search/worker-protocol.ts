@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
+import type { DatabaseLocation } from '../db/connect.ts';
 import type { IndexerStatus } from './indexer.ts';
 import type { IndexCommand, NoticeSearchFilters, NoticeSearchOrder, NoticeSearchPage } from './notice-index.ts';
 
@@ -23,7 +24,8 @@ export function typeScriptWorker(entry: URL, options: Omit<WorkerOptions, 'eval'
 }
 
 export interface IndexerWorkerData {
-  databasePath: string;
+  /** Each thread opens its own connection: a SQLite connection or a PostgreSQL pool cannot cross threads. */
+  database: DatabaseLocation;
   cacheFolder: string;
   pollMilliseconds: number;
   queryPort: MessagePort;
@@ -34,7 +36,7 @@ export interface QueryWorkerData {
 }
 
 export interface BuilderWorkerData {
-  databasePath: string;
+  database: DatabaseLocation;
 }
 
 /** To a builder thread of the first build: the notices with ids in (afterId, upToId] make part `seq`. */

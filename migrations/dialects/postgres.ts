@@ -1,0 +1,195 @@
+/**
+ * The PostgreSQL half of the schema seam: what only PostgreSQL does in the migrations, the
+ * twin of ./sqlite.ts step by step. Each step is frozen with the migration that calls it.
+ */
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+
+/** A row id the database assigns (and an explicit one may still be given). */
+export const generatedId = (column: ColumnDefinitionBuilder) => column.primaryKey().generatedByDefaultAsIdentity();
+
+/**
+ * Indexes the certificates `source` yields as (certificate_id, name): the whole name for
+ * pg_trgm (three characters or more), every two-character piece as on SQLite (pg_trgm
+ * cannot serve two characters). The same pieces, the same `inside` and `name_length`.
+ */
+const indexHolderNames = (source: string) => `
+  insert into certificate_holder_name (certificate_id, name) select certificate_id, name from (${source}) as entry;
+  insert into certificate_holder_bigram (bigram, inside, name_length, certificate_id)
+    select distinct substr(name, n, 2), (n > 1)::integer, case when n = 1 then char_length(name) else 0 end, certificate_id
+    from (${source}) as entry cross join lateral generate_series(1, char_length(name) - 1) as n
+    where n = 1 or substr(name, n, 2) <> substr(name, 1, 2)
+    on conflict do nothing;`;
+
+const unindex = (certificateIds: string) => `
+  delete from certificate_holder_name where certificate_id in (${certificateIds});
+  delete from certificate_holder_bigram where certificate_id in (${certificateIds});`;
+
+/**
+ * A trigger run once per statement, with the statement's rows as transition tables: an
+ * import of a hundred thousand certificates indexes them in one pass, not row by row.
+ */
+async function statementTrigger(db: Kysely<any>, name: string, table: string, event: string, transitions: string, body: string): Promise<void> {
+  await sql.raw(`create function ${name}() returns trigger language plpgsql as $body$ begin ${body} return null; end $body$`).execute(db);
+  await sql.raw(`create trigger ${name} after ${event} on ${table} referencing ${transitions} for each statement execute function ${name}()`).execute(db);
+}
+
+/** 2026-11-26T0900: substring search on holder names (see ./sqlite.ts for the design). */
+export async function holderNameIndexes(db: Kysely<any>): Promise<void> {
+  await sql`create extension if not exists pg_trgm`.execute(db);
+  await sql`create table certificate_holder_bigram (
+    bigram text not null,
+    inside integer not null,
+    name_length integer not null,
+    certificate_id integer not null,
+    primary key (bigram, inside, name_length, certificate_id)
+  )`.execute(db);
+  await sql`create index certificate_holder_bigram_certificate on certificate_holder_bigram (certificate_id)`.execute(db);
+  await sql`create table certificate_holder_name (certificate_id integer primary key, name text not null)`.execute(db);
+  await sql`create index certificate_holder_name_trigram on certificate_holder_name using gin (name gin_trgm_ops)`.execute(db);
+
+  const moved = 'select now.id from new_certificates as now join old_certificates as before using (id) where now.organisation_id <> before.organisation_id';
+  await statementTrigger(
+    db,
+    'certificate_holder_indexed',
+    'certificate',
+    'insert',
+    'new table as new_certificates',
+    indexHolderNames('select c.id as certificate_id, o.name_search as name from new_certificates as c join organisation as o on o.id = c.organisation_id'),
+  );
+  await statementTrigger(
+    db,
+    'certificate_holder_moved',
+    'certificate',
+    'update',
+    'old table as old_certificates new table as new_certificates',
+    unindex(moved) +
+      indexHolderNames(`select c.id as certificate_id, o.name_search as name from certificate as c join organisation as o on o.id = c.organisation_id where c.id in (${moved})`),
+  );
+  await statementTrigger(db, 'certificate_holder_unindexed', 'certificate', 'delete', 'old table as old_certificates', unindex('select id from old_certificates'));
+  const renamed = 'select now.id from new_organisations as now join old_organisations as before using (id) where now.name_search <> before.name_search';
+  await statementTrigger(
+    db,
+    'organisation_renamed',
+    'organisation',
+    'update',
+    'old table as old_organisations new table as new_organisations',
+    unindex(`select id from certificate where organisation_id in (${renamed})`) +
+      indexHolderNames(`select c.id as certificate_id, o.name_search as name from certificate as c join organisation as o on o.id = c.organisation_id where o.id in (${renamed})`),
+  );
+}
+
+export async function dropHolderNameIndexes(db: Kysely<any>): Promise<void> {
+  for (const trigger of ['certificate_holder_indexed', 'certificate_holder_moved', 'certificate_holder_unindexed']) {
+    await sql.raw(`drop trigger if exists ${trigger} on certificate; drop function if exists ${trigger}()`).execute(db);
+  }
+  await sql.raw('drop trigger if exists organisation_renamed on organisation; drop function if exists organisation_renamed()').execute(db);
+  for (const table of ['certificate_holder_name', 'certificate_holder_bigram']) await db.schema.dropTable(table).ifExists().execute();
+}
+
+/** 2026-12-01T2210: instants in their one stored form, as a CHECK constraint. */
+export async function instantChecks(db: Kysely<any>, table: string, columns: readonly string[], _message: string): Promise<void> {
+  // The form, and a real instant (no 13th month): what the text says when read back is the text itself.
+  await sql.raw(`create or replace function portal_is_instant(value text) returns boolean language plpgsql immutable as $body$
+    begin
+      return value ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$' and to_char(value::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') = value;
+    exception when others then
+      return false;
+    end $body$`).execute(db);
+  const right = columns.map((column) => `portal_is_instant(${column})`).join(' and ');
+  await sql.raw(`alter table ${table} add constraint ${table}_instants check (${right})`).execute(db);
+}
+
+export async function dropInstantChecks(db: Kysely<any>, table: string): Promise<void> {
+  await sql.raw(`alter table ${table} drop constraint ${table}_instants`).execute(db);
+}
+
+/**
+ * 2026-12-01T2235: when each certificate's next surveillance is due, the same rule and the same
+ * dates as ./sqlite.ts (the rule: the migration's comment), kept by triggers per statement. SQLite's
+ * date(d, '+12 months') carries an overflowing day into the next month (2024-02-29 gives
+ * 2025-03-01), so the year is added to the first of the month and the days after it.
+ */
+export async function surveillanceDue(db: Kysely<any>): Promise<void> {
+  await sql`create table certificate_surveillance_due (
+    certificate_id integer primary key,
+    due_on text not null,
+    expires_on text not null,
+    organisation_id integer not null
+  )`.execute(db);
+  await sql`create index certificate_surveillance_due_on on certificate_surveillance_due (due_on, expires_on, organisation_id)`.execute(db);
+  await sql`create index certificate_event_surveillance on certificate_event (certificate_id, occurred_at)
+    where kind = 'surveillance_passed'`.execute(db);
+
+  // The first instant after the issue day, Beijing time: surveillances from then on count for the cycle.
+  const cycleStart = `to_char(c.issued_on::date + 1 - interval '8 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  await sql.raw(`create function refresh_certificate_surveillance_due(certificate_ids integer[]) returns void language sql as $body$
+    delete from certificate_surveillance_due where certificate_id = any(certificate_ids);
+    insert into certificate_surveillance_due (certificate_id, due_on, expires_on, organisation_id)
+    select id, due_on, expires_on, organisation_id from (
+      select c.id, c.expires_on, c.organisation_id,
+        case
+          when c.status in ('withdrawn', 'cancelled') then null
+          when s.done >= (
+            (extract(year from c.expires_on::date + 1) - extract(year from c.issued_on::date)) * 12
+            + extract(month from c.expires_on::date + 1) - extract(month from c.issued_on::date)
+            - (extract(day from c.expires_on::date + 1) < extract(day from c.issued_on::date))::integer
+          )::integer / 12 - 1 then null
+          else to_char(
+            make_date(extract(year from s.since)::integer + 1, extract(month from s.since)::integer, 1) + extract(day from s.since)::integer - 1,
+            'YYYY-MM-DD')
+        end as due_on
+      from certificate c
+      cross join lateral (
+        select count(*) as done,
+          coalesce((substr(max(e.occurred_at), 1, 23)::timestamp + interval '8 hours')::date, c.issued_on::date) as since
+        from certificate_event e
+        where e.certificate_id = c.id and e.kind = 'surveillance_passed' and e.occurred_at >= ${cycleStart}
+      ) s
+      where c.id = any(certificate_ids)
+    ) as due
+    where due_on is not null and due_on < expires_on;
+  $body$`).execute(db);
+
+  const refreshFor = (ids: string) => `perform refresh_certificate_surveillance_due(array(${ids}));`;
+  const changed = `select now.id from new_certificates as now join old_certificates as before using (id)
+    where (now.issued_on, now.expires_on, now.status, now.organisation_id) is distinct from (before.issued_on, before.expires_on, before.status, before.organisation_id)`;
+  const events = (table: string) => `select distinct certificate_id from ${table} where kind = 'surveillance_passed'`;
+  await statementTrigger(db, 'certificate_surveillance_issued', 'certificate', 'insert', 'new table as new_certificates', refreshFor('select id from new_certificates'));
+  await statementTrigger(db, 'certificate_surveillance_changed', 'certificate', 'update', 'old table as old_certificates new table as new_certificates', refreshFor(changed));
+  await statementTrigger(
+    db,
+    'certificate_surveillance_removed',
+    'certificate',
+    'delete',
+    'old table as old_certificates',
+    'delete from certificate_surveillance_due where certificate_id in (select id from old_certificates);',
+  );
+  // Refreshing a certificate for an event before its cycle changes nothing, so no finer test is needed.
+  await statementTrigger(db, 'certificate_surveillance_recorded', 'certificate_event', 'insert', 'new table as new_events', refreshFor(events('new_events')));
+  await statementTrigger(db, 'certificate_surveillance_unrecorded', 'certificate_event', 'delete', 'old table as old_events', refreshFor(events('old_events')));
+  await statementTrigger(
+    db,
+    'certificate_surveillance_rerecorded',
+    'certificate_event',
+    'update',
+    'old table as old_events new table as new_events',
+    refreshFor(`${events('old_events')} union ${events('new_events')}`),
+  );
+  await sql`select refresh_certificate_surveillance_due(array(select id from certificate))`.execute(db);
+}
+
+export async function dropSurveillanceDue(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['certificate_surveillance_issued', 'certificate'],
+    ['certificate_surveillance_changed', 'certificate'],
+    ['certificate_surveillance_removed', 'certificate'],
+    ['certificate_surveillance_recorded', 'certificate_event'],
+    ['certificate_surveillance_unrecorded', 'certificate_event'],
+    ['certificate_surveillance_rerecorded', 'certificate_event'],
+  ]) {
+    await sql.raw(`drop trigger if exists ${trigger} on ${table}; drop function if exists ${trigger}()`).execute(db);
+  }
+  await sql`drop function if exists refresh_certificate_surveillance_due(integer[])`.execute(db);
+  await sql`drop index if exists certificate_event_surveillance`.execute(db);
+  await sql`drop table if exists certificate_surveillance_due`.execute(db);
+}

@@ -1,0 +1,158 @@
+/**
+ * The SQLite half of the schema seam: what only SQLite does in the migrations. Each step is
+ * frozen with the migration that calls it; a later change is a new step for a new migration.
+ * (The portal's other SQLite seam, src/lib/db/sqlite.ts, is for the running portal; migrations
+ * import nothing of the application.)
+ */
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+
+/** A row id the database assigns: SQLite's rowid alias. */
+export const generatedId = (column: ColumnDefinitionBuilder) => column.primaryKey();
+
+/**
+ * 2026-11-26T0900: substring search on holder names, one entry per certificate so that a
+ * query's total and its first page are read from an index without touching each match:
+ * - two-character queries (common in Chinese, too short for a trigram index) use every
+ *   overlapping two-character piece of the name; `inside` is 0 for the piece the name
+ *   starts with (with the name's length, so exact and shorter names rank first), 1 for
+ *   the rest, so the ranked order is the primary key's order;
+ * - longer queries use an FTS5 trigram index of the name, rowid = certificate id.
+ * Triggers keep both right whoever writes (the portal, the import or the back office
+ * directly). name_position supplies the offsets 1..300 into a name.
+ */
+export async function holderNameIndexes(db: Kysely<any>): Promise<void> {
+  await sql`create table certificate_holder_bigram (
+    bigram text not null,
+    inside integer not null,
+    name_length integer not null,
+    certificate_id integer not null,
+    primary key (bigram, inside, name_length, certificate_id)
+  ) without rowid`.execute(db);
+  await sql`create index certificate_holder_bigram_certificate on certificate_holder_bigram (certificate_id)`.execute(db);
+  await sql`create virtual table certificate_holder_trigram using fts5(name, tokenize = 'trigram')`.execute(db);
+
+  await sql`create table name_position (n integer primary key)`.execute(db);
+  await sql`
+    with recursive position(n) as (select 1 union all select n + 1 from position where n < 300)
+    insert into name_position (n) select n from position`.execute(db);
+  /** Indexes the certificates `source` yields as (certificate_id, name). */
+  const indexHolderNames = (source: string) =>
+    sql.raw(`
+    insert into certificate_holder_trigram (rowid, name) select certificate_id, name from (${source});
+    insert or ignore into certificate_holder_bigram (bigram, inside, name_length, certificate_id)
+      select substr(name, n, 2), n > 1, case when n = 1 then length(name) else 0 end, certificate_id
+      from (${source}) join name_position on n < length(name)
+      where n = 1 or substr(name, n, 2) <> substr(name, 1, 2);`);
+  const unindex = (certificateIds: string) =>
+    sql.raw(`
+    delete from certificate_holder_trigram where rowid in (${certificateIds});
+    delete from certificate_holder_bigram where certificate_id in (${certificateIds});`);
+  const newCertificate = 'select new.id as certificate_id, name_search as name from organisation where id = new.organisation_id';
+  const renamedHolder = 'select id as certificate_id, new.name_search as name from certificate where organisation_id = new.id';
+  await sql`create trigger certificate_holder_indexed after insert on certificate begin
+    ${indexHolderNames(newCertificate)} end`.execute(db);
+  await sql`create trigger certificate_holder_moved after update of organisation_id on certificate begin
+    ${unindex('select old.id')} ${indexHolderNames(newCertificate)} end`.execute(db);
+  await sql`create trigger certificate_holder_unindexed after delete on certificate begin
+    ${unindex('select old.id')} end`.execute(db);
+  await sql`create trigger organisation_renamed after update of name_search on organisation begin
+    ${unindex('select id from certificate where organisation_id = new.id')} ${indexHolderNames(renamedHolder)} end`.execute(db);
+}
+
+export async function dropHolderNameIndexes(db: Kysely<any>): Promise<void> {
+  for (const table of ['name_position', 'certificate_holder_trigram', 'certificate_holder_bigram']) await db.schema.dropTable(table).ifExists().execute();
+}
+
+/**
+ * 2026-12-01T2210: instants in their one stored form. SQLite cannot add a CHECK to an
+ * existing table, so the check is a trigger before each insert and update; strftime gives
+ * the canonical form of a valid instant, and NULL for anything else.
+ */
+export async function instantChecks(db: Kysely<any>, table: string, columns: readonly string[], message: string): Promise<void> {
+  const wrong = columns.map((column) => `new.${column} is not strftime('%Y-%m-%dT%H:%M:%fZ', new.${column})`).join(' or ');
+  for (const [event, when] of [
+    ['insert', 'insert'],
+    ['update', `update of ${columns.join(', ')}`],
+  ] as const) {
+    await sql.raw(`create trigger ${table}_instants_${event} before ${when} on ${table} when ${wrong} begin select raise(abort, '${message}'); end`).execute(db);
+  }
+}
+
+export async function dropInstantChecks(db: Kysely<any>, table: string): Promise<void> {
+  for (const event of ['insert', 'update']) await sql.raw(`drop trigger ${table}_instants_${event}`).execute(db);
+}
+
+/** 2026-12-01T2235: when each certificate's next surveillance is due (the rule: the migration's comment). */
+export async function surveillanceDue(db: Kysely<any>): Promise<void> {
+  await sql`create table certificate_surveillance_due (
+    certificate_id integer primary key,
+    due_on text not null,
+    expires_on text not null,
+    organisation_id integer not null
+  )`.execute(db);
+  // Covering: the overdue ones are counted, and narrowed to a holder's name, from the index alone.
+  await sql`create index certificate_surveillance_due_on on certificate_surveillance_due (due_on, expires_on, organisation_id)`.execute(db);
+
+  // Each certificate's surveillances, read from the index alone.
+  await sql`create index certificate_event_surveillance on certificate_event (certificate_id, occurred_at)
+    where kind = 'surveillance_passed'`.execute(db);
+
+  const end = `date(c.expires_on, '+1 day')`;
+  const wholeMonths = `((cast(strftime('%Y', ${end}) as integer) - cast(strftime('%Y', c.issued_on) as integer)) * 12
+    + cast(strftime('%m', ${end}) as integer) - cast(strftime('%m', c.issued_on) as integer)
+    - (cast(strftime('%d', ${end}) as integer) < cast(strftime('%d', c.issued_on) as integer)))`;
+  // s.done and s.latest: the surveillances recorded after the day the cycle began (instants compare as text).
+  const dueOn = `case
+    when c.status in ('withdrawn', 'cancelled') then null
+    when s.done >= ${wholeMonths} / 12 - 1 then null
+    else date(coalesce(date(s.latest, '+8 hours'), c.issued_on), '+12 months') end`;
+  /** The row of the certificate whose id is `id` (an expression), if it has a surveillance due. */
+  const due = (id: string) => `
+    insert into certificate_surveillance_due (certificate_id, due_on, expires_on, organisation_id)
+    select id, due_on, expires_on, organisation_id from (
+      select c.id, c.expires_on, c.organisation_id, ${dueOn} as due_on
+      from certificate c, (
+        select count(*) as done, max(e.occurred_at) as latest from certificate_event e
+        where e.certificate_id = ${id} and e.kind = 'surveillance_passed'
+          and e.occurred_at >= (select strftime('%Y-%m-%dT%H:%M:%fZ', issued_on, '+1 day', '-8 hours') from certificate where id = ${id})
+      ) s
+      where c.id = ${id})
+    where due_on is not null and due_on < expires_on;`;
+  const refresh = (certificateId: string) =>
+    sql.raw(`delete from certificate_surveillance_due where certificate_id = ${certificateId}; ${due(certificateId)}`);
+
+  // A surveillance recorded before the current cycle began (history, as imports bring it) changes nothing.
+  const inCycle = (event: 'new' | 'old') => `${event}.kind = 'surveillance_passed' and ${event}.occurred_at >=
+    (select strftime('%Y-%m-%dT%H:%M:%fZ', issued_on, '+1 day', '-8 hours') from certificate where id = ${event}.certificate_id)`;
+  await sql`create trigger certificate_surveillance_issued after insert on certificate begin ${sql.raw(due('new.id'))} end`.execute(db);
+  await sql`create trigger certificate_surveillance_changed after update of issued_on, expires_on, status, organisation_id on certificate
+    begin ${refresh('new.id')} end`.execute(db);
+  await sql`create trigger certificate_surveillance_removed after delete on certificate
+    begin delete from certificate_surveillance_due where certificate_id = old.id; end`.execute(db);
+  await sql`create trigger certificate_surveillance_recorded after insert on certificate_event when ${sql.raw(inCycle('new'))}
+    begin ${refresh('new.certificate_id')} end`.execute(db);
+  await sql`create trigger certificate_surveillance_unrecorded after delete on certificate_event when ${sql.raw(inCycle('old'))}
+    begin ${refresh('old.certificate_id')} end`.execute(db);
+  await sql`create trigger certificate_surveillance_rerecorded after update of kind, occurred_at, certificate_id on certificate_event
+    when old.kind = 'surveillance_passed' or new.kind = 'surveillance_passed'
+    begin ${refresh('old.certificate_id')} ${refresh('new.certificate_id')} end`.execute(db);
+
+  // Every certificate registered so far, one at a time through the same statement.
+  const { rows } = await sql<{ id: number }>`select id from certificate`.execute(db);
+  for (const { id } of rows) await sql.raw(due(String(id))).execute(db);
+}
+
+export async function dropSurveillanceDue(db: Kysely<any>): Promise<void> {
+  for (const trigger of [
+    'certificate_surveillance_issued',
+    'certificate_surveillance_changed',
+    'certificate_surveillance_removed',
+    'certificate_surveillance_recorded',
+    'certificate_surveillance_unrecorded',
+    'certificate_surveillance_rerecorded',
+  ]) {
+    await sql`drop trigger if exists ${sql.ref(trigger)}`.execute(db);
+  }
+  await sql`drop index if exists certificate_event_surveillance`.execute(db);
+  await sql`drop table if exists certificate_surveillance_due`.execute(db);
+}

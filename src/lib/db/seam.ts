@@ -1,0 +1,50 @@
+import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { PortalDb } from './database.ts';
+import type { HolderNameMatches } from './holder-names.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
+import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, sqliteContains } from './sqlite.ts';
+
+/** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
+interface DatabaseSeam {
+  matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches>;
+  isConstraintViolation(error: unknown): boolean;
+  contains(column: string, text: string): RawBuilder<SqlBool>;
+  generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
+  oneAtATime(trx: PortalDb, key: string): Promise<void>;
+}
+
+const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {} },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime },
+};
+
+export type Dialect = keyof typeof SEAMS;
+
+/** Which database a connection speaks to. */
+export function dialectOf(db: Kysely<any>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/** Certificates by a substring of their holder's name, by the indexes of the database at hand. */
+export const matchHolderNames = (db: PortalDb, term: string): Promise<HolderNameMatches> => SEAMS[dialectOf(db)].matchHolderNames(db, term);
+
+/** Whether the schema refused a row (a unique, foreign key or check constraint), on either database. */
+export const isConstraintViolation = (error: unknown): boolean => Object.values(SEAMS).some((seam) => seam.isConstraintViolation(error));
+
+/** Whether `column` (a reference such as 'organisation.nameSearch') contains `text` as it is: no pattern, no escaping. */
+export const containsText = (db: PortalDb, column: string, text: string): RawBuilder<SqlBool> => SEAMS[dialectOf(db)].contains(column, text);
+
+/**
+ * After rows were written with the ids given (the demo data set, which numbers its records
+ * itself), the ids the database generates next come after them: SQLite's do by themselves,
+ * PostgreSQL's identity sequences are moved on.
+ */
+export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): Promise<void> => SEAMS[dialectOf(db)].generatedIdsCaughtUp(db, tables);
+
+/**
+ * Transactions that name the same `key` run one after the other until they end, in every
+ * process on the database. SQLite's transactions already do (a writing transaction holds the
+ * one write lock from its start); on PostgreSQL, whose READ COMMITTED lets two of them count
+ * the same rows, a transaction-scoped advisory lock on the key.
+ */
+export const oneAtATime = (trx: PortalDb, key: string): Promise<void> => SEAMS[dialectOf(trx)].oneAtATime(trx, key);
