@@ -1,7 +1,8 @@
 /**
  * `npm start`: builds if needed, migrates, fills an empty database with the demo data set,
- * then serves the built portal on HOST:PORT.
+ * then serves the built portal on HOST:PORT from PORTAL_PROCESSES processes (one per core).
  */
+import cluster, { type Worker } from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -9,16 +10,22 @@ import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
 import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
+import type { PortalDb } from '../src/lib/db/database.ts';
 import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
 import { postgresProblems } from '../src/lib/db/postgres.ts';
+import { commitCounter } from '../src/lib/db/seam.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
 import { MESSAGES } from '../src/lib/i18n/messages.ts';
 import { LOCALES } from '../src/lib/language/locales.ts';
+import { ResponseCache } from '../src/lib/http/response-cache.ts';
 import { loadStaticFiles } from '../src/lib/http/static-files.ts';
+import { nextChangeByTime } from '../src/lib/runtime/page-lifetime.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
-import { NoticeSearch, searchIndexFolder } from '../src/lib/search/service.ts';
+import { isStatsAnswer, isStatsRequest, processStatsReader, type ProcessStats, type StatsAnswer } from '../src/lib/runtime/process-stats.ts';
+import { NoticeSearch, searchIndexFolder, type NoticeSearchService } from '../src/lib/search/service.ts';
+import { answerSearchesOf, SearchThroughOwner } from '../src/lib/search/shared.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 
@@ -59,45 +66,55 @@ function listeningUrl(host: string, port: number): string {
   return `http://${name}:${port}`;
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  ensureFreshBuild();
-  await prepareDatabase(config);
-
-  const db = connectDatabase(config);
-  // Built in worker threads from the database, or loaded from disk and caught up.
+/** The full-text search over the notices, in worker threads of this process: built from the database, or loaded from disk and caught up. */
+async function startNoticeSearch(config: PortalConfig): Promise<NoticeSearch> {
   const noticeSearch = new NoticeSearch({
     database: config,
     cacheFolder: searchIndexFolder(config.databasePath),
     log: (line) => console.log(line),
   });
   await noticeSearch.start();
-  const portal: Portal = {
-    config,
-    siteUrl: config.siteUrl ?? '',
-    db,
-    clock: systemClock,
-    noticeSearch,
-    clientSalt: readClientSalt(clientSaltPath(config.databasePath)),
-  };
+  return noticeSearch;
+}
 
-  // Address hashes are kept a day at most, also when no one comments for a while.
-  const forget = () => void forgetOldSubmissions(db, portal.clock()).catch((error: unknown) => console.error(`Could not delete old address hashes: ${String(error)}`));
+/** Address hashes are kept a day at most, also when no one comments for a while: one process does it. */
+function forgetOldSubmissionsHourly(db: PortalDb): void {
+  const forget = () => void forgetOldSubmissions(db, systemClock()).catch((error: unknown) => console.error(`Could not delete old address hashes: ${String(error)}`));
   forget();
   setInterval(forget, 60 * 60_000).unref();
+}
 
+/**
+ * Serves the portal on HOST:PORT in this process: the only one (PORTAL_PROCESSES=1), or
+ * one of the cluster's server processes, which share the socket. Resolves with the address
+ * listened on; `stop` closes the server and then runs `release`.
+ */
+async function serve(config: PortalConfig, portal: Portal, release: () => Promise<unknown>): Promise<{ url: string; stop: () => void }> {
   const { handler } = (await import(pathToFileURL(serverEntry).href)) as { handler: AstroHandler };
   const serveStatic = loadStaticFiles(clientFolder);
+  const dataVersion = await commitCounter(portal.db);
+  const responses = new ResponseCache({
+    maxBytes: config.responseCacheBytes,
+    clock: portal.clock,
+    // A commit anywhere may change any page.
+    generation: dataVersion,
+    nextChangeByTime: (now) => nextChangeByTime(portal.db, now),
+  });
+  if (process.env.PORTAL_BENCH === '1') answerStatsRequests(processStatsReader('server', () => ({ hits: responses.hits, misses: responses.misses, ...responses.size })));
+
   const server = createServer((request, response) => {
-    // Set here, before the adapter, so that static files and errors carry them too.
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     request.url = withPlainPath(request.url ?? '/');
     // Answered by the page (or API answer) that says so: no route can match what cannot be decoded.
-    if (isMalformedAddress(request.url)) request.url = malformedAddressRoute(request.url);
-    else if (serveStatic(request, response)) return;
+    const malformed = isMalformedAddress(request.url);
+    if (malformed) request.url = malformedAddressRoute(request.url);
+    // A kept answer carries every header it was first sent with.
+    else if (responses.answerFromMemory(request, response)) return;
+    // Set here, before the adapter, so that static files and errors carry them too.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    if (!malformed && serveStatic(request, response)) return;
     // Read now, while the socket is surely there; whoever reads it later may find the client gone.
     const clientAddress = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.trustedProxies);
-    void handler(request, response, undefined, { portal, clientAddress });
+    responses.render(request, response, () => void handler(request, response, undefined, { portal, clientAddress }));
   });
   // A request the HTTP parser cannot read (raw non-ASCII in the address, a broken header) still gets a page that says so.
   const unparsableWords = LOCALES.map((locale) => ({ locale, ...MESSAGES[locale].badRequest }));
@@ -109,30 +126,139 @@ async function main(): Promise<void> {
   // at the moment a client reuses it (Node's 5 s default races fetch and proxies into "other side closed").
   server.keepAliveTimeout = 65_000;
 
-  server.once('error', (error: NodeJS.ErrnoException) => {
-    const where = `${config.host}:${config.port}`;
-    const reason =
-      error.code === 'EADDRINUSE'
-        ? `${where} is already in use: stop the program that listens there, or choose another port with PORT=…`
-        : error.code === 'EACCES'
-          ? `${where} needs privileges this user does not have: choose a port above 1023 with PORT=…`
-          : error.message;
-    console.error(`The portal could not start: ${reason}`);
-    process.exit(1);
+  const port = await new Promise<number>((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `${where} is already in use: stop the program that listens there, or choose another port with PORT=…`
+          : error.code === 'EACCES'
+            ? `${where} needs privileges this user does not have: choose a port above 1023 with PORT=…`
+            : error.message;
+      console.error(`The portal could not start: ${reason}`);
+      process.exit(1);
+    });
+    server.listen(config.port, config.host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : config.port);
+    });
   });
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    // Before any request is read: links and QR codes then name the port really listened on.
-    portal.siteUrl = config.siteUrl ?? listeningUrl(config.host, port);
-    console.log(`Portal listening on ${listeningUrl(config.host, port)} (database ${databaseName(config)}, site ${portal.siteUrl})`);
-  });
+  // Before any request is read: links and QR codes then name the port really listened on.
+  portal.siteUrl = config.siteUrl ?? listeningUrl(config.host, port);
+  let stopping = false;
   const stop = () => {
-    server.close(() => void Promise.all([noticeSearch.stop(), db.destroy()]).then(() => process.exit(0)));
+    if (stopping) return;
+    stopping = true;
+    server.close(() => void release().then(() => process.exit(0)));
     server.closeIdleConnections();
+  };
+  return { url: listeningUrl(config.host, port), stop };
+}
+
+/** Answers `npm run bench`'s requests for this process's figures, over the IPC channel it started the portal with. */
+function answerStatsRequests(read: () => ProcessStats, others: () => Promise<ProcessStats[]> = async () => []): void {
+  process.on('message', (message) => {
+    if (!isStatsRequest(message)) return;
+    void others().then((processes) => process.send?.({ kind: 'bench-stats-answer', requestId: message.requestId, processes: [read(), ...processes] } satisfies StatsAnswer));
+  });
+}
+
+function portalOf(config: PortalConfig, db: PortalDb, noticeSearch: NoticeSearchService): Portal {
+  return { config, siteUrl: config.siteUrl ?? '', db, clock: systemClock, noticeSearch, clientSalt: readClientSalt(clientSaltPath(config.databasePath)) };
+}
+
+const openPortalDatabase = (config: PortalConfig) => connectDatabase(config);
+
+/** PORTAL_PROCESSES=1: everything in this process, the search's worker threads too. */
+async function runAlone(config: PortalConfig): Promise<void> {
+  const db = openPortalDatabase(config);
+  const noticeSearch = await startNoticeSearch(config);
+  forgetOldSubmissionsHourly(db);
+  const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () => Promise.all([noticeSearch.stop(), db.destroy()]));
+  console.log(`Portal listening on ${url} (database ${databaseName(config)}, site ${config.siteUrl ?? url}, one process)`);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/**
+ * The primary of PORTAL_PROCESSES server processes: it has migrated and seeded, then forks
+ * them (node:cluster shares the listening socket among them) and owns what must exist once:
+ * the search index with its worker threads, and the hourly clean-up. A server process that
+ * dies is replaced; SIGTERM or SIGINT stops them all, then the primary.
+ */
+async function runCluster(config: PortalConfig): Promise<void> {
+  const db = openPortalDatabase(config);
+  const noticeSearch = await startNoticeSearch(config);
+  forgetOldSubmissionsHourly(db);
+  const servers = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+  let stopping = false;
+  let listening = 0;
+  const fork = () => answerSearchesOf(cluster.fork(), noticeSearch);
+
+  cluster.on('listening', (_worker, address) => {
+    if (++listening !== config.processes) return;
+    const url = listeningUrl(config.host, address.port);
+    console.log(`Portal listening on ${url} (database ${databaseName(config)}, site ${config.siteUrl ?? url}, ${config.processes} processes)`);
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (servers().length === 0) void Promise.all([noticeSearch.stop(), db.destroy()]).then(() => process.exit(0));
+      return;
+    }
+    // One that could not start (the port is taken) would fail again: the portal stops.
+    if (listening < config.processes) {
+      for (const other of servers()) other.kill();
+      process.exit(1);
+    }
+    console.error(`Server process ${worker.process.pid} stopped (${signal ?? `exit code ${code}`}); starting another.`);
+    fork();
+  });
+  if (process.env.PORTAL_BENCH === '1') {
+    answerStatsRequests(processStatsReader('primary'), () => Promise.all(servers().map(statsOf)));
+  }
+  for (let i = 0; i < config.processes; i++) fork();
+  const stop = () => {
+    stopping = true;
+    if (servers().length === 0) process.exit(0);
+    for (const worker of servers()) worker.process.kill('SIGTERM');
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+let statsRequests = 0;
+function statsOf(worker: Worker): Promise<ProcessStats> {
+  const requestId = ++statsRequests;
+  return new Promise((resolve) => {
+    const listen = (message: unknown) => {
+      if (!isStatsAnswer(message) || message.requestId !== requestId) return;
+      worker.off('message', listen);
+      resolve(message.processes[0]!);
+    };
+    worker.on('message', listen);
+    worker.send({ kind: 'bench-stats', requestId });
+  });
+}
+
+/** A server process of the cluster: serves, and asks the primary for full-text search. */
+async function runServerProcess(config: PortalConfig): Promise<void> {
+  const db = openPortalDatabase(config);
+  const noticeSearch = new SearchThroughOwner({ send: (message) => process.send?.(message), on: (event, listener) => process.on(event, listener) });
+  const { stop } = await serve(config, portalOf(config, db, noticeSearch), () => db.destroy());
+  // Ctrl-C reaches every process of the terminal's group, SIGTERM from the primary only this one.
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (cluster.isWorker) return runServerProcess(config);
+  ensureFreshBuild();
+  await prepareDatabase(config);
+  // Made before any server process reads it.
+  readClientSalt(clientSaltPath(config.databasePath));
+  if (config.processes === 1) await runAlone(config);
+  else await runCluster(config);
 }
 
 main().catch((error: unknown) => {

@@ -16,6 +16,6 @@ declare namespace App {
     today: string;
     siteUrl: string;
     /** Full-text search over the notices, when the server started it. */
-    noticeSearch: import('./lib/search/service.ts').NoticeSearch | null;
+    noticeSearch: import('./lib/search/service.ts').NoticeSearchService | null;
   }
 }

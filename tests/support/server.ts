@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
+import { isStatsAnswer, type ProcessStats } from '../../src/lib/runtime/process-stats.ts';
 import type { TestDatabase } from './database.ts';
 
 /** The public address the test portals are served under (every absolute link, and the Origin a form must come from). */
@@ -11,21 +12,28 @@ export interface RunningPortal {
   /** Everything the server printed, to check that no personal data reaches the log. */
   output: () => string;
   stop: () => Promise<void>;
+  /** The primary's process id. */
+  pid: number;
+  /** The figures of every process of the portal (started with PORTAL_BENCH=1 only), read over the IPC channel. */
+  stats: () => Promise<ProcessStats[]>;
   /** Ends the process at once (SIGKILL), as a crash or a lost machine would. */
   kill: () => Promise<void>;
 }
 
 /**
  * Starts the built portal exactly as `npm start` does, on a free port, over the given
- * database (already migrated and filled by the test), or a SQLite file of the test's own.
+ * database (already migrated and filled by the test), or a SQLite file of the test's own. One process unless the test asks
+ * for more with PORTAL_PROCESSES: test files run side by side on a machine of few cores.
  */
 export async function startPortal(database: TestDatabase | string, env: Record<string, string> = {}): Promise<RunningPortal> {
   const location = typeof database === 'string' ? { PORTAL_DB: database } : database.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, ...location, HOST: '127.0.0.1', PORT: '0', SITE_URL, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...location, HOST: '127.0.0.1', PORT: '0', SITE_URL, PORTAL_PROCESSES: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // The channel must not keep the test's process alive.
+  child.channel?.unref();
   let printed = '';
   child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
@@ -46,8 +54,23 @@ export async function startPortal(database: TestDatabase | string, env: Record<s
     });
   });
 
+  let statsRequests = 0;
   return {
     baseUrl,
+    pid: child.pid!,
+    stats: () =>
+      new Promise((resolve, reject) => {
+        const requestId = ++statsRequests;
+        const timer = setTimeout(() => reject(new Error('The portal did not answer the stats request (started without PORTAL_BENCH=1?)')), 10_000);
+        const listen = (message: unknown) => {
+          if (!isStatsAnswer(message) || message.requestId !== requestId) return;
+          clearTimeout(timer);
+          child.off('message', listen);
+          resolve(message.processes);
+        };
+        child.on('message', listen);
+        child.send({ kind: 'bench-stats', requestId });
+      }),
     output: () => printed,
     stop: () => ended(child, 'SIGTERM'),
     kill: () => ended(child, 'SIGKILL'),

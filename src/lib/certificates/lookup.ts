@@ -21,6 +21,8 @@ export interface LookupResult {
   /** How the query was read: none when it was empty or too short to search. */
   matchedBy: 'number' | 'uscc' | 'name' | 'none';
   total: number;
+  /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so. */
+  totalCapped: boolean;
   page: number;
   pageCount: number;
   items: CertificateSummary[];
@@ -57,6 +59,7 @@ export async function lookupCertificates(
     query,
     matchedBy,
     total: 0,
+    totalCapped: false,
     page,
     pageCount: 0,
     items: [],
@@ -66,7 +69,7 @@ export async function lookupCertificates(
   const numberKey = certificateNumberKey(query);
   if (numberKey.length > 0) {
     const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
-    if (byNumber.length > 0) return paged(query, 'number', byNumber.length, page, byNumber, today);
+    if (byNumber.length > 0) return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
   }
 
   const compact = compactCode(query);
@@ -83,19 +86,19 @@ export async function lookupCertificates(
       .limit(LOOKUP_PAGE_SIZE)
       .offset((page - 1) * LOOKUP_PAGE_SIZE)
       .execute();
-    return paged(query, 'uscc', total, page, rows, today);
+    return paged(query, 'uscc', { total, capped: false }, page, rows, today);
   }
 
   const words = [...new Set(query.split(' ').map(toSearchForm))].filter((word) => Array.from(word).length >= 2);
   if (words.length > 1) {
-    const { total, rows } = await lookupByWords(db, words, page);
-    return paged(query, 'name', total, page, rows, today);
+    const { matched, rows } = await lookupByWords(db, words, page);
+    return paged(query, 'name', matched, page, rows, today);
   }
   const term = toSearchForm(query);
   if (Array.from(term).length < 2) return nothing('none');
   const matches = await matchHolderNames(db, term);
   const rows = await summariesInOrder(db, await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE));
-  return paged(query, 'name', matches.total, page, rows, today);
+  return paged(query, 'name', matches, page, rows, today);
 }
 
 /** The summaries of these certificates, in the order of `ids` (a ranking). */
@@ -106,21 +109,22 @@ async function summariesInOrder(db: PortalDb, ids: number[]): Promise<Certificat
   return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
 }
 
-/** A query of several words reads at most this many holders' certificates, those of its rarest word. */
-export const WORDS_CANDIDATE_LIMIT = 1000;
-
 /**
  * Certificates whose holder's name contains every one of `words` (in search form, two
  * characters or more each), in the order of the rarest word's ranking. The rarest word is
- * found from the indexes' counts; its first WORDS_CANDIDATE_LIMIT certificates are the
+ * found from the indexes' counts; its ranked certificates (HOLDER_MATCH_LIMIT at most) are the
  * candidates, and the other words are checked in their holders' names, so the work is
  * bounded whatever the registry's size.
  */
-async function lookupByWords(db: PortalDb, words: string[], page: number): Promise<{ total: number; rows: CertificateSummaryRow[] }> {
+async function lookupByWords(
+  db: PortalDb,
+  words: string[],
+  page: number,
+): Promise<{ matched: { total: number; capped: boolean }; rows: CertificateSummaryRow[] }> {
   const matches = await Promise.all(words.map((word) => matchHolderNames(db, word)));
   const rarest = matches.reduce((best, candidate) => (candidate.total < best.total ? candidate : best));
-  const ids = await rarest.rankedIds(0, Math.min(rarest.total, WORDS_CANDIDATE_LIMIT));
-  if (ids.length === 0) return { total: 0, rows: [] };
+  const ids = await rarest.rankedIds(0, rarest.total);
+  if (ids.length === 0) return { matched: { total: 0, capped: false }, rows: [] };
   const names = await db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -129,7 +133,8 @@ async function lookupByWords(db: PortalDb, words: string[], page: number): Promi
     .execute();
   const named = new Map(names.map((row) => [row.id, row.nameSearch]));
   const hits = ids.filter((id) => words.every((word) => named.get(id)?.includes(word)));
-  return { total: hits.length, rows: await summariesInOrder(db, hits.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE)) };
+  // Past the rarest word's ranked matches, more may hold every word: said as a capped total.
+  return { matched: { total: hits.length, capped: rarest.capped }, rows: await summariesInOrder(db, hits.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE)) };
 }
 
 /** A code as typed, for comparing with USCCs: upper case, without spaces or dashes. */
@@ -155,7 +160,7 @@ export function shorterNamePart(query: string): string | null {
 function paged(
   query: string,
   matchedBy: LookupResult['matchedBy'],
-  total: number,
+  { total, capped }: { total: number; capped: boolean },
   page: number,
   rows: CertificateSummaryRow[],
   today: string,
@@ -164,6 +169,7 @@ function paged(
     query,
     matchedBy,
     total,
+    totalCapped: capped,
     page,
     pageCount: Math.ceil(total / LOOKUP_PAGE_SIZE),
     items: summariseAsOf(rows, today),
@@ -197,40 +203,40 @@ export interface NearMatches {
   sameHolder: CertificateSummary[];
 }
 
-/**
- * How much of the start of a number is trusted when looking for slips: a number is its
- * body, scheme and year first, then a serial, and people mistype the serial's digits.
- */
-const TRUSTED_PREFIX_RATIO = 0.5;
-/** Enough numbers sharing that start to hold every slip, never the whole registry. */
-const SLIP_CANDIDATES = 5000;
+/** The characters of a number key (certificateNumberKey). */
+const KEY_CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Keys looked up in one statement: well under any database's limit on bound parameters. */
+const KEYS_PER_LOOKUP = 500;
 
-/** True when `a` becomes `b` by one typing slip: a character changed, added, dropped, or two swapped. */
-export function oneSlipApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let start = 0;
-  while (start < Math.min(a.length, b.length) && a[start] === b[start]) start++;
-  const [restA, restB] = [a.slice(start), b.slice(start)];
-  return (
-    restA.slice(1) === restB.slice(1) ||
-    restA.slice(1) === restB ||
-    restA === restB.slice(1) ||
-    (restA.length >= 2 && restA[0] === restB[1] && restA[1] === restB[0] && restA.slice(2) === restB.slice(2))
-  );
+/**
+ * Every key one typing slip from `key`: a character changed, added or dropped, or two
+ * neighbours swapped. Some 75 per character: looked up by the unique index, whatever the
+ * size of the registry.
+ */
+export function keysOneSlipFrom(key: string): string[] {
+  const slips = new Set<string>();
+  for (let at = 0; at <= key.length; at++) {
+    const [before, after] = [key.slice(0, at), key.slice(at)];
+    for (const character of KEY_CHARACTERS) {
+      slips.add(before + character + after);
+      if (at < key.length) slips.add(before + character + after.slice(1));
+    }
+    if (at < key.length) slips.add(before + after.slice(1));
+    if (at + 1 < key.length) slips.add(before + after[1] + after[0] + after.slice(2));
+  }
+  slips.delete(key);
+  return [...slips];
 }
 
-/** Registered number keys one typing slip from `key`, among those sharing its trusted start. */
+/** Registered number keys one typing slip from `key`. */
 async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
-  const prefix = key.slice(0, Math.max(1, Math.floor(key.length * TRUSTED_PREFIX_RATIO)));
-  // Keys are upper-case letters and digits, so every key starting with the prefix sorts below prefix + '~'.
-  const sharingStart = await db
-    .selectFrom('certificate')
-    .select('numberKey')
-    .where('numberKey', '>=', prefix)
-    .where('numberKey', '<', `${prefix}~`)
-    .limit(SLIP_CANDIDATES)
-    .execute();
-  return sharingStart.map((row) => row.numberKey).filter((candidate) => oneSlipApart(key, candidate));
+  const slips = keysOneSlipFrom(key);
+  const found: string[] = [];
+  for (let start = 0; start < slips.length; start += KEYS_PER_LOOKUP) {
+    const rows = await db.selectFrom('certificate').select('numberKey').where('numberKey', 'in', slips.slice(start, start + KEYS_PER_LOOKUP)).execute();
+    found.push(...rows.map((row) => row.numberKey));
+  }
+  return found;
 }
 
 /**

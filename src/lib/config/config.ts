@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Everything the portal reads from its environment, validated once at start. */
@@ -21,6 +22,10 @@ export interface PortalConfig {
   writeWaitMilliseconds: number;
   /** Who runs this site, said in every footer and on the about page: a look-alike copy cannot claim it. */
   operator: SiteOperator;
+  /** How many server processes share the socket and the database file (default one per core). */
+  processes: number;
+  /** Bytes each server process's response cache may hold; 0 turns it off. */
+  responseCacheBytes: number;
 }
 
 /** The operator (主办单位) and its filing numbers; null where not configured (a demo or test site says so). */
@@ -84,6 +89,16 @@ const portalEnvironment = z.object({
     .max(50, 'must be at most 50 characters')
     .optional()
     .transform((value) => (value?.trim() ? value.trim() : null)),
+  PORTAL_PROCESSES: z
+    .string()
+    .regex(/^(?:[1-9]\d{0,2})?$/, 'must be a whole number of processes from 1 to 999, or empty for one per core')
+    .default('')
+    .transform((value) => (value === '' ? availableParallelism() : Number(value))),
+  PORTAL_CACHE_MB: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of megabytes (0 turns the response cache off)')
+    .transform((megabytes) => Number(megabytes) * 1024 * 1024)
+    .default('64'),
 });
 
 export class ConfigError extends Error {}
@@ -95,7 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT } = parsed.data;
+  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB } = parsed.data;
   const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
   return {
     databasePath: PORTAL_DB,
@@ -112,5 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       icpFiling: PORTAL_ICP_FILING,
       publicSecurityFiling: PORTAL_PUBLIC_SECURITY_FILING,
     },
+    processes: PORTAL_PROCESSES,
+    responseCacheBytes: PORTAL_CACHE_MB,
   };
 }

@@ -1,21 +1,21 @@
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
-import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, sqliteContains } from './sqlite.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
+import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
 interface DatabaseSeam {
   matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches>;
   isConstraintViolation(error: unknown): boolean;
   contains(column: string, text: string): RawBuilder<SqlBool>;
-  generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
   oneAtATime(trx: PortalDb, key: string): Promise<void>;
+  commitCounter(db: PortalDb): Promise<() => number>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {} },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -35,16 +35,12 @@ export const isConstraintViolation = (error: unknown): boolean => Object.values(
 export const containsText = (db: PortalDb, column: string, text: string): RawBuilder<SqlBool> => SEAMS[dialectOf(db)].contains(column, text);
 
 /**
- * After rows were written with the ids given (the demo data set, which numbers its records
- * itself), the ids the database generates next come after them: SQLite's do by themselves,
- * PostgreSQL's identity sequences are moved on.
- */
-export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): Promise<void> => SEAMS[dialectOf(db)].generatedIdsCaughtUp(db, tables);
-
-/**
  * Transactions that name the same `key` run one after the other until they end, in every
  * process on the database. SQLite's transactions already do (a writing transaction holds the
  * one write lock from its start); on PostgreSQL, whose READ COMMITTED lets two of them count
  * the same rows, a transaction-scoped advisory lock on the key.
  */
 export const oneAtATime = (trx: PortalDb, key: string): Promise<void> => SEAMS[dialectOf(trx)].oneAtATime(trx, key);
+
+/** A number that changes when any connection may have committed: what the response cache keys its answers to. */
+export const commitCounter = (db: PortalDb): Promise<() => number> => SEAMS[dialectOf(db)].commitCounter(db);

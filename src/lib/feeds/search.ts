@@ -2,14 +2,14 @@ import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { newestNotices } from '../notices/repository.ts';
 import { isSearchable } from '../search/notice-index.ts';
-import type { NoticeSearch } from '../search/service.ts';
+import type { NoticeSearchService } from '../search/service.ts';
 import { searchFeedUrl, searchUrl } from '../site/urls.ts';
 import { normaliseInput, shownBack } from '../text/normalise.ts';
 import { FEED_SIZE, type Feed } from './feed.ts';
 import { noticeItem, NOTICES_TTL_MINUTES } from './notices.ts';
 
 /** Any search as a feed: the newest notices that match it. */
-export async function searchFeed(db: PortalDb, noticeSearch: NoticeSearch | null, rawQuery: string, siteUrl: string, now: Date): Promise<Feed> {
+export async function searchFeed(db: PortalDb, noticeSearch: NoticeSearchService | null, rawQuery: string, siteUrl: string, now: Date): Promise<Feed> {
   const query = normaliseInput(rawQuery);
   if (!isSearchable(query)) {
     throw new DomainError(

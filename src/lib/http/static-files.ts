@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chooseEncoding, isCompressible, type ContentEncoding } from './compression.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -13,15 +15,25 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 interface StaticFile {
-  body: Buffer;
+  /** The file, and its compressed forms when it is text. */
+  bodies: Partial<Record<ContentEncoding, Buffer>> & { identity: Buffer };
   contentType: string;
   cacheControl: string;
 }
 
+/** Compressed once at start, so at the highest settings: a few kilobytes of stylesheets and icons. */
+function compressedForms(body: Buffer): Partial<Record<ContentEncoding, Buffer>> {
+  return {
+    br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
+    gzip: gzipSync(body, { level: 9 }),
+  };
+}
+
 /**
  * The built client files (stylesheets, icons: a few kilobytes), read once at start and
- * served from memory: no file system call on a request. Hashed assets under /_astro/ never
- * change, so they may be cached for a year.
+ * served from memory, text compressed beforehand (brotli, gzip): no file system call and no
+ * compression on a request. Hashed assets under /_astro/ never change, so they may be
+ * cached for a year.
  */
 export function loadStaticFiles(folder: string): (request: IncomingMessage, response: ServerResponse) => boolean {
   const files = new Map<string, StaticFile>();
@@ -29,9 +41,11 @@ export function loadStaticFiles(folder: string): (request: IncomingMessage, resp
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const address = `/${relative(folder, path).split(sep).join('/')}`;
+    const body = readFileSync(path);
+    const contentType = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
     files.set(address, {
-      body: readFileSync(path),
-      contentType: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+      bodies: { identity: body, ...(isCompressible(contentType, body.length) ? compressedForms(body) : {}) },
+      contentType,
       cacheControl: address.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
     });
   }
@@ -39,8 +53,17 @@ export function loadStaticFiles(folder: string): (request: IncomingMessage, resp
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const file = files.get((request.url ?? '').split('?')[0]!);
     if (!file) return false;
-    response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length, 'cache-control': file.cacheControl });
-    response.end(request.method === 'HEAD' ? undefined : file.body);
+    const compressed = file.bodies.br !== undefined;
+    const encoding = compressed ? chooseEncoding(request.headers['accept-encoding']) : 'identity';
+    const body = file.bodies[encoding] ?? file.bodies.identity;
+    response.writeHead(200, {
+      'content-type': file.contentType,
+      'content-length': body.length,
+      'cache-control': file.cacheControl,
+      ...(compressed ? { vary: 'Accept-Encoding' } : {}),
+      ...(encoding !== 'identity' ? { 'content-encoding': encoding } : {}),
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
     return true;
   };
 }

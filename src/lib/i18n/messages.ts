@@ -167,6 +167,9 @@ const zh = {
     ],
     found: (readAs: string, _total: number): Around => [`${readAs}找到 `, ' 张证书'],
     correctedUscc: around('您要找的是否是 ', '？'),
+    /** A total as shown: one that stopped counting at its limit says so. */
+    shownTotal: (total: number, capped: boolean) => (capped ? `${total}+` : String(total)),
+    capped: (limit: number) => `相符的证书超过 ${limit} 张，只列出前 ${limit} 张；输入名称中更多的字可以缩小范围。`,
     subscribe: '订阅认证决定和证书颁发、暂停、撤销等动态',
   },
   certificate: {
@@ -310,6 +313,7 @@ const zh = {
     year: (year: number | string) => `${year} 年`,
     filterButton: '筛选',
     total: (_total: number): Around => ['共 ', ' 条公示'],
+    listedOnly: (listed: number) => `只列出前 ${listed} 条；选择年份、省份、类型或类别可以缩小范围，也可以搜索。`,
     none: '没有符合条件的公示。可减少筛选条件后再试。',
   },
   notice: {
@@ -442,7 +446,7 @@ const zh = {
     certificatesHeading: '证书',
     noCertificates: '没有相符的证书。',
     certificatesFound: (_total: number): Around => ['找到 ', ' 张证书。'],
-    allCertificates: (total: number) => `查看全部 ${total} 张证书`,
+    allCertificates: (total: string) => `查看全部 ${total} 张证书`,
   },
   feedList: {
     description: '用 RSS 阅读器订阅服务认证公示、认证决定和证书动态。',
@@ -623,6 +627,8 @@ const en: Messages = {
     ],
     found: (readAs, total) => ['Found ', ` ${noun(total, 'certificate')}${readAs}`],
     correctedUscc: ['Did you mean ', '?'],
+    shownTotal: (total, capped) => (capped ? `${total}+` : String(total)),
+    capped: (limit) => `More than ${limit} certificates match; only the first ${limit} are listed. Type more of the name to narrow the search.`,
     subscribe: 'Follow certification decisions and certificates issued, suspended, withdrawn and more',
   },
   certificate: {
@@ -773,6 +779,7 @@ const en: Messages = {
     year: (year) => String(year),
     filterButton: 'Filter',
     total: (total) => ['', ` ${noun(total, 'notice')}`],
+    listedOnly: (listed) => `Only the first ${listed} are listed. Choose a year, province, kind or scheme to narrow the list, or search.`,
     none: 'No notice matches. Try again with fewer filters.',
   },
   notice: {

@@ -1,6 +1,6 @@
 import type { PortalConfig } from '../config/config.ts';
 import type { PortalDb } from '../db/database.ts';
-import type { NoticeSearch } from '../search/service.ts';
+import type { NoticeSearchService } from '../search/service.ts';
 import type { Clock } from '../time/clock.ts';
 
 /**
@@ -14,7 +14,7 @@ export interface Portal {
   db: PortalDb;
   clock: Clock;
   /** Full-text search over the notices, when the server started it. */
-  noticeSearch: NoticeSearch | null;
+  noticeSearch: NoticeSearchService | null;
   /** The secret of the commenters' address hashes: kept beside the database, never in it (see comments/client.ts). */
   clientSalt: string;
 }

@@ -3,7 +3,7 @@ import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { findNoticesWithText, type NoticeWithText } from '../notices/repository.ts';
 import { isSearchable, type FacetCounts, type NoticeSearchFilters, type NoticeSearchPage } from './notice-index.ts';
-import type { NoticeSearch } from './service.ts';
+import type { NoticeSearchService } from './service.ts';
 import { hasMatch, highlightTerms, snippet, type SnippetPart } from './snippet.ts';
 
 export interface NoticeHit extends NoticeWithText {
@@ -26,7 +26,7 @@ export interface PortalSearchResult {
  */
 export async function searchPortal(
   db: PortalDb,
-  noticeSearch: NoticeSearch | null,
+  noticeSearch: NoticeSearchService | null,
   rawQuery: string,
   filters: NoticeSearchFilters,
   page: number,
@@ -49,7 +49,7 @@ export async function searchPortal(
 
 async function searchNotices(
   db: PortalDb,
-  noticeSearch: NoticeSearch | null,
+  noticeSearch: NoticeSearchService | null,
   query: string,
   filters: NoticeSearchFilters,
   page: number,

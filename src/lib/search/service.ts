@@ -39,7 +39,7 @@ const WARMING_UP_RETRY_SECONDS = 5;
 const RESTART_FIRST_MS = 1000;
 const RESTART_LAST_MS = 60_000;
 
-function searchUnavailable(): DomainError {
+export function searchUnavailable(): DomainError {
   return new DomainError(
     'unavailable',
     'search_warming_up',
@@ -48,6 +48,9 @@ function searchUnavailable(): DomainError {
     WARMING_UP_RETRY_SECONDS,
   );
 }
+
+/** What a page needs of the search: this process's own NoticeSearch, or the one the cluster's primary owns (shared.ts). */
+export type NoticeSearchService = Pick<NoticeSearch, 'search'>;
 
 interface Waiting {
   resolve: (answer: unknown) => void;

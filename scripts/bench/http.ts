@@ -1,0 +1,315 @@
+/**
+ * `npm run bench [-- --national] [--seconds N]`: the served portal, page kind by page kind,
+ * on the demo data set and a larger one side by side (100,000 certificates and 20,000
+ * notices; 1,000,000 and 200,000 with --national). The data sets are made once with
+ * `npm run seed` into .bench/ and kept. Load comes from wrk in a process of its own; CPU is
+ * read from the server's own accounting (process.cpuUsage over the IPC channel the portal
+ * opens with PORTAL_BENCH=1), so it stays steady on a busy machine. Prints figures and the
+ * goals they are held to; judges nothing else.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/lib/db/sqlite.ts';
+import type { ProcessStats } from '../../src/lib/runtime/process-stats.ts';
+import { startPortal, type RunningPortal } from '../../tests/support/server.ts';
+import { ensureFreshBuild, projectRoot } from '../build.ts';
+import { sampler } from './sampler.ts';
+
+const { values: options } = parseArgs({
+  options: { national: { type: 'boolean', default: false }, seconds: { type: 'string', default: '4' } },
+  strict: true,
+});
+const SECONDS = Number(options.seconds);
+const FOLDER = join(projectRoot, '.bench');
+const DATA_SETS = [
+  { name: 'demo', certificates: 2000, notices: 300 },
+  options.national ? { name: 'national', certificates: 1_000_000, notices: 200_000 } : { name: 'large', certificates: 100_000, notices: 20_000 },
+];
+/** What a browser sends: the portal then compresses as it would for people. */
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
+const ADDRESSES_PER_KIND = 2000;
+
+type DataSet = (typeof DATA_SETS)[number];
+
+/** Seeds the data set once, and remembers how long that took. */
+function dataSetFile(set: DataSet): { path: string; seedSeconds: number } {
+  mkdirSync(FOLDER, { recursive: true });
+  const path = join(FOLDER, `${set.name}.db`);
+  const facts = join(FOLDER, `${set.name}.json`);
+  if (!existsSync(path) || !existsSync(facts)) {
+    console.log(`Seeding ${path} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices), once…`);
+    const started = performance.now();
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot, 'scripts/seed.ts'), '--certificates', String(set.certificates), '--notices', String(set.notices), '--replace'],
+      { cwd: projectRoot, env: { ...process.env, PORTAL_DB: path }, stdio: 'inherit' },
+    );
+    if (run.status !== 0) throw new Error(`seeding ${path} failed`);
+    writeFileSync(facts, JSON.stringify({ seedSeconds: (performance.now() - started) / 1000 }));
+  }
+  return { path, seedSeconds: (JSON.parse(readFileSync(facts, 'utf8')) as { seedSeconds: number }).seedSeconds };
+}
+
+interface PageKind {
+  label: string;
+  addresses: string[];
+}
+
+/** Addresses that vary, as people ask them: random certificates, notices, list pages, provinces, words. */
+async function pageKinds(databasePath: string): Promise<PageKind[]> {
+  const db = openDatabase(databasePath);
+  const random = sampler(20261202);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random(list.length))]!;
+  const count = async (table: 'certificate' | 'notice') => Number((await sql<{ n: number }>`select max(id) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
+  const [certificateIds, noticeIds] = await Promise.all([count('certificate'), count('notice')]);
+  const sampleIds = (top: number) => Array.from({ length: ADDRESSES_PER_KIND }, () => 1 + Math.floor(random(top)));
+  const numbers = (await db.selectFrom('certificate').select('number').where('id', 'in', sampleIds(certificateIds)).execute()).map((row) => row.number);
+  const names = (await db.selectFrom('certificate').innerJoin('organisation', 'organisation.id', 'certificate.organisationId').select('organisation.name').where('certificate.id', 'in', sampleIds(certificateIds).slice(0, 500)).execute()).map((row) => row.name);
+  const notices = (await db.selectFrom('notice').select('id').where('id', 'in', sampleIds(noticeIds)).execute()).map((row) => row.id);
+  const provinces = (await db.selectFrom('organisation').select('province').distinct().execute()).map((row) => row.province);
+  await db.destroy();
+  const listPages = Math.max(1, Math.ceil(noticeIds / 20));
+  const many = (make: () => string) => Array.from({ length: ADDRESSES_PER_KIND }, make);
+  // Two to four consecutive characters of a holder's name, without its legal form.
+  const namePiece = () => {
+    const characters = Array.from(pick(names).replace(/(股份有限公司|有限责任公司|有限公司|分公司|集团)+.*$/, ''));
+    const length = 2 + Math.floor(random(Math.min(3, characters.length - 1)));
+    const start = Math.floor(random(characters.length - length + 1));
+    return encodeURIComponent(characters.slice(start, start + length).join(''));
+  };
+  return [
+    { label: 'home `/`, `/en`', addresses: ['/', '/en'] },
+    { label: '`/notices?page=N`', addresses: many(() => `/notices?page=${1 + Math.floor(random(listPages))}`) },
+    { label: '`/notices?province=…&page=N`', addresses: many(() => `/notices?province=${encodeURIComponent(pick(provinces))}&page=${1 + Math.floor(random(20))}`) },
+    { label: '`/notices/{id}`', addresses: notices.map((id) => `/notices/${id}`) },
+    { label: '`/certificates/{number}`', addresses: numbers.map((number) => `/certificates/${encodeURIComponent(number)}`) },
+    { label: '`/certificates?q=` (part of a name)', addresses: many(() => `/certificates?q=${namePiece()}`) },
+    { label: '`/search?q=` (never kept)', addresses: many(() => `/search?q=${namePiece()}`) },
+    { label: '`/feeds/notices.xml?province=…`, `/feeds/decisions.xml`', addresses: many(() => (random(2) < 1 ? '/feeds/decisions.xml' : `/feeds/notices.xml?province=${encodeURIComponent(pick(provinces))}`)) },
+    { label: '`/feeds/certificates/{number}.xml`', addresses: numbers.map((number) => `/feeds/certificates/${encodeURIComponent(number)}.xml`) },
+    { label: '`/api/v1/certificates/{number}`', addresses: numbers.map((number) => `/api/v1/certificates/${encodeURIComponent(number)}`) },
+    { label: '`/api/v1/notices?page=N`', addresses: many(() => `/api/v1/notices?page=${1 + Math.floor(random(listPages))}`) },
+  ];
+}
+
+interface Load {
+  requests: number;
+  perSecond: number;
+  failures: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** wrk's Lua: addresses in turn from a file; requests, errors, duration and percentiles printed in one line. */
+const WRK_SCRIPT = `
+local paths = {}
+for line in io.lines(os.getenv("BENCH_ADDRESSES")) do paths[#paths + 1] = line end
+local headers = {}
+for pair in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^\\n]+") do
+  local name, value = pair:match("^([^:]+):%s*(.*)$")
+  headers[name] = value
+end
+local next = 0
+request = function()
+  next = next % #paths + 1
+  return wrk.format("GET", paths[next], headers)
+end
+done = function(summary, latency)
+  io.write(string.format("BENCH %d %d %.3f %.3f %.3f %.3f\\n", summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+`;
+
+/** Runs wrk against `baseUrl` over `addresses` and reads its summary line. */
+function wrk(baseUrl: string, addresses: string[], connections: number, headers: Record<string, string>, seconds = SECONDS): Promise<Load> {
+  const listFile = join(FOLDER, 'addresses.txt');
+  const scriptFile = join(FOLDER, 'addresses.lua');
+  writeFileSync(listFile, `${addresses.join('\n')}\n`);
+  writeFileSync(scriptFile, WRK_SCRIPT);
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', scriptFile, baseUrl], {
+      env: { ...process.env, BENCH_ADDRESSES: listFile, BENCH_HEADERS: Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\n') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let printed = '';
+    child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => {
+      const match = /BENCH (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(printed);
+      const failures = Number(/Non-2xx or 3xx responses: (\d+)/.exec(printed)?.[1] ?? 0);
+      if (!match) return reject(new Error(`wrk printed no summary:\n${printed}`));
+      const [, requests, errors, duration, p50, p95, p99] = match.map(Number) as number[];
+      resolve({ requests: requests!, perSecond: requests! / duration!, failures: errors! + failures, p50: p50!, p95: p95!, p99: p99! });
+    });
+  });
+}
+
+const cpuOf = (processes: ProcessStats[]) => processes.reduce((sum, p) => sum + p.cpuMicros, 0);
+
+/** Load and the server CPU it cost, per request (milliseconds). */
+async function measured(portal: RunningPortal, addresses: string[], connections: number, headers: Record<string, string>) {
+  await wrk(portal.baseUrl, addresses.slice(0, 50), connections, headers, 1); // warm up
+  const before = await portal.stats();
+  const load = await wrk(portal.baseUrl, addresses, connections, headers);
+  const after = await portal.stats();
+  return { ...load, cpuPerRequest: (cpuOf(after) - cpuOf(before)) / 1000 / load.requests, after };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Until search answers and the portal has settled: the search threads finish their build or
+ * catch-up and merges after they answer, and their CPU is the process's too.
+ */
+async function untilSettled(portal: RunningPortal): Promise<void> {
+  const started = Date.now();
+  while ((await fetch(`${portal.baseUrl}/api/v1/search?q=%E6%9C%8D%E5%8A%A1`)).status !== 200) {
+    if (Date.now() - started > 30 * 60_000) throw new Error('search never became ready');
+    await sleep(500);
+  }
+  for (;;) {
+    const before = cpuOf(await portal.stats());
+    await sleep(1000);
+    // Less than 3 % of a core over a second: idle.
+    if (cpuOf(await portal.stats()) - before < 30_000 || Date.now() - started > 30 * 60_000) return;
+  }
+}
+
+/** The body and headers of one answer, for the bare server to send byte for byte. */
+async function answerOf(baseUrl: string, address: string): Promise<{ headers: Record<string, string>; body: Buffer }> {
+  const response = await fetch(`${baseUrl}${address}`, { headers: { 'accept-encoding': 'identity' } });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name)) headers[name] = value;
+  });
+  return { headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+async function bareServer(answer: { headers: Record<string, string>; body: Buffer }): Promise<{ baseUrl: string; stop: () => void }> {
+  const file = join(FOLDER, 'bare-answer.json');
+  writeFileSync(file, JSON.stringify({ headers: answer.headers, body: answer.body.toString('base64') }));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/bench/bare-http.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout.on('data', (chunk: Buffer) => resolve(Number(/listening (\d+)/.exec(chunk.toString())?.[1]))));
+  return { baseUrl: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+interface DataSetFigures {
+  set: DataSet;
+  seedSeconds: number;
+  kinds: { label: string; uncached: Load & { cpuPerRequest: number }; repeated: Load & { cpuPerRequest: number } }[];
+  uncachedCertificate: Load;
+  cachedCertificate: Load;
+  bare: Load;
+  mix: { load: Load; delay: { p99: number; max: number } };
+  /** Resident memory of the one process: the server and its search threads. */
+  rss: number;
+}
+
+async function benchDataSet(set: DataSet): Promise<DataSetFigures> {
+  const { path, seedSeconds } = dataSetFile(set);
+  const kinds = await pageKinds(path);
+  const certificatePages = kinds.find((kind) => kind.label.startsWith('`/certificates/{number}`'))!.addresses;
+  console.log(`\n${set.name}: ${kinds.length} page kinds, ${SECONDS} s each…`);
+
+  // Rendered every time: the response cache off, so every kind costs what a new address costs.
+  const uncachedPortal = await startPortal(path, { PORTAL_BENCH: '1', PORTAL_CACHE_MB: '0', PORTAL_PROCESSES: '1' });
+  const uncached: (Load & { cpuPerRequest: number })[] = [];
+  let uncachedCertificate: Load;
+  let mix: DataSetFigures['mix'];
+  let rss: DataSetFigures['rss'];
+  try {
+    await untilSettled(uncachedPortal);
+    for (const kind of kinds) {
+      uncached.push(await measured(uncachedPortal, kind.addresses, 2, BROWSER));
+      console.log(`  ${kind.label}: ${ms(uncached.at(-1)!.cpuPerRequest)} ms CPU per request`);
+    }
+    uncachedCertificate = await wrk(uncachedPortal.baseUrl, certificatePages, 32, {});
+    // Every kind at once, as a day's traffic mixes them: how long any request held the event loop.
+    const everything = kinds.flatMap((kind) => kind.addresses.slice(0, 200));
+    const shuffle = sampler(7);
+    for (let i = everything.length - 1; i > 0; i--) {
+      const j = Math.floor(shuffle(i + 1));
+      [everything[i], everything[j]] = [everything[j]!, everything[i]!];
+    }
+    await uncachedPortal.stats();
+    const mixLoad = await wrk(uncachedPortal.baseUrl, everything, 8, BROWSER);
+    const after = await uncachedPortal.stats();
+    const server = after.find((p) => p.role === 'server')!;
+    mix = { load: mixLoad, delay: server.eventLoopDelay! };
+    rss = server.rssBytes;
+  } finally {
+    await uncachedPortal.stop();
+  }
+
+  // The cache on, as `npm start` runs: each kind asked again and again at two addresses.
+  const cachedPortal = await startPortal(path, { PORTAL_BENCH: '1', PORTAL_PROCESSES: '1' });
+  try {
+    await untilSettled(cachedPortal);
+    const figures: DataSetFigures['kinds'] = [];
+    for (const [index, kind] of kinds.entries()) {
+      figures.push({ label: kind.label, uncached: uncached[index]!, repeated: await measured(cachedPortal, kind.addresses.slice(0, 2), 2, BROWSER) });
+    }
+    const popular = certificatePages[0]!;
+    const cachedCertificate = await wrk(cachedPortal.baseUrl, [popular], 32, {});
+    const bare = await bareServer(await answerOf(cachedPortal.baseUrl, popular));
+    try {
+      const bareLoad = await wrk(bare.baseUrl, [popular], 32, {});
+      return { set, seedSeconds, kinds: figures, uncachedCertificate, cachedCertificate, bare: bareLoad, mix, rss };
+    } finally {
+      bare.stop();
+    }
+  } finally {
+    await cachedPortal.stop();
+  }
+}
+
+const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+const rate = (value: number) => Math.round(value).toLocaleString('en');
+
+function report(results: DataSetFigures[]): void {
+  const sizes = results.map((r) => `${r.set.certificates.toLocaleString('en')} / ${r.set.notices.toLocaleString('en')}`);
+  console.log(`\nServer CPU per request (ms) and latency (ms, p50 / p95 / p99, 2 connections), addresses varying, response cache off; and the same kind repeated at two addresses with the cache on:`);
+  console.log(`| page | ${sizes.map((size) => `CPU at ${size}`).join(' | ')} | ${sizes.map((size) => `latency at ${size}`).join(' | ')} | ${sizes.map((size) => `repeated, CPU at ${size}`).join(' | ')} |`);
+  console.log(`| --- |${' ---: |'.repeat(sizes.length * 3)}`);
+  results[0]!.kinds.forEach((kind, index) => {
+    const at = results.map((r) => r.kinds[index]!);
+    console.log(
+      `| ${kind.label} | ${at.map((k) => ms(k.uncached.cpuPerRequest)).join(' | ')} | ${at.map((k) => `${ms(k.uncached.p50)} / ${ms(k.uncached.p95)} / ${ms(k.uncached.p99)}`).join(' | ')} | ${at.map((k) => ms(k.repeated.cpuPerRequest)).join(' | ')} |`,
+    );
+  });
+  console.log(`\nThroughput with wrk -t1 -c32 (requests a second), one server process:`);
+  console.log(`| | ${sizes.join(' | ')} |`);
+  console.log(`| --- |${' ---: |'.repeat(sizes.length)}`);
+  console.log(`| uncached certificate pages (addresses varying) | ${results.map((r) => rate(r.uncachedCertificate.perSecond)).join(' | ')} |`);
+  console.log(`| cached certificate page (one address) | ${results.map((r) => rate(r.cachedCertificate.perSecond)).join(' | ')} |`);
+  console.log(`| bare node:http sending the same bytes | ${results.map((r) => rate(r.bare.perSecond)).join(' | ')} |`);
+  console.log(`| cached / bare | ${results.map((r) => `${Math.round((100 * r.cachedCertificate.perSecond) / r.bare.perSecond)} %`).join(' | ')} |`);
+  console.log(`\nUnder the mix of every kind (8 connections, cache off):`);
+  console.log(`| | ${sizes.join(' | ')} |`);
+  console.log(`| --- |${' ---: |'.repeat(sizes.length)}`);
+  console.log(`| event-loop delay p99 / max (ms) | ${results.map((r) => `${ms(r.mix.delay.p99)} / ${ms(r.mix.delay.max)}`).join(' | ')} |`);
+  console.log(`| requests a second, failures | ${results.map((r) => `${rate(r.mix.load.perSecond)}, ${r.mix.load.failures}`).join(' | ')} |`);
+  console.log(`| resident memory (the one process, search threads included) | ${results.map((r) => mb(r.rss)).join(' | ')} |`);
+  console.log(`| seed time | ${results.map((r) => `${r.seedSeconds.toFixed(0)} s`).join(' | ')} |`);
+
+  const large = results.at(-1)!;
+  const repeatedWorst = Math.max(...large.kinds.filter((kind) => !kind.label.includes('never kept')).map((kind) => kind.repeated.cpuPerRequest));
+  const goals: [string, boolean][] = [
+    [`cached certificate page ≥ 50 % of bare node:http (${Math.round((100 * large.cachedCertificate.perSecond) / large.bare.perSecond)} %)`, large.cachedCertificate.perSecond >= 0.5 * large.bare.perSecond],
+    [`uncached certificate pages ≥ 2,000 requests a second (${rate(large.uncachedCertificate.perSecond)})`, large.uncachedCertificate.perSecond >= 2000],
+    [`no request holds the event loop > 20 ms (max ${ms(large.mix.delay.max)} ms)`, large.mix.delay.max <= 20],
+    [`a repeated page ≤ 2 ms CPU (worst of the kinds kept: ${ms(repeatedWorst)} ms)`, repeatedWorst <= 2],
+  ];
+  console.log(`\nGoals at ${sizes.at(-1)}:`);
+  for (const [goal, met] of goals) console.log(`- ${met ? 'met' : 'NOT met'}: ${goal}`);
+}
+
+ensureFreshBuild();
+const results: DataSetFigures[] = [];
+for (const set of DATA_SETS) results.push(await benchDataSet(set));
+report(results);
