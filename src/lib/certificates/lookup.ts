@@ -1,7 +1,7 @@
 import type { PortalDb } from '../db/database.ts';
 import { matchHolderNames } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
-import { describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
+import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
@@ -21,6 +21,8 @@ export interface LookupResult {
   /** How the query was read: none when it was empty or too short to search. */
   matchedBy: 'number' | 'uscc' | 'name' | 'none';
   total: number;
+  /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so. */
+  totalCapped: boolean;
   page: number;
   pageCount: number;
   items: CertificateSummary[];
@@ -57,6 +59,7 @@ export async function lookupCertificates(
     query,
     matchedBy,
     total: 0,
+    totalCapped: false,
     page,
     pageCount: 0,
     items: [],
@@ -66,10 +69,10 @@ export async function lookupCertificates(
   const numberKey = certificateNumberKey(query);
   if (numberKey.length > 0) {
     const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
-    if (byNumber.length > 0) return paged(query, 'number', byNumber.length, page, byNumber, today);
+    if (byNumber.length > 0) return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
   }
 
-  const compact = query.toUpperCase().replace(/[ -]/g, '');
+  const compact = compactCode(query);
   if (looksLikeUscc(compact)) {
     const problem = findUsccProblem(compact);
     if (problem) {
@@ -83,24 +86,81 @@ export async function lookupCertificates(
       .limit(LOOKUP_PAGE_SIZE)
       .offset((page - 1) * LOOKUP_PAGE_SIZE)
       .execute();
-    return paged(query, 'uscc', total, page, rows, today);
+    return paged(query, 'uscc', { total, capped: false }, page, rows, today);
   }
 
+  const words = [...new Set(query.split(' ').map(toSearchForm))].filter((word) => Array.from(word).length >= 2);
+  if (words.length > 1) {
+    const { matched, rows } = await lookupByWords(db, words, page);
+    return paged(query, 'name', matched, page, rows, today);
+  }
   const term = toSearchForm(query);
   if (Array.from(term).length < 2) return nothing('none');
   const matches = await matchHolderNames(db, term);
-  const ids = await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE);
-  const found = ids.length === 0 ? [] : await summaries.select('certificate.id').where('certificate.id', 'in', ids).execute();
+  const rows = await summariesInOrder(db, await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE));
+  return paged(query, 'name', matches, page, rows, today);
+}
+
+/** The summaries of these certificates, in the order of `ids` (a ranking). */
+async function summariesInOrder(db: PortalDb, ids: number[]): Promise<CertificateSummaryRow[]> {
+  if (ids.length === 0) return [];
+  const found = await selectCertificateSummaries(db).select('certificate.id').where('certificate.id', 'in', ids).execute();
   const position = new Map(ids.map((id, index) => [id, index]));
-  const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-  const total = matches.total;
-  return paged(query, 'name', total, page, rows, today);
+  return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+}
+
+/**
+ * Certificates whose holder's name contains every one of `words` (in search form, two
+ * characters or more each), in the order of the rarest word's ranking. The rarest word is
+ * found from the indexes' counts; its ranked certificates (HOLDER_MATCH_LIMIT at most) are the
+ * candidates, and the other words are checked in their holders' names, so the work is
+ * bounded whatever the registry's size.
+ */
+async function lookupByWords(
+  db: PortalDb,
+  words: string[],
+  page: number,
+): Promise<{ matched: { total: number; capped: boolean }; rows: CertificateSummaryRow[] }> {
+  const matches = await Promise.all(words.map((word) => matchHolderNames(db, word)));
+  const rarest = matches.reduce((best, candidate) => (candidate.total < best.total ? candidate : best));
+  const ids = await rarest.rankedIds(0, rarest.total);
+  if (ids.length === 0) return { matched: { total: 0, capped: false }, rows: [] };
+  const names = await db
+    .selectFrom('certificate')
+    .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+    .select(['certificate.id', 'organisation.nameSearch'])
+    .where('certificate.id', 'in', ids)
+    .execute();
+  const named = new Map(names.map((row) => [row.id, row.nameSearch]));
+  const hits = ids.filter((id) => words.every((word) => named.get(id)?.includes(word)));
+  // Past the rarest word's ranked matches, more may hold every word: said as a capped total.
+  return { matched: { total: hits.length, capped: rarest.capped }, rows: await summariesInOrder(db, hits.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE)) };
+}
+
+/** A code as typed, for comparing with USCCs: upper case, without spaces or dashes. */
+const compactCode = (query: string): string => query.toUpperCase().replace(/[ -]/g, '');
+
+/** The USCC someone meant by a query that is one with a wrong check character, or null. */
+export function meantUscc(rawQuery: string): string | null {
+  return correctedUscc(compactCode(normaliseInput(rawQuery)));
+}
+
+/**
+ * A part of a name to suggest trying when a query found nothing: the first two characters
+ * of its first word, if that is shorter than what was typed; null when there is nothing
+ * shorter to suggest (a two-character query).
+ */
+export function shorterNamePart(query: string): string | null {
+  const word = query.split(' ').find((candidate) => Array.from(candidate).length >= 2);
+  if (!word) return null;
+  const part = Array.from(word).slice(0, 2).join('');
+  return Array.from(query.replace(/ /g, '')).length > 2 ? part : null;
 }
 
 function paged(
   query: string,
   matchedBy: LookupResult['matchedBy'],
-  total: number,
+  { total, capped }: { total: number; capped: boolean },
   page: number,
   rows: CertificateSummaryRow[],
   today: string,
@@ -109,6 +169,7 @@ function paged(
     query,
     matchedBy,
     total,
+    totalCapped: capped,
     page,
     pageCount: Math.ceil(total / LOOKUP_PAGE_SIZE),
     items: summariseAsOf(rows, today),
@@ -142,50 +203,51 @@ export interface NearMatches {
   sameHolder: CertificateSummary[];
 }
 
+/** The characters of a number key (certificateNumberKey). */
+const KEY_CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Keys looked up in one statement: well under any database's limit on bound parameters. */
+const KEYS_PER_LOOKUP = 500;
+
 /**
- * How much of the start of a number is trusted when looking for slips: a number is its
- * body, scheme and year first, then a serial, and people mistype the serial's digits.
+ * Every key one typing slip from `key`: a character changed, added or dropped, or two
+ * neighbours swapped. Some 75 per character: looked up by the unique index, whatever the
+ * size of the registry.
  */
-const TRUSTED_PREFIX_RATIO = 0.5;
-/** Enough numbers sharing that start to hold every slip, never the whole registry. */
-const SLIP_CANDIDATES = 5000;
-
-/** True when `a` becomes `b` by one typing slip: a character changed, added, dropped, or two swapped. */
-export function oneSlipApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let start = 0;
-  while (start < Math.min(a.length, b.length) && a[start] === b[start]) start++;
-  const [restA, restB] = [a.slice(start), b.slice(start)];
-  return (
-    restA.slice(1) === restB.slice(1) ||
-    restA.slice(1) === restB ||
-    restA === restB.slice(1) ||
-    (restA.length >= 2 && restA[0] === restB[1] && restA[1] === restB[0] && restA.slice(2) === restB.slice(2))
-  );
+export function keysOneSlipFrom(key: string): string[] {
+  const slips = new Set<string>();
+  for (let at = 0; at <= key.length; at++) {
+    const [before, after] = [key.slice(0, at), key.slice(at)];
+    for (const character of KEY_CHARACTERS) {
+      slips.add(before + character + after);
+      if (at < key.length) slips.add(before + character + after.slice(1));
+    }
+    if (at < key.length) slips.add(before + after.slice(1));
+    if (at + 1 < key.length) slips.add(before + after[1] + after[0] + after.slice(2));
+  }
+  slips.delete(key);
+  return [...slips];
 }
 
-/** Registered number keys one typing slip from `key`, among those sharing its trusted start. */
+/** Registered number keys one typing slip from `key`. */
 async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
-  const prefix = key.slice(0, Math.max(1, Math.floor(key.length * TRUSTED_PREFIX_RATIO)));
-  // Keys are upper-case letters and digits, so every key starting with the prefix sorts below prefix + '~'.
-  const sharingStart = await db
-    .selectFrom('certificate')
-    .select('numberKey')
-    .where('numberKey', '>=', prefix)
-    .where('numberKey', '<', `${prefix}~`)
-    .limit(SLIP_CANDIDATES)
-    .execute();
-  return sharingStart.map((row) => row.numberKey).filter((candidate) => oneSlipApart(key, candidate));
+  const slips = keysOneSlipFrom(key);
+  const found: string[] = [];
+  for (let start = 0; start < slips.length; start += KEYS_PER_LOOKUP) {
+    const rows = await db.selectFrom('certificate').select('numberKey').where('numberKey', 'in', slips.slice(start, start + KEYS_PER_LOOKUP)).execute();
+    found.push(...rows.map((row) => row.numberKey));
+  }
+  return found;
 }
 
-/** What to offer when a certificate page is asked for a number that is not registered as written. */
+/**
+ * What to offer when a certificate page is asked for a number that is not registered in any
+ * spelling (the page redirects every spelling of a registered one): the numbers one slip away.
+ */
 export async function findNearMatches(db: PortalDb, requested: string, today: string): Promise<NearMatches> {
   const key = certificateNumberKey(requested);
   // Nothing that long is a certificate number: no near match is looked for.
   if (key === '' || key.length > MAX_NUMBER_LENGTH) return { likelyMeant: [], sameHolder: [] };
-  const keys = (await db.selectFrom('certificate').select('numberKey').where('numberKey', '=', key).executeTakeFirst())
-    ? [key]
-    : await keysOneSlipAway(db, key);
+  const keys = await keysOneSlipAway(db, key);
   if (keys.length === 0) return { likelyMeant: [], sameHolder: [] };
   const likelyMeant = await selectCertificateSummaries(db)
     .select('certificate.organisationId')

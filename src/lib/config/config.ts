@@ -21,6 +21,8 @@ export interface PortalConfig {
   trustedProxies: number;
   /** How long a comment waits for another process to release SQLite's write lock before it is refused with 503. */
   writeWaitMilliseconds: number;
+  /** Who runs this site, said in every footer and on the about page: a look-alike copy cannot claim it. */
+  operator: SiteOperator;
   /** How many server processes share the socket and the database file (default one per core). */
   processes: number;
   /** Bytes each server process's response cache may hold; 0 turns it off. */
@@ -41,7 +43,11 @@ export type SettingProblemCode =
   | 'not_proxy_count'
   | 'not_seconds'
   | 'not_process_count'
-  | 'not_megabytes';
+  | 'not_megabytes'
+  | 'not_operator_name'
+  | 'not_operator_contact'
+  | 'not_icp_filing'
+  | 'not_public_security_filing';
 
 /**
  * What is wrong with the configuration, as data: the setting, the value given, and what it
@@ -54,6 +60,23 @@ export type ConfigProblem =
 
 /** A check's message: the code of what the setting accepts, checked to be one. */
 const accepts = (code: SettingProblemCode) => code;
+/** The operator (主办单位) and its filing numbers; null where not configured (a demo or test site says so). */
+export interface SiteOperator {
+  name: string | null;
+  /** How to reach the operator: an address, telephone or e-mail, as it should be shown. */
+  contact: string | null;
+  /** ICP备案号, such as 京ICP备12345678号-1. */
+  icpFiling: string | null;
+  /** 公安机关互联网站备案号, such as 京公网安备11010502030143号. */
+  publicSecurityFiling: string | null;
+}
+
+const optionalText = (limit: number, code: SettingProblemCode) =>
+  z
+    .string()
+    .max(limit, accepts(code))
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : null));
 
 const portalEnvironment = z.object({
   PORTAL_DB: z
@@ -92,6 +115,15 @@ const portalEnvironment = z.object({
     .regex(/^\d+(?:\.\d+)?$/, accepts('not_seconds'))
     .transform((seconds) => Math.round(Number(seconds) * 1000))
     .default('12'),
+  PORTAL_OPERATOR: optionalText(100, 'not_operator_name'),
+  PORTAL_OPERATOR_CONTACT: optionalText(200, 'not_operator_contact'),
+  PORTAL_ICP_FILING: optionalText(50, 'not_icp_filing'),
+  PORTAL_PUBLIC_SECURITY_FILING: z
+    .string()
+    .regex(/^(?:|.*\d{14}.*)$/, accepts('not_public_security_filing'))
+    .max(50, accepts('not_public_security_filing'))
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : null)),
   PORTAL_PROCESSES: z
     .string()
     .regex(/^(?:[1-9]\d{0,2})?$/, accepts('not_process_count'))
@@ -130,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB } = parsed.data;
+  const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
   return {
     databasePath: PORTAL_DB,
     databaseUrl: PORTAL_DATABASE_URL || null,
@@ -139,6 +172,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     siteUrl: SITE_URL ? SITE_URL.replace(/\/+$/, '') : null,
     trustedProxies: TRUST_PROXY,
     writeWaitMilliseconds: PORTAL_WRITE_WAIT,
+    operator: {
+      name: PORTAL_OPERATOR,
+      contact: PORTAL_OPERATOR_CONTACT,
+      icpFiling: PORTAL_ICP_FILING,
+      publicSecurityFiling: PORTAL_PUBLIC_SECURITY_FILING,
+    },
     processes: PORTAL_PROCESSES,
     responseCacheBytes: PORTAL_CACHE_MB,
   };

@@ -148,6 +148,10 @@ const zhConfiguration: Sentences<ConfigProblem> = {
   not_seconds: (problem) => `${given(problem)}：应为等待数据库写锁的秒数，例如 12（默认 12）`,
   not_process_count: (problem) => `${given(problem)}：应为服务进程数，1 至 999 的整数（不设置则每个 CPU 核一个）`,
   not_megabytes: (problem) => `${given(problem)}：应为每个服务进程响应缓存的兆字节数，0 至 99999 的整数（0 关闭缓存；默认 64）`,
+  not_operator_name: (problem) => `${given(problem)}：应为网站主办单位的名称，至多 100 个字`,
+  not_operator_contact: (problem) => `${given(problem)}：应为主办单位的联系方式（电话、电子邮箱或地址），至多 200 个字`,
+  not_icp_filing: (problem) => `${given(problem)}：应为 ICP 备案号，例如 京ICP备12345678号-1，至多 50 个字`,
+  not_public_security_filing: (problem) => `${given(problem)}：应为含 14 位备案编号的公安机关互联网站备案号，例如 京公网安备11010502030143号，至多 50 个字`,
   postgres_locale: ({ setting, collation, ctype }) =>
     `${setting}：该数据库的排序规则（collation）为 ${collation}、字符分类（ctype）为 ${ctype}，门户要求两者均为 C.UTF-8（createdb --locale=C.UTF-8 --template=template0 NAME）`,
   postgres_trigram: ({ setting }) => `${setting}：pg_trgm 无法从中文中提取三元组（show_trgm('物业管理') 为空），该数据库的 ctype 须为 C.UTF-8`,
@@ -365,6 +369,11 @@ const enConfiguration: Sentences<ConfigProblem> = {
   not_seconds: (problem) => `${enGiven(problem)}: must be the seconds to wait for the database's write lock, such as 12 (12 by default)`,
   not_process_count: (problem) => `${enGiven(problem)}: must be the number of server processes, a whole number from 1 to 999 (unset: one per core)`,
   not_megabytes: (problem) => `${enGiven(problem)}: must be the megabytes of each server process's response cache, a whole number from 0 to 99999 (0 turns it off; 64 by default)`,
+  not_operator_name: (problem) => `${enGiven(problem)}: must be the name of the site's operator, at most 100 characters`,
+  not_operator_contact: (problem) => `${enGiven(problem)}: must be how to reach the operator (telephone, e-mail or address), at most 200 characters`,
+  not_icp_filing: (problem) => `${enGiven(problem)}: must be the ICP filing number, such as 京ICP备12345678号-1, at most 50 characters`,
+  not_public_security_filing: (problem) =>
+    `${enGiven(problem)}: must be the public security filing number with its 14-digit record number, such as 京公网安备11010502030143号, at most 50 characters`,
   postgres_locale: ({ setting, collation, ctype }) =>
     `${setting}: the database was created with collation ${collation} and ctype ${ctype}; the portal needs C.UTF-8 for both (createdb --locale=C.UTF-8 --template=template0 NAME)`,
   postgres_trigram: ({ setting }) => `${setting}: pg_trgm extracts no trigram from Chinese (show_trgm('物业管理') is empty): the database's ctype must be C.UTF-8`,
