@@ -156,3 +156,8 @@ export async function dropSurveillanceDue(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists certificate_event_surveillance`.execute(db);
   await sql`drop table if exists certificate_surveillance_due`.execute(db);
 }
+
+/** 2026-12-02T0400: nothing to do; every SQLite connection sees others' commits in its data_version. */
+export async function changeNotifications(_db: Kysely<any>): Promise<void> {}
+
+export async function dropChangeNotifications(_db: Kysely<any>): Promise<void> {}

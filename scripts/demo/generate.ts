@@ -1365,7 +1365,7 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
     await insertInChunks(certificateRows, (chunk) => trx.insertInto('certificate').values(chunk).execute());
     await insertInChunks(eventRows, (chunk) => trx.insertInto('certificateEvent').values(chunk).execute());
     await insertInChunks(noticeRows, (chunk) => trx.insertInto('notice').values(chunk).execute());
-    await generatedIdsCaughtUp(trx, ['certificationBody', 'scheme', 'organisation', 'certificate', 'certificateEvent', 'notice']);
+    await generatedIdsCaughtUp(trx, ['certificationBody', 'scheme', 'schemeLevel', 'organisation', 'certificate', 'certificateEvent', 'notice']);
 
     return {
       bodies: bodyRows.length,

@@ -37,8 +37,8 @@ describe('npm start', () => {
   });
 
   it('fills an empty database with the demo data set, and a second start reuses it', async () => {
-    const databasePath = join(folder, 'fresh.db');
-    const first = await startPortal(databasePath);
+    const fresh = await createTestDatabase(undefined, { migrated: false });
+    const first = await startPortal(fresh);
     try {
       expect(first.output()).toContain('filled it with the demo data set (2000 certificates, 300 notices)');
       const { total } = await (await fetch(`${first.baseUrl}/api/v1/notices?state=open`)).json();
@@ -46,13 +46,14 @@ describe('npm start', () => {
     } finally {
       await first.stop();
     }
-    const second = await startPortal(databasePath);
+    const second = await startPortal(fresh);
     try {
       expect(second.output()).not.toContain('demo data set');
       const certificates = await (await fetch(`${second.baseUrl}/api/v1/certificates?q=${encodeURIComponent('有限公司')}`)).json();
       expect(certificates.total).toBeGreaterThan(1000);
     } finally {
       await second.stop();
+      await fresh.remove();
     }
   });
 

@@ -38,14 +38,15 @@ const WRITE_WAIT_MILLISECONDS = 12_000;
 /**
  * A real, migrated database of its own: a SQLite file in a temporary folder (made inside
  * `within`, the system's temporary folder unless said), or a new PostgreSQL database.
+ * `migrated: false` leaves it as an operator creates it: empty, no table in it.
  */
-export async function createTestDatabase(within = tmpdir()): Promise<TestDatabase> {
+export async function createTestDatabase(within = tmpdir(), { migrated = true } = {}): Promise<TestDatabase> {
   const folder = mkdtempSync(join(within, 'portal-test-'));
   const path = join(folder, 'portal.db');
   const url = TEST_DIALECT === 'postgres' ? await createPostgresDatabase() : null;
   const location: DatabaseLocation = { databasePath: path, databaseUrl: url, databasePoolSize: 5, writeWaitMilliseconds: WRITE_WAIT_MILLISECONDS };
   const db = connectDatabase(location);
-  await migrateToLatest(db);
+  if (migrated) await migrateToLatest(db);
   return {
     db,
     path,
