@@ -36,7 +36,8 @@ describe('npm start', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('fills an empty database with the demo data set, and a second start reuses it', async () => {
+  // Two starts of the portal, the first migrating and seeding: longer than one request's test.
+  it('fills an empty database with the demo data set, and a second start reuses it', { timeout: 90_000 }, async () => {
     const fresh = await createTestDatabase(undefined, { migrated: false });
     const first = await startPortal(fresh);
     try {

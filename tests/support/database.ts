@@ -43,9 +43,10 @@ const WRITE_WAIT_MILLISECONDS = 12_000;
 export async function createTestDatabase(within = tmpdir(), { migrated = true } = {}): Promise<TestDatabase> {
   const folder = mkdtempSync(join(within, 'portal-test-'));
   const path = join(folder, 'portal.db');
-  const url = TEST_DIALECT === 'postgres' ? await createPostgresDatabase() : null;
+  const url = TEST_DIALECT === 'postgres' ? await createPostgresDatabase(migrated ? inject('postgresTemplate') : 'template0') : null;
   const location: DatabaseLocation = { databasePath: path, databaseUrl: url, databasePoolSize: 5, writeWaitMilliseconds: WRITE_WAIT_MILLISECONDS };
   const db = connectDatabase(location);
+  // On PostgreSQL a copy of the migrated template: this finds it up to date.
   if (migrated) await migrateToLatest(db);
   return {
     db,
@@ -63,11 +64,11 @@ export async function createTestDatabase(within = tmpdir(), { migrated = true } 
   };
 }
 
-/** As the portal needs it: C.UTF-8 collation and ctype. */
-async function createPostgresDatabase(): Promise<string> {
+/** As the portal needs it: C.UTF-8 collation and ctype; a copy of `template` (template0: empty). */
+async function createPostgresDatabase(template = 'template0'): Promise<string> {
   const server = new URL(inject('postgresUrl'));
   const name = `portal_test_${randomBytes(6).toString('hex')}`;
-  await asSuperuser(server.href, `create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+  await asSuperuser(server.href, `create database ${name} template ${template} encoding 'UTF8' locale 'C.UTF-8'`);
   server.pathname = `/${name}`;
   return server.href;
 }
