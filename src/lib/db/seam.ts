@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresChangeWaiter, postgresCommitCounter, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresChangeWaiter, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
 import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
@@ -10,15 +10,14 @@ interface DatabaseSeam {
   matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches>;
   isConstraintViolation(error: unknown): boolean;
   contains(column: string, text: string): RawBuilder<SqlBool>;
-  generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
   oneAtATime(trx: PortalDb, key: string): Promise<void>;
   commitCounter(db: PortalDb): Promise<() => number>;
   changeWaiter(db: PortalDb, tables: readonly string[], pollMilliseconds: number): () => Promise<void>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter, changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds) },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter, changeWaiter: postgresChangeWaiter },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter, changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds) },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter, changeWaiter: postgresChangeWaiter },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -36,13 +35,6 @@ export const isConstraintViolation = (error: unknown): boolean => Object.values(
 
 /** Whether `column` (a reference such as 'organisation.nameSearch') contains `text` as it is: no pattern, no escaping. */
 export const containsText = (db: PortalDb, column: string, text: string): RawBuilder<SqlBool> => SEAMS[dialectOf(db)].contains(column, text);
-
-/**
- * After rows were written with the ids given (the demo data set, which numbers its records
- * itself), the ids the database generates next come after them: SQLite's do by themselves,
- * PostgreSQL's identity sequences are moved on.
- */
-export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): Promise<void> => SEAMS[dialectOf(db)].generatedIdsCaughtUp(db, tables);
 
 /**
  * Transactions that name the same `key` run one after the other until they end, in every
