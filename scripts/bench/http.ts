@@ -385,7 +385,7 @@ function report(results: DataSetFigures[]): void {
     [`no request holds the event loop > 20 ms (max ${ms(large.mix.delay.max)} ms)`, large.mix.delay.max <= 20],
     [`a repeated page ≤ 2 ms CPU (worst of the kinds kept: ${ms(repeatedWorst)} ms)`, repeatedWorst <= 2],
   ];
-  console.log(`\nGoals at ${sizes.at(-1)}:`);
+  console.log(`\nGoals at ${large.set.certificates.toLocaleString('en')} / ${large.set.notices.toLocaleString('en')} on SQLite:`);
   for (const [goal, met] of goals) console.log(`- ${met ? 'met' : 'NOT met'}: ${goal}`);
 }
 

@@ -59,7 +59,8 @@ describe('npm start', () => {
     }
   });
 
-  it('answers search with 503 and Retry-After while the first index is built, and every other page meanwhile', async () => {
+  // Seeds 4,000 notices and starts the portal: longer than one request's test.
+  it('answers search with 503 and Retry-After while the first index is built, and every other page meanwhile', { timeout: 90_000 }, async () => {
     // Enough notices that building the index takes seconds, not the milliseconds a request does.
     const test = await createTestDatabase();
     await seedDemoData(test.db, { certificates: 500, notices: 4000, seed: 3, now: new Date() });

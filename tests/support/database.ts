@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { connectDatabase, databaseName, type DatabaseLocation } from '../../src/lib/db/connect.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { postgresProgram } from '../../src/lib/db/postgres.ts';
+import { asSuperuser } from './postgres-cluster.ts';
 import type { Dialect } from '../../src/lib/db/seam.ts';
 
 /** The database this run of the suite is on: the whole suite runs once on each (vitest.config.ts). */
@@ -80,15 +80,6 @@ async function dropPostgresDatabase(url: string): Promise<void> {
   await asSuperuser(server.href, `drop database if exists ${name} with (force)`);
 }
 
-async function asSuperuser(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * What `npm run backup` wrote into `file`, opened to be read: the SQLite copy once it passes

@@ -65,7 +65,8 @@ async function migratedTemplate(url: string): Promise<string> {
   return name;
 }
 
-async function asSuperuser(url: string, statement: string): Promise<void> {
+/** Runs `statement` on its own connection to `url` (CREATE and DROP DATABASE cannot run in a transaction). */
+export async function asSuperuser(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
