@@ -68,8 +68,8 @@ const selects = (queries: readonly CompiledQuery[]) => queries.filter((query) =>
 
 /**
  * PostgreSQL's planner prefers reading a small table whole to using its index, so the demo
- * data set's plans are not the national one's: each statement is explained with sequential
- * scans priced out (enable_seqscan off). A Seq Scan of a large table that remains is one no
+ * data set's plans are not the national one's (and its statistics change them): each
+ * statement is explained with sequential scans, merge and hash joins priced out. A Seq Scan of a large table that remains is one no
  * index can serve.
  */
 function observedPostgres(url: string): ObservedDatabase {
@@ -82,7 +82,8 @@ function observedPostgres(url: string): ObservedDatabase {
       if (event.level === 'query') executed.push(event.query);
     },
   });
-  const explainer = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC -c enable_seqscan=off' });
+  // Nested loops only, as SQLite plans: a merge or hash join would read a whole index or table to join a page of rows.
+  const explainer = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC -c enable_seqscan=off -c enable_mergejoin=off -c enable_hashjoin=off' });
   const connected = explainer.connect();
   return {
     db,
