@@ -43,7 +43,7 @@ describe('first contact, as a new user meets it', () => {
     }
   }, 90_000);
 
-  it('only PORT set: the page's links name the address the portal listens on, not port 4321', async () => {
+  it('only PORT set: the page’s links name the address the portal listens on, not port 4321', async () => {
     // SITE_URL empty: as on a machine where only PORT was chosen.
     const portal = await startPortal(test, { SITE_URL: '' });
     try {

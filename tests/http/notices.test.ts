@@ -285,7 +285,7 @@ describe('a list longer than its pages go', () => {
     const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000009');
     await insertListedNotice(long.db, ground, { reference: 'GS-LONG-OPEN', organisationId: applicant, ...OPEN });
     await insertClosedNotices(long.db, COUNT, (i) => `GS-LONG-${i}`, at(-30 * DAY));
-    longPortal = await startPortal(long.path);
+    longPortal = await startPortal(long);
   });
   afterAll(async () => {
     await longPortal?.stop();

@@ -70,9 +70,10 @@ describe('npm start', () => {
     }
   });
 
-  it('fills an empty database with the demo data set, and a second start reuses it', async () => {
-    const databasePath = join(folder, 'fresh.db');
-    const first = await startPortal(databasePath);
+  // Two starts of the portal, the first migrating and seeding: longer than one request's test.
+  it('fills an empty database with the demo data set, and a second start reuses it', { timeout: 90_000 }, async () => {
+    const fresh = await createTestDatabase(undefined, { migrated: false });
+    const first = await startPortal(fresh);
     try {
       expect(first.output()).toContain('filled it with the demo data set (2000 certificates, 300 notices)');
       const { total } = await (await fetch(`${first.baseUrl}/api/v1/notices?state=open`)).json();
@@ -80,7 +81,7 @@ describe('npm start', () => {
     } finally {
       await first.stop();
     }
-    const second = await startPortal(databasePath);
+    const second = await startPortal(fresh);
     try {
       expect(second.output()).not.toContain('demo data set');
       // 有限公司 is in nearly every name: counted up to the limit, and the answer says it stopped there.
@@ -88,10 +89,12 @@ describe('npm start', () => {
       expect(certificates).toMatchObject({ total: 1000, totalCapped: true });
     } finally {
       await second.stop();
+      await fresh.remove();
     }
   });
 
-  it('answers search with 503 and Retry-After while the first index is built, and every other page meanwhile', async () => {
+  // Seeds 4,000 notices and starts the portal: longer than one request's test.
+  it('answers search with 503 and Retry-After while the first index is built, and every other page meanwhile', { timeout: 90_000 }, async () => {
     // Enough notices that building the index takes seconds, not the milliseconds a request does.
     const test = await createTestDatabase();
     await seedDemoData(test.db, { certificates: 500, notices: 4000, seed: 3, now: new Date() });

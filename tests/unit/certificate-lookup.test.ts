@@ -6,7 +6,7 @@ import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { observedDatabase } from '../support/query-plans.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 
@@ -143,16 +143,15 @@ describe('certificate lookup by part of the name', () => {
     expect(await holderOf('好川批发')).toEqual([]);
   });
 
-  // SQLite's plans; PostgreSQL's are read by tests/support/query-plans.ts once it speaks both.
-  it.runIf(TEST_DIALECT === 'sqlite').each([
+  it.each([
     ['two characters', '湖畔'],
     ['more characters', '西子湖畔'],
   ])('answers %s from the name indexes, never by scanning certificates or organisations', async (_, query) => {
-    const observed = observedDatabase(test.path);
+    const observed = observedDatabase(test);
     try {
       const result = await lookupCertificates(observed.db, query, 1, TODAY);
       expect(result.total).toBeGreaterThan(0);
-      const statements = observed.scansSinceLastLook();
+      const statements = await observed.scansSinceLastLook();
       expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) expect(statement.scans, statement.sql).toEqual([]);
     } finally {
