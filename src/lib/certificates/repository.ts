@@ -1,3 +1,4 @@
+import { preparedQuery } from '../db/prepared.ts';
 import type { PortalDb } from '../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
@@ -53,9 +54,9 @@ export function selectCertificateSummaries(db: PortalDb) {
     ]);
 }
 
-/** The certificate with exactly this number (as printed, so as in its QR code), or null. */
-export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
-  const row = await db
+/** The certificate page's three reads, on every scan of a QR code: compiled once. */
+const certificateByNumber = preparedQuery((db: PortalDb, number: string) =>
+  db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
     .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
@@ -88,26 +89,34 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
       'certificationBody.approvalNumber',
       'certificationBody.website',
     ])
-    .where('certificate.number', '=', number)
-    .executeTakeFirst();
+    .where('certificate.number', '=', number),
+);
+const eventsOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
+  db
+    .selectFrom('certificateEvent')
+    .selectAll()
+    .where('certificateId', '=', certificateId)
+    .orderBy('occurredAt')
+    .orderBy('id'),
+);
+const noticePrecedingCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
+  db
+    .selectFrom('notice')
+    .select(['id', 'reference', 'kind'])
+    .where('certificateId', '=', certificateId)
+    .where('status', '=', 'published')
+    .orderBy('windowEnd', 'desc')
+    .limit(1),
+);
+
+/** The certificate with exactly this number (as printed, so as in its QR code), or null. */
+export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
+  const row = (await certificateByNumber(db, number)).rows[0];
   if (!row) return null;
 
   const [events, precedingNotice] = await Promise.all([
-    db
-      .selectFrom('certificateEvent')
-      .selectAll()
-      .where('certificateId', '=', row.id)
-      .orderBy('occurredAt')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('notice')
-      .select(['id', 'reference', 'kind'])
-      .where('certificateId', '=', row.id)
-      .where('status', '=', 'published')
-      .orderBy('windowEnd', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+    eventsOfCertificate(db, row.id).then((result) => result.rows),
+    noticePrecedingCertificate(db, row.id).then((result) => result.rows[0]),
   ]);
   const latestEvent = events.at(-1)?.occurredAt ?? '';
   return {
