@@ -11,9 +11,10 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase, withBulkWriting } from '../src/lib/db/sqlite.ts';
+import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
-import { startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
+import { commandLocale, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
 import { COMMENTS_PER_NOTICE } from './demo/comments.ts';
 import { SEEDED_TABLES, seedDemoData, type DemoDataOptions } from './demo/generate.ts';
 
@@ -64,8 +65,9 @@ function progressBar(certificates: number): { update: DemoDataOptions['progress'
 }
 
 async function main(): Promise<number> {
-  const command = startCommand(USAGE, readArguments);
-  if (!command) return USAGE_EXIT_CODE;
+  // A developer's tool, in English; the configuration's problems are said as to the staff (Chinese unless LANG is English).
+  const command = startCommand(BACK_OFFICE_WORDS[commandLocale([])], USAGE, readArguments);
+  if (typeof command === 'number') return command;
   const { options, config: { databasePath } } = command;
 
   if (databasePath === ':memory:') {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
+import { insertApplicant, insertComment } from '../support/notice-fixtures.ts';
+import { insertBodyAndScheme, insertNotice } from '../support/registry-fixtures.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 
 let test: TestDatabase;
@@ -156,5 +158,27 @@ describe('instants in the database', () => {
     }
     await test.db.insertInto('certificationBody').values(bodyRow('GOODTIME')).execute();
     await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(/must be UTC instants|_instants/);
+  });
+
+  it("are refused in a comment's erasure time and in the record of an export too", async () => {
+    const ground = await insertBodyAndScheme(test.db);
+    const organisationId = await insertApplicant(test.db, '杭州瞬间检查服务有限公司', '7N2K4Q8X1');
+    const noticeId = await insertNotice(test.db, ground, { organisationId, windowStart: '2026-11-20T00:00:00.000Z', windowEnd: '2026-11-30T00:00:00.000Z' });
+    await insertComment(test.db, noticeId, { text: '即将清除提交人信息的意见。' });
+    const comment = () => test.db.updateTable('comment').where('noticeId', '=', noticeId);
+    const exportRecord = (instants: { exportedAt: string; since: string | null }) =>
+      test.db.insertInto('commentExport').values({ ...instants, osUser: 'staff', bodyCode: null, noticeReference: null, format: 'csv', commentCount: 1, file: '/tmp/comments.csv' });
+    for (const wrong of ['2026-12-01 08:00:00', '2026-12-01T16:00:00+08:00', '2026-13-01T08:00:00.000Z']) {
+      await expect(comment().set({ personalDataErasedAt: wrong }).execute(), wrong).rejects.toThrow(/comment: received_at, updated_at, personal_data_erased_at must be UTC instants|comment_instants/);
+      await expect(exportRecord({ exportedAt: wrong, since: null }).execute(), wrong).rejects.toThrow(/comment_export: exported_at, since must be UTC instants|comment_export_instants/);
+      await expect(exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: wrong }).execute(), wrong).rejects.toThrow(/comment_export: exported_at, since must be UTC instants|comment_export_instants/);
+    }
+    // The stored form, and no erasure or no filter, are taken as before.
+    await comment().set({ personalDataErasedAt: '2026-12-01T08:00:00.000Z' }).execute();
+    await exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: null }).execute();
+    await exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: '2026-11-25T16:00:00.000Z' }).execute();
+    const stored = await test.db.selectFrom('comment').select('personalDataErasedAt').where('noticeId', '=', noticeId).executeTakeFirstOrThrow();
+    expect(stored.personalDataErasedAt).toBe('2026-12-01T08:00:00.000Z');
+    expect(await test.db.selectFrom('commentExport').select('since').orderBy('id').execute()).toEqual([{ since: null }, { since: '2026-11-25T16:00:00.000Z' }]);
   });
 });

@@ -3,6 +3,7 @@ import type { PortalDb } from '../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
+import { certificateNumberKey } from '../text/normalise.ts';
 
 /** Everything the certificate page and the API show about one certificate. */
 export interface CertificateRecord {
@@ -14,7 +15,7 @@ export interface CertificateRecord {
   level: { code: string; name: string } | null;
   scope: string;
   sites: string[];
-  body: { name: string; approvalNumber: string; website: string | null };
+  body: { name: string; approvalNumber: string; website: string | null; phone: string | null; address: string | null };
   firstIssuedOn: string;
   issuedOn: string;
   expiresOn: string;
@@ -55,7 +56,7 @@ export function selectCertificateSummaries(db: PortalDb) {
 }
 
 /** The certificate page's three reads, on every scan of a QR code: compiled once. */
-const certificateByNumber = preparedQuery((db: PortalDb, number: string) =>
+const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) =>
   db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -88,8 +89,10 @@ const certificateByNumber = preparedQuery((db: PortalDb, number: string) =>
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificationBody.website',
+      'certificationBody.phone as bodyPhone',
+      'certificationBody.address as bodyAddress',
     ])
-    .where('certificate.number', '=', number),
+    .where('certificate.numberKey', '=', key),
 );
 const eventsOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
   db
@@ -109,9 +112,15 @@ const noticePrecedingCertificate = preparedQuery((db: PortalDb, certificateId: n
     .limit(1),
 );
 
-/** The certificate with exactly this number (as printed, so as in its QR code), or null. */
+/**
+ * The certificate with this number, or null. Any spelling of it finds it (case, spaces,
+ * full-width letters, other dashes): the unique key of its letters and digits is compared,
+ * through its index. The record carries the number as registered, the canonical spelling.
+ */
 export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
-  const row = (await certificateByNumber(db, number)).rows[0];
+  const key = certificateNumberKey(number);
+  if (key === '') return null;
+  const row = (await certificateByNumberKey(db, key)).rows[0];
   if (!row) return null;
 
   const [events, precedingNotice] = await Promise.all([
@@ -128,7 +137,7 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
     level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
     scope: row.scope,
     sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
-    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website },
+    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website, phone: row.bodyPhone, address: row.bodyAddress },
     firstIssuedOn: row.firstIssuedOn,
     issuedOn: row.issuedOn,
     expiresOn: row.expiresOn,

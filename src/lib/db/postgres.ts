@@ -19,6 +19,7 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
+import type { ConfigProblem } from '../config/config.ts';
 import { DomainError } from '../errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
 import { HOLDER_MATCH_LIMIT, matchHolderNames, type HolderNameMatches } from './holder-names.ts';
@@ -184,19 +185,16 @@ export function isPostgresConstraintViolation(error: unknown): boolean {
  * collation and ctype (code-point order, as SQLite sorts; pg_trgm finds no trigram in Chinese
  * under "C"), and, once migrated, pg_trgm reading Chinese. A list of what is wrong, or nothing.
  */
-export async function postgresProblems(db: PortalDb, stage: 'before migrating' | 'after migrating'): Promise<string[]> {
+export async function postgresProblems(db: PortalDb, stage: 'before migrating' | 'after migrating'): Promise<ConfigProblem[]> {
   if (stage === 'before migrating') {
     const { rows } = await sql<{ collation: string; ctype: string }>`
       select datcollate as collation, datctype as ctype from pg_database where datname = current_database()`.execute(db);
     const locale = rows[0];
     if (locale && /^C\.UTF-?8$/i.test(locale.collation) && /^C\.UTF-?8$/i.test(locale.ctype)) return [];
-    return [
-      `the database was created with collation ${locale?.collation} and ctype ${locale?.ctype}; the portal needs C.UTF-8 for both ` +
-        '(createdb --locale=C.UTF-8 --template=template0 NAME)',
-    ];
+    return [{ code: 'postgres_locale', setting: 'PORTAL_DATABASE_URL', collation: String(locale?.collation), ctype: String(locale?.ctype) }];
   }
   const { rows } = await sql<{ count: number }>`select cardinality(show_trgm('物业管理')) as count`.execute(db);
-  return rows[0]?.count ? [] : ["pg_trgm extracts no trigram from Chinese (show_trgm('物业管理') is empty): the database's ctype must be C.UTF-8"];
+  return rows[0]?.count ? [] : [{ code: 'postgres_trigram', setting: 'PORTAL_DATABASE_URL' }];
 }
 
 /** A term as a LIKE pattern's literal part: its own %, _ and \ escaped. */

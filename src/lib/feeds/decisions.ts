@@ -55,6 +55,7 @@ function decisionItem(decision: NoticeDecision, siteUrl: string, locale: Locale)
     publishedAt: decision.decidedAt,
     updatedAt: decision.updatedAt,
     categories: [outcome, kind, decision.scheme.name, decision.applicant.province],
+    outcome: { kind: decision.decision, certificateNumber: decision.certificateNumber },
     description: [
       ...whoAndWhat(decision),
       `认证决定：${outcome}（${formatBeijingDateTime(decision.decidedAt)}）`,

@@ -3,7 +3,7 @@ import type { NoticeFeedFilters } from '../notices/inputs.ts';
 import { NOTICE_KIND_LABELS } from '../notices/labels.ts';
 import { newestNotices, type NoticeHeadline, type PublishedNotice } from '../notices/repository.ts';
 import { noticeListUrl, noticesFeedUrl, noticeUrl } from '../site/urls.ts';
-import { formatBeijingDateTime } from '../time/beijing.ts';
+import { formatWindowTime } from '../time/beijing.ts';
 import { FEED_SIZE, shorten, type Feed, type FeedItem } from './feed.ts';
 
 /** New notices matter while their window runs (5–10 working days): readers look every 15 minutes. */
@@ -40,7 +40,7 @@ export function noticeItem(notice: PublishedNotice, siteUrl: string): FeedItem {
     categories: [NOTICE_KIND_LABELS[notice.kind], notice.scheme.name, notice.applicant.province],
     description: [
       ...whoAndWhat(notice),
-      `公示期：${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}`,
+      `公示期：${formatWindowTime(notice.windowStart, 'start')} 至 ${formatWindowTime(notice.windowEnd, 'end')}`,
       `认证范围：${shorten(notice.scope, 100)}`,
       `评价结论摘要：${shorten(notice.evaluationSummary, 200)}`,
       ...(withdrawn ? ['该公示已由认证机构撤回。'] : []),
