@@ -121,7 +121,8 @@ function cpuSeconds(pid: number, thread?: number): number {
 async function startServer(): Promise<{ baseUrl: string; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0' },
+    // One process: the main thread measured is the one that renders the pages.
+    env: { ...process.env, PORTAL_DB: databasePath, HOST: '127.0.0.1', PORT: '0', PORTAL_PROCESSES: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let printed = '';

@@ -87,12 +87,25 @@ function forgetOldSubmissionsHourly(db: PortalDb): void {
 }
 
 /**
+ * Astro imports a page's module again for every request it renders; with a module loader
+ * registered (tsx), each import() is a round trip to the loader's thread, a tenth of a page's
+ * CPU. The module is the same every time: the first import's answer is kept.
+ */
+function keepPageModules(pageMap: Map<string, () => Promise<unknown>>): void {
+  for (const [component, load] of pageMap) {
+    let loaded: Promise<unknown> | undefined;
+    pageMap.set(component, () => (loaded ??= load()));
+  }
+}
+
+/**
  * Serves the portal on HOST:PORT in this process: the only one (PORTAL_PROCESSES=1), or
  * one of the cluster's server processes, which share the socket. Resolves with the address
  * listened on; `stop` closes the server and then runs `release`.
  */
 async function serve(config: PortalConfig, portal: Portal, release: () => Promise<unknown>): Promise<{ url: string; stop: () => void }> {
-  const { handler } = (await import(pathToFileURL(serverEntry).href)) as { handler: AstroHandler };
+  const { handler, pageMap } = (await import(pathToFileURL(serverEntry).href)) as { handler: AstroHandler; pageMap: Map<string, () => Promise<unknown>> };
+  keepPageModules(pageMap);
   const serveStatic = loadStaticFiles(clientFolder);
   const dataVersion = await commitCounter(portal.db);
   const responses = new ResponseCache({

@@ -1,3 +1,4 @@
+import { preparedQuery } from '../db/prepared.ts';
 import type { PortalDb } from '../db/database.ts';
 import type { Notice, NoticeKind } from '../db/notice.table.ts';
 
@@ -16,21 +17,15 @@ export interface CertificateNotice {
   objectionCount: number;
 }
 
-/**
- * Every notice of a certificate's life, the newest first: those whose decision issued or
- * changed it, and those still undecided or refused (which name no certificate yet) that its
- * body published for its holder and scheme: a surveillance, a re-certification, a level or
- * scope change. A holder has a few notices a year, so this stays small; both halves are read
- * through an index (notice_certificate, notice_organisation).
- */
-export async function certificateNotices(db: PortalDb, certificateId: number): Promise<CertificateNotice[]> {
-  const certificate = await db
+/** Read for every certificate page: compiled once. */
+const holderOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
+  db
     .selectFrom('certificate')
     .select(['organisationId', 'schemeId', 'bodyId'])
-    .where('id', '=', certificateId)
-    .executeTakeFirst();
-  if (!certificate) return [];
-  const rows = await db
+    .where('id', '=', certificateId),
+);
+const noticesOfCertificate = preparedQuery((db: PortalDb, certificateId: number, organisationId: number, schemeId: number, bodyId: number) =>
+  db
     .selectFrom('notice')
     .leftJoin('comment', 'comment.noticeId', 'notice.id')
     .select((eb) => [
@@ -49,18 +44,30 @@ export async function certificateNotices(db: PortalDb, certificateId: number): P
       eb.or([
         eb('notice.certificateId', '=', certificateId),
         eb.and([
-          eb('notice.organisationId', '=', certificate.organisationId),
+          eb('notice.organisationId', '=', organisationId),
           eb('notice.certificateId', 'is', null),
-          eb('notice.schemeId', '=', certificate.schemeId),
-          eb('notice.bodyId', '=', certificate.bodyId),
+          eb('notice.schemeId', '=', schemeId),
+          eb('notice.bodyId', '=', bodyId),
           eb('notice.kind', '!=', 'initial'),
         ]),
       ]),
     )
     .groupBy('notice.id')
     .orderBy('notice.windowStart', 'desc')
-    .orderBy('notice.id', 'desc')
-    .execute();
+    .orderBy('notice.id', 'desc'),
+);
+
+/**
+ * Every notice of a certificate's life, the newest first: those whose decision issued or
+ * changed it, and those still undecided or refused (which name no certificate yet) that its
+ * body published for its holder and scheme: a surveillance, a re-certification, a level or
+ * scope change. A holder has a few notices a year, so this stays small; both halves are read
+ * through an index (notice_certificate, notice_organisation).
+ */
+export async function certificateNotices(db: PortalDb, certificateId: number): Promise<CertificateNotice[]> {
+  const certificate = (await holderOfCertificate(db, certificateId)).rows[0];
+  if (!certificate) return [];
+  const { rows } = await noticesOfCertificate(db, certificateId, certificate.organisationId, certificate.schemeId, certificate.bodyId);
   return rows.map((row) => ({ ...row, commentCount: Number(row.commentCount ?? 0), objectionCount: Number(row.objectionCount ?? 0) }));
 }
 

@@ -1,3 +1,4 @@
+import { preparedQuery } from '../db/prepared.ts';
 import type { PortalDb } from '../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
@@ -54,15 +55,9 @@ export function selectCertificateSummaries(db: PortalDb) {
     ]);
 }
 
-/**
- * The certificate with this number, or null. Any spelling of it finds it (case, spaces,
- * full-width letters, other dashes): the unique key of its letters and digits is compared,
- * through its index. The record carries the number as registered, the canonical spelling.
- */
-export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
-  const key = certificateNumberKey(number);
-  if (key === '') return null;
-  const row = await db
+/** The certificate page's three reads, on every scan of a QR code: compiled once. */
+const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) =>
+  db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
     .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
@@ -97,26 +92,40 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
       'certificationBody.phone as bodyPhone',
       'certificationBody.address as bodyAddress',
     ])
-    .where('certificate.numberKey', '=', key)
-    .executeTakeFirst();
+    .where('certificate.numberKey', '=', key),
+);
+const eventsOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
+  db
+    .selectFrom('certificateEvent')
+    .selectAll()
+    .where('certificateId', '=', certificateId)
+    .orderBy('occurredAt')
+    .orderBy('id'),
+);
+const noticePrecedingCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
+  db
+    .selectFrom('notice')
+    .select(['id', 'reference', 'kind'])
+    .where('certificateId', '=', certificateId)
+    .where('status', '=', 'published')
+    .orderBy('windowEnd', 'desc')
+    .limit(1),
+);
+
+/**
+ * The certificate with this number, or null. Any spelling of it finds it (case, spaces,
+ * full-width letters, other dashes): the unique key of its letters and digits is compared,
+ * through its index. The record carries the number as registered, the canonical spelling.
+ */
+export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
+  const key = certificateNumberKey(number);
+  if (key === '') return null;
+  const row = (await certificateByNumberKey(db, key)).rows[0];
   if (!row) return null;
 
   const [events, precedingNotice] = await Promise.all([
-    db
-      .selectFrom('certificateEvent')
-      .selectAll()
-      .where('certificateId', '=', row.id)
-      .orderBy('occurredAt')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('notice')
-      .select(['id', 'reference', 'kind'])
-      .where('certificateId', '=', row.id)
-      .where('status', '=', 'published')
-      .orderBy('windowEnd', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+    eventsOfCertificate(db, row.id).then((result) => result.rows),
+    noticePrecedingCertificate(db, row.id).then((result) => result.rows[0]),
   ]);
   const latestEvent = events.at(-1)?.occurredAt ?? '';
   return {
