@@ -9,6 +9,12 @@ import { noticeState, type NoticeState } from './state.ts';
 
 export const NOTICE_PAGE_SIZE = 20;
 
+/** The certification body that runs a notice and decides on it. */
+export interface NoticeBody {
+  code: string;
+  name: string;
+}
+
 /** What a line of the list and the head of a notice page have in common. */
 export interface NoticeHeadline {
   id: number;
@@ -40,7 +46,7 @@ export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'status' | 'reply
 export interface NoticeRecord extends NoticeHeadline {
   applicant: NoticeHeadline['applicant'] & { address: string };
   scheme: NoticeHeadline['scheme'] & { basis: string };
-  body: { name: string; approvalNumber: string };
+  body: NoticeBody & { approvalNumber: string };
   scope: string;
   evaluationSummary: string;
   objectionContact: string;
@@ -122,6 +128,7 @@ function whereAbout(query: HeadlineQuery, filters: Omit<NoticeFilters, 'state'>)
   if (filters.kind) query = query.where('notice.kind', '=', filters.kind);
   if (filters.scheme) query = query.where('scheme.code', '=', filters.scheme);
   if (filters.province) query = query.where('organisation.province', '=', filters.province);
+  if (filters.body) query = query.where('notice.bodyId', '=', (eb) => eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body!));
   if (filters.year !== undefined) {
     const { from, to } = beijingYearSpan(filters.year);
     query = query.where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to);
@@ -215,10 +222,36 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
 
 /** A notice as published: what a feed of new notices tells. */
 export interface PublishedNotice extends NoticeHeadline {
+  body: NoticeBody;
   scope: string;
   evaluationSummary: string;
   publishedAt: string;
   updatedAt: string;
+}
+
+/** Headlines with what a feed tells of a notice: its body, scope, summary and times. */
+function selectPublishedNotices(db: PortalDb, filters: NoticeFeedFilters) {
+  return whereAbout(selectNoticeHeadlines(db), filters)
+    .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
+    .select([
+      'certificationBody.code as bodyCode',
+      'certificationBody.name as bodyName',
+      'notice.scope',
+      'notice.evaluationSummary',
+      'notice.publishedAt',
+      'notice.updatedAt',
+    ]);
+}
+
+function toPublishedNotice(row: Awaited<ReturnType<ReturnType<typeof selectPublishedNotices>['executeTakeFirstOrThrow']>>): PublishedNotice {
+  return {
+    ...toHeadline(row),
+    body: { code: row.bodyCode, name: row.bodyName },
+    scope: row.scope,
+    evaluationSummary: row.evaluationSummary,
+    publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /**
@@ -234,25 +267,35 @@ export async function newestNotices(
   among?: readonly number[],
 ): Promise<PublishedNotice[]> {
   if (among?.length === 0) return [];
-  const about = whereAbout(selectNoticeHeadlines(db), filters);
+  const about = selectPublishedNotices(db, filters);
   const rows = await (among ? about.where('notice.id', 'in', [...among]) : about)
-    .select(['notice.scope', 'notice.evaluationSummary', 'notice.publishedAt', 'notice.updatedAt'])
     .where('notice.publishedAt', '<=', now.toISOString())
     .orderBy('notice.publishedAt', 'desc')
     .orderBy('notice.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
-    ...toHeadline(row),
-    scope: row.scope,
-    evaluationSummary: row.evaluationSummary,
-    publishedAt: row.publishedAt,
-    updatedAt: row.updatedAt,
-  }));
+  return rows.map(toPublishedNotice);
+}
+
+/**
+ * The notices withdrawn by `now` that match the filters, the most recently withdrawn first.
+ * A withdrawal is the notice's last change, so its time is the notice's updatedAt (index
+ * notice_withdrawn); withdrawn notices are few, so a filter reads few of them.
+ */
+export async function newestWithdrawals(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
+  const rows = await selectPublishedNotices(db, filters)
+    .where('notice.status', '=', 'withdrawn')
+    .where('notice.updatedAt', '<=', now.toISOString())
+    .orderBy('notice.updatedAt', 'desc')
+    .orderBy('notice.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toPublishedNotice);
 }
 
 /** The outcome of a notice: the body's certification decision. */
 export interface NoticeDecision extends NoticeHeadline {
+  body: NoticeBody;
   decision: 'certified' | 'refused';
   decidedAt: string;
   updatedAt: string;
@@ -260,11 +303,19 @@ export interface NoticeDecision extends NoticeHeadline {
   certificateNumber: string | null;
 }
 
-/** The decisions made by `now`, the most recent first. */
-export async function newestDecisions(db: PortalDb, now: Date, limit: number): Promise<NoticeDecision[]> {
-  const rows = await selectNoticeHeadlines(db)
+/** The decisions made by `now` on the notices matching the filters, the most recent first. */
+export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
+  const rows = await whereAbout(selectNoticeHeadlines(db), filters)
+    .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
-    .select(['notice.decision', 'notice.decidedAt', 'notice.updatedAt', 'certificate.number as certificateNumber'])
+    .select([
+      'certificationBody.code as bodyCode',
+      'certificationBody.name as bodyName',
+      'notice.decision',
+      'notice.decidedAt',
+      'notice.updatedAt',
+      'certificate.number as certificateNumber',
+    ])
     .where('notice.decision', '!=', 'pending')
     .where('notice.decidedAt', 'is not', null)
     .where('notice.decidedAt', '<=', now.toISOString())
@@ -275,6 +326,7 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number): P
     .execute();
   return rows.map((row) => ({
     ...toHeadline(row),
+    body: { code: row.bodyCode, name: row.bodyName },
     decision: row.decision,
     decidedAt: row.decidedAt,
     updatedAt: row.updatedAt,
@@ -328,6 +380,7 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
       'notice.decision',
       'notice.decidedAt',
       'scheme.basis',
+      'certificationBody.code as bodyCode',
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificate.number as certificateNumber',
@@ -336,21 +389,13 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
     .executeTakeFirst();
   if (!row) return null;
 
-  const publishedRows = await db
-    .selectFrom('comment')
-    .select(['kind', 'text', 'receivedAt', 'status', 'reply', 'finding'])
-    .where('noticeId', '=', id)
-    .where('published', '=', 1)
-    .orderBy('receivedAt')
-    .orderBy('id')
-    .execute();
-  const publishedComments = publishedRows.map(({ receivedAt, ...comment }) => ({ ...comment, receivedOn: beijingDate(new Date(receivedAt)) }));
+  const publishedComments = (await publishedCommentEntries(db, id)).map(({ id: _id, answeredOn: _answeredOn, ...comment }) => comment);
   const headline = toHeadline(row);
   return {
     ...headline,
     applicant: { ...headline.applicant, address: row.applicantAddress },
     scheme: { ...headline.scheme, basis: row.basis },
-    body: { name: row.bodyName, approvalNumber: row.approvalNumber },
+    body: { code: row.bodyCode, name: row.bodyName, approvalNumber: row.approvalNumber },
     scope: row.scope,
     evaluationSummary: row.evaluationSummary,
     objectionContact: row.objectionContact,
@@ -361,6 +406,30 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
     certificate: row.certificateNumber ? { number: row.certificateNumber } : null,
     publishedComments,
   };
+}
+
+/** A published comment as a notice's feed tells it: the id names its item, the Beijing days date it (never an instant of the sender's). */
+export interface PublishedCommentEntry extends PublishedComment {
+  id: number;
+  /** The Beijing day the answer was last changed, when there is one. */
+  answeredOn: string | null;
+}
+
+/** The published comments of a notice, in the order they were received. */
+export async function publishedCommentEntries(db: PortalDb, noticeId: number): Promise<PublishedCommentEntry[]> {
+  const rows = await db
+    .selectFrom('comment')
+    .select(['id', 'kind', 'text', 'receivedAt', 'updatedAt', 'status', 'reply', 'finding'])
+    .where('noticeId', '=', noticeId)
+    .where('published', '=', 1)
+    .orderBy('receivedAt')
+    .orderBy('id')
+    .execute();
+  return rows.map(({ receivedAt, updatedAt, ...comment }) => ({
+    ...comment,
+    receivedOn: beijingDate(new Date(receivedAt)),
+    answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null,
+  }));
 }
 
 /** The notice a path names (/notices/{id}); anything but the id of a notice is notice_not_found. */
