@@ -8,8 +8,9 @@ import type { Kysely } from 'kysely';
  *   the notice feed filtered by body, read in order from the body's own entries;
  * - notice_body_start, notice_body_end: the notice list filtered by body, as the list's
  *   other filters are served (the window columns the conditions read, in the parts' orders);
- * - certificate_body_status (body_id, status, expires_on): a body's certificates by status,
- *   and the lookup filtered by body.
+ * - certificate_body_status (body_id, status, expires_on): a body's certificates counted by status;
+ * - certificate_body_number, certificate_body_scheme: a body's certificates by number (the
+ *   lookup narrowed to a body) and the schemes it certifies.
  * Portable: the same on SQLite and PostgreSQL. Frozen.
  */
 const INDEXES: [name: string, table: string, columns: string[]][] = [
@@ -19,6 +20,8 @@ const INDEXES: [name: string, table: string, columns: string[]][] = [
   ['notice_body_start', 'notice', ['body_id', 'window_start', 'window_end', 'status']],
   ['notice_body_end', 'notice', ['body_id', 'window_end', 'window_start', 'status']],
   ['certificate_body_status', 'certificate', ['body_id', 'status', 'expires_on']],
+  ['certificate_body_number', 'certificate', ['body_id', 'number']],
+  ['certificate_body_scheme', 'certificate', ['body_id', 'scheme_id']],
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {

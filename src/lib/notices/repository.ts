@@ -4,6 +4,7 @@ import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
 import { beijingDate, startOfBeijingDay } from '../time/beijing.ts';
 import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeFeedFilters, type NoticeListQuery } from './inputs.ts';
+import { inAdministrativeOrder } from '../organisations/provinces.ts';
 import { noticeTitle } from './labels.ts';
 import { noticeState, type NoticeState } from './state.ts';
 
@@ -449,7 +450,9 @@ export async function requireNotice(db: PortalDb, idText: string): Promise<Notic
 
 export interface NoticeFilterOptions {
   schemes: { code: string; name: string }[];
-  /** Provinces of organisations that have notices. */
+  /** Every certification body (a few hundred nationally). */
+  bodies: { code: string; name: string }[];
+  /** Provinces of organisations that have notices, in administrative-code order (GB/T 2260). */
   provinces: string[];
   /** Beijing years in which some notice's window starts, newest first. */
   years: number[];
@@ -457,8 +460,9 @@ export interface NoticeFilterOptions {
 
 /** The choices of the list page's filter form. */
 export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOptions> {
-  const [schemes, provinces, years] = await Promise.all([
+  const [schemes, bodies, provinces, years] = await Promise.all([
     db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
+    db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code').execute(),
     db
       .selectFrom('organisation')
       .select('province')
@@ -468,7 +472,7 @@ export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOpt
       .execute(),
     noticeYears(db),
   ]);
-  return { schemes, provinces: provinces.map((row) => row.province), years };
+  return { schemes, bodies, provinces: inAdministrativeOrder(provinces.map((row) => row.province)), years };
 }
 
 /**
