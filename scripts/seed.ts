@@ -1,26 +1,31 @@
 /**
  * Fills the portal's database with demo data:
- *   npm run seed -- [--certificates N] [--notices N] [--seed N] [--replace]
+ *   npm run seed -- [--certificates N] [--notices N] [--comments N] [--seed N] [--replace]
  * The database is PORTAL_DB (default data/portal.db). Without --replace it refuses to
- * touch a database that already holds registry data.
+ * touch a database that already holds registry data. The national data set is
+ * --certificates 1000000 --notices 200000 (and 500,000 comments).
  */
+import cliProgress from 'cli-progress';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { openDatabase } from '../src/lib/db/sqlite.ts';
+import { openDatabase, withBulkWriting } from '../src/lib/db/sqlite.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
-import { seedDemoData } from './demo/generate.ts';
+import { COMMENTS_PER_NOTICE } from './demo/comments.ts';
+import { SEEDED_TABLES, seedDemoData, type DemoDataOptions } from './demo/generate.ts';
 
-const USAGE = 'Usage: npm run seed -- [--certificates N] [--notices N] [--seed N] [--replace]';
+const USAGE = 'Usage: npm run seed -- [--certificates N] [--notices N] [--comments N] [--seed N] [--replace]';
 const MAX_SEED = 2 ** 32 - 1;
+/** The page cache while seeding: the national data set's indexes are filled in memory. */
+const SEEDING_CACHE_MEGABYTES = 256;
 
 
-function wholeNumber(option: string, text: string, maximum: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > maximum) {
-    throw new UsageError(`--${option} must be a whole number from 1 to ${maximum.toLocaleString('en')}, not "${text}"`);
+function wholeNumber(option: string, text: string, maximum: number, minimum = 1): number {
+  if (!/^\d+$/.test(text) || Number(text) < minimum || Number(text) > maximum) {
+    throw new UsageError(`--${option} must be a whole number from ${minimum} to ${maximum.toLocaleString('en')}, not "${text}"`);
   }
   return Number(text);
 }
@@ -30,18 +35,32 @@ function readArguments() {
     options: {
       certificates: { type: 'string', default: '2000' },
       notices: { type: 'string', default: '300' },
+      comments: { type: 'string' },
       seed: { type: 'string', default: '20261126' },
       replace: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
+  const notices = wholeNumber('notices', values.notices, 200_000);
   return {
     certificates: wholeNumber('certificates', values.certificates, 1_000_000),
-    notices: wholeNumber('notices', values.notices, 200_000),
+    notices,
+    comments: values.comments === undefined ? Math.round(notices * COMMENTS_PER_NOTICE) : wholeNumber('comments', values.comments, 1_000_000, 0),
     seed: wholeNumber('seed', values.seed, MAX_SEED),
     replace: values.replace,
   };
+}
+
+/** A bar of certificates written, on a terminal only: piped or logged output gets the summary line alone. */
+function progressBar(certificates: number): { update: DemoDataOptions['progress']; stop: () => void } {
+  if (!process.stdout.isTTY) return { update: undefined, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: 'Seeding [{bar}] {percentage}% | {value}/{total} certificates | {duration_formatted}', stream: process.stdout, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(certificates, 0);
+  return { update: (written) => bar.update(written.certificates), stop: () => bar.stop() };
 }
 
 async function main(): Promise<number> {
@@ -49,11 +68,42 @@ async function main(): Promise<number> {
   if (!command) return USAGE_EXIT_CODE;
   const { options, config: { databasePath } } = command;
 
+  if (databasePath === ':memory:') {
+    console.error('PORTAL_DB=:memory: would be gone when the command ends: name a file to seed.');
+    return USAGE_EXIT_CODE;
+  }
   const started = performance.now();
-  if (options.replace && databasePath !== ':memory:') {
+  if (options.replace) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
   }
 
+  if (!(await isEmptyAfterMigrating(databasePath))) {
+    console.error(
+      `${databasePath} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
+        'Run again with --replace to delete that database and seed a fresh one.',
+    );
+    return 1;
+  }
+
+  const now = systemClock();
+  const progress = progressBar(options.certificates);
+  const counts = await withBulkWriting(databasePath, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES }, (db) =>
+    seedDemoData(db, { ...options, now, progress: progress.update }),
+  ).finally(progress.stop);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const cpu = process.cpuUsage();
+  const count = (n: number) => n.toLocaleString('en');
+  console.log(
+    `Seeded ${databasePath}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${count(counts.organisations)} organisations, ` +
+      `${count(counts.certificates)} certificates, ${count(counts.events)} events, ${count(counts.notices)} notices, ` +
+      `${count(counts.comments)} comments (seed ${options.seed}, anchor day ${beijingDate(now)} Beijing time) in ${seconds} s ` +
+      `(CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
+  );
+  return 0;
+}
+
+/** Migrates the file, and says whether it holds no registry data. Its connection is closed again, for the bulk writer to have the file alone. */
+async function isEmptyAfterMigrating(databasePath: string): Promise<boolean> {
   const db = openDatabase(databasePath);
   try {
     await migrateToLatest(db);
@@ -61,23 +111,7 @@ async function main(): Promise<number> {
     const { rows } = await sql<{ filled: number }>`
       select (select count(*) from certificate) + (select count(*) from certification_body)
         + (select count(*) from scheme) + (select count(*) from organisation) + (select count(*) from notice) as filled`.execute(db);
-    if ((rows[0]?.filled ?? 0) > 0) {
-      console.error(
-        `${databasePath} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
-          'Run again with --replace to delete that database and seed a fresh one.',
-      );
-      return 1;
-    }
-
-    const now = systemClock();
-    const counts = await seedDemoData(db, { certificates: options.certificates, notices: options.notices, seed: options.seed, now });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(
-      `Seeded ${databasePath}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${counts.organisations} organisations, ` +
-        `${counts.certificates} certificates, ${counts.events} events, ${counts.notices} notices ` +
-        `(seed ${options.seed}, anchor day ${beijingDate(now)} Beijing time) in ${seconds} s`,
-    );
-    return 0;
+    return (rows[0]?.filled ?? 0) === 0;
   } finally {
     await db.destroy();
   }

@@ -193,3 +193,99 @@ export async function dropSurveillanceDue(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists certificate_event_surveillance`.execute(db);
   await sql`drop table if exists certificate_surveillance_due`.execute(db);
 }
+
+/**
+ * The bigram entries of the organisations `source` yields as (organisation_id, name), as on
+ * SQLite: the same pieces, the same `inside` and `name_length`, each once.
+ */
+const organisationBigrams = (source: string) => `
+  select distinct substr(name, n, 2) as bigram, (n > 1)::integer as inside, case when n = 1 then char_length(name) else 0 end as name_length, organisation_id
+  from (${source}) as entry cross join lateral generate_series(1, char_length(name) - 1) as n
+  where n = 1 or substr(name, n, 2) <> substr(name, 1, 2)`;
+const indexOrganisationNames = (source: string) =>
+  `insert into organisation_name_bigram (bigram, inside, name_length, organisation_id) ${organisationBigrams(source)} on conflict do nothing;`;
+// Found again from the name itself, by the primary key: the table needs no second index.
+const unindexOrganisationNames = (source: string) => `
+  delete from organisation_name_bigram as entry using (${organisationBigrams(source)}) as gone
+  where (entry.bigram, entry.inside, entry.name_length, entry.organisation_id) = (gone.bigram, gone.inside, gone.name_length, gone.organisation_id);`;
+
+/**
+ * 2026-12-01T2350: the holder name index per organisation (the design: the migration's
+ * comment), replacing the per-certificate one: the bigram table as on SQLite, kept by
+ * triggers per statement, and pg_trgm on organisation.name_search for three characters or more.
+ */
+export async function holderNamesByOrganisation(db: Kysely<any>): Promise<void> {
+  await dropHolderNameIndexes(db);
+  await sql`create table organisation_name_bigram (
+    bigram text not null,
+    inside integer not null,
+    name_length integer not null,
+    organisation_id integer not null,
+    primary key (bigram, inside, name_length, organisation_id)
+  )`.execute(db);
+  await sql`create index organisation_name_trigram on organisation using gin (name_search gin_trgm_ops)`.execute(db);
+
+  const named = (table: string) => `select id as organisation_id, name_search as name from ${table}`;
+  const renamed = (side: 'now' | 'before') => `select ${side}.id as organisation_id, ${side}.name_search as name
+    from new_organisations as now join old_organisations as before using (id) where now.name_search <> before.name_search`;
+  await statementTrigger(db, 'organisation_name_indexed', 'organisation', 'insert', 'new table as new_organisations', indexOrganisationNames(named('new_organisations')));
+  await statementTrigger(
+    db,
+    'organisation_name_changed',
+    'organisation',
+    'update',
+    'old table as old_organisations new table as new_organisations',
+    unindexOrganisationNames(renamed('before')) + indexOrganisationNames(renamed('now')),
+  );
+  await statementTrigger(db, 'organisation_name_unindexed', 'organisation', 'delete', 'old table as old_organisations', unindexOrganisationNames(named('old_organisations')));
+  await sql.raw(indexOrganisationNames(named('organisation'))).execute(db);
+}
+
+/**
+ * 2026-12-02T0100: notice.province from the applicant, and notice_tally (the design: the
+ * migration's comment), kept by triggers per row: a notice takes its province before it is
+ * written, and the tally counts it after.
+ */
+export async function noticeProvinceAndTally(db: Kysely<any>): Promise<void> {
+  await sql.raw(`create function notice_province_set() returns trigger language plpgsql as $body$ begin
+      if tg_op = 'INSERT' or new.organisation_id is distinct from old.organisation_id then
+        new.province := (select province from organisation where organisation.id = new.organisation_id);
+      end if;
+      return new;
+    end $body$`).execute(db);
+  await sql`create trigger notice_province_set before insert or update on notice for each row execute function notice_province_set()`.execute(db);
+  await sql.raw(`create function organisation_province_changed() returns trigger language plpgsql as $body$ begin
+      update notice set province = new.province where organisation_id = new.id;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger organisation_province_changed after update of province on organisation for each row
+    when (new.province is distinct from old.province) execute function organisation_province_changed()`.execute(db);
+
+  const year = (instant: string) => `extract(year from substr(${instant}, 1, 23)::timestamp + interval '8 hours')::integer`;
+  const count = (row: 'new' | 'old', change: 1 | -1) => `
+    if ${row}.province is not null then
+      insert into notice_tally (kind, scheme_id, province, year, notices) values (${row}.kind, ${row}.scheme_id, ${row}.province, ${year(`${row}.window_start`)}, ${change})
+      on conflict (kind, scheme_id, province, year) do update set notices = notice_tally.notices + ${change};
+    end if;`;
+  await sql.raw(`create function notice_tallied() returns trigger language plpgsql as $body$ begin
+      if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger notice_tallied after insert or delete or update of kind, scheme_id, province, window_start on notice
+    for each row execute function notice_tallied()`.execute(db);
+  await sql
+    .raw(`insert into notice_tally (kind, scheme_id, province, year, notices)
+      select kind, scheme_id, province, ${year('window_start')}, count(*) from notice group by 1, 2, 3, 4`)
+    .execute(db);
+}
+
+export async function dropNoticeProvinceAndTally(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['notice_province_set', 'notice'],
+    ['organisation_province_changed', 'organisation'],
+    ['notice_tallied', 'notice'],
+  ]) {
+    await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
+  }
+}

@@ -156,3 +156,89 @@ export async function dropSurveillanceDue(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists certificate_event_surveillance`.execute(db);
   await sql`drop table if exists certificate_surveillance_due`.execute(db);
 }
+
+/**
+ * 2026-12-01T2350: the holder name index per organisation (the design: the migration's
+ * comment), replacing the per-certificate one. Triggers per row keep it right whoever writes.
+ */
+export async function holderNamesByOrganisation(db: Kysely<any>): Promise<void> {
+  for (const trigger of ['certificate_holder_indexed', 'certificate_holder_moved', 'certificate_holder_unindexed', 'organisation_renamed']) {
+    await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
+  }
+  await sql`drop table if exists certificate_holder_bigram`.execute(db);
+  await sql`drop table if exists certificate_holder_trigram`.execute(db);
+
+  await sql`create table organisation_name_bigram (
+    bigram text not null,
+    inside integer not null,
+    name_length integer not null,
+    organisation_id integer not null,
+    primary key (bigram, inside, name_length, organisation_id)
+  ) without rowid`.execute(db);
+  await sql`create virtual table organisation_name_trigram using fts5(name, tokenize = 'trigram')`.execute(db);
+
+  /**
+   * The bigram entries of the name `name` of organisation `id` (SQL expressions), as rows of
+   * the primary key, each once: inside a trigger, INSERT OR IGNORE would give way to the
+   * conflict handling of the statement that fired it (an import's upsert).
+   */
+  const bigrams = (id: string, name: string, from = 'name_position') => `
+    select distinct substr(${name}, n, 2), n > 1, case when n = 1 then length(${name}) else 0 end, ${id}
+    from ${from} where n < length(${name}) and (n = 1 or substr(${name}, n, 2) <> substr(${name}, 1, 2))`;
+  const index = (row: 'new') =>
+    sql.raw(`
+    insert into organisation_name_trigram (rowid, name) values (${row}.id, ${row}.name_search);
+    insert into organisation_name_bigram (bigram, inside, name_length, organisation_id) ${bigrams(`${row}.id`, `${row}.name_search`)};`);
+  const unindex = (row: 'old') =>
+    sql.raw(`
+    delete from organisation_name_trigram where rowid = ${row}.id;
+    delete from organisation_name_bigram where (bigram, inside, name_length, organisation_id) in (${bigrams(`${row}.id`, `${row}.name_search`)});`);
+  await sql`create trigger organisation_name_indexed after insert on organisation begin ${index('new')} end`.execute(db);
+  await sql`create trigger organisation_name_changed after update of name_search on organisation begin ${unindex('old')} ${index('new')} end`.execute(db);
+  await sql`create trigger organisation_name_unindexed after delete on organisation begin ${unindex('old')} end`.execute(db);
+
+  await sql`insert into organisation_name_trigram (rowid, name) select id, name_search from organisation`.execute(db);
+  await sql
+    .raw(`insert into organisation_name_bigram (bigram, inside, name_length, organisation_id)
+      ${bigrams('organisation.id', 'organisation.name_search', 'organisation join name_position')}`)
+    .execute(db);
+}
+
+/** The Beijing calendar year of a stored UTC instant (an SQL expression). */
+const beijingYear = (instant: string) => `cast(strftime('%Y', ${instant}, '+8 hours') as integer)`;
+
+/**
+ * 2026-12-02T0100: notice.province from the applicant, and notice_tally, kept by triggers per
+ * row (the design: the migration's comment). A notice is tallied once its province is set:
+ * the insert trigger sets it by an update, which the tally trigger counts.
+ */
+export async function noticeProvinceAndTally(db: Kysely<any>): Promise<void> {
+  const fromApplicant = sql.raw(`update notice set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`);
+  await sql`create trigger notice_province_set after insert on notice begin ${fromApplicant} end`.execute(db);
+  await sql`create trigger notice_province_moved after update of organisation_id on notice begin ${fromApplicant} end`.execute(db);
+  await sql`create trigger organisation_province_changed after update of province on organisation begin
+    update notice set province = new.province where organisation_id = new.id; end`.execute(db);
+
+  /** The tally's key of notice `row` (new or old): its Beijing year is that of its window start. */
+  const key = (row: 'new' | 'old') =>
+    `kind = ${row}.kind and scheme_id = ${row}.scheme_id and province = ${row}.province and year = ${beijingYear(`${row}.window_start`)}`;
+  const count = (row: 'new' | 'old', change: '+ 1' | '- 1') =>
+    sql.raw(`
+    insert into notice_tally (kind, scheme_id, province, year, notices)
+      select ${row}.kind, ${row}.scheme_id, ${row}.province, ${beijingYear(`${row}.window_start`)}, 0
+      where ${row}.province is not null and not exists (select 1 from notice_tally where ${key(row)});
+    update notice_tally set notices = notices ${change} where ${row}.province is not null and ${key(row)};`);
+  await sql`create trigger notice_tallied after update of kind, scheme_id, province, window_start on notice begin
+    ${count('old', '- 1')} ${count('new', '+ 1')} end`.execute(db);
+  await sql`create trigger notice_untallied after delete on notice begin ${count('old', '- 1')} end`.execute(db);
+  await sql
+    .raw(`insert into notice_tally (kind, scheme_id, province, year, notices)
+      select kind, scheme_id, province, ${beijingYear('window_start')}, count(*) from notice group by 1, 2, 3, 4`)
+    .execute(db);
+}
+
+export async function dropNoticeProvinceAndTally(db: Kysely<any>): Promise<void> {
+  for (const trigger of ['notice_tallied', 'notice_untallied', 'notice_province_set', 'notice_province_moved', 'organisation_province_changed']) {
+    await sql`drop trigger ${sql.id(trigger)}`.execute(db);
+  }
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, beijingDate, formatBeijingDateTime, toBeijingIso } from '../../src/lib/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
+import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 import { startPortal, type RunningPortal } from '../support/server.ts';
 
@@ -268,5 +268,37 @@ describe('personal data of commenters', () => {
       expect(body).toContain(REPLY);
     }
     expect(portal.output()).not.toContain(PRIVATE_NAME);
+  });
+});
+
+describe('a list longer than its pages go', () => {
+  let long: TestDatabase;
+  let longPortal: RunningPortal;
+  const COUNT = 2050;
+
+  beforeAll(async () => {
+    long = await createTestDatabase();
+    const ground = await insertBodyAndScheme(long.db);
+    const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000009');
+    await insertListedNotice(long.db, ground, { reference: 'GS-LONG-OPEN', organisationId: applicant, ...OPEN });
+    await insertClosedNotices(long.db, COUNT, (i) => `GS-LONG-${i}`, at(-30 * DAY));
+    longPortal = await startPortal(long.path);
+  });
+  afterAll(async () => {
+    await longPortal?.stop();
+    await long?.remove();
+  });
+
+  it('says the exact total, and that only the first 2,000 are listed, in both languages', async () => {
+    const zh = await (await fetch(`${longPortal.baseUrl}/notices`)).text();
+    expect(zh).toMatch(new RegExp(`共 <strong[^>]*>${COUNT + 1}</strong> 条公示，第 1 / 100 页`));
+    expect(zh).toContain('只列出前 2000 条');
+    expect(zh).toContain('宁波甬江物业管理有限公司 售后服务认证初次认证公示');
+    const en = await (await fetch(`${longPortal.baseUrl}/en/notices`)).text();
+    expect(en).toContain('Only the first 2000 are listed');
+    const api = await (await fetch(`${longPortal.baseUrl}/api/v1/notices?page=100`)).json();
+    expect(api).toMatchObject({ total: COUNT + 1, listed: 2000, page: 100, pageCount: 100 });
+    expect(api.items).toHaveLength(20);
+    expect((await (await fetch(`${longPortal.baseUrl}/api/v1/notices?page=101`)).json()).items).toEqual([]);
   });
 });

@@ -47,6 +47,23 @@ export async function insertListedNotice(
   return id;
 }
 
+/**
+ * `count` closed notices like the first notice of the database, named `reference(i)`, their
+ * windows five minutes long and starting a minute apart back from `latestStart`: enough for
+ * a list longer than its limit, written in one statement per 500.
+ */
+export async function insertClosedNotices(db: PortalDb, count: number, reference: (i: number) => string, latestStart: string): Promise<void> {
+  const { id: _, province: __, ...template } = await db.selectFrom('notice').selectAll().orderBy('id').executeTakeFirstOrThrow();
+  const minute = 60_000;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const start = Date.parse(latestStart) - i * minute;
+    return { ...template, reference: reference(i), windowStart: new Date(start).toISOString(), windowEnd: new Date(start + 5 * minute).toISOString() };
+  });
+  await db.transaction().execute(async (trx) => {
+    for (let first = 0; first < rows.length; first += 500) await trx.insertInto('notice').values(rows.slice(first, first + 500)).execute();
+  });
+}
+
 let commentSerial = 0;
 
 export type CommentFixture = Partial<Omit<Comment, 'id' | 'noticeId' | 'trackingNumber' | 'idempotencyKey'>> & { text: string };

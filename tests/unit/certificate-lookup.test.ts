@@ -1,12 +1,12 @@
-import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
-import type { PortalDatabase } from '../../src/lib/db/database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNearMatches, LOOKUP_PAGE_SIZE, lookupCertificates, oneSlipApart } from '../../src/lib/certificates/lookup.ts';
+import { seedDemoData } from '../../scripts/demo/generate.ts';
+import { findNearMatches, keysOneSlipFrom, LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
+import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
+import { observedDatabase } from '../support/query-plans.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 
 const TODAY = '2026-11-26';
@@ -147,23 +147,16 @@ describe('certificate lookup by part of the name', () => {
     ['two characters', '湖畔'],
     ['more characters', '西子湖畔'],
   ])('answers %s from the name indexes, never by scanning certificates or organisations', async (_, query) => {
-    const executed: CompiledQuery[] = [];
-    const connection = new SQLite(test.path);
-    const observed = new Kysely<PortalDatabase>({
-      dialect: new SqliteDialect({ database: connection }),
-      plugins: [new CamelCasePlugin()],
-      log: (event) => {
-        if (event.level === 'query') executed.push(event.query);
-      },
-    });
-    const result = await lookupCertificates(observed, query, 1, TODAY);
-    expect(result.total).toBeGreaterThan(0);
-    for (const compiled of executed) {
-      const plan = connection.prepare(`explain query plan ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as { detail: string }[];
-      const scans = plan.map((step) => step.detail).filter((detail) => /^SCAN (certificate|organisation)\b(?! VIRTUAL)/.test(detail));
-      expect(scans, compiled.sql).toEqual([]);
+    const observed = observedDatabase(test.path);
+    try {
+      const result = await lookupCertificates(observed.db, query, 1, TODAY);
+      expect(result.total).toBeGreaterThan(0);
+      const statements = observed.scansSinceLastLook();
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) expect(statement.scans, statement.sql).toEqual([]);
+    } finally {
+      await observed.close();
     }
-    await observed.destroy();
   });
 });
 
@@ -188,9 +181,39 @@ describe('near matches for a number that is not registered as written', () => {
     ['TCBSH24000001', 'TCBSH240000001', true, 'a character added'],
     ['TCBSH24000001', 'TCBSH2400001', true, 'a character dropped'],
     ['TCBSH24000012', 'TCBSH24000021', true, 'two neighbours swapped'],
+    ['TCBSH24000001', 'TCBSX24000001', true, 'a character of the body or scheme changed'],
     ['TCBSH24000001', 'TCBSH24000022', false, 'two characters changed'],
     ['TCBSH24000001', 'TCBSH24000001', false, 'the same number'],
   ])('%s and %s are one slip apart: %s (%s)', (a, b, expected) => {
-    expect(oneSlipApart(a, b)).toBe(expected);
+    expect(keysOneSlipFrom(a).includes(b)).toBe(expected);
+  });
+});
+
+describe('a word in nearly every name', () => {
+  let large: TestDatabase;
+  beforeAll(async () => {
+    large = await createTestDatabase();
+    await seedDemoData(large.db, { certificates: 1300, notices: 0, seed: 3, now: new Date(`${TODAY}T04:00:00Z`) });
+  });
+  afterAll(() => large?.remove());
+
+  it.each([
+    ['two characters', '有限'],
+    ['more characters', '有限公司'],
+  ])('(%s) is counted up to the limit, says so, and pages no further than it', async (_, word) => {
+    const first = await lookupCertificates(large.db, word, 1, TODAY);
+    expect(first).toMatchObject({ matchedBy: 'name', total: HOLDER_MATCH_LIMIT, totalCapped: true, pageCount: HOLDER_MATCH_LIMIT / LOOKUP_PAGE_SIZE });
+    expect(first.items).toHaveLength(LOOKUP_PAGE_SIZE);
+    expect(first.items.every((item) => toSearchForm(item.holderName).includes(word))).toBe(true);
+    const last = await lookupCertificates(large.db, word, first.pageCount, TODAY);
+    expect(last.items).toHaveLength(LOOKUP_PAGE_SIZE);
+    expect((await lookupCertificates(large.db, word, first.pageCount + 1, TODAY)).items).toEqual([]);
+  });
+
+  it('is counted exactly when fewer match', async () => {
+    const holder = await large.db.selectFrom('organisation').select('name').where('id', '=', 7).executeTakeFirstOrThrow();
+    const result = await lookupCertificates(large.db, holder.name, 1, TODAY);
+    expect(result).toMatchObject({ totalCapped: false });
+    expect(result.items[0]?.holderName).toBe(holder.name);
   });
 });

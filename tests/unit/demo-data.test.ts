@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMENTS_PER_NOTICE } from '../../scripts/demo/comments.ts';
 import { seedDemoData, type DemoDataOptions } from '../../scripts/demo/generate.ts';
+import { parseTrackingNumber } from '../../src/lib/comments/tracking-number.ts';
 import { statusFromHistory, statusOnDay } from '../../src/lib/certificates/status.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
@@ -43,6 +45,7 @@ async function dump(db: PortalDb) {
     certificates: await db.selectFrom('certificate').selectAll().orderBy('id').execute(),
     events: await db.selectFrom('certificateEvent').selectAll().orderBy('id').execute(),
     notices: await db.selectFrom('notice').selectAll().orderBy('id').execute(),
+    comments: await db.selectFrom('comment').selectAll().orderBy('id').execute(),
   };
 }
 
@@ -79,9 +82,10 @@ describe('demo data generator', () => {
     }
   });
 
-  it('creates the requested number of certificates and notices, with several certificates per holder on average', () => {
+  it('creates the requested number of certificates, notices and comments, with several certificates per holder on average', () => {
     expect(data.certificates).toHaveLength(OPTIONS.certificates);
     expect(data.notices).toHaveLength(OPTIONS.notices);
+    expect(data.comments).toHaveLength(OPTIONS.notices * COMMENTS_PER_NOTICE);
     const holders = new Set(data.certificates.map((certificate) => certificate.organisationId));
     const perHolder = data.certificates.length / holders.size;
     expect(perHolder).toBeGreaterThanOrEqual(1.3);
@@ -167,6 +171,26 @@ describe('demo data generator', () => {
       expect(beijingDate(new Date(notice.windowStart)) > publishedOn).toBe(true);
     }
     for (const notice of [...open, ...upcoming]) expect(notice.decision).toBe('pending');
+  });
+
+  it('gives a share of the notices comments, each received inside its window and before now, some notices many', () => {
+    const notices = new Map(data.notices.map((notice) => [notice.id, notice]));
+    const perNotice = new Map<number, number>();
+    for (const comment of data.comments) {
+      const notice = notices.get(comment.noticeId)!;
+      expect(notice.status).toBe('published');
+      expect(comment.receivedAt >= notice.windowStart && comment.receivedAt < notice.windowEnd).toBe(true);
+      expect(comment.receivedAt < NOW.toISOString()).toBe(true);
+      expect(comment.updatedAt >= comment.receivedAt && comment.updatedAt < NOW.toISOString()).toBe(true);
+      // Still open: nothing has been answered yet.
+      if (notice.windowEnd > NOW.toISOString()) expect(['received', 'under_review']).toContain(comment.status);
+      perNotice.set(comment.noticeId, (perNotice.get(comment.noticeId) ?? 0) + 1);
+    }
+    expect(perNotice.size).toBeGreaterThan(1);
+    expect(perNotice.size).toBeLessThan(data.notices.length / 2);
+    expect(Math.max(...perNotice.values())).toBeGreaterThanOrEqual(5);
+    expect(new Set(data.comments.map((comment) => comment.trackingNumber)).size).toBe(data.comments.length);
+    for (const comment of data.comments) expect(parseTrackingNumber(comment.trackingNumber)).toBe(comment.trackingNumber);
   });
 
   it('links each certified notice to a certificate of the same holder and scheme, decided after the window closed', () => {

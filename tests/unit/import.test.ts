@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
 import type { PortalDatabase, PortalDb } from '../../src/lib/db/database.ts';
-import { matchHolderNames } from '../../src/lib/db/sqlite.ts';
+import { matchHolderNames } from '../../src/lib/db/seam.ts';
 import { holderChangedDescription } from '../../src/lib/i18n/back-office.ts';
 import { exportRecords } from '../../src/lib/import/export.ts';
 import { FILE_FORMATS, formatRecords, type FileFormat } from '../../src/lib/import/formats.ts';

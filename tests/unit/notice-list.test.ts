@@ -4,12 +4,13 @@ import { parseNoticeListQuery } from '../../src/lib/notices/inputs.ts';
 import {
   findNotice,
   listNotices,
+  NOTICE_LIST_LIMIT,
   NOTICE_PAGE_SIZE,
   noticeFilterOptions,
   type NoticeFilters,
 } from '../../src/lib/notices/repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { insertApplicant, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
+import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 
 const NOW = new Date('2026-11-26T04:00:00.000Z');
@@ -76,7 +77,7 @@ beforeAll(async () => {
 afterAll(() => test.remove());
 
 describe('notice list order', () => {
-  it('lists open notices by soonest deadline, then upcoming by soonest start, then closed by most recent end', async () => {
+  it('lists open notices by soonest deadline, then upcoming by soonest start, then closed by most recent start', async () => {
     expect(await references({})).toEqual([
       'OPEN-EDGE',
       'OPEN-SOON',
@@ -199,18 +200,70 @@ describe('notice list pages', () => {
 
   it('counts the matches of the filters, not of the whole table', async () => {
     const list = await listNotices(paged.db, { year: 2025 }, 1, NOW);
-    expect(list).toEqual({ total: 0, page: 1, pageCount: 0, items: [] });
+    expect(list).toEqual({ total: 0, listed: 0, page: 1, pageCount: 0, items: [] });
+  });
+});
+
+describe('a list longer than its limit', () => {
+  let long: TestDatabase;
+  const CLOSED = NOTICE_LIST_LIMIT + 50;
+  const closedReference = (i: number) => `LONG-${String(i).padStart(5, '0')}`;
+
+  beforeAll(async () => {
+    long = await createTestDatabase();
+    const ground = await insertBodyAndScheme(long.db);
+    const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000001');
+    await insertListedNotice(long.db, ground, { reference: 'LONG-OPEN', organisationId: applicant, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-11-30T09:00:00.000Z' });
+    await insertClosedNotices(long.db, CLOSED, closedReference, '2026-11-01T01:00:00.000Z');
+  });
+  afterAll(() => long.remove());
+
+  it('counts every notice, and lists the first NOTICE_LIST_LIMIT of them', async () => {
+    const list = await listNotices(long.db, {}, 1, NOW);
+    expect(list).toMatchObject({ total: CLOSED + 1, listed: NOTICE_LIST_LIMIT, pageCount: NOTICE_LIST_LIMIT / NOTICE_PAGE_SIZE });
+    expect(list.items.map((item) => item.reference).slice(0, 3)).toEqual(['LONG-OPEN', closedReference(0), closedReference(1)]);
+    expect(await listNotices(long.db, { state: 'closed' }, 1, NOW)).toMatchObject({ total: CLOSED, listed: NOTICE_LIST_LIMIT });
+    expect(await listNotices(long.db, { state: 'open' }, 1, NOW)).toMatchObject({ total: 1, listed: 1 });
+  });
+
+  it('serves its last page in order, after the open notice, and nothing beyond', async () => {
+    const last = await listNotices(long.db, {}, NOTICE_LIST_LIMIT / NOTICE_PAGE_SIZE, NOW);
+    expect(last.items.map((item) => item.reference)).toEqual(
+      Array.from({ length: NOTICE_PAGE_SIZE }, (_, i) => closedReference(NOTICE_LIST_LIMIT - NOTICE_PAGE_SIZE - 1 + i)),
+    );
+    expect((await listNotices(long.db, {}, NOTICE_LIST_LIMIT / NOTICE_PAGE_SIZE + 1, NOW)).items).toEqual([]);
+  });
+
+  // Last: it changes the data.
+  it('keeps the count right whoever writes: a deletion, a notice moved to another year or province', async () => {
+    const count = async (filters: NoticeFilters) => (await listNotices(long.db, filters, 1, NOW)).total;
+    const [all, in2026, zhejiang] = [await count({}), await count({ year: 2026 }), await count({ province: '浙江省' })];
+    await long.db.deleteFrom('notice').where('reference', '=', closedReference(5)).execute();
+    await long.db.updateTable('notice').set({ windowStart: '2025-06-01T01:00:00.000Z' }).where('reference', '=', closedReference(6)).execute();
+    const organisationId = (await long.db.selectFrom('notice').select('organisationId').where('reference', '=', closedReference(7)).executeTakeFirstOrThrow()).organisationId;
+    await long.db.updateTable('organisation').set({ province: '广东省' }).where('id', '=', organisationId).execute();
+    expect([await count({}), await count({ year: 2026 }), await count({ year: 2025 }), await count({ province: '浙江省' }), await count({ province: '广东省' })]).toEqual([
+      all - 1,
+      all - 2,
+      1,
+      0,
+      all - 1,
+    ]);
+    expect(in2026).toBe(all);
+    expect(zhejiang).toBe(all);
   });
 });
 
 describe('notice filter options', () => {
-  it('offers every scheme, the provinces of applicants with notices and the Beijing years present', async () => {
+  it('offers every scheme and body, the provinces of applicants with notices (by administrative code) and the Beijing years present', async () => {
     expect(await noticeFilterOptions(test.db)).toEqual({
       schemes: [
         { code: 'after-sales', name: '售后服务认证' },
         { code: 'restaurant', name: '餐厅餐饮服务认证' },
       ],
-      provinces: expect.arrayContaining(['浙江省', '广东省']),
+      bodies: [{ code: 'TCB', name: '测试认证中心' }],
+      // 浙江 33 before 广东 44, though 广 sorts before 浙 by code point.
+      provinces: ['浙江省', '广东省'],
       years: [2026, 2025],
     });
     expect((await noticeFilterOptions(test.db)).provinces).not.toContain('上海市');

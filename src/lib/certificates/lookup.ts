@@ -22,6 +22,8 @@ export interface LookupResult {
   /** How the query was read: none when it was empty or too short to search; body when it was empty and a body was chosen (its certificates). */
   matchedBy: 'number' | 'uscc' | 'name' | 'body' | 'none';
   total: number;
+  /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so. */
+  totalCapped: boolean;
   page: number;
   pageCount: number;
   items: CertificateSummary[];
@@ -60,6 +62,7 @@ export async function lookupCertificates(
     query,
     matchedBy,
     total: 0,
+    totalCapped: false,
     page,
     pageCount: 0,
     items: [],
@@ -72,7 +75,7 @@ export async function lookupCertificates(
       certificateCountsOfBody(db, bodyId, today),
       summaries.orderBy('certificate.number').limit(LOOKUP_PAGE_SIZE).offset((page - 1) * LOOKUP_PAGE_SIZE).execute(),
     ]);
-    return paged(query, 'body', total, page, rows, today);
+    return paged(query, 'body', { total, capped: false }, page, rows, today);
   }
 
   const numberKey = certificateNumberKey(query);
@@ -80,7 +83,7 @@ export async function lookupCertificates(
     const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
     // Narrowed to a body, a query with a digit is a number (names are not narrowed): none of that body's is none found.
     if (byNumber.length > 0 || (bodyId !== null && /\d/.test(query) && !looksLikeUscc(query.toUpperCase().replace(/[ -]/g, '')))) {
-      return paged(query, 'number', byNumber.length, page, byNumber, today);
+      return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
     }
   }
 
@@ -98,7 +101,7 @@ export async function lookupCertificates(
       .limit(LOOKUP_PAGE_SIZE)
       .offset((page - 1) * LOOKUP_PAGE_SIZE)
       .execute();
-    return paged(query, 'uscc', total, page, rows, today);
+    return paged(query, 'uscc', { total, capped: false }, page, rows, today);
   }
 
   const term = toSearchForm(query);
@@ -116,14 +119,13 @@ export async function lookupCertificates(
   const found = ids.length === 0 ? [] : await summaries.select('certificate.id').where('certificate.id', 'in', ids).execute();
   const position = new Map(ids.map((id, index) => [id, index]));
   const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-  const total = matches.total;
-  return paged(query, 'name', total, page, rows, today);
+  return paged(query, 'name', matches, page, rows, today);
 }
 
 function paged(
   query: string,
   matchedBy: LookupResult['matchedBy'],
-  total: number,
+  { total, capped }: { total: number; capped: boolean },
   page: number,
   rows: CertificateSummaryRow[],
   today: string,
@@ -132,6 +134,7 @@ function paged(
     query,
     matchedBy,
     total,
+    totalCapped: capped,
     page,
     pageCount: Math.ceil(total / LOOKUP_PAGE_SIZE),
     items: summariseAsOf(rows, today),
@@ -165,40 +168,40 @@ export interface NearMatches {
   sameHolder: CertificateSummary[];
 }
 
-/**
- * How much of the start of a number is trusted when looking for slips: a number is its
- * body, scheme and year first, then a serial, and people mistype the serial's digits.
- */
-const TRUSTED_PREFIX_RATIO = 0.5;
-/** Enough numbers sharing that start to hold every slip, never the whole registry. */
-const SLIP_CANDIDATES = 5000;
+/** The characters of a number key (certificateNumberKey). */
+const KEY_CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Keys looked up in one statement: well under any database's limit on bound parameters. */
+const KEYS_PER_LOOKUP = 500;
 
-/** True when `a` becomes `b` by one typing slip: a character changed, added, dropped, or two swapped. */
-export function oneSlipApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let start = 0;
-  while (start < Math.min(a.length, b.length) && a[start] === b[start]) start++;
-  const [restA, restB] = [a.slice(start), b.slice(start)];
-  return (
-    restA.slice(1) === restB.slice(1) ||
-    restA.slice(1) === restB ||
-    restA === restB.slice(1) ||
-    (restA.length >= 2 && restA[0] === restB[1] && restA[1] === restB[0] && restA.slice(2) === restB.slice(2))
-  );
+/**
+ * Every key one typing slip from `key`: a character changed, added or dropped, or two
+ * neighbours swapped. Some 75 per character: looked up by the unique index, whatever the
+ * size of the registry.
+ */
+export function keysOneSlipFrom(key: string): string[] {
+  const slips = new Set<string>();
+  for (let at = 0; at <= key.length; at++) {
+    const [before, after] = [key.slice(0, at), key.slice(at)];
+    for (const character of KEY_CHARACTERS) {
+      slips.add(before + character + after);
+      if (at < key.length) slips.add(before + character + after.slice(1));
+    }
+    if (at < key.length) slips.add(before + after.slice(1));
+    if (at + 1 < key.length) slips.add(before + after[1] + after[0] + after.slice(2));
+  }
+  slips.delete(key);
+  return [...slips];
 }
 
-/** Registered number keys one typing slip from `key`, among those sharing its trusted start. */
+/** Registered number keys one typing slip from `key`. */
 async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
-  const prefix = key.slice(0, Math.max(1, Math.floor(key.length * TRUSTED_PREFIX_RATIO)));
-  // Keys are upper-case letters and digits, so every key starting with the prefix sorts below prefix + '~'.
-  const sharingStart = await db
-    .selectFrom('certificate')
-    .select('numberKey')
-    .where('numberKey', '>=', prefix)
-    .where('numberKey', '<', `${prefix}~`)
-    .limit(SLIP_CANDIDATES)
-    .execute();
-  return sharingStart.map((row) => row.numberKey).filter((candidate) => oneSlipApart(key, candidate));
+  const slips = keysOneSlipFrom(key);
+  const found: string[] = [];
+  for (let start = 0; start < slips.length; start += KEYS_PER_LOOKUP) {
+    const rows = await db.selectFrom('certificate').select('numberKey').where('numberKey', 'in', slips.slice(start, start + KEYS_PER_LOOKUP)).execute();
+    found.push(...rows.map((row) => row.numberKey));
+  }
+  return found;
 }
 
 /** What to offer when a certificate page is asked for a number that is not registered as written. */

@@ -7,7 +7,7 @@ import type {
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable } from './notice.table.ts';
+import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable, NoticeTallyTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -20,6 +20,7 @@ export interface PortalDatabase {
   certificateEvent: CertificateEventTable;
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
   notice: NoticeTable;
+  noticeTally: NoticeTallyTable;
   comment: CommentTable;
   commentExport: CommentExportTable;
   commentSubmission: CommentSubmissionTable;

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { UtcInstant } from './registry.table.ts';
 
 export const NOTICE_KINDS = ['initial', 'surveillance', 'recertification', 'level_change', 'scope_change'] as const;
@@ -13,6 +13,8 @@ export interface NoticeTable {
   reference: string;
   kind: NoticeKind;
   organisationId: number;
+  /** The applicant's province, copied from its organisation by the database's triggers: never written. */
+  province: ColumnType<string, never, never>;
   schemeId: number;
   bodyId: number;
   proposedLevelCode: string | null;
@@ -32,6 +34,15 @@ export interface NoticeTable {
   /** How to object offline: address, e-mail, telephone of the body. */
   objectionContact: string;
   updatedAt: UtcInstant;
+}
+
+/** How many notices there are of each kind, scheme, applicant's province and Beijing year of window start: kept by the database's triggers, never written. */
+export interface NoticeTallyTable {
+  kind: ColumnType<NoticeKind, never, never>;
+  schemeId: ColumnType<number, never, never>;
+  province: ColumnType<string, never, never>;
+  year: ColumnType<number, never, never>;
+  notices: ColumnType<number, never, never>;
 }
 
 export const COMMENT_KINDS = ['objection', 'opinion', 'support'] as const;

@@ -21,7 +21,7 @@ import {
 } from 'kysely';
 import { DomainError } from '../errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
-import { matchHolderBigrams, rankedSubstringMatches, type HolderNameMatches } from './holder-names.ts';
+import { HOLDER_MATCH_LIMIT, matchHolderNames, type HolderNameMatches } from './holder-names.ts';
 import { storageUnavailable, type StorageFailure } from './storage.ts';
 
 // Counts come back as int8, which node-postgres hands over as text to keep their precision:
@@ -203,23 +203,20 @@ export async function postgresProblems(db: PortalDb, stage: 'before migrating' |
 const likeLiteral = (term: string) => term.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 /**
- * Certificates by a substring of their holder's name, as on SQLite and in the same order:
- * two characters through the bigram table (pg_trgm cannot serve them), three or more through
- * the pg_trgm index of the names, which LIKE with its pattern uses.
+ * Certificates by a substring of their holder's name, as on SQLite and in the same order
+ * (see ./holder-names.ts): for three characters or more, the pg_trgm index of organisation
+ * names, which LIKE with its pattern uses.
  */
-export async function matchPostgresHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches> {
-  if (Array.from(term).length === 2) return matchHolderBigrams(db, term);
-  const contains = `%${likeLiteral(term)}%`;
-  const startsWith = `${likeLiteral(term)}%`;
-  return rankedSubstringMatches(db, {
-    total: sql`select count(*) as total from certificate_holder_name where name like ${contains}`,
-    atStart: sql`select count(*) as total from certificate_holder_name where name like ${startsWith}`,
-    leading: (offset, limit) => sql`select certificate_id as id from certificate_holder_name where name like ${startsWith}
-                                    order by char_length(name), certificate_id limit ${limit} offset ${offset}`,
-    inside: (offset, limit) => sql`select certificate_id as id from certificate_holder_name where name like ${contains} and name not like ${startsWith}
-                                   order by certificate_id limit ${limit} offset ${offset}`,
+export const matchPostgresHolderNames = (db: PortalDb, term: string): Promise<HolderNameMatches> =>
+  matchHolderNames(db, term, (term) => {
+    const contains = `%${likeLiteral(term)}%`;
+    const startsWith = `${likeLiteral(term)}%`;
+    return {
+      containing: sql`select id as organisation_id from organisation where name_search like ${contains}`,
+      inside: sql`select id as organisation_id from organisation where name_search like ${contains} and name_search not like ${startsWith}
+        order by id limit ${HOLDER_MATCH_LIMIT}`,
+    };
   });
-}
 
 /** A PostgreSQL program (pg_dump, pg_restore, initdb…) where Debian's PostgreSQL 15 puts it, or where pg_config says, or on PATH. */
 export function postgresProgram(name: string): string {
@@ -247,14 +244,6 @@ export async function dumpPostgres(url: string, target: string): Promise<void> {
 
 /** `column` contains `text` (strpos: a plain substring, no pattern to escape). */
 export const postgresContains = (column: string, text: string): RawBuilder<SqlBool> => sql<SqlBool>`strpos(${sql.ref(column)}, ${text}) > 0`;
-
-/** Each table's identity sequence moved past its largest id (tables as Kysely names them, camelCase). */
-export async function postgresGeneratedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void> {
-  for (const table of tables) {
-    const name = table.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    await sql`select setval(pg_get_serial_sequence(${name}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(name)}`.execute(db);
-  }
-}
 
 /** Holds an advisory lock on `key` (hashed to 64 bits) until the transaction ends. */
 export async function postgresOneAtATime(trx: PortalDb, key: string): Promise<void> {

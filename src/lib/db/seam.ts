@@ -1,7 +1,7 @@
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresCommitCounter, postgresGeneratedIdsCaughtUp, postgresOneAtATime } from './postgres.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
 import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
@@ -9,14 +9,13 @@ interface DatabaseSeam {
   matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches>;
   isConstraintViolation(error: unknown): boolean;
   contains(column: string, text: string): RawBuilder<SqlBool>;
-  generatedIdsCaughtUp(db: PortalDb, tables: readonly string[]): Promise<void>;
   oneAtATime(trx: PortalDb, key: string): Promise<void>;
   commitCounter(db: PortalDb): Promise<() => number>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, generatedIdsCaughtUp: async () => {}, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, generatedIdsCaughtUp: postgresGeneratedIdsCaughtUp, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -34,13 +33,6 @@ export const isConstraintViolation = (error: unknown): boolean => Object.values(
 
 /** Whether `column` (a reference such as 'organisation.nameSearch') contains `text` as it is: no pattern, no escaping. */
 export const containsText = (db: PortalDb, column: string, text: string): RawBuilder<SqlBool> => SEAMS[dialectOf(db)].contains(column, text);
-
-/**
- * After rows were written with the ids given (the demo data set, which numbers its records
- * itself), the ids the database generates next come after them: SQLite's do by themselves,
- * PostgreSQL's identity sequences are moved on.
- */
-export const generatedIdsCaughtUp = (db: PortalDb, tables: readonly string[]): Promise<void> => SEAMS[dialectOf(db)].generatedIdsCaughtUp(db, tables);
 
 /**
  * Transactions that name the same `key` run one after the other until they end, in every

@@ -8,6 +8,7 @@ import {
   type CompiledQuery,
   Kysely,
   SqliteAdapter,
+  SqliteDialect,
   SqliteIntrospector,
   SqliteQueryCompiler,
   sql,
@@ -22,7 +23,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortalDatabase, PortalDb } from './database.ts';
-import { matchHolderBigrams, rankedSubstringMatches, type HolderNameMatches } from './holder-names.ts';
+import { HOLDER_MATCH_LIMIT, matchHolderNames as matchHolderNamesBy, type HolderNameMatches } from './holder-names.ts';
 import { storageUnavailable, type StorageFailure } from './storage.ts';
 
 export interface SqliteOptions {
@@ -373,25 +374,19 @@ function storageError(error: unknown): unknown {
 }
 
 /**
- * Certificates by a substring (two characters or more, in search form) of their holder's
- * name, served by the indexes the migration keeps: the bigram table for two characters
- * (portable, src/lib/db/holder-bigrams.ts), the FTS5 trigram index for more. Totals and pages
- * come from the indexes alone.
+ * Certificates by a substring of their holder's name (see ./holder-names.ts): for three
+ * characters or more, the FTS5 trigram index of organisation names (rowid = organisation id).
  */
-export async function matchHolderNames(db: PortalDb, term: string): Promise<HolderNameMatches> {
-  if (Array.from(term).length === 2) return matchHolderBigrams(db, term);
-  // An FTS5 phrase: the term in double quotes (a quote inside doubled) is matched as text.
-  const phrase = `"${term.replace(/"/g, '""')}"`;
-  const startsWith = `^${phrase}`;
-  return rankedSubstringMatches(db, {
-    total: sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${phrase}`,
-    atStart: sql`select count(*) as total from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}`,
-    leading: (offset, limit) => sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${startsWith}
-                                    order by length(name), rowid limit ${limit} offset ${offset}`,
-    inside: (offset, limit) => sql`select rowid as id from certificate_holder_trigram where certificate_holder_trigram match ${`${phrase} NOT ${startsWith}`}
-                                   order by rowid limit ${limit} offset ${offset}`,
+export const matchHolderNames = (db: PortalDb, term: string): Promise<HolderNameMatches> =>
+  matchHolderNamesBy(db, term, (term) => {
+    // An FTS5 phrase: the term in double quotes (a quote inside doubled) is matched as text.
+    const phrase = `"${term.replace(/"/g, '""')}"`;
+    return {
+      containing: sql`select rowid as organisation_id from organisation_name_trigram where organisation_name_trigram match ${phrase}`,
+      inside: sql`select rowid as organisation_id from organisation_name_trigram where organisation_name_trigram match ${phrase}
+        and substr(name, 1, ${Array.from(term).length}) <> ${term} order by rowid limit ${HOLDER_MATCH_LIMIT}`,
+    };
   });
-}
 
 /**
  * Copies the database at `path` into the new file `target` while the portal goes on
@@ -418,6 +413,58 @@ export function isConstraintViolation(error: unknown): boolean {
 function sqliteCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
+}
+
+/**
+ * Runs `work` in one transaction on a connection of its own to the file at `path`, set for
+ * writing a very large amount of data known to be consistent (the generated demo and
+ * benchmark data sets):
+ * - a rollback journal instead of the WAL: a page of a new file is written once, instead of
+ *   once to the WAL and again at checkpoint;
+ * - a page cache of `cacheMegabytes`, so that the indexes being filled stay in memory;
+ * - neither foreign key lookups nor check constraints;
+ * - the secondary indexes of `tables` (those not behind a UNIQUE constraint) dropped, and
+ *   made again from their own definitions once the rows are in: one sort instead of a
+ *   million scattered inserts; FTS5 tables merge their segments once, at the end.
+ * Being one transaction, it leaves the schema as it found it if anything fails. No other
+ * connection may have the file open; the file is left in WAL mode.
+ */
+export async function withBulkWriting<T>(
+  path: string,
+  options: { cacheMegabytes: number; tables: readonly string[] },
+  work: (trx: PortalDb) => Promise<T>,
+): Promise<T> {
+  const connection = new SQLite(path, { fileMustExist: true });
+  const journal = connection.pragma('journal_mode = delete', { simple: true });
+  if (journal !== 'delete') {
+    connection.close();
+    throw new Error(`${path} is open elsewhere (its journal stays ${String(journal)}): bulk writing needs it alone`);
+  }
+  connection.pragma('foreign_keys = off');
+  connection.pragma('ignore_check_constraints = on');
+  connection.pragma(`cache_size = ${-Math.round(options.cacheMegabytes * 1024)}`);
+  const db = new Kysely<PortalDatabase>({ dialect: new SqliteDialect({ database: connection }), plugins: [new CamelCasePlugin()] });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const tables = sql.join(options.tables.map((table) => sql.lit(table)));
+      const { rows: indexes } = await sql<{ name: string; sql: string }>`
+        select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables})`.execute(trx);
+      const { rows: fullText } = await sql<{ name: string }>`
+        select name from sqlite_master where type = 'table' and sql like 'create virtual table % using fts5%'`.execute(trx);
+      for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+      for (const { name } of fullText) await sql`insert into ${sql.table(name)} (${sql.id(name)}, rank) values ('automerge', 0)`.execute(trx);
+      const result = await work(trx);
+      for (const index of indexes) await sql.raw(index.sql).execute(trx);
+      for (const { name } of fullText) {
+        await sql`insert into ${sql.table(name)} (${sql.id(name)}) values ('optimize')`.execute(trx);
+        await sql`insert into ${sql.table(name)} (${sql.id(name)}, rank) values ('automerge', 4)`.execute(trx);
+      }
+      return result;
+    });
+  } finally {
+    connection.pragma('journal_mode = wal');
+    await db.destroy();
+  }
 }
 
 /** `column` contains `text` (instr: a plain substring, no pattern to escape). */

@@ -18,13 +18,13 @@ const DECISIONS_TTL_MINUTES = 15;
 
 /**
  * Certification decisions and the certificate events that matter to the public, newest first,
- * none after `now`. The feed is Chinese; `locale` changes the item titles only, for the home
- * page, which lists the newest items in its own language.
+ * none after `now`. The feed is Chinese; `locale` changes the item titles only, and `size`
+ * the number of items, for the home page, which lists the newest few in its own language.
  */
-export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date, locale: Locale = DEFAULT_LOCALE): Promise<Feed> {
+export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date, locale: Locale = DEFAULT_LOCALE, size = FEED_SIZE): Promise<Feed> {
   const [decisions, events] = await Promise.all([
-    newestDecisions(db, now, FEED_SIZE),
-    newestCertificateEvents(db, { kinds: DECISION_EVENT_KINDS }, now, FEED_SIZE),
+    newestDecisions(db, now, size),
+    newestCertificateEvents(db, { kinds: DECISION_EVENT_KINDS }, now, size),
   ]);
   const items = [
     ...decisions.map((decision) => decisionItem(decision, siteUrl, locale)),
@@ -36,7 +36,7 @@ export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date, lo
     link: `${siteUrl}/certificates`,
     selfUrl: decisionsFeedUrl(siteUrl),
     ttlMinutes: DECISIONS_TTL_MINUTES,
-    items: items.sort(newestFirst).slice(0, FEED_SIZE),
+    items: items.sort(newestFirst).slice(0, size),
   };
 }
 

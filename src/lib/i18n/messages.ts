@@ -163,6 +163,9 @@ const zh = {
       '如果证书上的编号在此查不到，也查不到持证组织，该证书可能是伪造的。',
     ],
     found: (readAs: string, _total: number): Around => [`${readAs}找到 `, ' 张证书'],
+    /** A total as shown: one that stopped counting at its limit says so. */
+    shownTotal: (total: number, capped: boolean) => (capped ? `${total}+` : String(total)),
+    capped: (limit: number) => `相符的证书超过 ${limit} 张，只列出前 ${limit} 张；输入名称中更多的字可以缩小范围。`,
     subscribe: '订阅认证决定和证书颁发、暂停、撤销等动态',
   },
   certificate: {
@@ -292,6 +295,7 @@ const zh = {
     year: (year: number | string) => `${year} 年`,
     filterButton: '筛选',
     total: (_total: number): Around => ['共 ', ' 条公示'],
+    listedOnly: (listed: number) => `只列出前 ${listed} 条；选择年份、省份、类型或类别可以缩小范围，也可以搜索。`,
     none: '没有符合条件的公示。可减少筛选条件后再试。',
   },
   notice: {
@@ -401,7 +405,7 @@ const zh = {
     certificatesHeading: '证书',
     noCertificates: '没有相符的证书。',
     certificatesFound: (_total: number): Around => ['找到 ', ' 张证书。'],
-    allCertificates: (total: number) => `查看全部 ${total} 张证书`,
+    allCertificates: (total: string) => `查看全部 ${total} 张证书`,
   },
   feedList: {
     description: '用 RSS 阅读器订阅服务认证公示、认证决定和证书动态。',
@@ -582,6 +586,8 @@ const en: Messages = {
       'If neither the number on a certificate nor its holder can be found here, the certificate may be forged.',
     ],
     found: (readAs, total) => ['Found ', ` ${noun(total, 'certificate')}${readAs}`],
+    shownTotal: (total, capped) => (capped ? `${total}+` : String(total)),
+    capped: (limit) => `More than ${limit} certificates match; only the first ${limit} are listed. Type more of the name to narrow the search.`,
     subscribe: 'Follow certification decisions and certificates issued, suspended, withdrawn and more',
   },
   certificate: {
@@ -719,6 +725,7 @@ const en: Messages = {
     year: (year) => String(year),
     filterButton: 'Filter',
     total: (total) => ['', ` ${noun(total, 'notice')}`],
+    listedOnly: (listed) => `Only the first ${listed} are listed. Choose a year, province, kind or scheme to narrow the list, or search.`,
     none: 'No notice matches. Try again with fewer filters.',
   },
   notice: {

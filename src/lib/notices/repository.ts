@@ -64,6 +64,8 @@ export type NoticeFilters = Omit<NoticeListQuery, 'page'>;
 
 export interface NoticeList {
   total: number;
+  /** How many of them the pages go through: NOTICE_LIST_LIMIT at most, and the page says so when fewer than `total`. */
+  listed: number;
   page: number;
   pageCount: number;
   items: NoticeSummary[];
@@ -122,19 +124,26 @@ function toHeadline(row: HeadlineRow): NoticeHeadline {
   };
 }
 
-type HeadlineQuery = ReturnType<typeof selectNoticeHeadlines>;
-
-/** The filters that say what a notice is about (all but its state): the list's and the feed's. */
-function whereAbout(query: HeadlineQuery, filters: Omit<NoticeFilters, 'state'>): HeadlineQuery {
-  if (filters.kind) query = query.where('notice.kind', '=', filters.kind);
-  if (filters.scheme) query = query.where('scheme.code', '=', filters.scheme);
-  if (filters.province) query = query.where('organisation.province', '=', filters.province);
-  if (filters.body) query = query.where('notice.bodyId', '=', (eb) => eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body!));
+/**
+ * The filters that say what a notice is about (all but its state): the list's and the
+ * feed's. Columns of the notice only, so an index of the notice can serve them. For the
+ * open and upcoming parts the year is compared through an expression that no index serves:
+ * the planner would otherwise read the year's notices by their start (a range it takes for
+ * narrower) instead of the few of the coming weeks.
+ */
+function aboutCondition(filters: Omit<NoticeFilters, 'state'>, part?: ListPart) {
+  const eb = expressionBuilder<PortalDatabase, 'notice'>();
+  const conditions = [];
+  if (filters.kind) conditions.push(eb('notice.kind', '=', filters.kind));
+  if (filters.scheme) conditions.push(eb('notice.schemeId', '=', eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme)));
+  if (filters.province) conditions.push(eb('notice.province', '=', filters.province));
+  if (filters.body) conditions.push(eb('notice.bodyId', '=', eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body)));
   if (filters.year !== undefined) {
     const { from, to } = beijingYearSpan(filters.year);
-    query = query.where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to);
+    const start = part === 'open' || part === 'upcoming' ? eb.fn<string>('substr', ['notice.windowStart', eb.val(1), eb.val(from.length)]) : eb.ref('notice.windowStart');
+    conditions.push(eb(start, '>=', from), eb(start, '<', to));
   }
-  return query;
+  return eb.and(conditions);
 }
 
 /** The instants a Beijing calendar year spans, [from, to), as stored ISO strings. */
@@ -146,74 +155,122 @@ function beijingYearSpan(year: number): { from: string; to: string } {
 }
 
 /**
- * The list's groups at `now` (an ISO instant): 0 open, 1 upcoming, 2 closed, the withdrawn
- * among the closed. The same boundaries as noticeState: open iff windowStart <= now < windowEnd.
+ * The list's parts, in the list's order: open now (soonest deadline first), upcoming
+ * (soonest start first), closed (most recently started first), the withdrawn among the
+ * closed. The same boundaries as noticeState: open iff windowStart <= now < windowEnd.
  */
-function listGroup(now: string) {
+const LIST_PARTS = ['open', 'upcoming', 'closed'] as const;
+type ListPart = (typeof LIST_PARTS)[number];
+
+/** Which notices are in `part` at `now` (an ISO instant): plain comparisons, that the window indexes serve. */
+function partCondition(part: ListPart, now: string) {
   const eb = expressionBuilder<PortalDatabase, 'notice'>();
-  return eb
-    .case()
-    .when('notice.status', '=', 'withdrawn')
-    .then(eb.lit(2))
-    .when('notice.windowStart', '>', now)
-    .then(eb.lit(1))
-    .when('notice.windowEnd', '>', now)
-    .then(eb.lit(0))
-    .else(eb.lit(2))
-    .end();
+  const notWithdrawn = eb('notice.status', '!=', 'withdrawn');
+  switch (part) {
+    case 'open':
+      return eb.and([notWithdrawn, eb('notice.windowStart', '<=', now), eb('notice.windowEnd', '>', now)]);
+    case 'upcoming':
+      return eb.and([notWithdrawn, eb('notice.windowStart', '>', now)]);
+    case 'closed':
+      return eb.or([eb('notice.status', '=', 'withdrawn'), eb('notice.windowEnd', '<=', now)]);
+  }
 }
 
 /**
- * Notices matching the filters, open ones first (soonest deadline first), then upcoming
- * (soonest start first), then closed (most recently ended first); paginated.
+ * The ids of the notices of `part` matching `filters`, in the part's order, which an index
+ * gives as it is read (notice_end and the (filter, window_end, …) indexes for the open
+ * part, notice_start and the (filter, window_start, …) ones for the others) and which
+ * holds every column the conditions need: a count or a page reads the index entries it
+ * counts or skips, never the whole part, and no row.
+ */
+function partIds(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: ListPart, now: string, order: 'page' | 'index' = 'page') {
+  const query = db.selectFrom('notice').select('notice.id').where(aboutCondition(filters, part)).where(partCondition(part, now));
+  // A count needs only the index's order (its first column): the whole order sorts each run of equal windows.
+  const terms = order === 'page' ? PART_ORDER[part] : PART_ORDER[part].slice(0, 1);
+  return terms.reduce((ordered, [column, direction]) => ordered.orderBy(column, direction), query);
+}
+
+const PART_ORDER = {
+  open: [['notice.windowEnd', 'asc'], ['notice.id', 'asc']],
+  upcoming: [['notice.windowStart', 'asc'], ['notice.windowEnd', 'asc'], ['notice.id', 'asc']],
+  closed: [['notice.windowStart', 'desc'], ['notice.windowEnd', 'desc'], ['notice.id', 'desc']],
+} as const satisfies Record<ListPart, readonly (readonly [`notice.${'windowStart' | 'windowEnd' | 'id'}`, 'asc' | 'desc'])[]>;
+
+/**
+ * How many notices the pages of a list go through: 100 pages, so that a deep page skips at
+ * most this many index entries (a bounded offset). The total is exact; the page says when
+ * only part of it is listed.
+ */
+export const NOTICE_LIST_LIMIT = 2000;
+
+/** The notices of `part` matching `filters`: the open and upcoming ones are those of the coming weeks, few whatever the registry. */
+async function countPart(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: 'open' | 'upcoming', now: string): Promise<number> {
+  const { count } = await db
+    .selectFrom(partIds(db, filters, part, now, 'index').as('matching'))
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** Every notice matching the filters, whatever its state: from the tally the database keeps (notice_tally), but for a body. */
+async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): Promise<number> {
+  // The tally does not know bodies: a body's notices are counted on its own index entries (notice_body_start),
+  // as many as one body publishes (~20,000 for a large one), never the registry's.
+  if (filters.body) {
+    const { count } = await db.selectFrom('notice').select((eb) => eb.fn.countAll<number>().as('count')).where(aboutCondition(filters)).executeTakeFirstOrThrow();
+    return Number(count);
+  }
+  let query = db.selectFrom('noticeTally').select((eb) => eb.fn.sum<number>('noticeTally.notices').as('notices'));
+  if (filters.kind) query = query.where('noticeTally.kind', '=', filters.kind);
+  if (filters.scheme) query = query.where('noticeTally.schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
+  if (filters.province) query = query.where('noticeTally.province', '=', filters.province);
+  if (filters.year !== undefined) query = query.where('noticeTally.year', '=', filters.year);
+  const { notices } = await query.executeTakeFirstOrThrow();
+  return Number(notices ?? 0);
+}
+
+/**
+ * Notices matching the filters, open ones first, then upcoming, then closed (LIST_PARTS);
+ * paginated, the first NOTICE_LIST_LIMIT of them. Open and upcoming notices are counted;
+ * the closed ones are the rest of the tally.
  */
 export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
   const instant = now.toISOString();
-  let query = whereAbout(selectNoticeHeadlines(db), filters);
-  // Plain comparisons rather than the group CASE, so the window indexes can serve them.
-  switch (filters.state) {
-    case 'open':
-      query = query
-        .where('notice.status', '!=', 'withdrawn')
-        .where('notice.windowStart', '<=', instant)
-        .where('notice.windowEnd', '>', instant);
-      break;
-    case 'upcoming':
-      query = query.where('notice.status', '!=', 'withdrawn').where('notice.windowStart', '>', instant);
-      break;
-    case 'closed':
-      query = query.where((eb) => eb.or([eb('notice.status', '=', 'withdrawn'), eb('notice.windowEnd', '<=', instant)]));
-      break;
+  const open = filters.state === 'upcoming' ? 0 : await countPart(db, filters, 'open', instant);
+  const upcoming = filters.state === 'open' ? 0 : await countPart(db, filters, 'upcoming', instant);
+  const closed = filters.state === 'open' || filters.state === 'upcoming' ? 0 : Math.max(0, (await countAbout(db, filters)) - open - upcoming);
+  const countOf: Record<ListPart, number> = { open, upcoming, closed };
+  const parts: readonly ListPart[] = filters.state ? [filters.state] : LIST_PARTS;
+  const total = parts.reduce((sum, part) => sum + countOf[part], 0);
+  const listed = Math.min(total, NOTICE_LIST_LIMIT);
+
+  // The page's notices, part after part: skip whole parts before it, then read in order. Only
+  // ids, from the covering index, so that skipped rows cost an index entry each; the page's
+  // twenty are then read by id.
+  const ids: number[] = [];
+  let skip = (page - 1) * NOTICE_PAGE_SIZE;
+  let room = Math.max(0, listed - skip);
+  for (const part of parts) {
+    const count = countOf[part];
+    if (ids.length === NOTICE_PAGE_SIZE || room === 0) break;
+    if (skip >= count) {
+      skip -= count;
+      continue;
+    }
+    const wanted = Math.min(NOTICE_PAGE_SIZE - ids.length, count - skip, room);
+    ids.push(...(await partIds(db, filters, part, instant).limit(wanted).offset(skip).execute()).map((row) => row.id));
+    room -= wanted;
+    skip = 0;
   }
-
-  const { total } = await query
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
-
-  const eb = expressionBuilder<PortalDatabase, 'notice'>();
-  const group = listGroup(instant);
-  const rows = await query
-    .orderBy(group)
-    .orderBy(
-      eb
-        .case()
-        .when(group, '=', eb.lit(0))
-        .then(eb.ref('notice.windowEnd'))
-        .when(group, '=', eb.lit(1))
-        .then(eb.ref('notice.windowStart'))
-        .end(),
-    )
-    .orderBy(eb.case().when(group, '=', eb.lit(2)).then(eb.ref('notice.windowEnd')).end(), 'desc')
-    .orderBy('notice.id')
-    .limit(NOTICE_PAGE_SIZE)
-    .offset((page - 1) * NOTICE_PAGE_SIZE)
-    .execute();
+  const found = ids.length === 0 ? [] : await selectNoticeHeadlines(db).where('notice.id', 'in', ids).execute();
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
 
   return {
-    total: Number(total),
+    total,
+    listed,
     page,
-    pageCount: Math.ceil(Number(total) / NOTICE_PAGE_SIZE),
+    pageCount: Math.ceil(listed / NOTICE_PAGE_SIZE),
     items: rows.map((row) => {
       const headline = toHeadline(row);
       return { ...headline, state: noticeState(headline, now) };
@@ -232,7 +289,8 @@ export interface PublishedNotice extends NoticeHeadline {
 
 /** Headlines with what a feed tells of a notice: its body, scope, summary and times. */
 function selectPublishedNotices(db: PortalDb, filters: NoticeFeedFilters) {
-  return whereAbout(selectNoticeHeadlines(db), filters)
+  return selectNoticeHeadlines(db)
+    .where(aboutCondition(filters))
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .select([
       'certificationBody.code as bodyCode',
@@ -306,7 +364,8 @@ export interface NoticeDecision extends NoticeHeadline {
 
 /** The decisions made by `now` on the notices matching the filters, the most recent first. */
 export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
-  const rows = await whereAbout(selectNoticeHeadlines(db), filters)
+  const rows = await selectNoticeHeadlines(db)
+    .where(aboutCondition(filters))
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
     .select([
@@ -463,16 +522,41 @@ export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOpt
   const [schemes, bodies, provinces, years] = await Promise.all([
     db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
     db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code').execute(),
-    db
-      .selectFrom('organisation')
-      .select('province')
-      .distinct()
-      .where((eb) => eb.exists(eb.selectFrom('notice').select('notice.id').whereRef('notice.organisationId', '=', 'organisation.id')))
-      .orderBy('province')
-      .execute(),
+    noticeProvinces(db),
     noticeYears(db),
   ]);
-  return { schemes, bodies, provinces: inAdministrativeOrder(provinces.map((row) => row.province)), years };
+  return { schemes, bodies, provinces: inAdministrativeOrder(provinces), years };
+}
+
+/**
+ * The provinces of the notices' applicants, in order: from each province to the next one up
+ * the province index (notice_province_start), one seek per province, whatever the number of
+ * notices.
+ */
+async function noticeProvinces(db: PortalDb): Promise<string[]> {
+  const rows = await db
+    .withRecursive('listedProvince(name)', (qb) =>
+      qb
+        .selectFrom('notice')
+        .select((eb) => eb.fn.min<string | null>('notice.province').as('name'))
+        .unionAll(
+          qb
+            .selectFrom('listedProvince')
+            .select((eb) =>
+              eb
+                .selectFrom('notice')
+                .select((next) => next.fn.min('notice.province').as('name'))
+                .whereRef('notice.province', '>', 'listedProvince.name')
+                .as('name'),
+            )
+            .where('listedProvince.name', 'is not', null),
+        ),
+    )
+    .selectFrom('listedProvince')
+    .select('name')
+    .where('name', 'is not', null)
+    .execute();
+  return rows.map((row) => row.name!);
 }
 
 /**
@@ -480,9 +564,12 @@ export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOpt
  * one existence test a year on the window index, the years computed in JS, not in SQL.
  */
 async function noticeYears(db: PortalDb): Promise<number[]> {
+  // Two subqueries, so that each is one seek at an end of the index (one query would read it all).
   const span = await db
-    .selectFrom('notice')
-    .select((eb) => [eb.fn.min('notice.windowStart').as('first'), eb.fn.max('notice.windowStart').as('last')])
+    .selectNoFrom((eb) => [
+      eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
+      eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
+    ])
     .executeTakeFirstOrThrow();
   if (!span.first || !span.last) return [];
   const yearOf = (instant: string) => Number(beijingDate(new Date(instant)).slice(0, 4));

@@ -29,6 +29,7 @@ export const GET = apiRoute(
         certificates: result.certificates.ok
           ? {
               total: result.certificates.lookup.total,
+              totalCapped: result.certificates.lookup.totalCapped,
               matchedBy: result.certificates.lookup.matchedBy,
               items: result.certificates.lookup.items.map((summary) => certificateSummaryJson(summary, locals.siteUrl)),
             }

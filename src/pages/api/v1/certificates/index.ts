@@ -17,6 +17,7 @@ export const GET = apiRoute(
         query: result.query,
         matchedBy: result.matchedBy,
         total: result.total,
+        totalCapped: result.totalCapped,
         page: result.page,
         pageCount: result.pageCount,
         items: result.items.map((summary) => certificateSummaryJson(summary, locals.siteUrl)),

@@ -11,6 +11,7 @@ export const GET = apiRoute(
     return jsonResponse(
       {
         total: list.total,
+        listed: list.listed,
         page: list.page,
         pageCount: list.pageCount,
         items: list.items.map((notice) => noticeSummaryJson(notice, notice.state, locals.siteUrl)),
