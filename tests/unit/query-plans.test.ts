@@ -10,6 +10,7 @@ import { certificateFeed } from '../../src/lib/feeds/certificates.ts';
 import { decisionsFeed } from '../../src/lib/feeds/decisions.ts';
 import { noticesFeed } from '../../src/lib/feeds/notices.ts';
 import { bodyFeed } from '../../src/lib/feeds/body.ts';
+import { noticesCalendar } from '../../src/lib/calendar/notices.ts';
 import { noticeHistoryFeed } from '../../src/lib/feeds/notice.ts';
 import { certificateCountsOfBody, schemesOfBody } from '../../src/lib/bodies/repository.ts';
 import { findNotice, findNoticesWithText, listNotices, NOTICE_PAGE_SIZE, noticeFilterOptions } from '../../src/lib/notices/repository.ts';
@@ -90,6 +91,8 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
   ['/feeds/notices.xml', (db) => noticesFeed(db, {}, SITE, NOW)],
   ['/feeds/notices.xml?province=&kind=&scheme=', (db) => noticesFeed(db, { province: sample.province, kind: 'initial', scheme: sample.scheme }, SITE, NOW)],
   ['/feeds/decisions.xml', (db) => decisionsFeed(db, SITE, NOW)],
+  ['/notices.ics', (db) => noticesCalendar(db, {}, SITE, NOW)],
+  ['/notices.ics?province=', (db) => noticesCalendar(db, { province: sample.province }, SITE, NOW)],
   ['/feeds/notices.xml?body=', (db) => noticesFeed(db, { body: sample.bodyCode }, SITE, NOW)],
   ['/feeds/notices/{id}.xml', (db) => noticeHistoryFeed(db, String(sample.noticeId), SITE, NOW)],
   ['/feeds/bodies/{code}.xml', (db) => bodyFeed(db, sample.bodyCode, SITE, NOW)],

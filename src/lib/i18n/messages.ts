@@ -436,6 +436,9 @@ const zh = {
     bodyText: '一家认证机构发布的公示、公示撤回和认证决定；“认证机构”页面列出所有机构及其订阅地址。',
     bodyPlaceholder: '{机构代码}',
     bodiesLink: '查看所有认证机构',
+    calendarHeading: '公示期日历（iCalendar）',
+    calendarText: '公示中和即将开始的公示，每条公示的公示期是一个日程，截止前一天提醒；可按 kind、scheme、province、body 筛选，与新公示订阅相同。把地址添加到手机或电脑的日历（订阅日历）即可；每条公示的页面上也有它自己的日历文件。',
+    addToCalendar: '把公示期加入日历（.ics）',
   },
   bodies: {
     title: '认证机构',
@@ -882,6 +885,10 @@ const en: Messages = {
     bodyText: 'The notices, withdrawals and decisions of one certification body; the “Certification bodies” page lists every body with its feed address.',
     bodyPlaceholder: '{body-code}',
     bodiesLink: 'See every certification body',
+    calendarHeading: 'Notice periods as a calendar (iCalendar)',
+    calendarText:
+      'Open and upcoming notices, each notice period an event with a reminder the day before it ends; filtered by kind, scheme, province and body like the notice feed. Subscribe to the address in a phone’s or computer’s calendar; every notice page also offers its own calendar file.',
+    addToCalendar: 'Add the notice period to a calendar (.ics)',
   },
   bodies: {
     title: 'Certification bodies',

@@ -352,6 +352,25 @@ export async function newestWithdrawals(db: PortalDb, filters: NoticeFeedFilters
   return rows.map(toPublishedNotice);
 }
 
+/** How many windows a calendar carries at most: the open and upcoming notices of a few weeks nationally. */
+export const CALENDAR_SIZE = 1000;
+
+/**
+ * The notices open or upcoming at `now` that match the filters, the soonest deadline first
+ * (index notice_end, or a filter's own (…, window_end) index), with how to object offline.
+ */
+export async function comingWindows(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit = CALENDAR_SIZE): Promise<(PublishedNotice & { objectionContact: string })[]> {
+  const rows = await selectPublishedNotices(db, filters)
+    .select('notice.objectionContact')
+    .where('notice.windowEnd', '>', now.toISOString())
+    .where('notice.status', '!=', 'withdrawn')
+    .orderBy('notice.windowEnd')
+    .orderBy('notice.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toPublishedNotice(row), objectionContact: row.objectionContact }));
+}
+
 /** The outcome of a notice: the body's certification decision. */
 export interface NoticeDecision extends NoticeHeadline {
   body: NoticeBody;
