@@ -147,3 +147,24 @@ describe('provinces', () => {
     expect(provinces).toEqual(['北京市', '河北省', '浙江省', '广东省']);
   });
 });
+
+describe('the API explained', () => {
+  it('the footer\'s "开放数据接口（JSON）" leads to /api, which names every endpoint and answers in both languages', async () => {
+    expect(await html('/')).toContain('<a href="/api">开放数据接口（JSON）</a>');
+    expect(await html('/en')).toContain('<a href="/en/api">Open data API (JSON)</a>');
+    for (const [path, heading] of [['/api', '开放数据接口（JSON）'], ['/en/api', 'Open data API (JSON)']] as const) {
+      const page = mainOf(await html(path));
+      expect(page).toContain(`<h1>${heading}</h1>`);
+      const endpoints = [...page.matchAll(/data-endpoint="([^"]+)"/g)].map((match) => match[1]!);
+      expect(endpoints).toContain('/api/v1/bodies/{code}');
+      expect(page).toContain('province=%E6%B5%99%E6%B1%9F%E7%9C%81');
+      // Every endpoint named answers JSON at the address shown, its placeholders filled in.
+      for (const endpoint of endpoints.filter((address) => !address.endsWith('/verify'))) {
+        const address = endpoint.replace('{number}', 'TCB-SH-26-000001').replace('{id}', String(ids.tcbOpen)).replace('{code}', 'TCB').replace(/[?&]\w+=(?=&|$)/g, (match) => (match.startsWith('?') ? '?q=%E6%9D%AD%E5%B7%9E' : ''));
+        const response = await get(address);
+        expect(response.headers.get('content-type'), address).toContain('application/json');
+        expect([200, 503], address).toContain(response.status);
+      }
+    }
+  });
+});

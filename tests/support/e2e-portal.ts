@@ -103,6 +103,9 @@ export const PAGE_KINDS = [
   'comment status lookup',
   'search results',
   'feed list',
+  'certification bodies',
+  'certification body page',
+  'API explained',
   'page not found',
 ] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
@@ -124,6 +127,9 @@ export function pageOf(portal: E2ePortal, kind: PageKind): { path: string; statu
     'comment status lookup': { path: '/comments' },
     'search results': { path: `/search?q=${encodeURIComponent(NAME_PART)}` },
     'feed list': { path: '/feeds' },
+    'certification bodies': { path: '/bodies' },
+    'certification body page': { path: '/bodies/TCB' },
+    'API explained': { path: '/api' },
     'page not found': { path: '/no-such-page', status: 404 },
   };
   const { path, status = 200 } = pages[kind];
