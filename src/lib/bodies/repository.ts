@@ -1,16 +1,10 @@
 import type { PortalDb } from '../db/database.ts';
-import type { StoredCertificateStatus } from '../db/registry.table.ts';
+import type { Selectable } from 'kysely';
+import type { CertificationBodyTable, StoredCertificateStatus } from '../db/registry.table.ts';
 import { DomainError } from '../errors.ts';
 
 /** A certification body as the public sees it: who it is, its approval, how to reach it. */
-export interface CertificationBody {
-  code: string;
-  name: string;
-  approvalNumber: string;
-  website: string | null;
-  phone: string | null;
-  address: string | null;
-}
+export type CertificationBody = Omit<Selectable<CertificationBodyTable>, 'id' | 'updatedAt'>;
 
 const BODY_COLUMNS = ['code', 'name', 'approvalNumber', 'website', 'phone', 'address'] as const;
 
