@@ -1,5 +1,5 @@
 // @ts-check
-import { defineConfig } from 'astro/config';
+import { defineConfig, passthroughImageService } from 'astro/config';
 import node from '@astrojs/node';
 import { readdirSync } from 'node:fs';
 import { DEFAULT_LOCALE, LOCALES } from './src/lib/language/locales.ts';
@@ -45,6 +45,10 @@ export default defineConfig({
   // Chinese at the addresses printed in QR codes, unprefixed; English under /en/.
   i18n: { locales: [...LOCALES], defaultLocale: DEFAULT_LOCALE, routing: { prefixDefaultLocale: false } },
   integrations: [pagesInEveryLanguage()],
+  // The portal processes no image: no sharp at run time.
+  image: { service: passthroughImageService() },
+  // Nothing uses sessions; without a driver the adapter would set up files for them.
+  session: { driver: 'memory' },
   // Stylesheets as files, never inline, so the Content-Security-Policy can say style-src 'self'.
   // 'file': astro:i18n writes addresses without a trailing slash, as the portal does everywhere
   // (every page is rendered on demand, so nothing else depends on the format).

@@ -40,8 +40,8 @@ function isLiveDatabase(target: string, database: string): boolean {
 }
 
 async function main(): Promise<number> {
-  const command = startCommand(words.backup.usage, readArguments);
-  if (!command) return USAGE_EXIT_CODE;
+  const command = startCommand(words, words.backup.usage, readArguments);
+  if (typeof command === 'number') return command;
   const { options, config } = command;
   const { databasePath, databaseUrl } = config;
   if (!databaseUrl) {

@@ -10,21 +10,29 @@ export class UsageError extends Error {}
 
 export const USAGE_EXIT_CODE = 2;
 
+/** A setting of the environment is wrong: said setting by setting, exit code 1, as `npm start` does. */
+export const CONFIGURATION_EXIT_CODE = 1;
+
 /**
  * How every command starts: its arguments (readArguments throws UsageError; parseArgs's own
- * ERR_PARSE_ARGS_* errors count as usage errors too) and the configuration. Null, once what
- * is wrong has been said, when either is bad.
+ * ERR_PARSE_ARGS_* errors count as usage errors too) and the configuration. When either is
+ * bad, what is wrong is said in the staff's language and the exit code is returned: the
+ * command then stops, having done nothing.
  */
-export function startCommand<Options>(usage: string, readArguments: () => Options): { options: Options; config: PortalConfig } | null {
+export function startCommand<Options>(words: BackOfficeWords, usage: string, readArguments: () => Options): { options: Options; config: PortalConfig } | number {
   try {
     const options = readArguments();
     return { options, config: loadConfig() };
   } catch (error) {
-    if (error instanceof ConfigError) console.error(error.message);
-    else if (error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof ConfigError) {
+      console.error(words.configuration(error.problems));
+      return CONFIGURATION_EXIT_CODE;
+    }
+    if (error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n${usage}`);
-    } else throw error;
-    return null;
+      return USAGE_EXIT_CODE;
+    }
+    throw error;
   }
 }
 

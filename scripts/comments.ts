@@ -145,8 +145,8 @@ function notDone(command: Command): string {
 
 async function main(): Promise<number> {
   const now = systemClock();
-  const started = startCommand(words.comments.usage(EXPORT_FORMATS, CLI_STATUSES), () => readCommand(process.argv.slice(2), beijingDate(now)));
-  if (!started) return USAGE_EXIT_CODE;
+  const started = startCommand(words, words.comments.usage(EXPORT_FORMATS, CLI_STATUSES), () => readCommand(process.argv.slice(2), beijingDate(now)));
+  if (typeof started === 'number') return started;
   const { options: command, config } = started;
   const { writeWaitMilliseconds } = config;
 

@@ -28,7 +28,6 @@ import {
   startCommand,
   unavailable,
   UsageError,
-  USAGE_EXIT_CODE,
 } from './command.ts';
 
 const words = BACK_OFFICE_WORDS[commandLocale(process.argv.slice(2))];
@@ -134,8 +133,8 @@ function report(outcome: FileOutcome, options: ReturnType<typeof readArguments>,
 }
 
 async function main(): Promise<number> {
-  const command = startCommand(words.import.usage(RECORD_KINDS), readArguments);
-  if (!command) return USAGE_EXIT_CODE;
+  const command = startCommand(words, words.import.usage(RECORD_KINDS), readArguments);
+  if (typeof command === 'number') return command;
   const { options, config } = command;
   const { writeWaitMilliseconds } = config;
 

@@ -1,8 +1,9 @@
 /**
  * Fills the portal's database with demo data:
  *   npm run seed -- [--certificates N] [--notices N] [--comments N] [--seed N] [--replace]
- * The database is PORTAL_DB (default data/portal.db). Without --replace it refuses to
- * touch a database that already holds registry data. The national data set is
+ * The database is PORTAL_DB (default data/portal.db), or PORTAL_DATABASE_URL's. Without
+ * --replace it refuses to touch a database that already holds registry data; --replace
+ * deletes a SQLite file (a PostgreSQL database is dropped and created by its owner instead). The national data set is
  * --certificates 1000000 --notices 200000 (and 500,000 comments).
  */
 import cliProgress from 'cli-progress';
@@ -10,10 +11,12 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
-import { openDatabase, withBulkWriting } from '../src/lib/db/sqlite.ts';
+import { connectDatabase, databaseName, type DatabaseLocation } from '../src/lib/db/connect.ts';
+import { withBulkWriting } from '../src/lib/db/sqlite.ts';
+import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { beijingDate } from '../src/lib/time/beijing.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
-import { startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
+import { commandLocale, startCommand, UsageError, USAGE_EXIT_CODE } from './command.ts';
 import { COMMENTS_PER_NOTICE } from './demo/comments.ts';
 import { SEEDED_TABLES, seedDemoData, type DemoDataOptions } from './demo/generate.ts';
 
@@ -64,22 +67,29 @@ function progressBar(certificates: number): { update: DemoDataOptions['progress'
 }
 
 async function main(): Promise<number> {
-  const command = startCommand(USAGE, readArguments);
-  if (!command) return USAGE_EXIT_CODE;
-  const { options, config: { databasePath } } = command;
+  // A developer's tool, in English; the configuration's problems are said as to the staff (Chinese unless LANG is English).
+  const command = startCommand(BACK_OFFICE_WORDS[commandLocale([])], USAGE, readArguments);
+  if (typeof command === 'number') return command;
+  const { options, config } = command;
+  const { databasePath } = config;
+  const name = databaseName(config);
 
   if (databasePath === ':memory:') {
     console.error('PORTAL_DB=:memory: would be gone when the command ends: name a file to seed.');
     return USAGE_EXIT_CODE;
   }
   const started = performance.now();
+  if (options.replace && config.databaseUrl) {
+    console.error(`--replace deletes SQLite files only: drop and create ${name} (dropdb, createdb --locale=C.UTF-8 --template=template0), then seed it.`);
+    return 1;
+  }
   if (options.replace) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
   }
 
-  if (!(await isEmptyAfterMigrating(databasePath))) {
+  if (!(await isEmptyAfterMigrating(config))) {
     console.error(
-      `${databasePath} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
+      `${name} already holds registry data (certificates, bodies, schemes, organisations or notices). ` +
         'Run again with --replace to delete that database and seed a fresh one.',
     );
     return 1;
@@ -87,14 +97,16 @@ async function main(): Promise<number> {
 
   const now = systemClock();
   const progress = progressBar(options.certificates);
-  const counts = await withBulkWriting(databasePath, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES }, (db) =>
-    seedDemoData(db, { ...options, now, progress: progress.update }),
-  ).finally(progress.stop);
+  const seed = (db: Parameters<typeof seedDemoData>[0]) => seedDemoData(db, { ...options, now, progress: progress.update });
+  // PostgreSQL's statement triggers already index each chunk in one pass: nothing to set aside while seeding.
+  const counts = await (config.databaseUrl ? seedThrough(config, seed) : withBulkWriting(databasePath, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES }, seed)).finally(
+    progress.stop,
+  );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const cpu = process.cpuUsage();
   const count = (n: number) => n.toLocaleString('en');
   console.log(
-    `Seeded ${databasePath}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${count(counts.organisations)} organisations, ` +
+    `Seeded ${name}: ${counts.bodies} bodies, ${counts.schemes} schemes, ${count(counts.organisations)} organisations, ` +
       `${count(counts.certificates)} certificates, ${count(counts.events)} events, ${count(counts.notices)} notices, ` +
       `${count(counts.comments)} comments (seed ${options.seed}, anchor day ${beijingDate(now)} Beijing time) in ${seconds} s ` +
       `(CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
@@ -102,9 +114,18 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Migrates the file, and says whether it holds no registry data. Its connection is closed again, for the bulk writer to have the file alone. */
-async function isEmptyAfterMigrating(databasePath: string): Promise<boolean> {
-  const db = openDatabase(databasePath);
+async function seedThrough<T>(location: DatabaseLocation, seed: (db: ReturnType<typeof connectDatabase>) => Promise<T>): Promise<T> {
+  const db = connectDatabase(location);
+  try {
+    return await seed(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Migrates the database, and says whether it holds no registry data. Its connection is closed again, for the bulk writer to have the file alone. */
+async function isEmptyAfterMigrating(location: DatabaseLocation): Promise<boolean> {
+  const db = connectDatabase(location);
   try {
     await migrateToLatest(db);
     // Any registry row means someone's data is here, not only certificates: scheme codes would clash too.

@@ -17,6 +17,7 @@ import { commitCounter } from '../src/lib/db/seam.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { connectionReading, isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withEscapedTarget, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
+import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { MESSAGES } from '../src/lib/i18n/messages.ts';
 import { LOCALES } from '../src/lib/language/locales.ts';
 import { ResponseCache } from '../src/lib/http/response-cache.ts';
@@ -28,6 +29,7 @@ import { NoticeSearch, searchIndexFolder, type NoticeSearchService } from '../sr
 import { answerSearchesOf, SearchThroughOwner } from '../src/lib/search/shared.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
+import { commandLocale } from './command.ts';
 
 const DEMO_SIZE = { certificates: 2000, notices: 300, seed: 20261126 };
 
@@ -57,7 +59,7 @@ async function prepareDatabase(config: PortalConfig): Promise<void> {
 /** A PostgreSQL database the portal cannot serve correctly stops the start, saying what is wrong and what to do. */
 async function refuseUnfitPostgres(db: ReturnType<typeof connectDatabase>, stage: Parameters<typeof postgresProblems>[1]): Promise<void> {
   const problems = await postgresProblems(db, stage);
-  if (problems.length > 0) throw new ConfigError(`PORTAL_DATABASE_URL: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The address the portal answers at when SITE_URL does not say: the one it listens on. */
@@ -267,6 +269,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `The portal could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // Said as the back office says it (the same settings): Chinese unless LANG is English.
+  if (error instanceof ConfigError) console.error(BACK_OFFICE_WORDS[commandLocale([])].configuration(error.problems));
+  else console.error(`The portal could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

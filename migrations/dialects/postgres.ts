@@ -289,3 +289,30 @@ export async function dropNoticeProvinceAndTally(db: Kysely<any>): Promise<void>
     await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
   }
 }
+
+/**
+ * 2026-12-02T0400: a NOTIFY on channel `portal_change` (payload: the table's name) after each
+ * statement that writes a table, delivered at commit (PostgreSQL folds repeats within a
+ * transaction into one). Installed on every table of the schema that lacks it but Kysely's
+ * own, so a later migration that creates tables calls it again.
+ */
+export async function changeNotifications(db: Kysely<any>): Promise<void> {
+  await sql`create or replace function portal_change_notified() returns trigger language plpgsql as $body$
+    begin
+      perform pg_notify('portal_change', tg_table_name);
+      return null;
+    end $body$`.execute(db);
+  const { rows } = await sql<{ table: string }>`
+    select c.relname as table from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p')
+      and c.relname not like 'kysely\_migration%'
+      and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'portal_change_notified')`.execute(db);
+  for (const { table } of rows) {
+    await sql`create trigger portal_change_notified after insert or update or delete or truncate on ${sql.table(table)}
+      for each statement execute function portal_change_notified()`.execute(db);
+  }
+}
+
+export async function dropChangeNotifications(db: Kysely<any>): Promise<void> {
+  await sql`drop function if exists portal_change_notified() cascade`.execute(db);
+}

@@ -242,3 +242,8 @@ export async function dropNoticeProvinceAndTally(db: Kysely<any>): Promise<void>
     await sql`drop trigger ${sql.id(trigger)}`.execute(db);
   }
 }
+
+/** 2026-12-02T0400: nothing to do; every SQLite connection sees others' commits in its data_version. */
+export async function changeNotifications(_db: Kysely<any>): Promise<void> {}
+
+export async function dropChangeNotifications(_db: Kysely<any>): Promise<void> {}

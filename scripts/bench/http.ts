@@ -1,25 +1,37 @@
 /**
- * `npm run bench [-- --national] [--seconds N]`: the served portal, page kind by page kind,
- * on the demo data set and a larger one side by side (100,000 certificates and 20,000
- * notices; 1,000,000 and 200,000 with --national). The data sets are made once with
- * `npm run seed` into .bench/ and kept. Load comes from wrk in a process of its own; CPU is
+ * `npm run bench [-- --national] [--postgres] [--demo-only] [--seconds N]`: the served portal,
+ * page kind by page kind, on the demo data set and a larger one side by side (100,000
+ * certificates and 20,000 notices; 1,000,000 and 200,000 with --national; the demo set alone
+ * with --demo-only). The SQLite data sets are made once with `npm run seed` into .bench/ and
+ * kept. --postgres runs the same on PostgreSQL beside SQLite: a throw-away cluster with
+ * PostgreSQL's default durability (or the server PORTAL_BENCH_POSTGRES_URL names, in which the
+ * bench creates databases), seeded anew each run; and throughput with two instances on one
+ * database against one. Load comes from wrk in a process of its own; CPU is
  * read from the server's own accounting (process.cpuUsage over the IPC channel the portal
  * opens with PORTAL_BENCH=1), so it stays steady on a busy machine. Prints figures and the
  * goals they are held to; judges nothing else.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { openDatabase } from '../../src/lib/db/sqlite.ts';
+import pg from 'pg';
+import { connectDatabase, type DatabaseLocation } from '../../src/lib/db/connect.ts';
 import type { ProcessStats } from '../../src/lib/runtime/process-stats.ts';
+import { startThrowAwayCluster } from '../../tests/support/postgres-cluster.ts';
 import { startPortal, type RunningPortal } from '../../tests/support/server.ts';
 import { ensureFreshBuild, projectRoot } from '../build.ts';
 import { sampler } from './sampler.ts';
 
 const { values: options } = parseArgs({
-  options: { national: { type: 'boolean', default: false }, seconds: { type: 'string', default: '4' } },
+  options: {
+    national: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
+    'demo-only': { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '4' },
+  },
   strict: true,
 });
 const SECONDS = Number(options.seconds);
@@ -27,30 +39,67 @@ const FOLDER = join(projectRoot, '.bench');
 const DATA_SETS = [
   { name: 'demo', certificates: 2000, notices: 300 },
   options.national ? { name: 'national', certificates: 1_000_000, notices: 200_000 } : { name: 'large', certificates: 100_000, notices: 20_000 },
-];
+].slice(0, options['demo-only'] ? 1 : 2);
 /** What a browser sends: the portal then compresses as it would for people. */
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
 const ADDRESSES_PER_KIND = 2000;
 
 type DataSet = (typeof DATA_SETS)[number];
 
-/** Seeds the data set once, and remembers how long that took. */
-function dataSetFile(set: DataSet): { path: string; seedSeconds: number } {
+/** A data set in one database: what a portal is started with, and where the bench reads its addresses. */
+interface SeededDataSet {
+  database: 'SQLite' | 'PostgreSQL';
+  env: Record<string, string>;
+  location: DatabaseLocation;
+  seedSeconds: number;
+}
+
+const seedArguments = (set: DataSet, replace: boolean) => [
+  '--import',
+  'tsx',
+  join(projectRoot, 'scripts/seed.ts'),
+  '--certificates',
+  String(set.certificates),
+  '--notices',
+  String(set.notices),
+  ...(replace ? ['--replace'] : []),
+];
+
+const locationOf = (path: string, url: string | null): DatabaseLocation => ({ databasePath: path, databaseUrl: url, databasePoolSize: 2, writeWaitMilliseconds: 5000 });
+
+/** Seeds the SQLite data set once, and remembers how long that took. */
+function sqliteDataSet(set: DataSet): SeededDataSet {
   mkdirSync(FOLDER, { recursive: true });
   const path = join(FOLDER, `${set.name}.db`);
   const facts = join(FOLDER, `${set.name}.json`);
   if (!existsSync(path) || !existsSync(facts)) {
     console.log(`Seeding ${path} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices), once…`);
     const started = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(projectRoot, 'scripts/seed.ts'), '--certificates', String(set.certificates), '--notices', String(set.notices), '--replace'],
-      { cwd: projectRoot, env: { ...process.env, PORTAL_DB: path }, stdio: 'inherit' },
-    );
+    const run = spawnSync(process.execPath, seedArguments(set, true), { cwd: projectRoot, env: { ...process.env, PORTAL_DB: path }, stdio: 'inherit' });
     if (run.status !== 0) throw new Error(`seeding ${path} failed`);
     writeFileSync(facts, JSON.stringify({ seedSeconds: (performance.now() - started) / 1000 }));
   }
-  return { path, seedSeconds: (JSON.parse(readFileSync(facts, 'utf8')) as { seedSeconds: number }).seedSeconds };
+  const seedSeconds = (JSON.parse(readFileSync(facts, 'utf8')) as { seedSeconds: number }).seedSeconds;
+  return { database: 'SQLite', env: { PORTAL_DB: path }, location: locationOf(path, null), seedSeconds };
+}
+
+/** A new database on the PostgreSQL server at `serverUrl`, seeded with the data set by `npm run seed`. */
+async function postgresDataSet(set: DataSet, serverUrl: string): Promise<SeededDataSet> {
+  const name = `portal_bench_${set.name}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  // The instance's own files (salt, saved search index) beside a PORTAL_DB of its own.
+  const path = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal.db');
+  const env = { PORTAL_DB: path, PORTAL_DATABASE_URL: url.href };
+  console.log(`Seeding PostgreSQL database ${name} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices)…`);
+  const started = performance.now();
+  const run = spawnSync(process.execPath, seedArguments(set, false), { cwd: projectRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`seeding ${name} failed`);
+  return { database: 'PostgreSQL', env, location: locationOf(path, url.href), seedSeconds: (performance.now() - started) / 1000 };
 }
 
 interface PageKind {
@@ -59,8 +108,8 @@ interface PageKind {
 }
 
 /** Addresses that vary, as people ask them: random certificates, notices, list pages, provinces, words. */
-async function pageKinds(databasePath: string): Promise<PageKind[]> {
-  const db = openDatabase(databasePath);
+async function pageKinds(location: DatabaseLocation): Promise<PageKind[]> {
+  const db = connectDatabase(location);
   const random = sampler(20261202);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random(list.length))]!;
   const count = async (table: 'certificate' | 'notice') => Number((await sql<{ n: number }>`select max(id) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
@@ -199,6 +248,7 @@ async function bareServer(answer: { headers: Record<string, string>; body: Buffe
 
 interface DataSetFigures {
   set: DataSet;
+  database: SeededDataSet['database'];
   seedSeconds: number;
   kinds: { label: string; uncached: Load & { cpuPerRequest: number }; repeated: Load & { cpuPerRequest: number } }[];
   uncachedCertificate: Load;
@@ -207,20 +257,32 @@ interface DataSetFigures {
   mix: { load: Load; delay: { p99: number; max: number } };
   /** Resident memory of the one process: the server and its search threads. */
   rss: number;
+  /** Uncached certificate pages, the same load spread over two instances on the one database (PostgreSQL only). */
+  twoInstances?: Load;
 }
 
-async function benchDataSet(set: DataSet): Promise<DataSetFigures> {
-  const { path, seedSeconds } = dataSetFile(set);
-  const kinds = await pageKinds(path);
+/** The same load as wrk -c`connections` on one instance, spread over two on the one database: requests a second of both together. */
+async function spreadOverTwo(first: RunningPortal, second: RunningPortal, addresses: string[], connections: number): Promise<Load> {
+  const half = addresses.length / 2;
+  const [one, other] = await Promise.all([wrk(first.baseUrl, addresses.slice(0, half), connections / 2, {}), wrk(second.baseUrl, addresses.slice(half), connections / 2, {})]);
+  const both = (pick: (load: Load) => number) => Math.max(pick(one), pick(other));
+  return { requests: one.requests + other.requests, perSecond: one.perSecond + other.perSecond, failures: one.failures + other.failures, p50: both((l) => l.p50), p95: both((l) => l.p95), p99: both((l) => l.p99) };
+}
+
+async function benchDataSet(set: DataSet, seeded: SeededDataSet): Promise<DataSetFigures> {
+  const { env, seedSeconds, database } = seeded;
+  const path = env.PORTAL_DB!;
+  const kinds = await pageKinds(seeded.location);
   const certificatePages = kinds.find((kind) => kind.label.startsWith('`/certificates/{number}`'))!.addresses;
-  console.log(`\n${set.name}: ${kinds.length} page kinds, ${SECONDS} s each…`);
+  console.log(`\n${set.name} on ${database}: ${kinds.length} page kinds, ${SECONDS} s each…`);
 
   // Rendered every time: the response cache off, so every kind costs what a new address costs.
-  const uncachedPortal = await startPortal(path, { PORTAL_BENCH: '1', PORTAL_CACHE_MB: '0', PORTAL_PROCESSES: '1' });
+  const uncachedPortal = await startPortal(path, { ...env, PORTAL_BENCH: '1', PORTAL_CACHE_MB: '0', PORTAL_PROCESSES: '1' });
   const uncached: (Load & { cpuPerRequest: number })[] = [];
   let uncachedCertificate: Load;
   let mix: DataSetFigures['mix'];
   let rss: DataSetFigures['rss'];
+  let twoInstances: Load | undefined;
   try {
     await untilSettled(uncachedPortal);
     for (const kind of kinds) {
@@ -241,12 +303,21 @@ async function benchDataSet(set: DataSet): Promise<DataSetFigures> {
     const server = after.find((p) => p.role === 'server')!;
     mix = { load: mixLoad, delay: server.eventLoopDelay! };
     rss = server.rssBytes;
+    if (database === 'PostgreSQL') {
+      const secondPortal = await startPortal(path, { ...env, PORTAL_BENCH: '1', PORTAL_CACHE_MB: '0', PORTAL_PROCESSES: '1' });
+      try {
+        await untilSettled(secondPortal);
+        twoInstances = await spreadOverTwo(uncachedPortal, secondPortal, certificatePages, 32);
+      } finally {
+        await secondPortal.stop();
+      }
+    }
   } finally {
     await uncachedPortal.stop();
   }
 
   // The cache on, as `npm start` runs: each kind asked again and again at two addresses.
-  const cachedPortal = await startPortal(path, { PORTAL_BENCH: '1', PORTAL_PROCESSES: '1' });
+  const cachedPortal = await startPortal(path, { ...env, PORTAL_BENCH: '1', PORTAL_PROCESSES: '1' });
   try {
     await untilSettled(cachedPortal);
     const figures: DataSetFigures['kinds'] = [];
@@ -258,7 +329,7 @@ async function benchDataSet(set: DataSet): Promise<DataSetFigures> {
     const bare = await bareServer(await answerOf(cachedPortal.baseUrl, popular));
     try {
       const bareLoad = await wrk(bare.baseUrl, [popular], 32, {});
-      return { set, seedSeconds, kinds: figures, uncachedCertificate, cachedCertificate, bare: bareLoad, mix, rss };
+      return { set, database, seedSeconds, kinds: figures, uncachedCertificate, cachedCertificate, bare: bareLoad, mix, rss, twoInstances };
     } finally {
       bare.stop();
     }
@@ -272,7 +343,7 @@ const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 const rate = (value: number) => Math.round(value).toLocaleString('en');
 
 function report(results: DataSetFigures[]): void {
-  const sizes = results.map((r) => `${r.set.certificates.toLocaleString('en')} / ${r.set.notices.toLocaleString('en')}`);
+  const sizes = results.map((r) => `${r.set.certificates.toLocaleString('en')} / ${r.set.notices.toLocaleString('en')}${options.postgres ? ` (${r.database})` : ''}`);
   console.log(`\nServer CPU per request (ms) and latency (ms, p50 / p95 / p99, 2 connections), addresses varying, response cache off; and the same kind repeated at two addresses with the cache on:`);
   console.log(`| page | ${sizes.map((size) => `CPU at ${size}`).join(' | ')} | ${sizes.map((size) => `latency at ${size}`).join(' | ')} | ${sizes.map((size) => `repeated, CPU at ${size}`).join(' | ')} |`);
   console.log(`| --- |${' ---: |'.repeat(sizes.length * 3)}`);
@@ -296,8 +367,17 @@ function report(results: DataSetFigures[]): void {
   console.log(`| requests a second, failures | ${results.map((r) => `${rate(r.mix.load.perSecond)}, ${r.mix.load.failures}`).join(' | ')} |`);
   console.log(`| resident memory (the one process, search threads included) | ${results.map((r) => mb(r.rss)).join(' | ')} |`);
   console.log(`| seed time | ${results.map((r) => `${r.seedSeconds.toFixed(0)} s`).join(' | ')} |`);
+  const onPostgres = results.filter((r) => r.twoInstances);
+  if (onPostgres.length > 0) {
+    console.log(`\nUncached certificate pages on PostgreSQL, wrk with 32 connections in all (requests a second):`);
+    console.log(`| | ${onPostgres.map((r) => `${r.set.certificates.toLocaleString('en')} / ${r.set.notices.toLocaleString('en')}`).join(' | ')} |`);
+    console.log(`| --- |${' ---: |'.repeat(onPostgres.length)}`);
+    console.log(`| one instance | ${onPostgres.map((r) => rate(r.uncachedCertificate.perSecond)).join(' | ')} |`);
+    console.log(`| two instances on the one database | ${onPostgres.map((r) => rate(r.twoInstances!.perSecond)).join(' | ')} |`);
+  }
 
-  const large = results.at(-1)!;
+  // Held to the goals: the larger data set on SQLite, the embedded default.
+  const large = results.filter((r) => r.database === 'SQLite').at(-1)!;
   const repeatedWorst = Math.max(...large.kinds.filter((kind) => !kind.label.includes('never kept')).map((kind) => kind.repeated.cpuPerRequest));
   const goals: [string, boolean][] = [
     [`cached certificate page ≥ 50 % of bare node:http (${Math.round((100 * large.cachedCertificate.perSecond) / large.bare.perSecond)} %)`, large.cachedCertificate.perSecond >= 0.5 * large.bare.perSecond],
@@ -305,11 +385,20 @@ function report(results: DataSetFigures[]): void {
     [`no request holds the event loop > 20 ms (max ${ms(large.mix.delay.max)} ms)`, large.mix.delay.max <= 20],
     [`a repeated page ≤ 2 ms CPU (worst of the kinds kept: ${ms(repeatedWorst)} ms)`, repeatedWorst <= 2],
   ];
-  console.log(`\nGoals at ${sizes.at(-1)}:`);
+  console.log(`\nGoals at ${large.set.certificates.toLocaleString('en')} / ${large.set.notices.toLocaleString('en')} on SQLite:`);
   for (const [goal, met] of goals) console.log(`- ${met ? 'met' : 'NOT met'}: ${goal}`);
 }
 
 ensureFreshBuild();
 const results: DataSetFigures[] = [];
-for (const set of DATA_SETS) results.push(await benchDataSet(set));
+for (const set of DATA_SETS) results.push(await benchDataSet(set, sqliteDataSet(set)));
+if (options.postgres) {
+  const given = process.env.PORTAL_BENCH_POSTGRES_URL;
+  const cluster = given ? undefined : await startThrowAwayCluster({ durable: true });
+  try {
+    for (const set of DATA_SETS) results.push(await benchDataSet(set, await postgresDataSet(set, given ?? cluster!.url)));
+  } finally {
+    cluster?.stop();
+  }
+}
 report(results);

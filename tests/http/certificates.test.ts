@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beijingDate, addDays } from '../../src/lib/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNoticeWithComment, insertOrganisation } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { qrCodeSvg } from '../../src/lib/site/qr.ts';
+import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the fixtures are placed around today.
 const today = beijingDate(new Date());
@@ -79,13 +80,49 @@ describe('certificate page', () => {
     expectNoInternals(html);
   });
 
-  it('explains a number that is not found and offers the same number written otherwise', async () => {
-    const response = await get('/certificates/tcb-sh24-000001');
+  it('explains a number that is not found and offers the registered number one slip away', async () => {
+    const response = await get('/certificates/TCB-SH-24-000007');
     expect(response.status).toBe(404);
     const html = await response.text();
     expect(html).toContain('证书是伪造的');
     expect(html).toContain(`/certificates/${NUMBER}`);
     expect(html).toContain('TCB-SH-20-000009');
+  });
+});
+
+describe('other spellings of a certificate number', () => {
+  it.each([
+    ['lower case', 'tcb-sh-24-000001'],
+    ['no dashes', 'TCBSH24000001'],
+    ['spaces', 'TCB%20SH%2024%20000001'],
+    ['full-width letters and digits', encodeURIComponent('ＴＣＢ－ＳＨ－２４－０００００１')],
+    ['other dashes', encodeURIComponent('TCB–SH—24‐000001')],
+  ])('redirect (301) from %s to the registered number’s page, in the same language, with the query kept', async (_spelling, spelled) => {
+    for (const prefix of ['', '/en']) {
+      const response = await get(`${prefix}/certificates/${spelled}?on=${today}`, { redirect: 'manual' });
+      expect(response.status).toBe(301);
+      expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}?on=${today}`);
+    }
+  });
+
+  it('are answered by the JSON API with the registered number', async () => {
+    const response = await get('/api/v1/certificates/tcb%20sh-24%E2%80%94000001');
+    expect(response.status).toBe(200);
+    expect((await response.json()).number).toBe(NUMBER);
+  });
+
+  it('does not redirect a number no certificate has', async () => {
+    expect((await get('/certificates/tcb-sh-24-000002', { redirect: 'manual' })).status).toBe(404);
+  });
+});
+
+describe('the QR code', () => {
+  it('encodes the Chinese address of the certificate on the English page too', async () => {
+    const printed = await qrCodeSvg(`${SITE_URL}/certificates/${NUMBER}`);
+    for (const prefix of ['', '/en']) {
+      const html = await (await get(`${prefix}/certificates/${NUMBER}`)).text();
+      expect(html, prefix).toContain(printed);
+    }
   });
 });
 
@@ -99,7 +136,26 @@ describe('certificate search page', () => {
   it('tells a mistyped USCC apart from "not found" (422)', async () => {
     const response = await get('/certificates?q=91330100799655058C');
     expect(response.status).toBe(422);
-    expect(await response.text()).toContain('校验码应为 B');
+    const html = await response.text();
+    expect(html).toContain('校验码应为 B');
+    // The code meant is offered, as a link to its lookup.
+    expect(html).toMatch(/您要找的是否是 <a class="mono" href="\/certificates\?q=91330100799655058B">91330100799655058B<\/a>？/);
+  });
+
+  it('goes straight to the certificate’s page for a whole certificate number, in any spelling', async () => {
+    for (const [prefix, typed] of [['', NUMBER], ['/en', 'tcb sh 24 000001']]) {
+      const response = await get(`${prefix}/certificates?q=${encodeURIComponent(typed!)}`, { redirect: 'manual' });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}`);
+    }
+  });
+
+  it('suggests a shorter part of the name only when there is one', async () => {
+    const short = await (await get(`/certificates?q=${encodeURIComponent('华为')}`)).text();
+    expect(short).toContain('未找到与“华为”相符的证书');
+    expect(short).not.toContain('如“华为”');
+    const long = await (await get(`/certificates?q=${encodeURIComponent('华为技术')}`)).text();
+    expect(long).toContain('如“华为”');
   });
 
   it('refuses a query over 200 characters with 400 and a message', async () => {

@@ -91,7 +91,11 @@ describe('outside the window', () => {
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain('已经结束');
-    expect(html).toMatch(/意见仅在公示期内受理：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间） 至/);
+    expect(html).toMatch(/意见仅在公示期内受理：\d{4}年\d{1,2}月\d{1,2}日(\d{1,2}时(\d{1,2}分)?)?（北京时间） 至/);
+    // The text to copy, and where to send it: the notice's channels and the body's name.
+    expect(html).toMatch(/<textarea readonly[^>]*>该企业的售后服务电话经常无人接听/);
+    expect(html).toContain('请以书面形式实名提出异议：测试认证中心，电话 010-00000000。');
+    expect(html).toContain('认证机构：测试认证中心');
     expect(await commentCount()).toBe(before);
   });
 
@@ -134,6 +138,7 @@ describe('bad input and abuse', () => {
     expect(html).toContain('请填写有效的中国大陆手机号码');
     expect(html).toContain('请阅读并同意个人信息处理说明');
     expect(html).toContain('您的意见未被保存');
+    expect(html).toContain('公示 GS-OPEN：杭州西子湖畔家电售后服务有限公司');
     expect(html).toMatch(/<textarea[^>]*name="text"[^>]*>太短了<\/textarea>/);
     expect(html).toMatch(new RegExp(`name="name"[^>]*value="${PRIVATE_NAME}"`));
     expect(html).toMatch(/name="contact"[^>]*value="not-a-contact"/);
@@ -145,6 +150,12 @@ describe('bad input and abuse', () => {
     const refused = await post(openNotice, commentFields(), client);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500);
+    // Behind one office or mobile address, a person is told what else to do, with the body's channels.
+    const html = await refused.text();
+    expect(html).toContain('还可以这样做');
+    expect(html).toContain('换用其他网络');
+    expect(html).toContain('请以书面形式实名提出异议：测试认证中心');
+    expect(html).toMatch(/<textarea[^>]*name="text"[^>]*>该企业的售后服务电话/);
   });
 
   it('renders comment text as text, never as markup', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
@@ -95,7 +95,7 @@ describe('every page has an English twin under /en', () => {
     [`/en/certificates?q=${encodeURIComponent('湖畔')}`, 200, 'certificates by organisation name'],
     [`/en/certificates/${NUMBER}`, 200, 'Certificate details'],
     [`/en/certificates/${NUMBER}?on=${SUSPENDED_DAY}`, 200, 'at the end of the day, Beijing time'],
-    ['/en/certificates/tcb-sh24-000001', 404, 'The certificate is forged'],
+    ['/en/certificates/TCB-SH-24-000007', 404, 'The certificate is forged'],
     ['/en/notices', 200, 'Public notices'],
     ['/en/notices?state=upcoming', 200, 'Opens '],
     ['/en/notices/999999', 404, 'Notice not found'],
@@ -141,7 +141,8 @@ describe('every page has an English twin under /en', () => {
 describe('dates and times in English', () => {
   it('are Beijing time in the English form, with the zone said', async () => {
     const certificate = await (await get(`/en/certificates/${NUMBER}`)).text();
-    expect(certificate).toContain(`as of ${formatBeijingDate(today, 'en')} (Beijing time)`);
+    expect(certificate).toContain(`valid until ${formatBeijingDate(EXPIRES, 'en')}`);
+    expect(certificate).toMatch(/Checked \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \(Beijing time\)/);
     expect(certificate).toContain(`${formatBeijingDate(EXPIRES, 'en')} (inclusive)`);
     expect(certificate).toContain(formatBeijingDateTime(ISSUED, 'en'));
     expect(certificate).not.toContain('北京时间');
@@ -150,13 +151,14 @@ describe('dates and times in English', () => {
     expect(notice).toContain(formatBeijingDateTime(OPEN.windowStart, 'en'));
     expect(notice).toContain(formatBeijingDateTime(OPEN.windowEnd, 'en'));
     expect(notice).toMatch(ENGLISH_DATE_TIME);
-    expect(notice).toMatch(/<strong[^>]*>5 days \d+ hours? left<\/strong> in the notice period/);
+    expect(notice).toContain(`Open for objections and comments until ${formatWindowTime(OPEN.windowEnd, 'end', 'en')}.`);
+    expect(notice).toMatch(/ 5 days \d+ hours? left\./);
     expect(notice).not.toContain('北京时间');
   });
 
   it('say when an upcoming notice opens', async () => {
     const html = await (await get(`/en/notices/${ids.upcoming}`)).text();
-    expect(html).toContain(`The notice period starts ${formatBeijingDateTime(UPCOMING.windowStart, 'en')}.`);
+    expect(html).toContain(`The notice period starts ${formatWindowTime(UPCOMING.windowStart, 'start', 'en')}; objections and comments can then be sent on this page.`);
   });
 
   it('answer "was it valid on that day?" with English labels', async () => {
@@ -190,7 +192,7 @@ describe('the language switch', () => {
     expect(html).toContain(`href="/en/certificates/${NUMBER}"`);
     expect(html).toContain('action="/en/search"');
     expect(html).toContain(REPLY);
-    expect(html).toContain('The notice period is over');
+    expect(html).toContain(`The notice period ended ${formatWindowTime(CLOSED.windowEnd, 'end', 'en')}`);
     const notFound = await (await get('/en/certificates/x/y')).text();
     expect(switchOf(notFound)).toEqual(['/certificates/x/y']);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, beijingDate, formatBeijingDateTime, toBeijingIso } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate, formatWindowTime, toBeijingIso } from '../../src/lib/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
@@ -82,10 +82,10 @@ describe('notice list page', () => {
     expect(closed).toBeGreaterThan(upcoming);
     expect(html).toContain('杭州西子湖畔家电售后服务有限公司 售后服务认证监督审核公示');
     expect(html).toContain('拟定等级：五星');
-    expect(html).toContain(formatBeijingDateTime(OPEN.windowEnd));
+    expect(html).toContain(formatWindowTime(OPEN.windowEnd, 'end'));
     expect(html).toContain('北京时间');
     expect(html).toContain('还剩 5 天');
-    expect(html).toContain(`将于 ${formatBeijingDateTime(UPCOMING.windowStart)} 开始`);
+    expect(html).toContain(`将于 ${formatWindowTime(UPCOMING.windowStart, 'start')} 开始`);
     for (const label of ['公示中', '即将公示', '公示已结束']) expect(html).toContain(label);
     expect(html).toContain('href="/notices"');
   });
@@ -127,7 +127,7 @@ describe('notice page', () => {
     expect(html).toContain('CNCA-R-2002-001');
     expect(html).toContain('现场评价得分 96 分。');
     expect(html).toContain('请以书面形式实名提出异议');
-    expect(html).toContain(formatBeijingDateTime(OPEN.windowStart));
+    expect(html).toContain(formatWindowTime(OPEN.windowStart, 'start'));
     expect(html).toMatch(/已收到意见 <strong[^>]*>1<\/strong> 条/);
   });
 
@@ -137,8 +137,10 @@ describe('notice page', () => {
     const html = await response.text();
     expect(html).not.toContain('id="comment-form"');
     expect(html).toContain('公示已结束');
-    expect(html).toMatch(/仅在公示期内（<time[^>]*>[^<]*<\/time> 至 <time[^>]*>[^<]*<\/time>）接受异议和意见/);
-    expect(html).toContain(formatBeijingDateTime(CLOSED.windowEnd));
+    expect(html).toContain(`公示期已于 ${formatWindowTime(CLOSED.windowEnd, 'end')}结束，不再接受异议和意见。`);
+    // Over: it no longer tells how to object.
+    expect(html).not.toContain('id="objection-heading"');
+    expect(html).not.toContain('请以书面形式实名提出异议');
     expect(html).toContain(`href="/certificates/${CERTIFICATE}"`);
     expect(html).toMatch(/已收到意见 <strong[^>]*>2<\/strong> 条/);
     expect(html).toContain(PUBLISHED_TEXT);
@@ -149,7 +151,8 @@ describe('notice page', () => {
   it('shows an upcoming notice without the form and says when it starts', async () => {
     const html = await text(`/notices/${ids.upcoming}`);
     expect(html).not.toContain('id="comment-form"');
-    expect(html).toContain(`公示将于 ${formatBeijingDateTime(UPCOMING.windowStart)} 开始`);
+    expect(html).toContain(`公示将于 ${formatWindowTime(UPCOMING.windowStart, 'start')}开始，届时可在本页提出异议和意见。`);
+    expect(html).toContain('id="objection-heading"');
   });
 
   it.each(['abc', '999999', '1e3', '0'])('answers 404 for /notices/%s', async (id) => {
@@ -282,7 +285,7 @@ describe('a list longer than its pages go', () => {
     const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000009');
     await insertListedNotice(long.db, ground, { reference: 'GS-LONG-OPEN', organisationId: applicant, ...OPEN });
     await insertClosedNotices(long.db, COUNT, (i) => `GS-LONG-${i}`, at(-30 * DAY));
-    longPortal = await startPortal(long.path);
+    longPortal = await startPortal(long);
   });
   afterAll(async () => {
     await longPortal?.stop();

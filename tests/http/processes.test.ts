@@ -17,7 +17,7 @@ beforeAll(async () => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-PROCESSES' });
-  portal = await startPortal(test.path, { PORTAL_PROCESSES: '2', PORTAL_BENCH: '1' });
+  portal = await startPortal(test, { PORTAL_PROCESSES: '2', PORTAL_BENCH: '1' });
 });
 afterAll(async () => {
   await portal?.stop();

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { commentFormBody } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-CACHE-OPEN' });
-  portal = await startPortal(test.path, { PORTAL_BENCH: '1' });
+  portal = await startPortal(test, { PORTAL_BENCH: '1' });
 });
 afterAll(async () => {
   await portal?.stop();
@@ -224,5 +225,77 @@ describe('the response cache', () => {
     expect(await state()).toBe('open');
     await sleep(closes - Date.now() + 5);
     expect(await state()).toBe('closed');
+  });
+});
+
+/**
+ * What another program writes (the back office's plain SQL, here through a connection of
+ * the test's own) reaches a running portal's kept pages and its search: on SQLite by the
+ * file's data_version and the search's poll, on PostgreSQL by the triggers' NOTIFY.
+ */
+describe('a change written by anyone', () => {
+  let writes = 0;
+  /** A new scope for the certificate and the open notice, in plain SQL, updated_at moved as the back-office contract asks. */
+  async function writeScopeInPlainSql(): Promise<string> {
+    writes += 1;
+    const scope = `琉璃瓦屋面修缮服务第${'一二三四五'[writes - 1]}版`;
+    const other = test.connect();
+    try {
+      const now = new Date().toISOString();
+      await sql`update certificate set scope = ${scope}, updated_at = ${now} where number = ${CERTIFICATE}`.execute(other);
+      await sql`update notice set scope = ${scope}, updated_at = ${now} where id = ${openNotice}`.execute(other);
+    } finally {
+      await other.destroy();
+    }
+    return scope;
+  }
+
+  /** Until the certificate page is answered from memory: a change then shows only if the commit dropped it. */
+  const certificatePageKept = () =>
+    untilSettled(async () => {
+      const before = await cacheCounts();
+      await (await get(`/certificates/${CERTIFICATE}`)).text();
+      return (await cacheCounts()).hits === before.hits + 1;
+    }, 5000);
+
+  /** How long until both the certificate page and the search show `scope` (the search: the open notice, found by it). */
+  async function seenWithin(scope: string, withinMs: number): Promise<number> {
+    const onPage = untilSettled(async () => (await (await get(`/certificates/${CERTIFICATE}`)).text()).includes(scope), withinMs);
+    const inSearch = untilSettled(async () => {
+      const response = await get(`/api/v1/search?q=${encodeURIComponent(scope)}`);
+      if (response.status !== 200) return false;
+      const { notices } = (await response.json()) as { notices: { items: { id: number }[] } };
+      return notices.items[0]?.id === openNotice;
+    }, withinMs);
+    return Math.max(...(await Promise.all([onPage, inSearch])));
+  }
+
+  it('reaches the kept page and the search within 5 seconds', async () => {
+    await certificatePageKept();
+    const scope = await writeScopeInPlainSql();
+    expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
+  });
+
+  it.runIf(TEST_DIALECT === 'postgres')('still does after the connections that listen for changes are killed: they come back, and nothing is missed meanwhile', async () => {
+    const listening = async () =>
+      (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db)).rows.map(
+        (row) => row.pid,
+      );
+    // The server's (for its cache) and the search indexer's.
+    const killed = await listening();
+    expect(killed).toHaveLength(2);
+    await certificatePageKept();
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db);
+    const scope = await writeScopeInPlainSql();
+    expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
+    await untilSettled(async () => {
+      const now = await listening();
+      return now.length === 2 && now.every((pid) => !killed.includes(pid));
+    }, 5000);
+    expect(portal.output()).toContain('PostgreSQL: listening to changes again');
+    // Listening again: the page is kept, and the next write drops it.
+    await certificatePageKept();
+    const next = await writeScopeInPlainSql();
+    expect(await seenWithin(next, 5000)).toBeLessThan(5000);
   });
 });

@@ -35,7 +35,7 @@ export async function importAll(db: PortalDb, sources: ImportSource[], now = new
   return outcomes;
 }
 
-type BackOfficeCommand = 'import' | 'comments' | 'backup';
+type BackOfficeCommand = 'import' | 'comments' | 'backup' | 'seed';
 const commandLine = (script: BackOfficeCommand, args: string[]) => ['--import', 'tsx', join(projectRoot, `scripts/${script}.ts`), ...args];
 
 /**
@@ -51,7 +51,7 @@ function staffEnvironment(database: TestDatabase | string, env: Record<string, s
 /** A staff member whose shell speaks English. */
 export const ENGLISH = { LANG: 'en_US.UTF-8' };
 
-/** Runs one of the back office's commands (import, comments, backup) as its own process, as staff would. */
+/** Runs one of the back office's commands (import, comments, backup, seed) as its own process, as staff would. */
 export function runCommand(script: BackOfficeCommand, args: string[], database: TestDatabase | string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, commandLine(script, args), {
     cwd: projectRoot,

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { connectDatabase, databaseName, type DatabaseLocation } from '../../src/lib/db/connect.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { postgresProgram } from '../../src/lib/db/postgres.ts';
+import { asSuperuser } from './postgres-cluster.ts';
 import type { Dialect } from '../../src/lib/db/seam.ts';
 
 /** The database this run of the suite is on: the whole suite runs once on each (vitest.config.ts). */
@@ -38,14 +38,16 @@ const WRITE_WAIT_MILLISECONDS = 12_000;
 /**
  * A real, migrated database of its own: a SQLite file in a temporary folder (made inside
  * `within`, the system's temporary folder unless said), or a new PostgreSQL database.
+ * `migrated: false` leaves it as an operator creates it: empty, no table in it.
  */
-export async function createTestDatabase(within = tmpdir()): Promise<TestDatabase> {
+export async function createTestDatabase(within = tmpdir(), { migrated = true } = {}): Promise<TestDatabase> {
   const folder = mkdtempSync(join(within, 'portal-test-'));
   const path = join(folder, 'portal.db');
-  const url = TEST_DIALECT === 'postgres' ? await createPostgresDatabase() : null;
+  const url = TEST_DIALECT === 'postgres' ? await createPostgresDatabase(migrated ? inject('postgresTemplate') : 'template0') : null;
   const location: DatabaseLocation = { databasePath: path, databaseUrl: url, databasePoolSize: 5, writeWaitMilliseconds: WRITE_WAIT_MILLISECONDS };
   const db = connectDatabase(location);
-  await migrateToLatest(db);
+  // On PostgreSQL a copy of the migrated template: this finds it up to date.
+  if (migrated) await migrateToLatest(db);
   return {
     db,
     path,
@@ -62,11 +64,11 @@ export async function createTestDatabase(within = tmpdir()): Promise<TestDatabas
   };
 }
 
-/** As the portal needs it: C.UTF-8 collation and ctype. */
-async function createPostgresDatabase(): Promise<string> {
+/** As the portal needs it: C.UTF-8 collation and ctype; a copy of `template` (template0: empty). */
+async function createPostgresDatabase(template = 'template0'): Promise<string> {
   const server = new URL(inject('postgresUrl'));
   const name = `portal_test_${randomBytes(6).toString('hex')}`;
-  await asSuperuser(server.href, `create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+  await asSuperuser(server.href, `create database ${name} template ${template} encoding 'UTF8' locale 'C.UTF-8'`);
   server.pathname = `/${name}`;
   return server.href;
 }
@@ -78,15 +80,6 @@ async function dropPostgresDatabase(url: string): Promise<void> {
   await asSuperuser(server.href, `drop database if exists ${name} with (force)`);
 }
 
-async function asSuperuser(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * What `npm run backup` wrote into `file`, opened to be read: the SQLite copy once it passes

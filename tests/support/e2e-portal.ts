@@ -14,6 +14,14 @@ const around = (fromDays: number, toDays: number) => ({
   windowEnd: new Date(Date.now() + toDays * DAY).toISOString(),
 });
 
+/** Who the fixture's site says runs it, as a real deployment configures it. */
+export const E2E_OPERATOR = {
+  PORTAL_OPERATOR: '测试认证信息服务中心',
+  PORTAL_OPERATOR_CONTACT: '电话 010-00000001，service@tcb.example.cn',
+  PORTAL_ICP_FILING: '京ICP备00000000号-1',
+  PORTAL_PUBLIC_SECURITY_FILING: '京公网安备11010500000001号',
+};
+
 /** The applicant of the fixture's open notice, who also holds its one certificate. */
 export const HOLDER = SEARCH_CORPUS[0]!.applicant;
 export const CERTIFICATE_NUMBER = 'TCB-SH-24-000555';
@@ -24,6 +32,8 @@ export interface E2ePortal {
   baseUrl: string;
   /** The fixture's own connection: a second writer beside the portal's. */
   db: PortalDb;
+  /** The fixture's body and scheme, for tests that add records of their own. */
+  ground: { bodyId: number; schemeId: number };
   openNotice: number;
   closedNotice: number;
   /** Closed and decided: it shows how its comments were handled. */
@@ -62,7 +72,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
   let portal: RunningPortal;
   try {
     // The browser posts forms from the address it is served at: that is SITE_URL here, as on a real site.
-    portal = await startPortal(test, { SITE_URL: '' });
+    portal = await startPortal(test, { SITE_URL: '', ...E2E_OPERATOR });
     await whenSearchIsReady(portal.baseUrl);
   } catch (error) {
     await test.remove();
@@ -71,6 +81,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
   return {
     baseUrl: portal.baseUrl,
     db: test.db,
+    ground,
     openNotice,
     closedNotice,
     decidedNotice,
@@ -103,6 +114,8 @@ export const PAGE_KINDS = [
   'comment status lookup',
   'search results',
   'feed list',
+  'about page',
+  'privacy statement',
   'certification bodies',
   'certification body page',
   'API explained',
@@ -127,6 +140,8 @@ export function pageOf(portal: E2ePortal, kind: PageKind): { path: string; statu
     'comment status lookup': { path: '/comments' },
     'search results': { path: `/search?q=${encodeURIComponent(NAME_PART)}` },
     'feed list': { path: '/feeds' },
+    'about page': { path: '/about' },
+    'privacy statement': { path: '/privacy' },
     'certification bodies': { path: '/bodies' },
     'certification body page': { path: '/bodies/TCB' },
     'API explained': { path: '/api' },

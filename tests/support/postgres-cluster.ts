@@ -3,13 +3,19 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { connectDatabase } from '../../src/lib/db/connect.ts';
+import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { postgresProgram } from '../../src/lib/db/postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A PostgreSQL server the tests may create databases in, as its superuser. */
     postgresUrl: string;
+    /** A migrated, empty database on it, which each test's database is created as a copy of. */
+    postgresTemplate: string;
   }
 }
 
@@ -24,17 +30,59 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A throw-away PostgreSQL cluster for the PostgreSQL half of the tests, in a folder of its
- * own, on a free port: initdb (as the postgres user when run as root, which initdb refuses),
- * C.UTF-8, no fsync (its data dies with the run). PORTAL_TEST_POSTGRES_URL names a server to
- * use instead.
+ * The PostgreSQL half of the tests' server: a throw-away cluster, or the one
+ * PORTAL_TEST_POSTGRES_URL names.
  */
-export default async function startCluster(project: TestProject): Promise<(() => void) | undefined> {
+export default async function startCluster(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.PORTAL_TEST_POSTGRES_URL;
-  if (given) {
-    project.provide('postgresUrl', given);
-    return undefined;
+  const cluster = given ? undefined : await startThrowAwayCluster();
+  const url = given ?? cluster!.url;
+  const template = await migratedTemplate(url);
+  project.provide('postgresUrl', url);
+  project.provide('postgresTemplate', template);
+  return async () => {
+    if (cluster) return cluster.stop();
+    await asSuperuser(url, `drop database if exists ${template}`);
+  };
+}
+
+/**
+ * Migrating a new database costs seconds on PostgreSQL (every migration's DDL in its own
+ * transaction), copying a migrated one a fraction of that: the migrations run once per run,
+ * into a template of the run's own (several runs may share a server).
+ */
+async function migratedTemplate(url: string): Promise<string> {
+  const name = `portal_test_template_${randomBytes(6).toString('hex')}`;
+  await asSuperuser(url, `create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+  const server = new URL(url);
+  server.pathname = `/${name}`;
+  const db = connectDatabase({ databasePath: join(tmpdir(), `${name}.db`), databaseUrl: server.href, databasePoolSize: 1, writeWaitMilliseconds: 10_000 });
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
   }
+  return name;
+}
+
+/** Runs `statement` on its own connection to `url` (CREATE and DROP DATABASE cannot run in a transaction). */
+export async function asSuperuser(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A throw-away PostgreSQL cluster in a folder of its own, on a free port (the tests', the
+ * benchmark's): initdb (as the postgres user when run as root, which initdb refuses),
+ * C.UTF-8. `durable: false` (the tests) turns fsync off, since its data dies with the run;
+ * a benchmark keeps PostgreSQL's defaults, so that its figures are a real server's.
+ */
+export async function startThrowAwayCluster({ durable = false } = {}): Promise<{ url: string; stop: () => void }> {
   if (!existsSync(postgresProgram('initdb'))) {
     throw new Error('PostgreSQL 15 is needed for the PostgreSQL half of the tests: apt-get install postgresql-15 (.ci/run does it)');
   }
@@ -58,12 +106,14 @@ export default async function startCluster(project: TestProject): Promise<(() =>
     join(folder, 'server.log'),
     '-w',
     '-o',
-    `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+    `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c max_connections=300${durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'}`,
     'start',
   ]);
-  project.provide('postgresUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);
-  return () => {
-    run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-    rmSync(folder, { recursive: true, force: true });
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      rmSync(folder, { recursive: true, force: true });
+    },
   };
 }

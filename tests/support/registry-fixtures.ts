@@ -66,7 +66,7 @@ export interface CertificateFixture {
   status?: StoredCertificateStatus;
   issuedOn?: string;
   expiresOn?: string;
-  events?: { kind: CertificateEventKind; occurredAt: string; expiresOn?: string; levelCode?: string }[];
+  events?: { kind: CertificateEventKind; occurredAt: string; expiresOn?: string; levelCode?: string; description?: string }[];
 }
 
 export async function insertCertificate(
@@ -103,7 +103,7 @@ export async function insertCertificate(
           certificateId: row.id,
           kind: event.kind,
           occurredAt: event.occurredAt,
-          description: `测试事件：${event.kind}`,
+          description: event.description ?? `测试事件：${event.kind}`,
           levelCode: event.levelCode ?? null,
           expiresOn: event.expiresOn ?? null,
           scope: null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timeLeft } from '../../src/lib/notices/state.ts';
-import { formatBeijingDate, formatBeijingDateTime } from '../../src/lib/time/beijing.ts';
+import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/time/beijing.ts';
 
 describe('dates and times in Beijing time, in each language', () => {
   it.each([
@@ -39,5 +39,20 @@ describe('time left in a window', () => {
   ])('says %i minutes in both languages', (minutes, zh, en) => {
     expect(timeLeft(after(minutes), now)).toBe(zh);
     expect(timeLeft(after(minutes), now, 'en')).toBe(en);
+  });
+});
+
+describe('notice window bounds as officials write them', () => {
+  it.each([
+    // 00:00 on 3 December in Beijing is the end of 2 December: never "12月3日 00:00".
+    ['2026-12-02T16:00:00.000Z', 'end', '2026年12月2日24时（北京时间）', '2 Dec 2026, 24:00 (Beijing time)'],
+    ['2026-12-31T16:00:00.000Z', 'end', '2026年12月31日24时（北京时间）', '31 Dec 2026, 24:00 (Beijing time)'],
+    ['2026-12-09T09:00:00.000Z', 'end', '2026年12月9日17时（北京时间）', '9 Dec 2026, 17:00 (Beijing time)'],
+    ['2026-12-09T09:30:00.000Z', 'end', '2026年12月9日17时30分（北京时间）', '9 Dec 2026, 17:30 (Beijing time)'],
+    ['2026-11-25T16:00:00.000Z', 'start', '2026年11月26日（北京时间）', '26 Nov 2026 (Beijing time)'],
+    ['2026-11-26T01:00:00.000Z', 'start', '2026年11月26日9时（北京时间）', '26 Nov 2026, 09:00 (Beijing time)'],
+  ] as const)('writes %s as the %s of a window', (instant, role, zh, en) => {
+    expect(formatWindowTime(instant, role)).toBe(zh);
+    expect(formatWindowTime(instant, role, 'en')).toBe(en);
   });
 });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { findNearMatches, keysOneSlipFrom, LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
+import { findNearMatches, keysOneSlipFrom, LOOKUP_PAGE_SIZE, lookupCertificates, meantUscc, shorterNamePart } from '../../src/lib/certificates/lookup.ts';
+import { findCertificateByNumber } from '../../src/lib/certificates/repository.ts';
 import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { observedDatabase } from '../support/query-plans.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 
@@ -142,16 +143,15 @@ describe('certificate lookup by part of the name', () => {
     expect(await holderOf('好川批发')).toEqual([]);
   });
 
-  // SQLite's plans; PostgreSQL's are read by tests/support/query-plans.ts once it speaks both.
-  it.runIf(TEST_DIALECT === 'sqlite').each([
+  it.each([
     ['two characters', '湖畔'],
     ['more characters', '西子湖畔'],
   ])('answers %s from the name indexes, never by scanning certificates or organisations', async (_, query) => {
-    const observed = observedDatabase(test.path);
+    const observed = observedDatabase(test);
     try {
       const result = await lookupCertificates(observed.db, query, 1, TODAY);
       expect(result.total).toBeGreaterThan(0);
-      const statements = observed.scansSinceLastLook();
+      const statements = await observed.scansSinceLastLook();
       expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) expect(statement.scans, statement.sql).toEqual([]);
     } finally {
@@ -161,10 +161,9 @@ describe('certificate lookup by part of the name', () => {
 });
 
 describe('near matches for a number that is not registered as written', () => {
-  it('offers the same number with other dashes or case, and the holder\'s other certificates', async () => {
-    const near = await findNearMatches(test.db, 'tcb-sh24-000001', TODAY);
-    expect(near.likelyMeant.map((item) => item.number)).toEqual(['TCB-SH-24-000001']);
-    expect(near.sameHolder.map((item) => item.number)).toEqual(['TCB-SH-25-000002']);
+  it('finds a certificate from another spelling of its number (dashes, case), with its number as registered', async () => {
+    expect((await findCertificateByNumber(test.db, 'tcb-sh24-000001'))?.number).toBe('TCB-SH-24-000001');
+    expect(await findCertificateByNumber(test.db, ' - ')).toBeNull();
   });
 
   it('offers nothing for a number unlike any registered one', async () => {
@@ -215,5 +214,45 @@ describe('a word in nearly every name', () => {
     const result = await lookupCertificates(large.db, holder.name, 1, TODAY);
     expect(result).toMatchObject({ totalCapped: false });
     expect(result.items[0]?.holderName).toBe(holder.name);
+  });
+});
+
+describe('a query of several words', () => {
+  it('finds the holders whose name has every word, wherever they are in it', async () => {
+    const result = await lookupCertificates(test.db, '杭州 售后', 1, TODAY);
+    expect(result.matchedBy).toBe('name');
+    expect(new Set(result.items.map((item) => item.holderName))).toEqual(new Set([XIZI, '杭州西湖售后服务部']));
+    expect(result.total).toBe(3);
+  });
+
+  it('pages through the matches and counts them all', async () => {
+    const first = await lookupCertificates(test.db, '宁波 分公司', 1, TODAY);
+    const third = await lookupCertificates(test.db, '分公司 宁波', 3, TODAY);
+    expect(first.total).toBe(45);
+    expect(first.pageCount).toBe(3);
+    expect(first.items).toHaveLength(LOOKUP_PAGE_SIZE);
+    expect(third.items).toHaveLength(5);
+  });
+
+  it('finds nothing when no name has all of them', async () => {
+    expect((await lookupCertificates(test.db, '宁波 售后', 1, TODAY)).total).toBe(0);
+  });
+});
+
+describe('help when nothing is found', () => {
+  it.each([
+    ['华为', null],
+    ['华为技术', '华为'],
+    ['南昌 物业', '南昌'],
+    ['x 南昌物业', '南昌'],
+  ])('suggests for %s a shorter part of the name: %s', (query, part) => {
+    expect(shorterNamePart(query)).toBe(part);
+  });
+
+  it('offers the USCC meant when only its check character is wrong, and nothing for other mistakes', () => {
+    expect(meantUscc('91330100799655058C')).toBe('91330100799655058B');
+    expect(meantUscc(' 9133 0100 7996 5505 8c ')).toBe('91330100799655058B');
+    expect(meantUscc('91330100799655058B')).toBeNull();
+    expect(meantUscc('9133010079965505')).toBeNull();
   });
 });

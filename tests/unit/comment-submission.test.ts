@@ -77,7 +77,7 @@ describe('the window decides, to the millisecond', () => {
     const refusal = submitComment(test.db, submission(), at(END));
     await expect(refusal).rejects.toMatchObject({ code: 'window_closed' });
     await expect(refusal).rejects.toSatisfy((error: { messageZh: string }) =>
-      error.messageZh.includes('2026年11月20日 09:00（北京时间） 至 2026年11月30日 17:00（北京时间）'),
+      error.messageZh.includes('2026年11月20日9时（北京时间） 至 2026年11月30日17时（北京时间）'),
     );
     expect(await commentCount()).toBe(before);
   });

@@ -1,9 +1,12 @@
 import { sql } from 'kysely';
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitCounter } from '../../src/lib/db/seam.ts';
 import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { DomainError } from '../../src/lib/errors.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
+import { insertApplicant, insertComment } from '../support/notice-fixtures.ts';
+import { insertBodyAndScheme, insertNotice } from '../support/registry-fixtures.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 
 let test: TestDatabase;
@@ -156,5 +159,94 @@ describe('instants in the database', () => {
     }
     await test.db.insertInto('certificationBody').values(bodyRow('GOODTIME')).execute();
     await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(/must be UTC instants|_instants/);
+  });
+
+  it("are refused in a comment's erasure time and in the record of an export too", async () => {
+    const ground = await insertBodyAndScheme(test.db);
+    const organisationId = await insertApplicant(test.db, '杭州瞬间检查服务有限公司', '7N2K4Q8X1');
+    const noticeId = await insertNotice(test.db, ground, { organisationId, windowStart: '2026-11-20T00:00:00.000Z', windowEnd: '2026-11-30T00:00:00.000Z' });
+    await insertComment(test.db, noticeId, { text: '即将清除提交人信息的意见。' });
+    const comment = () => test.db.updateTable('comment').where('noticeId', '=', noticeId);
+    const exportRecord = (instants: { exportedAt: string; since: string | null }) =>
+      test.db.insertInto('commentExport').values({ ...instants, osUser: 'staff', bodyCode: null, noticeReference: null, format: 'csv', commentCount: 1, file: '/tmp/comments.csv' });
+    for (const wrong of ['2026-12-01 08:00:00', '2026-12-01T16:00:00+08:00', '2026-13-01T08:00:00.000Z']) {
+      await expect(comment().set({ personalDataErasedAt: wrong }).execute(), wrong).rejects.toThrow(/comment: received_at, updated_at, personal_data_erased_at must be UTC instants|comment_instants/);
+      await expect(exportRecord({ exportedAt: wrong, since: null }).execute(), wrong).rejects.toThrow(/comment_export: exported_at, since must be UTC instants|comment_export_instants/);
+      await expect(exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: wrong }).execute(), wrong).rejects.toThrow(/comment_export: exported_at, since must be UTC instants|comment_export_instants/);
+    }
+    // The stored form, and no erasure or no filter, are taken as before.
+    await comment().set({ personalDataErasedAt: '2026-12-01T08:00:00.000Z' }).execute();
+    await exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: null }).execute();
+    await exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: '2026-11-25T16:00:00.000Z' }).execute();
+    const stored = await test.db.selectFrom('comment').select('personalDataErasedAt').where('noticeId', '=', noticeId).executeTakeFirstOrThrow();
+    expect(stored.personalDataErasedAt).toBe('2026-12-01T08:00:00.000Z');
+    expect(await test.db.selectFrom('commentExport').select('since').orderBy('id').execute()).toEqual([{ since: null }, { since: '2026-11-25T16:00:00.000Z' }]);
+  });
+});
+
+/** What every instance's caches learn of a commit by anyone: src/lib/db/seam.ts commitCounter. */
+describe('the commit counter', () => {
+  it('moves when another connection commits plain SQL, and not before it commits', async () => {
+    const counter = await commitCounter(test.db);
+    const start = counter();
+    await test.db.insertInto('certificationBody').values(bodyRow('COUNTED')).execute();
+    // This connection's own commit is heard first: what is asserted next is the other's.
+    await until(async () => counter() !== start);
+    const other = test.connect();
+    try {
+      const before = counter();
+      await other.transaction().execute(async (trx) => {
+        await sql`update certification_body set name = 'plain SQL', updated_at = '2026-12-02T04:00:00.000Z' where code = 'COUNTED'`.execute(trx);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(counter()).toBe(before);
+      });
+      await until(async () => counter() !== before);
+    } finally {
+      await other.destroy();
+    }
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(check: () => Promise<boolean>, withinMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > withinMs) throw new Error(`not within ${withinMs} ms`);
+    await sleep(20);
+  }
+}
+
+/** The PostgreSQL seam's news of commits: LISTEN on a connection of its own, fed by the triggers of every table. */
+describe.runIf(!sqlite)('change notifications on PostgreSQL', () => {
+  const listeners = () =>
+    sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db).then(({ rows }) => rows.map((row) => row.pid));
+
+  it('are sent by every table but the migrator’s own, so nothing written escapes them', async () => {
+    const { rows } = await sql<{ table: string }>`
+      select c.relname as table from pg_class c
+      where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p') and c.relname not like 'kysely\_migration%'
+        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'portal_change_notified')`.execute(test.db);
+    expect(rows.map((row) => row.table)).toEqual([]);
+    const { rows: notified } = await sql<{ count: number }>`select count(*) as count from pg_trigger where tgname = 'portal_change_notified'`.execute(test.db);
+    expect(notified[0]!.count).toBeGreaterThan(10);
+  });
+
+  it('are heard again after the listening connection is killed: the counter moves at every read meanwhile, then at each commit', async () => {
+    const counter = await commitCounter(test.db);
+    const [first] = await listeners();
+    expect(first).toBeTypeOf('number');
+    await sql`select pg_terminate_backend(${first})`.execute(test.db);
+    // Deaf or listening again: either way a commit made now is never missed.
+    await until(async () => (await listeners()).some((pid) => pid !== first));
+    await until(async () => counter() === counter());
+    const before = counter();
+    const other = test.connect();
+    try {
+      await sql`update certification_body set name = 'after the reconnect' where code = 'COUNTED'`.execute(other);
+    } finally {
+      await other.destroy();
+    }
+    await until(async () => counter() !== before);
+    await until(async () => counter() === counter());
   });
 });

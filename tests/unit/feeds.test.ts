@@ -141,7 +141,7 @@ describe('notices feed', () => {
     expect(surveillance.categories).toEqual(['监督审核', '售后服务认证', '浙江省', '测试认证中心']);
     expect(surveillance.contentSnippet).toContain('认证机构：测试认证中心');
     expect(surveillance.isoDate).toBe('2026-11-20T01:00:00.000Z');
-    expect(surveillance.contentSnippet).toContain('公示期：2026年11月20日 09:00（北京时间） 至 2026年12月1日 17:00（北京时间）');
+    expect(surveillance.contentSnippet).toContain('公示期：2026年11月20日9时（北京时间） 至 2026年12月1日17时（北京时间）');
   });
 
   it('tells a withdrawal as an item of its own, under a new guid, at the time of the withdrawal; the publication stays as it was', async () => {
@@ -288,9 +288,9 @@ describe('certificate feed', () => {
     expect(own.filter((guid) => decisions.includes(guid))).toHaveLength(3);
   });
 
-  it('is certificate_not_found for a number that is not registered as written', async () => {
+  it('is certificate_not_found for a number no certificate has, and the registered number’s feed for another spelling of it', async () => {
     await expect(certificateFeed(test.db, 'TCB-SH-99-999999', SITE_URL, NOW)).rejects.toMatchObject({ kind: 'not_found', code: 'certificate_not_found' });
-    await expect(certificateFeed(test.db, CERTIFICATE.toLowerCase(), SITE_URL, NOW)).rejects.toThrow(DomainError);
+    expect((await certificateFeed(test.db, CERTIFICATE.toLowerCase(), SITE_URL, NOW)).selfUrl).toBe(`${SITE_URL}/feeds/certificates/${CERTIFICATE}.xml`);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { PortalDb } from '../db/database.ts';
 import { matchHolderNames } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
-import { describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
+import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
 import { certificateCountsOfBody, requireBody } from '../bodies/repository.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
@@ -87,7 +87,7 @@ export async function lookupCertificates(
     }
   }
 
-  const compact = query.toUpperCase().replace(/[ -]/g, '');
+  const compact = compactCode(query);
   if (looksLikeUscc(compact)) {
     const problem = findUsccProblem(compact);
     if (problem) {
@@ -104,6 +104,11 @@ export async function lookupCertificates(
     return paged(query, 'uscc', { total, capped: false }, page, rows, today);
   }
 
+  const words = [...new Set(query.split(' ').map(toSearchForm))].filter((word) => Array.from(word).length >= 2);
+  if (words.length > 1) {
+    const { matched, rows } = await lookupByWords(db, words, page);
+    return paged(query, 'name', matched, page, rows, today);
+  }
   const term = toSearchForm(query);
   if (Array.from(term).length < 2) return nothing('none');
   if (bodyId !== null) {
@@ -115,11 +120,64 @@ export async function lookupCertificates(
     );
   }
   const matches = await matchHolderNames(db, term);
-  const ids = await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE);
-  const found = ids.length === 0 ? [] : await summaries.select('certificate.id').where('certificate.id', 'in', ids).execute();
-  const position = new Map(ids.map((id, index) => [id, index]));
-  const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  const rows = await summariesInOrder(db, await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE));
   return paged(query, 'name', matches, page, rows, today);
+}
+
+/** The summaries of these certificates, in the order of `ids` (a ranking). */
+async function summariesInOrder(db: PortalDb, ids: number[]): Promise<CertificateSummaryRow[]> {
+  if (ids.length === 0) return [];
+  const found = await selectCertificateSummaries(db).select('certificate.id').where('certificate.id', 'in', ids).execute();
+  const position = new Map(ids.map((id, index) => [id, index]));
+  return found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+}
+
+/**
+ * Certificates whose holder's name contains every one of `words` (in search form, two
+ * characters or more each), in the order of the rarest word's ranking. The rarest word is
+ * found from the indexes' counts; its ranked certificates (HOLDER_MATCH_LIMIT at most) are the
+ * candidates, and the other words are checked in their holders' names, so the work is
+ * bounded whatever the registry's size.
+ */
+async function lookupByWords(
+  db: PortalDb,
+  words: string[],
+  page: number,
+): Promise<{ matched: { total: number; capped: boolean }; rows: CertificateSummaryRow[] }> {
+  const matches = await Promise.all(words.map((word) => matchHolderNames(db, word)));
+  const rarest = matches.reduce((best, candidate) => (candidate.total < best.total ? candidate : best));
+  const ids = await rarest.rankedIds(0, rarest.total);
+  if (ids.length === 0) return { matched: { total: 0, capped: false }, rows: [] };
+  const names = await db
+    .selectFrom('certificate')
+    .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+    .select(['certificate.id', 'organisation.nameSearch'])
+    .where('certificate.id', 'in', ids)
+    .execute();
+  const named = new Map(names.map((row) => [row.id, row.nameSearch]));
+  const hits = ids.filter((id) => words.every((word) => named.get(id)?.includes(word)));
+  // Past the rarest word's ranked matches, more may hold every word: said as a capped total.
+  return { matched: { total: hits.length, capped: rarest.capped }, rows: await summariesInOrder(db, hits.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE)) };
+}
+
+/** A code as typed, for comparing with USCCs: upper case, without spaces or dashes. */
+const compactCode = (query: string): string => query.toUpperCase().replace(/[ -]/g, '');
+
+/** The USCC someone meant by a query that is one with a wrong check character, or null. */
+export function meantUscc(rawQuery: string): string | null {
+  return correctedUscc(compactCode(normaliseInput(rawQuery)));
+}
+
+/**
+ * A part of a name to suggest trying when a query found nothing: the first two characters
+ * of its first word, if that is shorter than what was typed; null when there is nothing
+ * shorter to suggest (a two-character query).
+ */
+export function shorterNamePart(query: string): string | null {
+  const word = query.split(' ').find((candidate) => Array.from(candidate).length >= 2);
+  if (!word) return null;
+  const part = Array.from(word).slice(0, 2).join('');
+  return Array.from(query.replace(/ /g, '')).length > 2 ? part : null;
 }
 
 function paged(
@@ -204,14 +262,15 @@ async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
   return found;
 }
 
-/** What to offer when a certificate page is asked for a number that is not registered as written. */
+/**
+ * What to offer when a certificate page is asked for a number that is not registered in any
+ * spelling (the page redirects every spelling of a registered one): the numbers one slip away.
+ */
 export async function findNearMatches(db: PortalDb, requested: string, today: string): Promise<NearMatches> {
   const key = certificateNumberKey(requested);
   // Nothing that long is a certificate number: no near match is looked for.
   if (key === '' || key.length > MAX_NUMBER_LENGTH) return { likelyMeant: [], sameHolder: [] };
-  const keys = (await db.selectFrom('certificate').select('numberKey').where('numberKey', '=', key).executeTakeFirst())
-    ? [key]
-    : await keysOneSlipAway(db, key);
+  const keys = await keysOneSlipAway(db, key);
   if (keys.length === 0) return { likelyMeant: [], sameHolder: [] };
   const likelyMeant = await selectCertificateSummaries(db)
     .select('certificate.organisationId')

@@ -2,6 +2,7 @@ import type { PortalDb } from '../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
 import type { NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
+import { certificateNumberKey } from '../text/normalise.ts';
 
 /** Everything the certificate page and the API show about one certificate. */
 export interface CertificateRecord {
@@ -13,7 +14,7 @@ export interface CertificateRecord {
   level: { code: string; name: string } | null;
   scope: string;
   sites: string[];
-  body: { name: string; approvalNumber: string; website: string | null };
+  body: { name: string; approvalNumber: string; website: string | null; phone: string | null; address: string | null };
   firstIssuedOn: string;
   issuedOn: string;
   expiresOn: string;
@@ -53,8 +54,14 @@ export function selectCertificateSummaries(db: PortalDb) {
     ]);
 }
 
-/** The certificate with exactly this number (as printed, so as in its QR code), or null. */
+/**
+ * The certificate with this number, or null. Any spelling of it finds it (case, spaces,
+ * full-width letters, other dashes): the unique key of its letters and digits is compared,
+ * through its index. The record carries the number as registered, the canonical spelling.
+ */
 export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
+  const key = certificateNumberKey(number);
+  if (key === '') return null;
   const row = await db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -87,8 +94,10 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificationBody.website',
+      'certificationBody.phone as bodyPhone',
+      'certificationBody.address as bodyAddress',
     ])
-    .where('certificate.number', '=', number)
+    .where('certificate.numberKey', '=', key)
     .executeTakeFirst();
   if (!row) return null;
 
@@ -119,7 +128,7 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
     level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
     scope: row.scope,
     sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
-    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website },
+    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website, phone: row.bodyPhone, address: row.bodyAddress },
     firstIssuedOn: row.firstIssuedOn,
     issuedOn: row.issuedOn,
     expiresOn: row.expiresOn,

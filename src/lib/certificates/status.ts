@@ -1,9 +1,12 @@
 import type {
   BeijingDate,
   CertificateEvent,
+  CertificateEventKind,
   StoredCertificateStatus,
 } from '../db/registry.table.ts';
-import { addDays, startOfBeijingDay } from '../time/beijing.ts';
+import { addDays, beijingDate, startOfBeijingDay } from '../time/beijing.ts';
+
+const beijingDateOf = (instant: string): BeijingDate => beijingDate(new Date(instant));
 
 /** The status the public sees: the stored one, or expired once the end date has passed. */
 export type CertificateStatus = StoredCertificateStatus | 'expired';
@@ -65,4 +68,58 @@ function applyEvent(state: HistoricStatus, event: EventForStatus): HistoricStatu
     case 'holder_changed':
       return state;
   }
+}
+
+/** A certificate that ends within this many days says so beside its status. */
+export const EXPIRY_WARNING_DAYS = 60;
+
+/** When a change of status happened and why, in the body's words, from the latest event of its kind. */
+export interface StatusChange {
+  /** The Beijing date of the event, or null when the history does not record it. */
+  on: BeijingDate | null;
+  reason: string | null;
+}
+
+/**
+ * What the status box says: the status today and the date that matters for it. Valid:
+ * its last day, and how many days are left when that is near. Suspended: since when and
+ * why. Expired: the day it lapsed, and the suspension it lapsed in, if any. Withdrawn,
+ * cancelled: when and why.
+ */
+export type StatusStatement =
+  | { status: 'valid'; validUntil: BeijingDate; daysLeft: number | null }
+  | { status: 'suspended'; validUntil: BeijingDate; suspended: StatusChange }
+  | { status: 'expired'; lastValidDay: BeijingDate; lapsedOn: BeijingDate; suspended: StatusChange | null }
+  | { status: 'withdrawn' | 'cancelled'; change: StatusChange };
+
+export type EventForStatement = Pick<CertificateEvent, 'kind' | 'occurredAt' | 'description'>;
+
+export function statusStatement(
+  certificate: { status: StoredCertificateStatus; expiresOn: BeijingDate; events: readonly EventForStatement[] },
+  today: BeijingDate,
+): StatusStatement {
+  const { status, expiresOn, events } = certificate;
+  const latest = (kind: CertificateEventKind): StatusChange => {
+    const event = events.findLast((candidate) => candidate.kind === kind);
+    return { on: event ? beijingDateOf(event.occurredAt) : null, reason: event?.description.trim() || null };
+  };
+  switch (statusOnDay(status, expiresOn, today)) {
+    case 'valid': {
+      const daysLeft = daysBetween(today, expiresOn);
+      return { status: 'valid', validUntil: expiresOn, daysLeft: daysLeft <= EXPIRY_WARNING_DAYS ? daysLeft : null };
+    }
+    case 'suspended':
+      return { status: 'suspended', validUntil: expiresOn, suspended: latest('suspended') };
+    case 'expired':
+      return { status: 'expired', lastValidDay: expiresOn, lapsedOn: addDays(expiresOn, 1), suspended: status === 'suspended' ? latest('suspended') : null };
+    case 'withdrawn':
+      return { status: 'withdrawn', change: latest('withdrawn') };
+    case 'cancelled':
+      return { status: 'cancelled', change: latest('cancelled') };
+  }
+}
+
+/** Whole days from `from` to `to` (Beijing dates): 0 when they are the same day. */
+function daysBetween(from: BeijingDate, to: BeijingDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00.000Z`) - Date.parse(`${from}T00:00:00.000Z`)) / 86_400_000);
 }

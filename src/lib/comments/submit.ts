@@ -4,7 +4,7 @@ import { oneAtATime } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
 import { findNoticeWindow } from '../notices/repository.ts';
 import { noticeState } from '../notices/state.ts';
-import { formatBeijingDateTime } from '../time/beijing.ts';
+import { formatWindowTime } from '../time/beijing.ts';
 import type { CommentForm } from './inputs.ts';
 import { newTrackingNumber } from './tracking-number.ts';
 
@@ -100,9 +100,9 @@ function windowClosed(
   notice: { reference: string; windowStart: string; windowEnd: string },
   state: 'upcoming' | 'closed' | 'withdrawn',
 ): DomainError {
-  const window = `${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}`;
+  const window = `${formatWindowTime(notice.windowStart, 'start')} 至 ${formatWindowTime(notice.windowEnd, 'end')}`;
   // English pages show this message to people, so it says the window in Beijing time too.
-  const windowEn = `${formatBeijingDateTime(notice.windowStart, 'en')} to ${formatBeijingDateTime(notice.windowEnd, 'en')}`;
+  const windowEn = `${formatWindowTime(notice.windowStart, 'start', 'en')} to ${formatWindowTime(notice.windowEnd, 'end', 'en')}`;
   const reasons = {
     upcoming: { en: 'has not opened yet', zh: '尚未开始' },
     closed: { en: 'has closed', zh: '已经结束' },

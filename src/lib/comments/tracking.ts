@@ -4,12 +4,14 @@ import type { PortalDb } from '../db/database.ts';
 export interface TrackedComment {
   trackingNumber: string;
   kind: 'objection' | 'opinion' | 'support';
+  /** What the holder sent: theirs to read again (the page is never cached). */
+  text: string;
   status: 'received' | 'under_review' | 'answered' | 'rejected';
   reply: string | null;
   published: boolean;
   receivedAt: string;
   updatedAt: string;
-  notice: { id: number; reference: string; organisationName: string; schemeName: string };
+  notice: { id: number; reference: string; organisationName: string; schemeName: string; windowEnd: string };
 }
 
 export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: string): Promise<TrackedComment | null> {
@@ -21,6 +23,7 @@ export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: 
     .select([
       'comment.trackingNumber',
       'comment.kind',
+      'comment.text',
       'comment.status',
       'comment.reply',
       'comment.published',
@@ -28,6 +31,7 @@ export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: 
       'comment.updatedAt',
       'notice.id as noticeId',
       'notice.reference',
+      'notice.windowEnd',
       'organisation.name as organisationName',
       'scheme.name as schemeName',
     ])
@@ -37,12 +41,13 @@ export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: 
   return {
     trackingNumber: row.trackingNumber,
     kind: row.kind,
+    text: row.text,
     status: row.status,
     reply: row.reply,
     published: row.published === 1,
     receivedAt: row.receivedAt,
     updatedAt: row.updatedAt,
-    notice: { id: row.noticeId, reference: row.reference, organisationName: row.organisationName, schemeName: row.schemeName },
+    notice: { id: row.noticeId, reference: row.reference, organisationName: row.organisationName, schemeName: row.schemeName, windowEnd: row.windowEnd },
   };
 }
 

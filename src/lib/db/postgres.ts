@@ -19,6 +19,7 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
+import type { ConfigProblem } from '../config/config.ts';
 import { DomainError } from '../errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
 import { HOLDER_MATCH_LIMIT, matchHolderNames, type HolderNameMatches } from './holder-names.ts';
@@ -47,22 +48,31 @@ export function openPostgres(url: string, options: PostgresOptions): PortalDb {
   });
   // A connection the server dropped while idle is replaced by the pool; its error must not end the process.
   pool.on('error', (error) => console.error(`PostgreSQL: an idle connection failed: ${error.message}`));
-  return new Kysely<PortalDatabase>({ dialect: new PortalPostgresDialect(pool), plugins: [new CamelCasePlugin()] });
+  let feed: PostgresChangeFeed | undefined;
+  const db = new Kysely<PortalDatabase>({ dialect: new PortalPostgresDialect(pool, () => feed?.close()), plugins: [new CamelCasePlugin()] });
+  changeFeeds.set(db, () => (feed ??= new PostgresChangeFeed(url)));
+  return db;
 }
 
 class PortalPostgresDialect extends PostgresDialect {
-  constructor(pool: pg.Pool) {
+  constructor(
+    pool: pg.Pool,
+    private readonly alsoDestroy: () => Promise<void> | undefined,
+  ) {
     super({ pool });
   }
 
   override createDriver(): Driver {
-    return new StorageErrorsDriver(super.createDriver());
+    return new StorageErrorsDriver(super.createDriver(), this.alsoDestroy);
   }
 }
 
 /** Kysely's driver, with PostgreSQL's storage and connection failures said as the portal says them. */
 class StorageErrorsDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly alsoDestroy: () => Promise<void> | undefined,
+  ) {}
 
   init(): Promise<void> {
     return this.inner.init();
@@ -104,8 +114,8 @@ class StorageErrorsDriver implements Driver {
     return this.inner.releaseConnection((connection as TranslatingConnection).inner);
   }
 
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+  async destroy(): Promise<void> {
+    await Promise.all([this.inner.destroy(), this.alsoDestroy()]);
   }
 }
 
@@ -184,19 +194,16 @@ export function isPostgresConstraintViolation(error: unknown): boolean {
  * collation and ctype (code-point order, as SQLite sorts; pg_trgm finds no trigram in Chinese
  * under "C"), and, once migrated, pg_trgm reading Chinese. A list of what is wrong, or nothing.
  */
-export async function postgresProblems(db: PortalDb, stage: 'before migrating' | 'after migrating'): Promise<string[]> {
+export async function postgresProblems(db: PortalDb, stage: 'before migrating' | 'after migrating'): Promise<ConfigProblem[]> {
   if (stage === 'before migrating') {
     const { rows } = await sql<{ collation: string; ctype: string }>`
       select datcollate as collation, datctype as ctype from pg_database where datname = current_database()`.execute(db);
     const locale = rows[0];
     if (locale && /^C\.UTF-?8$/i.test(locale.collation) && /^C\.UTF-?8$/i.test(locale.ctype)) return [];
-    return [
-      `the database was created with collation ${locale?.collation} and ctype ${locale?.ctype}; the portal needs C.UTF-8 for both ` +
-        '(createdb --locale=C.UTF-8 --template=template0 NAME)',
-    ];
+    return [{ code: 'postgres_locale', setting: 'PORTAL_DATABASE_URL', collation: String(locale?.collation), ctype: String(locale?.ctype) }];
   }
   const { rows } = await sql<{ count: number }>`select cardinality(show_trgm('物业管理')) as count`.execute(db);
-  return rows[0]?.count ? [] : ["pg_trgm extracts no trigram from Chinese (show_trgm('物业管理') is empty): the database's ctype must be C.UTF-8"];
+  return rows[0]?.count ? [] : [{ code: 'postgres_trigram', setting: 'PORTAL_DATABASE_URL' }];
 }
 
 /** A term as a LIKE pattern's literal part: its own %, _ and \ escaped. */
@@ -250,10 +257,167 @@ export async function postgresOneAtATime(trx: PortalDb, key: string): Promise<vo
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
 
+/** The channel the triggers of migrations/dialects/postgres.ts changeNotifications notify, with the table's name. */
+const CHANGE_CHANNEL = 'portal_change';
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_LONGEST_MS = 5000;
+/** How often the listening connection is asked whether it is still there (a dead peer can look alive for hours), and how long it may take to answer. */
+const PING_EVERY_MS = 10_000;
+const PING_ANSWER_MS = 5000;
+
+/** Told of a change to `table` (as SQL names it), or with null when anything may have changed (the feed was deaf for a while). */
+type ChangeListener = (table: string | null) => void;
+
 /**
- * PostgreSQL has no counter of commits a connection could read for free: until LISTEN/NOTIFY
- * tells of them, the number changes every second, so a kept answer is at most a second old.
+ * The database's news of commits, heard by LISTEN on a connection of its own (a pg.Client,
+ * never one of the pool: a LISTEN belongs to its session, so it must not pass through a
+ * transaction-mode pooler either). Lost connections are opened again, sooner first; after
+ * each, the listeners are told that anything may have changed, since what was committed
+ * while no one listened is unknown.
  */
-export async function postgresCommitCounter(): Promise<() => number> {
-  return () => Math.floor(Date.now() / 1000);
+class PostgresChangeFeed {
+  private client: pg.Client | undefined;
+  private listening = false;
+  private closed = false;
+  private count = 0;
+  private reconnectMs = RECONNECT_FIRST_MS;
+  private outage: string | undefined;
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly pinger: NodeJS.Timeout;
+  /** Settles when the first attempt to listen has, listening or not. */
+  readonly firstAttempt: Promise<void>;
+
+  constructor(private readonly url: string) {
+    this.firstAttempt = this.connect();
+    this.pinger = setInterval(() => void this.ping(), PING_EVERY_MS).unref();
+  }
+
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  /** Moves at every notification and every reconnect; while the feed cannot hear, at every read, so nothing is taken as current. */
+  counter(): number {
+    return this.listening ? this.count : ++this.count;
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listening = false;
+    clearInterval(this.pinger);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  private tell(table: string | null): void {
+    this.count++;
+    for (const listener of this.listeners) listener(table);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.url, application_name: 'portal-changes', keepAlive: true, query_timeout: PING_ANSWER_MS });
+    this.client = client;
+    client.on('notification', (message) => {
+      if (message.channel === CHANGE_CHANNEL) this.tell(message.payload ?? null);
+    });
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('the server closed the connection')));
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANGE_CHANNEL}`);
+    } catch (error) {
+      this.lost(client, error);
+      return;
+    }
+    if (this.client !== client) return;
+    this.listening = true;
+    this.reconnectMs = RECONNECT_FIRST_MS;
+    if (this.outage) console.error('PostgreSQL: listening to changes again');
+    this.outage = undefined;
+    this.tell(null);
+  }
+
+  private async ping(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.listening) return;
+    await client.query('select 1').catch((error: unknown) => this.lost(client, error));
+  }
+
+  /** Forgets `client` (once: its error and its end both come here) and opens another a little later. */
+  private lost(client: pg.Client, error: unknown): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.listening = false;
+    this.count++;
+    void client.end().catch(() => {});
+    if (this.closed) return;
+    const problem = error instanceof Error ? error.message : String(error);
+    // Said once per outage: a server away for a while is not a log line every few seconds.
+    if (this.outage === undefined) console.error(`PostgreSQL: not listening to changes (${problem}); pages are not kept and search polls until it is back`);
+    this.outage = problem;
+    setTimeout(() => void this.connect(), this.reconnectMs).unref();
+    this.reconnectMs = Math.min(RECONNECT_LONGEST_MS, this.reconnectMs * 2);
+  }
+}
+
+/** The change feed of each database openPostgres made, started when first asked for. */
+const changeFeeds = new WeakMap<PortalDb, () => PostgresChangeFeed>();
+
+function changeFeedOf(db: PortalDb): PostgresChangeFeed {
+  const feed = changeFeeds.get(db);
+  if (!feed) throw new Error('the change feed needs a database opened by openPostgres');
+  return feed();
+}
+
+/**
+ * A number that changes whenever any connection may have committed: at every NOTIFY of the
+ * triggers (whoever wrote, plain SQL too) and every reconnect; while the feed cannot hear,
+ * at every read. Reading it costs nothing, as the response cache needs.
+ */
+export async function postgresCommitCounter(db: PortalDb): Promise<() => number> {
+  const feed = changeFeedOf(db);
+  await feed.firstAttempt;
+  return () => feed.counter();
+}
+
+/** A table's name as SQL says it, from Kysely's camelCase. */
+const sqlName = (table: string) => table.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** While the feed listens, how often the tables are polled all the same: a notification is not a promise. */
+const POLL_WHILE_LISTENING_MS = 30_000;
+
+/**
+ * Waits for the next change to one of `tables` (as Kysely names them): the next notification
+ * of one, or a reconnect; at the latest after `pollMilliseconds` while the feed cannot hear,
+ * and after POLL_WHILE_LISTENING_MS while it can. A change heard between two waits ends the next at once.
+ */
+export function postgresChangeWaiter(db: PortalDb, tables: readonly string[], pollMilliseconds: number): () => Promise<void> {
+  const feed = changeFeedOf(db);
+  const watched = new Set(tables.map(sqlName));
+  let heard = false;
+  let wake: (() => void) | undefined;
+  feed.onChange((table) => {
+    if (table !== null && !watched.has(table)) return;
+    heard = true;
+    wake?.();
+  });
+  return async () => {
+    if (!heard) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, feed.isListening ? POLL_WHILE_LISTENING_MS : pollMilliseconds);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    heard = false;
+    wake = undefined;
+  };
 }

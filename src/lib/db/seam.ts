@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresChangeWaiter, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
 import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
@@ -11,11 +12,12 @@ interface DatabaseSeam {
   contains(column: string, text: string): RawBuilder<SqlBool>;
   oneAtATime(trx: PortalDb, key: string): Promise<void>;
   commitCounter(db: PortalDb): Promise<() => number>;
+  changeWaiter(db: PortalDb, tables: readonly string[], pollMilliseconds: number): () => Promise<void>;
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter, changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds) },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter, changeWaiter: postgresChangeWaiter },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -44,3 +46,12 @@ export const oneAtATime = (trx: PortalDb, key: string): Promise<void> => SEAMS[d
 
 /** A number that changes when any connection may have committed: what the response cache keys its answers to. */
 export const commitCounter = (db: PortalDb): Promise<() => number> => SEAMS[dialectOf(db)].commitCounter(db);
+
+/**
+ * Waits, each time it is called, until `tables` (as Kysely names them) may have changed: on
+ * SQLite `pollMilliseconds` (its indexed polls are cheap, and nothing would tell), on
+ * PostgreSQL until the triggers' next notification of one of them or a reconnect, polling
+ * all the same now and then, and every `pollMilliseconds` while the notifications cannot be heard.
+ */
+export const changeWaiter = (db: PortalDb, tables: readonly string[], pollMilliseconds: number): (() => Promise<void>) =>
+  SEAMS[dialectOf(db)].changeWaiter(db, tables, pollMilliseconds);

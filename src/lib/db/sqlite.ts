@@ -19,7 +19,7 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortalDatabase, PortalDb } from './database.ts';
@@ -78,6 +78,8 @@ const IN_MEMORY = ':memory:';
 function createPrivately(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  // A path naming a folder or another program's file is left as it is; opening it then fails, and says so.
+  if (!isDatabaseFile(path)) return;
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     try {
       chmodSync(file, 0o600);
@@ -85,6 +87,29 @@ function createPrivately(path: string): void {
       // A missing -wal or -shm is made later with the file's mode; a file of another owner keeps its own.
     }
   }
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** A SQLite database, or the empty file that becomes one. */
+function isDatabaseFile(path: string): boolean {
+  const stats = statSync(path);
+  if (!stats.isFile()) return false;
+  if (stats.size === 0) return true;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch {
+    // Unreadable: SQLite cannot open it either, and says so.
+    return false;
+  }
+  try {
+    readSync(descriptor, header, 0, header.length, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  return header.toString('latin1') === SQLITE_HEADER;
 }
 
 function openConnection(path: string, role: 'reader' | 'writer' | 'stream'): SQLite.Database {
@@ -183,9 +208,14 @@ class PortalSqliteDriver implements Driver {
 
   async init(): Promise<void> {
     if (this.path !== IN_MEMORY) createPrivately(this.path);
-    this.writer = new StatementCache(openConnection(this.path, 'writer'));
-    // An in-memory database exists only on its one connection.
-    this.reader = this.path === IN_MEMORY ? this.writer : new StatementCache(openConnection(this.path, 'reader'));
+    try {
+      this.writer = new StatementCache(openConnection(this.path, 'writer'));
+      // An in-memory database exists only on its one connection.
+      this.reader = this.path === IN_MEMORY ? this.writer : new StatementCache(openConnection(this.path, 'reader'));
+    } catch (error) {
+      // PORTAL_DB naming a folder, or a file that is not a database: said like any storage failure, not as a stack trace.
+      throw storageError(error);
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -364,6 +394,7 @@ const STORAGE_FAILURES: (StorageFailure & { code: string })[] = [
   { code: 'SQLITE_READONLY', domainCode: 'database_read_only', en: 'the database is read-only', zh: '数据库处于只读状态' },
   { code: 'SQLITE_IOERR', domainCode: 'database_io_error', en: 'the disk could not be written', zh: '存储设备写入失败' },
   { code: 'SQLITE_CANTOPEN', domainCode: 'database_io_error', en: 'the database file could not be opened', zh: '数据库文件无法打开' },
+  { code: 'SQLITE_NOTADB', domainCode: 'database_io_error', en: 'the file is not a SQLite database', zh: '该文件不是 SQLite 数据库' },
 ];
 
 /** A storage failure becomes the portal's 'unavailable' error; anything else (a constraint, a bug) is left as it is. */

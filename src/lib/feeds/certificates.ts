@@ -39,6 +39,7 @@ export function certificateEventItem(event: CertificateEventSummary, siteUrl: st
     guid: `${page}#event-${event.id}`,
     publishedAt: event.occurredAt,
     categories: [EVENT_LABELS[event.kind], certificate.schemeName, certificate.province],
+    outcome: { kind: event.kind, certificateNumber: certificate.number },
     description: [
       `证书编号：${certificate.number}`,
       `获证组织：${certificate.holderName}（统一社会信用代码 ${certificate.uscc}，${certificate.province}）`,

@@ -55,6 +55,7 @@ export function decisionItem(decision: NoticeDecision, siteUrl: string, locale: 
     publishedAt: decision.decidedAt,
     updatedAt: decision.updatedAt,
     categories: [outcome, kind, decision.scheme.name, decision.applicant.province, decision.body.name],
+    outcome: { kind: decision.decision, certificateNumber: decision.certificateNumber },
     description: [
       ...whoAndWhat(decision),
       `认证决定：${outcome}（${formatBeijingDateTime(decision.decidedAt)}）`,

@@ -1,3 +1,5 @@
+import type { CertificateEventKind } from '../db/registry.table.ts';
+
 /**
  * A feed as the domain tells it, before it is XML: every feed of the portal is a function
  * that reads the database and returns one of these; renderFeed and feedResponse do the rest.
@@ -33,6 +35,11 @@ export interface FeedItem {
   categories: string[];
   /** Plain text, a fact a line; escaped as HTML when rendered, so data never becomes markup. */
   description: string;
+  /**
+   * What happened as a code, and the certificate it names, for the portal's own lists of
+   * items (the home page marks each with a badge and keeps the number whole); not in the XML.
+   */
+  outcome?: { kind: 'certified' | 'refused' | CertificateEventKind; certificateNumber: string | null };
 }
 
 /** How many items a feed carries: enough for a reader that looks once a day. */

@@ -3,7 +3,7 @@ import type { NoticeFeedFilters } from '../notices/inputs.ts';
 import { NOTICE_KIND_LABELS } from '../notices/labels.ts';
 import { newestNotices, newestWithdrawals, type NoticeBody, type NoticeHeadline, type PublishedNotice } from '../notices/repository.ts';
 import { noticeListUrl, noticesFeedUrl, noticeUrl } from '../site/urls.ts';
-import { formatBeijingDateTime } from '../time/beijing.ts';
+import { formatBeijingDateTime, formatWindowTime } from '../time/beijing.ts';
 import { FEED_SIZE, newestFirst, shorten, type Feed, type FeedItem } from './feed.ts';
 
 /** New notices matter while their window runs (5–10 working days): readers look every 15 minutes. */
@@ -48,7 +48,7 @@ export function noticeItem(notice: PublishedNotice, siteUrl: string): FeedItem {
     categories: noticeCategories(notice),
     description: [
       ...whoAndWhat(notice),
-      `公示期：${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}`,
+      `公示期：${formatWindowTime(notice.windowStart, 'start')} 至 ${formatWindowTime(notice.windowEnd, 'end')}`,
       `认证范围：${shorten(notice.scope, 100)}`,
       `评价结论摘要：${shorten(notice.evaluationSummary, 200)}`,
     ].join('\n'),

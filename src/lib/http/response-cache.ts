@@ -10,8 +10,9 @@ export interface ResponseCacheOptions {
   clock: Clock;
   /**
    * Changes whenever what any page shows may have changed: a commit by any connection of
-   * any process (SQLite's data_version, see db/sqlite.ts commitCounter). Read before every
-   * answer from memory and before an answer is kept, so it must be cheap (SQLite: 4 µs).
+   * any process (db/seam.ts commitCounter: SQLite's data_version, PostgreSQL's NOTIFY heard).
+   * Read before every answer from memory and before an answer is kept, so it must be cheap
+   * (SQLite: 4 µs; PostgreSQL: a number in memory).
    */
   generation: () => number;
   /** The next instant at which a page may change by the passing of time alone (see runtime/page-lifetime.ts). */

@@ -1,3 +1,4 @@
+import type { ConfigProblem } from '../config/config.ts';
 import type { CommentExportAudit, ErasureCount, ExportFilter, HandlingProblem } from '../comments/handling.ts';
 import { COMMENT_STATUS_LABELS, COMMENT_STATUS_LABELS_EN, type TrackedComment } from '../comments/tracking.ts';
 import type { FileOutcome } from '../import/import.ts';
@@ -125,6 +126,37 @@ const zhHandling: Sentences<HandlingProblem> = {
   notice_not_found: ({ reference }) => `找不到编号为 ${reference} 的公示。`,
 };
 
+/** The configuration's problems under a heading, one a line. */
+const configurationReport =
+  (heading: string, sentences: Sentences<ConfigProblem>) =>
+  (problems: readonly ConfigProblem[]): string =>
+    [heading, ...problems.map((problem) => `  ${(sentences[problem.code] as (problem: ConfigProblem) => string)(problem)}`)].join('\n');
+
+/** A setting as the staff wrote it: its name and the value given, in the language's quotes. */
+const given = (problem: { setting: string; value: string }, [open, close] = ['“', '”']) => `${problem.setting}=${open}${problem.value}${close}`;
+const enGiven = (problem: { setting: string; value: string }) => given(problem, ['"', '"']);
+
+const zhConfiguration: Sentences<ConfigProblem> = {
+  empty: ({ setting }) => `${setting} 不能为空`,
+  folder: (problem) => `${given(problem)}：这是一个文件夹；应为数据库文件的路径，例如 data/portal.db`,
+  not_postgres_url: (problem) => `${given(problem)}：应为 PostgreSQL 数据库地址，例如 postgres://portal@db.example.cn/portal（使用 SQLite 文件时不设置）`,
+  not_pool_size: (problem) => `${given(problem)}：应为每个门户进程与 PostgreSQL 的连接数，1 至 999 的整数（默认 10）`,
+  not_port: (problem) => `${given(problem)}：应为端口号，0 至 65535 的整数（默认 4321）`,
+  not_site_url: (problem) => `${given(problem)}：应为以 http:// 或 https:// 开头的完整网址，例如 https://cert.example.cn（不设置则用门户监听的地址）`,
+  not_proxy_count: (problem) =>
+    `${given(problem)}：应为门户前反向代理的个数（一个 nginx 为 1；true 或 yes 即 1），没有代理时为 0、false、no 或不设置`,
+  not_seconds: (problem) => `${given(problem)}：应为等待数据库写锁的秒数，例如 12（默认 12）`,
+  not_process_count: (problem) => `${given(problem)}：应为服务进程数，1 至 999 的整数（不设置则每个 CPU 核一个）`,
+  not_megabytes: (problem) => `${given(problem)}：应为每个服务进程响应缓存的兆字节数，0 至 99999 的整数（0 关闭缓存；默认 64）`,
+  not_operator_name: (problem) => `${given(problem)}：应为网站主办单位的名称，至多 100 个字`,
+  not_operator_contact: (problem) => `${given(problem)}：应为主办单位的联系方式（电话、电子邮箱或地址），至多 200 个字`,
+  not_icp_filing: (problem) => `${given(problem)}：应为 ICP 备案号，例如 京ICP备12345678号-1，至多 50 个字`,
+  not_public_security_filing: (problem) => `${given(problem)}：应为含 14 位备案编号的公安机关互联网站备案号，例如 京公网安备11010502030143号，至多 50 个字`,
+  postgres_locale: ({ setting, collation, ctype }) =>
+    `${setting}：该数据库的排序规则（collation）为 ${collation}、字符分类（ctype）为 ${ctype}，门户要求两者均为 C.UTF-8（createdb --locale=C.UTF-8 --template=template0 NAME）`,
+  postgres_trigram: ({ setting }) => `${setting}：pg_trgm 无法从中文中提取三元组（show_trgm('物业管理') 为空），该数据库的 ctype 须为 C.UTF-8`,
+};
+
 const zhFilter = (filter: ExportFilter) => {
   const parts = [
     filter.bodyCode && `认证机构 ${filter.bodyCode}`,
@@ -141,6 +173,9 @@ const zh = {
     unexpected: (argument: string) => `多余的参数 ${argument}`,
     lang: (value: string) => `--lang 应为 zh 或 en，而不是“${value}”`,
   },
+  /** What the environment sets wrongly: every problem, each naming its setting and what it accepts. */
+  /** What the environment sets wrongly: every problem, each naming its setting and what it accepts. */
+  configuration: configurationReport('配置（环境变量）有误，未执行任何操作：', zhConfiguration),
   /** What a command says when the database could not take its write; `consequence` says what was not done. */
   unavailable: (error: Unavailable, consequence: string) => {
     const reason = (zhUnavailable[error.code as UnavailableCode] ?? zhUnavailable.database_io_error)(error.waitSeconds);
@@ -322,6 +357,28 @@ const enHandling: Sentences<HandlingProblem> = {
   notice_not_found: ({ reference }) => `No notice has the reference ${reference}.`,
 };
 
+const enConfiguration: Sentences<ConfigProblem> = {
+  empty: ({ setting }) => `${setting} must not be empty`,
+  folder: (problem) => `${enGiven(problem)}: is a folder; it must be the path of the database file, such as data/portal.db`,
+  not_postgres_url: (problem) => `${enGiven(problem)}: must be a PostgreSQL address such as postgres://portal@db.example.cn/portal (unset for the SQLite file)`,
+  not_pool_size: (problem) => `${enGiven(problem)}: must be the number of connections each portal process keeps to PostgreSQL, a whole number from 1 to 999 (10 by default)`,
+  not_port: (problem) => `${enGiven(problem)}: must be a port, a whole number from 0 to 65535 (4321 by default)`,
+  not_site_url: (problem) => `${enGiven(problem)}: must be an absolute address starting with http:// or https://, such as https://cert.example.cn (unset: the address the portal listens on)`,
+  not_proxy_count: (problem) =>
+    `${enGiven(problem)}: must be the number of reverse proxies in front of the portal (1 for one nginx; true or yes mean 1), or 0, false, no or unset for none`,
+  not_seconds: (problem) => `${enGiven(problem)}: must be the seconds to wait for the database's write lock, such as 12 (12 by default)`,
+  not_process_count: (problem) => `${enGiven(problem)}: must be the number of server processes, a whole number from 1 to 999 (unset: one per core)`,
+  not_megabytes: (problem) => `${enGiven(problem)}: must be the megabytes of each server process's response cache, a whole number from 0 to 99999 (0 turns it off; 64 by default)`,
+  not_operator_name: (problem) => `${enGiven(problem)}: must be the name of the site's operator, at most 100 characters`,
+  not_operator_contact: (problem) => `${enGiven(problem)}: must be how to reach the operator (telephone, e-mail or address), at most 200 characters`,
+  not_icp_filing: (problem) => `${enGiven(problem)}: must be the ICP filing number, such as 京ICP备12345678号-1, at most 50 characters`,
+  not_public_security_filing: (problem) =>
+    `${enGiven(problem)}: must be the public security filing number with its 14-digit record number, such as 京公网安备11010502030143号, at most 50 characters`,
+  postgres_locale: ({ setting, collation, ctype }) =>
+    `${setting}: the database was created with collation ${collation} and ctype ${ctype}; the portal needs C.UTF-8 for both (createdb --locale=C.UTF-8 --template=template0 NAME)`,
+  postgres_trigram: ({ setting }) => `${setting}: pg_trgm extracts no trigram from Chinese (show_trgm('物业管理') is empty): the database's ctype must be C.UTF-8`,
+};
+
 const enFilter = (filter: ExportFilter) => {
   const parts = [
     filter.bodyCode && `body ${filter.bodyCode}`,
@@ -338,6 +395,7 @@ const en: BackOfficeWords = {
     unexpected: (argument) => `Unexpected argument ${argument}`,
     lang: (value) => `--lang must be zh or en, not "${value}"`,
   },
+  configuration: configurationReport('The configuration (environment variables) is wrong; nothing was done:', enConfiguration),
   unavailable: (error, consequence) => {
     const reason = (enUnavailable[error.code as UnavailableCode] ?? enUnavailable.database_io_error)(error.waitSeconds);
     return `${reason}, ${consequence} (${error.cause}).${error.code === 'database_busy' ? ' Try again later.' : ''}`;

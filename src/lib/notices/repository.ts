@@ -422,6 +422,44 @@ export function findNoticeWindow(db: PortalDb, id: number) {
     .executeTakeFirst();
 }
 
+/**
+ * What the page answering a comment that was not stored says of its notice: which notice it
+ * is (reference and title), its window, and where else to send the comment (the body's
+ * channels, address and phone).
+ */
+export async function findNoticeToWriteTo(db: PortalDb, id: number) {
+  const row = await db
+    .selectFrom('notice')
+    .innerJoin('organisation', 'organisation.id', 'notice.organisationId')
+    .innerJoin('scheme', 'scheme.id', 'notice.schemeId')
+    .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
+    .select([
+      'notice.id',
+      'notice.reference',
+      'notice.kind',
+      'notice.windowEnd',
+      'notice.objectionContact',
+      'organisation.name as applicantName',
+      'scheme.name as schemeName',
+      'certificationBody.name as bodyName',
+      'certificationBody.address as bodyAddress',
+      'certificationBody.phone as bodyPhone',
+    ])
+    .where('notice.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    reference: row.reference,
+    kind: row.kind,
+    windowEnd: row.windowEnd,
+    objectionContact: row.objectionContact,
+    applicant: { name: row.applicantName },
+    scheme: { name: row.schemeName },
+    body: { name: row.bodyName, address: row.bodyAddress, phone: row.bodyPhone },
+  };
+}
+
 /** A search hit: the notice's headline and the text a snippet is cut from. */
 export interface NoticeWithText extends NoticeSummary {
   scope: string;

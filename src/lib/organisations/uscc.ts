@@ -60,3 +60,12 @@ export function describeUsccProblem(problem: UsccProblem): { en: string; zh: str
 export function looksLikeUscc(code: string): boolean {
   return /^[0-9A-Z]{2}\d{6}[0-9A-Z]{10}$/.test(code);
 }
+
+/**
+ * The code someone meant when only its check character is wrong (the commonest slip, and
+ * the one that can be put right): the same 17 characters with the right 18th, or null.
+ */
+export function correctedUscc(code: string): string | null {
+  const problem = looksLikeUscc(code) ? findUsccProblem(code) : null;
+  return problem?.problem === 'check' ? `${code.slice(0, 17)}${problem.expected}` : null;
+}

@@ -100,8 +100,14 @@ function toEntry(row: NoticeRow): NoticeEntry {
 }
 
 /** The next `limit` notices after `afterId` (up to `upToId`), in id order: the whole corpus is read in such pages. */
-export async function readNoticeEntriesAfter(db: PortalDb, afterId: number, limit: number, upToId = Number.MAX_SAFE_INTEGER): Promise<NoticeEntry[]> {
-  const rows = await selectNoticeRows(db).where('notice.id', '>', afterId).where('notice.id', '<=', upToId).orderBy('notice.id').limit(limit).execute();
+export async function readNoticeEntriesAfter(db: PortalDb, afterId: number, limit: number, upToId?: number): Promise<NoticeEntry[]> {
+  const rows = await selectNoticeRows(db)
+    .where('notice.id', '>', afterId)
+    // No bound but a real id: PostgreSQL refuses a parameter past its integer's range.
+    .$if(upToId !== undefined, (query) => query.where('notice.id', '<=', upToId!))
+    .orderBy('notice.id')
+    .limit(limit)
+    .execute();
   return rows.map(toEntry);
 }
 

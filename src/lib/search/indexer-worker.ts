@@ -1,13 +1,16 @@
 /**
  * The indexer thread: opens the saved index or builds it (the first build's parts made by
- * builder threads, one per core, at most two), then every poll interval catches up with the
- * database and merges parts when due. Nothing here blocks the server's event
+ * builder threads, one per core, at most two), then catches up with the database whenever it
+ * may have changed (db/seam.ts changeWaiter: each poll interval on SQLite, each notification on
+ * PostgreSQL) and merges parts when due. Nothing here blocks the server's event
  * loop, and a merge or a save never stops the polls (both yield between their pieces).
  */
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../db/connect.ts';
+import { changeWaiter } from '../db/seam.ts';
+import { WATCHED_TABLES } from './changes.ts';
 import { NoticeIndexer, type PartMaker } from './indexer.ts';
 import type { PartMessage } from './notice-index.ts';
 import { Part } from './part.ts';
@@ -66,6 +69,8 @@ parentPort!.on('message', (request: ToIndexer) => {
   tell({ type: 'status', requestId: request.requestId, status: indexer.status(), memory: threadMemory() });
 });
 
+// Heard from before the index opens: what changes meanwhile is caught up with at once. Scheme levels have no updated_at (catchUp compares their names).
+const nextChange = changeWaiter(db, [...WATCHED_TABLES, 'schemeLevel'], pollMilliseconds);
 const started = performance.now();
 const source = await indexer.open();
 await Promise.all(builders.map(({ stop }) => stop()));
@@ -81,9 +86,11 @@ tell({
 let merging: Promise<void> | undefined;
 let lastProblem = '';
 for (;;) {
+  let caughtUp = false;
   try {
     await indexer.catchUp();
     lastProblem = '';
+    caughtUp = true;
   } catch (error) {
     // Said once while it lasts: a database busy or gone for a while is not a log line a second.
     const problem = error instanceof Error ? error.message : String(error);
@@ -93,5 +100,6 @@ for (;;) {
   merging ??= (async () => {
     while (await indexer.mergeWhenDue());
   })().finally(() => (merging = undefined));
-  await sleep(pollMilliseconds);
+  // A failed look is tried again after the poll interval, not at the next change.
+  await (caughtUp ? nextChange() : sleep(pollMilliseconds));
 }

@@ -109,3 +109,18 @@ export function webLink(address: string | null): string | null {
   if (!address || !URL.canParse(address)) return null;
   return ['http:', 'https:'].includes(new URL(address).protocol) ? address : null;
 }
+
+/** 全国认证认可信息公共服务平台: the regulator's national platform, where certificates and bodies' approvals can be cross-checked. */
+export const REGULATOR_PLATFORM_URL = 'http://cx.cnca.cn/';
+
+/** 全国12315平台: the market regulator's consumer complaints and reports (also telephone 12315). */
+export const CONSUMER_COMPLAINTS_URL = 'https://www.12315.cn/';
+
+/** ICP filings are looked up at the ministry's filing system. */
+export const ICP_FILING_URL = 'https://beian.miit.gov.cn/';
+
+/** A public security filing's own record page, from the 14-digit record number in it. */
+export function publicSecurityFilingUrl(filing: string): string {
+  const recordCode = /\d{14}/.exec(filing)?.[0] ?? '';
+  return `https://beian.mps.gov.cn/#/query/webSearch?code=${recordCode}`;
+}

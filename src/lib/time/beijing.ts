@@ -106,3 +106,17 @@ export function officialBeijingTime(instant: Date | string, role: 'start' | 'end
   const minutes = Math.floor((sinceMidnight % 3_600_000) / 60_000);
   return `${formatBeijingDate(date)}${hours}时${minutes === 0 ? '' : `${minutes}分`}`;
 }
+
+/**
+ * A bound of a notice window on a page, feed or message, zone said: officialBeijingTime's
+ * form in Chinese, "2026年12月2日24时（北京时间）"; in English "2 Dec 2026, 24:00 (Beijing
+ * time)" for an end at 00:00 (never "3 Dec, 00:00", which reads as including the 3rd), the
+ * day alone for a start at 00:00, otherwise the day and time. Every window bound shown goes through here.
+ */
+export function formatWindowTime(instant: Date | string, role: 'start' | 'end', locale: Locale = DEFAULT_LOCALE): string {
+  if (locale === DEFAULT_LOCALE) return `${officialBeijingTime(instant, role)}（北京时间）`;
+  const moment = new Date(instant);
+  const day = beijingDate(moment);
+  if (moment.getTime() !== startOfBeijingDay(day).getTime()) return formatBeijingDateTime(moment, locale);
+  return role === 'end' ? `${formatBeijingDate(addDays(day, -1), locale)}, 24:00 (Beijing time)` : `${formatBeijingDate(day, locale)} (Beijing time)`;
+}
