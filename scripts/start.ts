@@ -15,7 +15,7 @@ import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
 import { postgresProblems } from '../src/lib/db/postgres.ts';
 import { commitCounter } from '../src/lib/db/seam.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
-import { isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withPlainPath } from '../src/lib/http/malformed-request.ts';
+import { connectionReading, isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withEscapedTarget, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { MESSAGES } from '../src/lib/i18n/messages.ts';
@@ -133,7 +133,12 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
   });
   // A request the HTTP parser cannot read (raw non-ASCII in the address, a broken header) still gets a page that says so.
   const unparsableWords = LOCALES.map((locale) => ({ locale, ...MESSAGES[locale].badRequest }));
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => unparsableRequestAnswer(error, socket, unparsableWords));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Raw Chinese in a GET's address (curl, some feed readers): answered as its percent-encoded form.
+    const escaped = withEscapedTarget(error, socket);
+    if (escaped) server.emit('connection', connectionReading(escaped, socket));
+    else unparsableRequestAnswer(error, socket, unparsableWords);
+  });
   // A client that trickles its request in is cut off (the comment form also bounds its body, and says so).
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { guidsOf, parseFeed, SITE_URL } from '../support/feeds.ts';
 import { insertApplicant, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so everything is placed around the real now.
 const HOUR = 60 * 60 * 1000;
@@ -244,7 +244,9 @@ describe('pages announce their feed', () => {
   });
 
   it('on a notice, a certificate and the certificate lookup', async () => {
-    await expectFeedOn(`/notices/${ids.open}`, `${SITE_URL}/feeds/notices.xml`);
+    // A notice announces its own feed, to follow it to its end.
+    await expectFeedOn(`/notices/${ids.open}`, `${SITE_URL}/feeds/notices/${ids.open}.xml`);
+    await expectFeedOn(`/en/notices/${ids.open}`, `${SITE_URL}/feeds/notices/${ids.open}.xml`);
     await expectFeedOn(`/certificates/${CERTIFICATE}`, `${SITE_URL}/feeds/certificates/${CERTIFICATE}.xml`);
     await expectFeedOn('/certificates?q=%E6%9D%AD%E5%B7%9E', `${SITE_URL}/feeds/decisions.xml`);
   });
@@ -258,5 +260,66 @@ describe('pages announce their feed', () => {
     }
     expect(html).toContain('restaurant 餐厅餐饮服务认证');
     expect(await (await get('/')).text()).toContain('<a href="/feeds">');
+  });
+
+  it('/feeds lists the search, notice and body feeds too, with percent-encoded addresses that work as copied', async () => {
+    await whenSearchIsReady(portal.baseUrl);
+    for (const [path, words] of [
+      ['/feeds', ['任意搜索', '单条公示的全过程', '认证机构']],
+      ['/en/feeds', ['Any search', 'One notice to its end', 'Certification bodies']],
+    ] as const) {
+      const html = (await (await get(path)).text()).replaceAll('&amp;', '&');
+      for (const word of words) expect(html, path).toContain(word);
+      expect(html).toContain(`${SITE_URL}/feeds/notices/{`);
+      expect(html).toContain(`${SITE_URL}/feeds/bodies/{`);
+      const copyable = [...html.matchAll(/<code class="feed-address"[^>]*>([^<{]+)<\/code>/g)].map((match) => match[1]!);
+      expect(copyable).toContain(`${SITE_URL}/feeds/notices.xml?province=%E6%B5%99%E6%B1%9F%E7%9C%81`);
+      expect(copyable.some((address) => address.startsWith(`${SITE_URL}/feeds/search.xml?q=%`))).toBe(true);
+      // Every address to copy is plain ASCII and answers with a feed.
+      for (const address of copyable) {
+        expect(address, address).toMatch(/^[\x21-\x7e]+$/);
+        const local = address.slice(SITE_URL.length);
+        expect((await get(local)).status, local).toBe(200);
+      }
+    }
+  });
+});
+
+describe('feeds that tell everything', () => {
+  it('serve the feed of one notice and of one body, and answer 404 in the API shape for unknown ones', async () => {
+    const notice = (await fetchFeed(`/feeds/notices/${ids.decided}.xml`)).feed;
+    const guids = guidsOf(notice);
+    expect(guids).toContain(noticeLink(ids.decided!));
+    expect(guids).toContain(`${noticeLink(ids.decided!)}#decision`);
+    expect(guids.some((guid) => /#answer-\d+$/.test(guid))).toBe(true);
+    const xml = await (await get(`/feeds/notices/${ids.decided}.xml`)).text();
+    for (const secret of Object.values(PRIVATE)) expect(xml).not.toContain(secret);
+    const body = (await fetchFeed('/feeds/bodies/TCB.xml')).feed;
+    expect(body.title).toBe('认证机构动态：测试认证中心');
+    expect(body.items.map((item) => item.link)).toContain(noticeLink(ids.restaurant!));
+    for (const [path, code] of [
+      ['/feeds/notices/999999.xml', 'notice_not_found'],
+      ['/feeds/bodies/NOPE.xml', 'body_not_found'],
+    ]) {
+      const response = await get(path!);
+      expect(response.status, path).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
+  it('tell a later withdrawal as a new item, keeping every item a reader already has', async () => {
+    const before = guidsOf((await fetchFeed(FEEDS.notices)).feed);
+    const withdrawnAt = new Date(Date.now() - 1000).toISOString();
+    await test.db.updateTable('notice').set({ status: 'withdrawn', updatedAt: withdrawnAt }).where('id', '=', ids.restaurant!).execute();
+    try {
+      const { feed } = await fetchFeed(FEEDS.notices);
+      const after = guidsOf(feed);
+      expect(after[0]).toBe(`${noticeLink(ids.restaurant!)}#withdrawal`);
+      expect(after.slice(1)).toEqual(before);
+      expect(feed.items[0]!.title).toMatch(/：公示已撤回$/);
+      expect(guidsOf((await fetchFeed(`/feeds/notices/${ids.restaurant}.xml`)).feed)[0]).toBe(`${noticeLink(ids.restaurant!)}#withdrawal`);
+    } finally {
+      await test.db.updateTable('notice').set({ status: 'published' }).where('id', '=', ids.restaurant!).execute();
+    }
   });
 });

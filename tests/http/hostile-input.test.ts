@@ -132,12 +132,30 @@ describe('broken encodings in every address', () => {
     });
   }
 
-  it('answers an address the HTTP parser cannot read (raw bytes) with a 400 page carrying the security headers', async () => {
-    const answer = await rawRequest(Buffer.concat([Buffer.from('GET /feeds/notices.xml?province='), Buffer.from('浙江省'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]));
-    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+  it('answers a GET with raw Chinese in its address (as curl sends it) as its percent-encoded form, and closes the connection after', async () => {
+    const raw = Buffer.from('GET /feeds/notices.xml?province=浙江省 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\nGET /certificates HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await rawRequest(raw);
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer.toLowerCase()).toContain('content-type: application/rss+xml');
     expect(answer.toLowerCase()).toContain('content-security-policy:');
-    expect(answer).toContain('%E6%B5%99%E6%B1%9F%E7%9C%81');
-    expect(answer).toContain('Address not valid');
+    expect(answer.toLowerCase()).toContain('connection: close');
+    // The feed of that province: its own address names it, encoded.
+    expect(answer).toContain('/feeds/notices.xml?province=%E6%B5%99%E6%B1%9F%E7%9C%81');
+    // The request pipelined after it is not read.
+    expect(answer.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+  });
+
+  it('answers any other address the HTTP parser cannot read (raw bytes in a POST, a control character) with a 400 page carrying the security headers', async () => {
+    for (const request of [
+      Buffer.concat([Buffer.from(`POST /notices/${noticeId}/comments?x=`), Buffer.from('浙江省'), Buffer.from(' HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')]),
+      Buffer.from('GET /feeds/notices.xml?province=\u0001 HTTP/1.1\r\nHost: x\r\n\r\n'),
+    ]) {
+      const answer = await rawRequest(request);
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(answer.toLowerCase()).toContain('content-security-policy:');
+      expect(answer).toContain('%E6%B5%99%E6%B1%9F%E7%9C%81');
+      expect(answer).toContain('Address not valid');
+    }
   });
 });
 

@@ -116,6 +116,9 @@ export const PAGE_KINDS = [
   'feed list',
   'about page',
   'privacy statement',
+  'certification bodies',
+  'certification body page',
+  'API explained',
   'page not found',
 ] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
@@ -139,6 +142,9 @@ export function pageOf(portal: E2ePortal, kind: PageKind): { path: string; statu
     'feed list': { path: '/feeds' },
     'about page': { path: '/about' },
     'privacy statement': { path: '/privacy' },
+    'certification bodies': { path: '/bodies' },
+    'certification body page': { path: '/bodies/TCB' },
+    'API explained': { path: '/api' },
     'page not found': { path: '/no-such-page', status: 404 },
   };
   const { path, status = 200 } = pages[kind];

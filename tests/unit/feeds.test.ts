@@ -5,6 +5,8 @@ import { DomainError } from '../../src/lib/errors.ts';
 import { certificateFeed } from '../../src/lib/feeds/certificates.ts';
 import { decisionsFeed } from '../../src/lib/feeds/decisions.ts';
 import { feedLastModified, type Feed } from '../../src/lib/feeds/feed.ts';
+import { bodyFeed } from '../../src/lib/feeds/body.ts';
+import { noticeHistoryFeed } from '../../src/lib/feeds/notice.ts';
 import { noticesFeed } from '../../src/lib/feeds/notices.ts';
 import { feedVersion, renderFeed, withoutXmlForbidden } from '../../src/lib/feeds/render.ts';
 import { conditionalResponse } from '../../src/lib/http/conditional.ts';
@@ -77,8 +79,29 @@ beforeAll(async () => {
     .where('id', '=', ids['DECIDED-LATER']!)
     .execute();
 
+  // Withdrawn between the publications of RESTAURANT and NASTY.
+  await test.db.updateTable('notice').set({ updatedAt: '2026-11-24T12:00:00.000Z' }).where('id', '=', ids.WITHDRAWN!).execute();
+  // Another body's notice: the body filter and the body's feed tell the two apart.
+  const other = await test.db
+    .insertInto('certificationBody')
+    .values({ code: 'OCB', name: '另一认证有限公司', approvalNumber: 'CNCA-R-2010-099', website: null, phone: null, address: null, updatedAt: '2026-01-01T00:00:00.000Z' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await test.db.updateTable('notice').set({ bodyId: other.id }).where('id', '=', ids['DECIDED-LATER']!).execute();
+
   await insertComment(test.db, ids.SURVEILLANCE!, { ...PRIVATE, text: UNPUBLISHED_TEXT });
-  await insertComment(test.db, ids.DECIDED!, { ...PRIVATE, kind: 'objection', text: '公开的异议', published: 1, status: 'answered', reply: '已答复' });
+  await insertComment(test.db, ids.DECIDED!, {
+    ...PRIVATE,
+    kind: 'objection',
+    text: '公开的异议',
+    published: 1,
+    status: 'answered',
+    reply: '已答复',
+    finding: 'not_upheld',
+    receivedAt: '2025-01-08T03:04:05.678Z',
+    updatedAt: '2025-01-10T06:00:00.000Z',
+  });
+  await insertComment(test.db, ids.DECIDED!, { ...PRIVATE, text: '公开但尚未答复的意见', published: 1, receivedAt: '2025-01-09T03:04:05.678Z', updatedAt: '2025-01-09T03:04:05.678Z' });
 });
 afterAll(() => test.remove());
 
@@ -107,17 +130,39 @@ describe('notices feed', () => {
   it('carries the notices published by now, the most recently published first, each linked to its page', async () => {
     const feed = await noticesFeed(test.db, {}, SITE_URL, NOW);
     expect(feed.items.map((item) => item.link)).toEqual(
-      ['NASTY', 'RESTAURANT', 'WITHDRAWN', 'SURVEILLANCE', 'DECIDED-LATER', 'REFUSED', 'DECIDED'].map(noticeLink),
+      ['NASTY', 'WITHDRAWN', 'RESTAURANT', 'WITHDRAWN', 'SURVEILLANCE', 'DECIDED-LATER', 'REFUSED', 'DECIDED'].map(noticeLink),
     );
     const parsed = await parseFeed(renderFeed(feed), `${SITE_URL}/feeds/notices.xml`);
     expect(parsed.link).toBe(`${SITE_URL}/notices`);
     const surveillance = parsed.items.find((item) => item.link === noticeLink('SURVEILLANCE'))!;
     expect(surveillance.title).toBe('杭州西子湖畔家电售后服务有限公司 售后服务认证监督审核公示');
     expect(surveillance.guid).toBe(noticeLink('SURVEILLANCE'));
-    expect(surveillance.categories).toEqual(['监督审核', '售后服务认证', '浙江省']);
+    // The body that decides is named, in the text and as a category.
+    expect(surveillance.categories).toEqual(['监督审核', '售后服务认证', '浙江省', '测试认证中心']);
+    expect(surveillance.contentSnippet).toContain('认证机构：测试认证中心');
     expect(surveillance.isoDate).toBe('2026-11-20T01:00:00.000Z');
     expect(surveillance.contentSnippet).toContain('公示期：2026年11月20日9时（北京时间） 至 2026年12月1日17时（北京时间）');
-    expect(parsed.items.find((item) => item.link === noticeLink('WITHDRAWN'))!.title).toMatch(/（已撤回）$/);
+  });
+
+  it('tells a withdrawal as an item of its own, under a new guid, at the time of the withdrawal; the publication stays as it was', async () => {
+    const parsed = await parseFeed(renderFeed(await noticesFeed(test.db, {}, SITE_URL, NOW)), `${SITE_URL}/feeds/notices.xml`);
+    const [withdrawal, publication] = parsed.items.filter((item) => item.link === noticeLink('WITHDRAWN'));
+    expect(withdrawal!.guid).toBe(`${noticeLink('WITHDRAWN')}#withdrawal`);
+    expect(withdrawal!.title).toBe('杭州西子湖畔家电售后服务有限公司 售后服务认证初次认证公示：公示已撤回');
+    expect(withdrawal!.isoDate).toBe('2026-11-24T12:00:00.000Z');
+    expect(withdrawal!.categories).toEqual(['公示撤回', '初次认证', '售后服务认证', '浙江省', '测试认证中心']);
+    expect(withdrawal!.contentSnippet).toContain('测试认证中心已于 2026年11月24日 20:00（北京时间） 撤回该公示');
+    expect(publication!.guid).toBe(noticeLink('WITHDRAWN'));
+    expect(publication!.title).toBe('杭州西子湖畔家电售后服务有限公司 售后服务认证初次认证公示');
+    expect(publication!.isoDate).toBe('2026-11-21T01:00:00.000Z');
+  });
+
+  it('takes the body filter: the notices of one certification body only', async () => {
+    const feed = await noticesFeed(test.db, parseNoticeFeedQuery({ body: 'OCB' }), SITE_URL, NOW);
+    expect(feed.items.map((item) => item.link)).toEqual([noticeLink('DECIDED-LATER')]);
+    expect(feed.title).toBe('服务认证公示：另一认证有限公司');
+    expect(feed.selfUrl).toBe(`${SITE_URL}/feeds/notices.xml?body=OCB`);
+    expect((await noticesFeed(test.db, parseNoticeFeedQuery({ body: 'NONE' }), SITE_URL, NOW)).items).toEqual([]);
   });
 
   it('takes the list filters kind, scheme and province, and says them in its title and addresses', async () => {
@@ -168,8 +213,62 @@ describe('decisions feed', () => {
     const parsed = await parseFeed(renderFeed(feed), `${SITE_URL}/feeds/decisions.xml`);
     const decided = parsed.items.find((item) => item.guid === `${noticeLink('DECIDED')}#decision`)!;
     expect(decided.link).toBe(noticeLink('DECIDED'));
-    expect(decided.categories).toEqual(['予以认证', '初次认证', '售后服务认证', '浙江省']);
+    expect(decided.categories).toEqual(['予以认证', '初次认证', '售后服务认证', '浙江省', '测试认证中心']);
+    expect(decided.contentSnippet).toContain('认证机构：测试认证中心');
     expect(decided.contentSnippet).toContain(`证书编号：${CERTIFICATE}`);
+  });
+});
+
+describe('feed of one notice', () => {
+  it('follows it to its end: publication, published comments and answers, decision, and what became of its certificate, none after now', async () => {
+    const feed = await noticeHistoryFeed(test.db, String(ids.DECIDED), SITE_URL, NOW);
+    const page = noticeLink('DECIDED');
+    expect(feed.items.map((item) => item.guid ?? item.link)).toEqual([
+      expect.stringMatching(new RegExp(`^${certificateLink(CERTIFICATE)}#event-\\d+$`)),
+      expect.stringMatching(new RegExp(`^${certificateLink(CERTIFICATE)}#event-\\d+$`)),
+      expect.stringMatching(new RegExp(`^${certificateLink(CERTIFICATE)}#event-\\d+$`)),
+      expect.stringMatching(new RegExp(`^${certificateLink(CERTIFICATE)}#event-\\d+$`)),
+      `${page}#decision`,
+      `${page}#answer-2`,
+      expect.stringMatching(new RegExp(`^${page}#comment-3$`)),
+      `${page}#comment-2`,
+      page,
+    ]);
+    const parsed = await parseFeed(renderFeed(feed), `${SITE_URL}/feeds/notices/${ids.DECIDED}.xml`);
+    expect(parsed.title).toBe('公示跟踪：杭州西子湖畔家电售后服务有限公司 售后服务认证初次认证公示');
+    const answer = parsed.items.find((item) => item.guid === `${page}#answer-2`)!;
+    expect(answer.title).toBe('杭州西子湖畔家电售后服务有限公司 售后服务认证初次认证公示：认证机构答复异议（异议不成立）');
+    expect(answer.contentSnippet).toContain('测试认证中心的答复：已答复');
+    // Dated by Beijing day, never by the instant a comment was sent.
+    expect(parsed.items.find((item) => item.guid === `${page}#comment-2`)!.isoDate).toBe('2025-01-07T16:00:00.000Z');
+    expect(answer.isoDate).toBe('2025-01-09T16:00:00.000Z');
+    const xml = renderFeed(feed);
+    for (const secret of [...Object.values(PRIVATE), UNPUBLISHED_TEXT, '03:04:05']) expect(xml).not.toContain(secret);
+  });
+
+  it('tells a withdrawal, and is notice_not_found for an id that names no notice', async () => {
+    const feed = await noticeHistoryFeed(test.db, String(ids.WITHDRAWN), SITE_URL, NOW);
+    expect(feed.items.map((item) => item.guid ?? item.link)).toEqual([`${noticeLink('WITHDRAWN')}#withdrawal`, noticeLink('WITHDRAWN')]);
+    // Not yet published: nothing to tell.
+    expect((await noticeHistoryFeed(test.db, String(ids['NOT-YET-PUBLISHED']), SITE_URL, NOW)).items).toEqual([]);
+    await expect(noticeHistoryFeed(test.db, '999999', SITE_URL, NOW)).rejects.toMatchObject({ code: 'notice_not_found' });
+    await expect(noticeHistoryFeed(test.db, '12abc', SITE_URL, NOW)).rejects.toMatchObject({ code: 'notice_not_found' });
+  });
+});
+
+describe('feed of one body', () => {
+  it('carries its notices, withdrawals and decisions only, and is body_not_found for an unknown code', async () => {
+    const other = await bodyFeed(test.db, 'OCB', SITE_URL, NOW);
+    // DECIDED-LATER is decided a millisecond after now: its decision is not yet news.
+    expect(other.items.map((item) => item.guid ?? item.link)).toEqual([noticeLink('DECIDED-LATER')]);
+    expect(other.title).toBe('认证机构动态：另一认证有限公司');
+    await parseFeed(renderFeed(other), `${SITE_URL}/feeds/bodies/OCB.xml`);
+    const own = await bodyFeed(test.db, 'TCB', SITE_URL, NOW);
+    const guids = own.items.map((item) => item.guid ?? item.link);
+    expect(guids).toContain(`${noticeLink('REFUSED')}#decision`);
+    expect(guids).toContain(`${noticeLink('WITHDRAWN')}#withdrawal`);
+    expect(guids).not.toContain(noticeLink('DECIDED-LATER'));
+    await expect(bodyFeed(test.db, 'NONE', SITE_URL, NOW)).rejects.toMatchObject({ kind: 'not_found', code: 'body_not_found' });
   });
 });
 

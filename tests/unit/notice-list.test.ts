@@ -255,13 +255,15 @@ describe('a list longer than its limit', () => {
 });
 
 describe('notice filter options', () => {
-  it('offers every scheme, the provinces of applicants with notices and the Beijing years present', async () => {
+  it('offers every scheme and body, the provinces of applicants with notices (by administrative code) and the Beijing years present', async () => {
     expect(await noticeFilterOptions(test.db)).toEqual({
       schemes: [
         { code: 'after-sales', name: '售后服务认证' },
         { code: 'restaurant', name: '餐厅餐饮服务认证' },
       ],
-      provinces: expect.arrayContaining(['浙江省', '广东省']),
+      bodies: [{ code: 'TCB', name: '测试认证中心' }],
+      // 浙江 33 before 广东 44, though 广 sorts before 浙 by code point.
+      provinces: ['浙江省', '广东省'],
       years: [2026, 2025],
     });
     expect((await noticeFilterOptions(test.db)).provinces).not.toContain('上海市');

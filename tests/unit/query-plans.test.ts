@@ -9,6 +9,10 @@ import type { PortalDb } from '../../src/lib/db/database.ts';
 import { certificateFeed } from '../../src/lib/feeds/certificates.ts';
 import { decisionsFeed } from '../../src/lib/feeds/decisions.ts';
 import { noticesFeed } from '../../src/lib/feeds/notices.ts';
+import { bodyFeed } from '../../src/lib/feeds/body.ts';
+import { noticesCalendar } from '../../src/lib/calendar/notices.ts';
+import { noticeHistoryFeed } from '../../src/lib/feeds/notice.ts';
+import { certificateCountsOfBody, schemesOfBody } from '../../src/lib/bodies/repository.ts';
 import { findNotice, findNoticesWithText, listNotices, NOTICE_PAGE_SIZE, noticeFilterOptions } from '../../src/lib/notices/repository.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { observedDatabase, type ObservedDatabase } from '../support/query-plans.ts';
@@ -26,7 +30,7 @@ const SITE = 'https://portal.example.cn';
 
 let test: TestDatabase;
 let observed: ObservedDatabase;
-const sample = { number: '', uscc: '', holderName: '', noticeId: 0, trackingNumber: '', province: '', scheme: '', openNoticeId: 0 };
+const sample = { number: '', uscc: '', holderName: '', noticeId: 0, trackingNumber: '', province: '', scheme: '', openNoticeId: 0, bodyId: 0, bodyCode: '' };
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -45,6 +49,7 @@ beforeAll(async () => {
     .orderBy('comment.id')
     .executeTakeFirstOrThrow();
   const open = await listNotices(test.db, { state: 'open' }, 1, NOW);
+  const body = await test.db.selectFrom('certificationBody').select(['id', 'code']).orderBy('id').executeTakeFirstOrThrow();
   Object.assign(sample, {
     number: certificate.number,
     uscc: certificate.uscc,
@@ -54,6 +59,8 @@ beforeAll(async () => {
     province: comment.province,
     scheme: comment.code,
     openNoticeId: open.items[0]!.id,
+    bodyId: body.id,
+    bodyCode: body.code,
   });
   observed = observedDatabase(test);
 });
@@ -85,6 +92,14 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
   ['/feeds/notices.xml', (db) => noticesFeed(db, {}, SITE, NOW)],
   ['/feeds/notices.xml?province=&kind=&scheme=', (db) => noticesFeed(db, { province: sample.province, kind: 'initial', scheme: sample.scheme }, SITE, NOW)],
   ['/feeds/decisions.xml', (db) => decisionsFeed(db, SITE, NOW)],
+  ['/notices.ics', (db) => noticesCalendar(db, {}, SITE, NOW)],
+  ['/notices.ics?province=', (db) => noticesCalendar(db, { province: sample.province }, SITE, NOW)],
+  ['/feeds/notices.xml?body=', (db) => noticesFeed(db, { body: sample.bodyCode }, SITE, NOW)],
+  ['/feeds/notices/{id}.xml', (db) => noticeHistoryFeed(db, String(sample.noticeId), SITE, NOW)],
+  ['/feeds/bodies/{code}.xml', (db) => bodyFeed(db, sample.bodyCode, SITE, NOW)],
+  ['/bodies/{code}', (db) => Promise.all([certificateCountsOfBody(db, sample.bodyId, TODAY), schemesOfBody(db, sample.bodyId), listNotices(db, { body: sample.bodyCode }, 1, NOW)])],
+  ['/notices?body=&state=closed, a deep page', (db) => listNotices(db, { body: sample.bodyCode, state: 'closed' }, deepPage, NOW)],
+  ['/certificates?body=, page 3', (db) => lookupCertificates(db, '', 3, TODAY, { body: sample.bodyCode })],
   ['/feeds/certificates/{number}.xml', (db) => certificateFeed(db, sample.number, SITE, NOW)],
   ['/certificates?q= a number', (db) => lookupCertificates(db, sample.number.toLowerCase(), 1, TODAY)],
   ['/certificates?q= a USCC', (db) => lookupCertificates(db, sample.uscc, 1, TODAY)],

@@ -8,6 +8,8 @@ export const SURVEILLANCE_FILTERS = ['overdue'] as const;
 export const lookupParameters = z.object({
   q: z.string().default(''),
   surveillance: z.enum(SURVEILLANCE_FILTERS, { errorMap: () => ({ message: 'surveillance must be overdue, or left out' }) }).optional(),
+  // The no-JS form sends an unchosen body empty: empty means any.
+  body: z.preprocess((value) => (value === '' ? undefined : value), z.string().max(50, 'body must be a certification body code of at most 50 characters').optional()),
   page: z.coerce
     .number({ invalid_type_error: 'page must be a whole number from 1' })
     .int('page must be a whole number from 1')

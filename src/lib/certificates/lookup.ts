@@ -3,6 +3,7 @@ import { matchHolderNames } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
 import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
+import { certificateCountsOfBody, requireBody } from '../bodies/repository.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
 import { MAX_NUMBER_LENGTH } from './inputs.ts';
@@ -18,8 +19,8 @@ export interface CertificateSummary extends Omit<CertificateSummaryRow, 'status'
 export interface LookupResult {
   /** The query as understood, after normalisation. */
   query: string;
-  /** How the query was read: none when it was empty or too short to search. */
-  matchedBy: 'number' | 'uscc' | 'name' | 'none';
+  /** How the query was read: none when it was empty or too short to search; body when it was empty and a body was chosen (its certificates). */
+  matchedBy: 'number' | 'uscc' | 'name' | 'body' | 'none';
   total: number;
   /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so. */
   totalCapped: boolean;
@@ -46,13 +47,15 @@ export function normalisedQuery(rawQuery: string): string {
 /**
  * The consumer's one search box: a certificate number, a USCC, or part of an organisation's
  * name. Names are ranked exact, then starting with the query (shorter first), then
- * containing it (in registry order); paginated.
+ * containing it (in registry order); paginated. `body` (a body's code) narrows a number or
+ * USCC to that body's certificates, and without a query lists them by number.
  */
 export async function lookupCertificates(
   db: PortalDb,
   rawQuery: string,
   page: number,
   today: string,
+  filters: { body?: string } = {},
 ): Promise<LookupResult> {
   const query = normalisedQuery(rawQuery);
   const nothing = (matchedBy: LookupResult['matchedBy']): LookupResult => ({
@@ -64,12 +67,24 @@ export async function lookupCertificates(
     pageCount: 0,
     items: [],
   });
-  const summaries = selectCertificateSummaries(db);
+  const bodyId = filters.body === undefined ? null : (await requireBody(db, filters.body)).id;
+  const summaries = bodyId === null ? selectCertificateSummaries(db) : selectCertificateSummaries(db).where('certificate.bodyId', '=', bodyId);
+  if (bodyId !== null && query === '') {
+    // By number from the body's own index entries (certificate_body_number); the total from its counts by status.
+    const [{ total }, rows] = await Promise.all([
+      certificateCountsOfBody(db, bodyId, today),
+      summaries.orderBy('certificate.number').limit(LOOKUP_PAGE_SIZE).offset((page - 1) * LOOKUP_PAGE_SIZE).execute(),
+    ]);
+    return paged(query, 'body', { total, capped: false }, page, rows, today);
+  }
 
   const numberKey = certificateNumberKey(query);
   if (numberKey.length > 0) {
     const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
-    if (byNumber.length > 0) return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
+    // Narrowed to a body, a query with a digit is a number (names are not narrowed): none of that body's is none found.
+    if (byNumber.length > 0 || (bodyId !== null && /\d/.test(query) && !looksLikeUscc(query.toUpperCase().replace(/[ -]/g, '')))) {
+      return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
+    }
   }
 
   const compact = compactCode(query);
@@ -96,6 +111,14 @@ export async function lookupCertificates(
   }
   const term = toSearchForm(query);
   if (Array.from(term).length < 2) return nothing('none');
+  if (bodyId !== null) {
+    throw new DomainError(
+      'unprocessable',
+      'body_with_name',
+      'A body narrows a certificate number or USCC, not part of a name: leave q empty to list the body\'s certificates, or leave body out to search by name.',
+      '按认证机构筛选时请输入证书编号或统一社会信用代码；不输入查询内容即列出该机构的全部证书。按名称查询请不选认证机构。',
+    );
+  }
   const matches = await matchHolderNames(db, term);
   const rows = await summariesInOrder(db, await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE));
   return paged(query, 'name', matches, page, rows, today);

@@ -40,7 +40,7 @@ export async function decisionsFeed(db: PortalDb, siteUrl: string, now: Date, lo
   };
 }
 
-function decisionItem(decision: NoticeDecision, siteUrl: string, locale: Locale): FeedItem {
+export function decisionItem(decision: NoticeDecision, siteUrl: string, locale: Locale): FeedItem {
   const page = noticeUrl(siteUrl, decision.id);
   const outcome = NOTICE_DECISION_LABELS[decision.decision];
   const kind = NOTICE_KIND_LABELS[decision.kind];
@@ -54,7 +54,7 @@ function decisionItem(decision: NoticeDecision, siteUrl: string, locale: Locale)
     guid: `${page}#decision`,
     publishedAt: decision.decidedAt,
     updatedAt: decision.updatedAt,
-    categories: [outcome, kind, decision.scheme.name, decision.applicant.province],
+    categories: [outcome, kind, decision.scheme.name, decision.applicant.province, decision.body.name],
     outcome: { kind: decision.decision, certificateNumber: decision.certificateNumber },
     description: [
       ...whoAndWhat(decision),

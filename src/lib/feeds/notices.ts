@@ -1,57 +1,86 @@
 import type { PortalDb } from '../db/database.ts';
 import type { NoticeFeedFilters } from '../notices/inputs.ts';
 import { NOTICE_KIND_LABELS } from '../notices/labels.ts';
-import { newestNotices, type NoticeHeadline, type PublishedNotice } from '../notices/repository.ts';
+import { newestNotices, newestWithdrawals, type NoticeBody, type NoticeHeadline, type PublishedNotice } from '../notices/repository.ts';
 import { noticeListUrl, noticesFeedUrl, noticeUrl } from '../site/urls.ts';
-import { formatWindowTime } from '../time/beijing.ts';
-import { FEED_SIZE, shorten, type Feed, type FeedItem } from './feed.ts';
+import { formatBeijingDateTime, formatWindowTime } from '../time/beijing.ts';
+import { FEED_SIZE, newestFirst, shorten, type Feed, type FeedItem } from './feed.ts';
 
 /** New notices matter while their window runs (5–10 working days): readers look every 15 minutes. */
 export const NOTICES_TTL_MINUTES = 15;
 
-/** The newest notices published by `now`, filtered as the notice list is. */
+/**
+ * The newest notices published by `now`, filtered as the notice list is, and the newest
+ * withdrawals among them, each an item of its own: a reader shows a withdrawal as news.
+ */
 export async function noticesFeed(db: PortalDb, filters: NoticeFeedFilters, siteUrl: string, now: Date): Promise<Feed> {
-  const [notices, scheme] = await Promise.all([
+  const [notices, withdrawals, scheme, body] = await Promise.all([
     newestNotices(db, filters, now, FEED_SIZE),
+    newestWithdrawals(db, filters, now, FEED_SIZE),
     filters.scheme ? db.selectFrom('scheme').select('name').where('code', '=', filters.scheme).executeTakeFirst() : undefined,
+    filters.body ? db.selectFrom('certificationBody').select('name').where('code', '=', filters.body).executeTakeFirst() : undefined,
   ]);
   const about = [
     filters.kind && NOTICE_KIND_LABELS[filters.kind],
     filters.scheme && (scheme?.name ?? filters.scheme),
     filters.province,
+    filters.body && (body?.name ?? filters.body),
   ].filter((part): part is string => Boolean(part));
   return {
     title: about.length === 0 ? '服务认证公示' : `服务认证公示：${about.join(' · ')}`,
-    description: '认证机构在作出认证决定前发布的服务认证公示，最新发布的在前；公示期内可向认证机构提出异议和意见。',
+    description: '认证机构在作出认证决定前发布的服务认证公示，最新发布的在前；公示期内可向认证机构提出异议和意见。公示撤回时另发一条。',
     link: noticeListUrl(siteUrl, filters),
     selfUrl: noticesFeedUrl(siteUrl, filters),
     ttlMinutes: NOTICES_TTL_MINUTES,
-    items: notices.map((notice) => noticeItem(notice, siteUrl)),
+    items: [...notices.map((notice) => noticeItem(notice, siteUrl)), ...withdrawals.map((notice) => withdrawalItem(notice, siteUrl))]
+      .sort(newestFirst)
+      .slice(0, FEED_SIZE),
   };
 }
 
+/** A notice as published: the item never changes but for corrections of the notice itself. */
 export function noticeItem(notice: PublishedNotice, siteUrl: string): FeedItem {
-  const withdrawn = notice.status === 'withdrawn';
   return {
-    title: withdrawn ? `${notice.title}（已撤回）` : notice.title,
+    title: notice.title,
     link: noticeUrl(siteUrl, notice.id),
     publishedAt: notice.publishedAt,
     updatedAt: notice.updatedAt,
-    categories: [NOTICE_KIND_LABELS[notice.kind], notice.scheme.name, notice.applicant.province],
+    categories: noticeCategories(notice),
     description: [
       ...whoAndWhat(notice),
       `公示期：${formatWindowTime(notice.windowStart, 'start')} 至 ${formatWindowTime(notice.windowEnd, 'end')}`,
       `认证范围：${shorten(notice.scope, 100)}`,
       `评价结论摘要：${shorten(notice.evaluationSummary, 200)}`,
-      ...(withdrawn ? ['该公示已由认证机构撤回。'] : []),
     ].join('\n'),
   };
 }
 
-/** Who applied, for which scheme and level: how every item about a notice begins. */
-export function whoAndWhat(notice: NoticeHeadline): string[] {
+/** The withdrawal of a notice: news of its own, under a guid of its own, at the time it was withdrawn. */
+export function withdrawalItem(notice: PublishedNotice, siteUrl: string): FeedItem {
+  const page = noticeUrl(siteUrl, notice.id);
+  return {
+    title: `${notice.title}：公示已撤回`,
+    link: page,
+    guid: `${page}#withdrawal`,
+    publishedAt: notice.updatedAt,
+    categories: ['公示撤回', ...noticeCategories(notice)],
+    description: [
+      ...whoAndWhat(notice),
+      `${notice.body.name}已于 ${formatBeijingDateTime(notice.updatedAt)} 撤回该公示（原公示期 ${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}），不再接受异议和意见。`,
+    ].join('\n'),
+  };
+}
+
+/** Its kind, scheme, province and the body that decides: what a reader groups items by. */
+export function noticeCategories(notice: NoticeHeadline & { body: NoticeBody }): string[] {
+  return [NOTICE_KIND_LABELS[notice.kind], notice.scheme.name, notice.applicant.province, notice.body.name];
+}
+
+/** Who applied, for which scheme and level, and which body decides: how every item about a notice begins. */
+export function whoAndWhat(notice: NoticeHeadline & { body: NoticeBody }): string[] {
   return [
     `申请方：${notice.applicant.name}（统一社会信用代码 ${notice.applicant.uscc}，${notice.applicant.province}）`,
     `认证类别：${notice.scheme.name} · ${NOTICE_KIND_LABELS[notice.kind]} · 拟定等级：${notice.proposedLevel?.name ?? '—'}`,
+    `认证机构：${notice.body.name}`,
   ];
 }

@@ -22,6 +22,7 @@ export const noticeListParameters = z.object({
   kind: anyWhenEmpty(z.enum(NOTICE_KINDS, { errorMap: () => ({ message: `kind must be one of ${NOTICE_KINDS.join(', ')}` }) })),
   scheme: anyWhenEmpty(z.string().max(100, 'scheme must be a scheme code of at most 100 characters')),
   province: anyWhenEmpty(z.string().max(20, 'province must be at most 20 characters')),
+  body: anyWhenEmpty(z.string().max(50, 'body must be a certification body code of at most 50 characters')),
   year: anyWhenEmpty(
     z.coerce
       .number({ invalid_type_error: 'year must be a four-digit year such as 2026' })
@@ -40,6 +41,7 @@ const PARAMETER_RULES_ZH: Record<keyof NoticeListQuery, string> = {
   kind: '“公示类型”只能是初次认证、监督审核、再认证、等级变更或范围变更。',
   scheme: '“认证类别”应为不超过 100 个字符的类别代码。',
   province: '“省份”最多 20 个字符。',
+  body: '“认证机构”应为不超过 50 个字符的机构代码。',
   year: `“年份”应为 ${FIRST_NOTICE_YEAR} 至 ${LAST_NOTICE_YEAR} 之间的四位数年份，例如 2026。`,
   page: '“页码”应为 1 至 100000 之间的整数。',
 };
@@ -64,7 +66,7 @@ export function parseNoticeListQuery(query: Record<string, string>): NoticeListQ
  * A feed follows notices as they are published, so it is filtered by what a notice is about;
  * the list's state, year and page do not apply to it and are ignored.
  */
-export const noticeFeedParameters = noticeListParameters.pick({ kind: true, scheme: true, province: true });
+export const noticeFeedParameters = noticeListParameters.pick({ kind: true, scheme: true, province: true, body: true });
 
 export type NoticeFeedFilters = z.infer<typeof noticeFeedParameters>;
 

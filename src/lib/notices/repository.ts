@@ -4,10 +4,17 @@ import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
 import { beijingDate, startOfBeijingDay } from '../time/beijing.ts';
 import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeFeedFilters, type NoticeListQuery } from './inputs.ts';
+import { inAdministrativeOrder } from '../organisations/provinces.ts';
 import { noticeTitle } from './labels.ts';
 import { noticeState, type NoticeState } from './state.ts';
 
 export const NOTICE_PAGE_SIZE = 20;
+
+/** The certification body that runs a notice and decides on it. */
+export interface NoticeBody {
+  code: string;
+  name: string;
+}
 
 /** What a line of the list and the head of a notice page have in common. */
 export interface NoticeHeadline {
@@ -40,7 +47,7 @@ export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'status' | 'reply
 export interface NoticeRecord extends NoticeHeadline {
   applicant: NoticeHeadline['applicant'] & { address: string };
   scheme: NoticeHeadline['scheme'] & { basis: string };
-  body: { name: string; approvalNumber: string };
+  body: NoticeBody & { approvalNumber: string };
   scope: string;
   evaluationSummary: string;
   objectionContact: string;
@@ -130,6 +137,7 @@ function aboutCondition(filters: Omit<NoticeFilters, 'state'>, part?: ListPart) 
   if (filters.kind) conditions.push(eb('notice.kind', '=', filters.kind));
   if (filters.scheme) conditions.push(eb('notice.schemeId', '=', eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme)));
   if (filters.province) conditions.push(eb('notice.province', '=', filters.province));
+  if (filters.body) conditions.push(eb('notice.bodyId', '=', eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body)));
   if (filters.year !== undefined) {
     const { from, to } = beijingYearSpan(filters.year);
     const start = part === 'open' || part === 'upcoming' ? eb.fn<string>('substr', ['notice.windowStart', eb.val(1), eb.val(from.length)]) : eb.ref('notice.windowStart');
@@ -204,8 +212,14 @@ async function countPart(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, pa
   return Number(count);
 }
 
-/** Every notice matching the filters, whatever its state: from the tally the database keeps (notice_tally). */
+/** Every notice matching the filters, whatever its state: from the tally the database keeps (notice_tally), but for a body. */
 async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): Promise<number> {
+  // The tally does not know bodies: a body's notices are counted on its own index entries (notice_body_start),
+  // as many as one body publishes (~20,000 for a large one), never the registry's.
+  if (filters.body) {
+    const { count } = await db.selectFrom('notice').select((eb) => eb.fn.countAll<number>().as('count')).where(aboutCondition(filters)).executeTakeFirstOrThrow();
+    return Number(count);
+  }
   let query = db.selectFrom('noticeTally').select((eb) => eb.fn.sum<number>('noticeTally.notices').as('notices'));
   if (filters.kind) query = query.where('noticeTally.kind', '=', filters.kind);
   if (filters.scheme) query = query.where('noticeTally.schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
@@ -266,10 +280,37 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
 
 /** A notice as published: what a feed of new notices tells. */
 export interface PublishedNotice extends NoticeHeadline {
+  body: NoticeBody;
   scope: string;
   evaluationSummary: string;
   publishedAt: string;
   updatedAt: string;
+}
+
+/** Headlines with what a feed tells of a notice: its body, scope, summary and times. */
+function selectPublishedNotices(db: PortalDb, filters: NoticeFeedFilters) {
+  return selectNoticeHeadlines(db)
+    .where(aboutCondition(filters))
+    .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
+    .select([
+      'certificationBody.code as bodyCode',
+      'certificationBody.name as bodyName',
+      'notice.scope',
+      'notice.evaluationSummary',
+      'notice.publishedAt',
+      'notice.updatedAt',
+    ]);
+}
+
+function toPublishedNotice(row: Awaited<ReturnType<ReturnType<typeof selectPublishedNotices>['executeTakeFirstOrThrow']>>): PublishedNotice {
+  return {
+    ...toHeadline(row),
+    body: { code: row.bodyCode, name: row.bodyName },
+    scope: row.scope,
+    evaluationSummary: row.evaluationSummary,
+    publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /**
@@ -285,25 +326,54 @@ export async function newestNotices(
   among?: readonly number[],
 ): Promise<PublishedNotice[]> {
   if (among?.length === 0) return [];
-  const about = selectNoticeHeadlines(db).where(aboutCondition(filters));
+  const about = selectPublishedNotices(db, filters);
   const rows = await (among ? about.where('notice.id', 'in', [...among]) : about)
-    .select(['notice.scope', 'notice.evaluationSummary', 'notice.publishedAt', 'notice.updatedAt'])
     .where('notice.publishedAt', '<=', now.toISOString())
     .orderBy('notice.publishedAt', 'desc')
     .orderBy('notice.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
-    ...toHeadline(row),
-    scope: row.scope,
-    evaluationSummary: row.evaluationSummary,
-    publishedAt: row.publishedAt,
-    updatedAt: row.updatedAt,
-  }));
+  return rows.map(toPublishedNotice);
+}
+
+/**
+ * The notices withdrawn by `now` that match the filters, the most recently withdrawn first.
+ * A withdrawal is the notice's last change, so its time is the notice's updatedAt (index
+ * notice_withdrawn); withdrawn notices are few, so a filter reads few of them.
+ */
+export async function newestWithdrawals(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
+  const rows = await selectPublishedNotices(db, filters)
+    .where('notice.status', '=', 'withdrawn')
+    .where('notice.updatedAt', '<=', now.toISOString())
+    .orderBy('notice.updatedAt', 'desc')
+    .orderBy('notice.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toPublishedNotice);
+}
+
+/** How many windows a calendar carries at most: the open and upcoming notices of a few weeks nationally. */
+export const CALENDAR_SIZE = 1000;
+
+/**
+ * The notices open or upcoming at `now` that match the filters, the soonest deadline first
+ * (index notice_end, or a filter's own (…, window_end) index), with how to object offline.
+ */
+export async function comingWindows(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit = CALENDAR_SIZE): Promise<(PublishedNotice & { objectionContact: string })[]> {
+  const rows = await selectPublishedNotices(db, filters)
+    .select('notice.objectionContact')
+    .where('notice.windowEnd', '>', now.toISOString())
+    .where('notice.status', '!=', 'withdrawn')
+    .orderBy('notice.windowEnd')
+    .orderBy('notice.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toPublishedNotice(row), objectionContact: row.objectionContact }));
 }
 
 /** The outcome of a notice: the body's certification decision. */
 export interface NoticeDecision extends NoticeHeadline {
+  body: NoticeBody;
   decision: 'certified' | 'refused';
   decidedAt: string;
   updatedAt: string;
@@ -311,11 +381,20 @@ export interface NoticeDecision extends NoticeHeadline {
   certificateNumber: string | null;
 }
 
-/** The decisions made by `now`, the most recent first. */
-export async function newestDecisions(db: PortalDb, now: Date, limit: number): Promise<NoticeDecision[]> {
+/** The decisions made by `now` on the notices matching the filters, the most recent first. */
+export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
   const rows = await selectNoticeHeadlines(db)
+    .where(aboutCondition(filters))
+    .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
-    .select(['notice.decision', 'notice.decidedAt', 'notice.updatedAt', 'certificate.number as certificateNumber'])
+    .select([
+      'certificationBody.code as bodyCode',
+      'certificationBody.name as bodyName',
+      'notice.decision',
+      'notice.decidedAt',
+      'notice.updatedAt',
+      'certificate.number as certificateNumber',
+    ])
     .where('notice.decision', '!=', 'pending')
     .where('notice.decidedAt', 'is not', null)
     .where('notice.decidedAt', '<=', now.toISOString())
@@ -326,6 +405,7 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number): P
     .execute();
   return rows.map((row) => ({
     ...toHeadline(row),
+    body: { code: row.bodyCode, name: row.bodyName },
     decision: row.decision,
     decidedAt: row.decidedAt,
     updatedAt: row.updatedAt,
@@ -417,6 +497,7 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
       'notice.decision',
       'notice.decidedAt',
       'scheme.basis',
+      'certificationBody.code as bodyCode',
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificate.number as certificateNumber',
@@ -425,21 +506,13 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
     .executeTakeFirst();
   if (!row) return null;
 
-  const publishedRows = await db
-    .selectFrom('comment')
-    .select(['kind', 'text', 'receivedAt', 'status', 'reply', 'finding'])
-    .where('noticeId', '=', id)
-    .where('published', '=', 1)
-    .orderBy('receivedAt')
-    .orderBy('id')
-    .execute();
-  const publishedComments = publishedRows.map(({ receivedAt, ...comment }) => ({ ...comment, receivedOn: beijingDate(new Date(receivedAt)) }));
+  const publishedComments = (await publishedCommentEntries(db, id)).map(({ id: _id, answeredOn: _answeredOn, ...comment }) => comment);
   const headline = toHeadline(row);
   return {
     ...headline,
     applicant: { ...headline.applicant, address: row.applicantAddress },
     scheme: { ...headline.scheme, basis: row.basis },
-    body: { name: row.bodyName, approvalNumber: row.approvalNumber },
+    body: { code: row.bodyCode, name: row.bodyName, approvalNumber: row.approvalNumber },
     scope: row.scope,
     evaluationSummary: row.evaluationSummary,
     objectionContact: row.objectionContact,
@@ -450,6 +523,30 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
     certificate: row.certificateNumber ? { number: row.certificateNumber } : null,
     publishedComments,
   };
+}
+
+/** A published comment as a notice's feed tells it: the id names its item, the Beijing days date it (never an instant of the sender's). */
+export interface PublishedCommentEntry extends PublishedComment {
+  id: number;
+  /** The Beijing day the answer was last changed, when there is one. */
+  answeredOn: string | null;
+}
+
+/** The published comments of a notice, in the order they were received. */
+export async function publishedCommentEntries(db: PortalDb, noticeId: number): Promise<PublishedCommentEntry[]> {
+  const rows = await db
+    .selectFrom('comment')
+    .select(['id', 'kind', 'text', 'receivedAt', 'updatedAt', 'status', 'reply', 'finding'])
+    .where('noticeId', '=', noticeId)
+    .where('published', '=', 1)
+    .orderBy('receivedAt')
+    .orderBy('id')
+    .execute();
+  return rows.map(({ receivedAt, updatedAt, ...comment }) => ({
+    ...comment,
+    receivedOn: beijingDate(new Date(receivedAt)),
+    answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null,
+  }));
 }
 
 /** The notice a path names (/notices/{id}); anything but the id of a notice is notice_not_found. */
@@ -469,7 +566,9 @@ export async function requireNotice(db: PortalDb, idText: string): Promise<Notic
 
 export interface NoticeFilterOptions {
   schemes: { code: string; name: string }[];
-  /** Provinces of organisations that have notices. */
+  /** Every certification body (a few hundred nationally). */
+  bodies: { code: string; name: string }[];
+  /** Provinces of organisations that have notices, in administrative-code order (GB/T 2260). */
   provinces: string[];
   /** Beijing years in which some notice's window starts, newest first. */
   years: number[];
@@ -477,12 +576,13 @@ export interface NoticeFilterOptions {
 
 /** The choices of the list page's filter form. */
 export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOptions> {
-  const [schemes, provinces, years] = await Promise.all([
+  const [schemes, bodies, provinces, years] = await Promise.all([
     db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
+    db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code').execute(),
     noticeProvinces(db),
     noticeYears(db),
   ]);
-  return { schemes, provinces, years };
+  return { schemes, bodies, provinces: inAdministrativeOrder(provinces), years };
 }
 
 /**

@@ -31,15 +31,16 @@ export function overdueSurveillanceFeedUrl(siteUrl: string): string {
   return `${siteUrl}/feeds/surveillance-overdue.xml`;
 }
 
-/** What a notice feed follows (the notice list's kind, scheme and province filters). */
+/** What a notice feed follows (the notice list's kind, scheme, province and body filters). */
 export interface NoticeFeedFilters {
   kind?: string;
   scheme?: string;
   province?: string;
+  body?: string;
 }
 
 /** The filters of a notice feed, always in this order so that one set of filters has one address. */
-const NOTICE_FEED_FILTERS = ['kind', 'scheme', 'province'] as const satisfies readonly (keyof NoticeFeedFilters)[];
+const NOTICE_FEED_FILTERS = ['kind', 'scheme', 'province', 'body'] as const satisfies readonly (keyof NoticeFeedFilters)[];
 
 function withNoticeFeedFilters(address: string, filters: NoticeFeedFilters): string {
   const query = new URLSearchParams();
@@ -58,6 +59,29 @@ export function noticeListUrl(siteUrl: string, filters: NoticeFeedFilters = {}):
 
 export function noticesFeedUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
   return withNoticeFeedFilters(`${siteUrl}/feeds/notices.xml`, filters);
+}
+
+/** Everything of one notice: its publication, published comments and answers, withdrawal, decision and certificate. */
+export function noticeFeedUrl(siteUrl: string, noticeId: number): string {
+  return `${siteUrl}/feeds/notices/${noticeId}.xml`;
+}
+
+/** Deadlines as a calendar: the open and upcoming notices matching the list's filters. */
+export function noticesCalendarUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
+  return withNoticeFeedFilters(`${siteUrl}/notices.ics`, filters);
+}
+
+export function noticeCalendarUrl(siteUrl: string, noticeId: number): string {
+  return `${noticeUrl(siteUrl, noticeId)}.ics`;
+}
+
+export function bodyUrl(siteUrl: string, code: string): string {
+  return `${siteUrl}/bodies/${encodeURIComponent(code)}`;
+}
+
+/** A body's notices, withdrawals and decisions. */
+export function bodyFeedUrl(siteUrl: string, code: string): string {
+  return `${siteUrl}/feeds/bodies/${encodeURIComponent(code)}.xml`;
 }
 
 export function decisionsFeedUrl(siteUrl: string): string {

@@ -7,11 +7,11 @@ import { parseInput, queryParameters } from '../../../../lib/http/validation.ts'
 
 export const GET = apiRoute(
   async ({ url, locals }) => {
-    const { q, page, surveillance } = parseInput(lookupParameters, queryParameters(url), 'invalid_query');
+    const { q, page, surveillance, body } = parseInput(lookupParameters, queryParameters(url), 'invalid_query');
     if (surveillance === 'overdue') {
       return jsonResponse(overdueLookupJson(await lookupOverdueCertificates(locals.db, q, page, locals.today), locals.siteUrl), { corsOpen: true });
     }
-    const result = await lookupCertificates(locals.db, q, page, locals.today);
+    const result = await lookupCertificates(locals.db, q, page, locals.today, { body });
     return jsonResponse(
       {
         query: result.query,
