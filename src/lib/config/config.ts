@@ -140,7 +140,7 @@ const portalEnvironment = z.object({
     .string()
     .regex(/^\d+(?:\.\d+)?$/, accepts('not_seconds'))
     .transform((seconds) => Math.round(Number(seconds) * 1000))
-    .default('600'),
+    .default('3600'),
 });
 
 /** The configuration cannot be used: every problem found, each naming its setting. Commands say them in the staff's language. */

@@ -58,7 +58,15 @@ async function* byKey<Row extends { id: number }>(pageSize: number, read: (after
   }
 }
 
-const levelName = (lookups: Lookups, schemeId: number, code: string | null) => (code === null ? null : (lookups.levels.get(`${schemeId} ${code}`) ?? null));
+/** The cells scheme, schemeName, levelCode (as given), levelName. */
+const schemeCells = (lookups: Lookups, schemeId: number, levelCode: string | null): Cell[] => [
+  lookups.schemes.get(schemeId)?.code ?? null,
+  lookups.schemes.get(schemeId)?.name ?? null,
+  levelCode,
+  levelCode === null ? null : (lookups.levels.get(`${schemeId} ${levelCode}`) ?? null),
+];
+/** The cells bodyCode, bodyName. */
+const bodyCells = (lookups: Lookups, bodyId: number): Cell[] => [lookups.bodies.get(bodyId)?.code ?? null, lookups.bodies.get(bodyId)?.name ?? null];
 
 export const CERTIFICATES: Dataset = {
   name: 'certificates',
@@ -125,14 +133,10 @@ export const CERTIFICATES: Dataset = {
         row.province,
         row.city,
         row.address,
-        lookups.schemes.get(row.schemeId)?.code ?? null,
-        lookups.schemes.get(row.schemeId)?.name ?? null,
-        row.levelCode,
-        levelName(lookups, row.schemeId, row.levelCode),
+        ...schemeCells(lookups, row.schemeId, row.levelCode),
         row.scope,
         row.sites,
-        lookups.bodies.get(row.bodyId)?.code ?? null,
-        lookups.bodies.get(row.bodyId)?.name ?? null,
+        ...bodyCells(lookups, row.bodyId),
         toBeijingIso(row.updatedAt),
       ],
     ),
@@ -239,14 +243,10 @@ export const NOTICES: Dataset = {
         row.uscc,
         row.province,
         row.applicantAddress,
-        lookups.schemes.get(row.schemeId)?.code ?? null,
-        lookups.schemes.get(row.schemeId)?.name ?? null,
-        row.proposedLevelCode,
-        levelName(lookups, row.schemeId, row.proposedLevelCode),
+        ...schemeCells(lookups, row.schemeId, row.proposedLevelCode),
         row.scope,
         row.evaluationSummary,
-        lookups.bodies.get(row.bodyId)?.code ?? null,
-        lookups.bodies.get(row.bodyId)?.name ?? null,
+        ...bodyCells(lookups, row.bodyId),
         row.objectionContact,
         toBeijingIso(row.publishedAt),
         toBeijingIso(row.windowStart),
