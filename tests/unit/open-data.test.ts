@@ -1,4 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +11,7 @@ import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { DEFAULT_PAGE_SIZE } from '../../src/lib/open-data/datasets.ts';
 import { MANIFEST_NAME, readManifest, type OpenDataManifest } from '../../src/lib/open-data/files.ts';
 import { generateOpenData } from '../../src/lib/open-data/generate.ts';
+import { openDataFileServer } from '../../src/lib/open-data/serve.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { observedDatabase, type ObservedDatabase } from '../support/query-plans.ts';
 
@@ -76,5 +80,36 @@ describe('generateOpenData', () => {
     expect(stored(third, 'notices.csv.gz')).toBe(stored(first, 'notices.csv.gz'));
     expect(present.filter((entry) => entry.endsWith('.partial'))).toEqual([]);
     expect(present).toContain(MANIFEST_NAME);
+  });
+});
+
+describe('openDataFileServer', () => {
+  it('says 503 with Retry-After before the first files, then serves the listed bytes; other addresses are left to the portal', async () => {
+    const folder = newFolder();
+    const serve = openDataFileServer(folder, '数据文件正在生成 / being written');
+    const server: Server = createServer((request, response) => {
+      if (!serve(request, response)) response.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const early = await fetch(`${base}/data/notices.csv.gz`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('60');
+      expect(await early.text()).toContain('being written');
+      expect((await fetch(`${base}/data/other.csv.gz`)).status).toBe(418);
+      expect((await fetch(`${base}/data/notices.csv.gz`, { method: 'POST' })).status).toBe(418);
+
+      const manifest = await generateOpenData(test.db, folder, clock);
+      const listed = fileOf(manifest, 'notices.csv.gz');
+      const served = await fetch(`${base}/data/notices.csv.gz?any=query`);
+      expect(served.status).toBe(200);
+      const bytes = Buffer.from(await served.arrayBuffer());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(listed.sha256);
+      expect(served.headers.get('content-disposition')).toBe('attachment; filename="notices.csv.gz"');
+      expect((await fetch(`${base}/data/notices.csv.gz`, { headers: { 'if-none-match': `W/"${listed.sha256}"` } })).status).toBe(304);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
