@@ -316,3 +316,47 @@ export async function changeNotifications(db: Kysely<any>): Promise<void> {
 export async function dropChangeNotifications(db: Kysely<any>): Promise<void> {
   await sql`drop function if exists portal_change_notified() cascade`.execute(db);
 }
+
+/** 2026-12-02T0710: certificate_tally and notice_body_tally kept by row triggers (notice.province is set before the row is written). */
+export async function bodyTallies(db: Kysely<any>): Promise<void> {
+  const countCertificate = (row: 'new' | 'old', change: 1 | -1) => `
+    insert into certificate_tally (body_id, status, expires_on, certificates) values (${row}.body_id, ${row}.status, ${row}.expires_on, ${change})
+    on conflict (body_id, status, expires_on) do update set certificates = certificate_tally.certificates + ${change};`;
+  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ begin
+      if tg_op in ('UPDATE', 'DELETE') then ${countCertificate('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${countCertificate('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger certificate_tallied after insert or delete or update of body_id, status, expires_on on certificate
+    for each row execute function certificate_tallied()`.execute(db);
+  await sql`insert into certificate_tally (body_id, status, expires_on, certificates)
+    select body_id, status, expires_on, count(*) from certificate group by 1, 2, 3`.execute(db);
+
+  const year = (instant: string) => `extract(year from substr(${instant}, 1, 23)::timestamp + interval '8 hours')::integer`;
+  const countNotice = (row: 'new' | 'old', change: 1 | -1) => `
+    if ${row}.province is not null then
+      insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+        values (${row}.body_id, ${row}.kind, ${row}.scheme_id, ${row}.province, ${year(`${row}.window_start`)}, ${change})
+      on conflict (body_id, kind, scheme_id, province, year) do update set notices = notice_body_tally.notices + ${change};
+    end if;`;
+  await sql.raw(`create function notice_body_tallied() returns trigger language plpgsql as $body$ begin
+      if tg_op in ('UPDATE', 'DELETE') then ${countNotice('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${countNotice('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger notice_body_tallied after insert or delete or update of body_id, kind, scheme_id, province, window_start on notice
+    for each row execute function notice_body_tallied()`.execute(db);
+  await sql
+    .raw(`insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+      select body_id, kind, scheme_id, province, ${year('window_start')}, count(*) from notice where province is not null group by 1, 2, 3, 4, 5`)
+    .execute(db);
+}
+
+export async function dropBodyTallies(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['certificate_tallied', 'certificate'],
+    ['notice_body_tallied', 'notice'],
+  ]) {
+    await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
+  }
+}

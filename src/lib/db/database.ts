@@ -2,12 +2,13 @@ import type {
   CertificateEventTable,
   CertificateSurveillanceDueTable,
   CertificateTable,
+  CertificateTallyTable,
   CertificationBodyTable,
   OrganisationTable,
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable, NoticeTallyTable } from './notice.table.ts';
+import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeBodyTallyTable, NoticeTable, NoticeTallyTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -19,8 +20,10 @@ export interface PortalDatabase {
   certificate: CertificateTable;
   certificateEvent: CertificateEventTable;
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
+  certificateTally: CertificateTallyTable;
   notice: NoticeTable;
   noticeTally: NoticeTallyTable;
+  noticeBodyTally: NoticeBodyTallyTable;
   comment: CommentTable;
   commentExport: CommentExportTable;
   commentSubmission: CommentSubmissionTable;

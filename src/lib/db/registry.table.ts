@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** Instants are ISO 8601 strings in UTC ("2026-11-26T07:00:00.000Z"); dates are Beijing dates "YYYY-MM-DD". */
 export type UtcInstant = string;
@@ -101,6 +101,14 @@ export interface CertificateEventTable {
 }
 
 export type CertificateEvent = Selectable<CertificateEventTable>;
+
+/** How many certificates a body has of each recorded status and last valid day: kept by the database's triggers, never written. */
+export interface CertificateTallyTable {
+  bodyId: ColumnType<number, never, never>;
+  status: ColumnType<StoredCertificateStatus, never, never>;
+  expiresOn: ColumnType<BeijingDate, never, never>;
+  certificates: ColumnType<number, never, never>;
+}
 
 /**
  * When a certificate's next surveillance audit is due: no row when none is. Kept by triggers
