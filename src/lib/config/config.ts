@@ -27,6 +27,8 @@ export interface PortalConfig {
   processes: number;
   /** Bytes each server process's response cache may hold; 0 turns it off. */
   responseCacheBytes: number;
+  /** API requests (/api/v1/*) each client may make a minute, per server process; 0: no limit. */
+  apiRequestsPerMinute: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export type SettingProblemCode =
   | 'not_seconds'
   | 'not_process_count'
   | 'not_megabytes'
+  | 'not_request_rate'
   | 'not_operator_name'
   | 'not_operator_contact'
   | 'not_icp_filing'
@@ -134,6 +137,11 @@ const portalEnvironment = z.object({
     .regex(/^\d{1,5}$/, accepts('not_megabytes'))
     .transform((megabytes) => Number(megabytes) * 1024 * 1024)
     .default('64'),
+  PORTAL_API_RATE: z
+    .string()
+    .regex(/^\d{1,6}$/, accepts('not_request_rate'))
+    .transform(Number)
+    .default('600'),
 });
 
 /** The configuration cannot be used: every problem found, each naming its setting. Commands say them in the staff's language. */
@@ -162,7 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB } = parsed.data;
-  const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
+  const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING, PORTAL_API_RATE } = parsed.data;
   return {
     databasePath: PORTAL_DB,
     databaseUrl: PORTAL_DATABASE_URL || null,
@@ -180,5 +188,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     processes: PORTAL_PROCESSES,
     responseCacheBytes: PORTAL_CACHE_MB,
+    apiRequestsPerMinute: PORTAL_API_RATE,
   };
 }
