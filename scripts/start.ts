@@ -129,7 +129,7 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
     const wait = apiLimit && isApiRequest(request.method, request.url) ? apiLimit.take(clientAddress ?? '') : 0;
     if (wait > 0) {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-      return void answerRateLimited(response, apiLimit!, wait);
+      return void answerRateLimited(response, wait);
     }
     if (malformed) request.url = malformedAddressRoute(request.url);
     // A kept answer carries every header it was first sent with.

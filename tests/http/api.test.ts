@@ -147,11 +147,27 @@ describe('the per-client limit', () => {
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number(response.headers.get('retry-after'))).toBeLessThanOrEqual(60 / API_RATE + 1);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(body).toEqual({ error: { code: 'too_many_requests', message: expect.stringContaining(`${API_RATE} a minute`) } });
+    expect(body).toEqual({ error: { code: 'too_many_requests', message: expect.stringContaining('Retry-After') } });
 
     expect((await client('203.0.113.10')('/api/v1/certificates/TCB-SYNC-0001')).response.status).toBe(200);
     const page = await fetch(`${portal.baseUrl}/certificates/TCB-SYNC-0001`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('TCB-SYNC-0001');
+  });
+});
+
+describe('the API explained to people', () => {
+  it.each([
+    ['/api', `每分钟最多 ${API_RATE} 次接口请求`, '增量同步'],
+    ['/en/api', `may make ${API_RATE} API requests a minute`, 'Incremental sync'],
+  ])('%s links the OpenAPI document and states the limit this portal sets and the sync', async (path, limit, sync) => {
+    const response = await fetch(`${portal.baseUrl}${path}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toMatch(/<a href="\/api\/v1\/openapi.json"[^>]*>https:\/\/cert.example.cn\/api\/v1\/openapi.json<\/a>/);
+    expect(page).toContain(limit);
+    expect(page).toContain('429');
+    expect(page).toContain(sync);
+    expect(page).toContain('updatedSince=2026-12-01T00:00:00%2B08:00');
   });
 });
