@@ -90,7 +90,7 @@ const CHANGE_PARAMETERS = (list: string) =>
     cursor: 'Continues a sync: the "next" of the previous page, unchanged.',
   });
 
-const errorResponses = (codes: ErrorCodes) => {
+const errorResponses = (codes: ErrorCodes, examples: string[]) => {
   const byStatus = new Map<number, ErrorCodes>();
   for (const entry of [...codes, ...ALWAYS]) byStatus.set(entry[0], [...(byStatus.get(entry[0]) ?? []), entry]);
   return Object.fromEntries(
@@ -99,16 +99,15 @@ const errorResponses = (codes: ErrorCodes) => {
       {
         description: entries.map(([, code, when]) => `${code}: ${when}`).join('; '),
         ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } } : {}),
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, ...examplesFor(status) } },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, ...examplesFor(status, examples) } },
       },
     ]),
   );
 };
 
-/** The recorded examples of one status, each keyed by its name. */
-let examplesInOperation: string[] = [];
-function examplesFor(status: number) {
-  const named = examplesInOperation.filter((name) => API_EXAMPLES[name]!.status === status);
+/** Those of the recorded examples `names` that answer `status`, each keyed by its name. */
+function examplesFor(status: number, names: string[]) {
+  const named = names.filter((name) => API_EXAMPLES[name]!.status === status);
   if (named.length === 0) return {};
   return { examples: Object.fromEntries(named.map((name) => [name, { summary: API_EXAMPLES[name]!.summary, value: API_EXAMPLES[name]!.answer }])) };
 }
@@ -125,20 +124,17 @@ interface OperationSpec {
 }
 
 function operation(id: string, spec: OperationSpec) {
-  examplesInOperation = spec.examples;
-  const built = {
+  return {
     operationId: id,
     summary: spec.summary,
     description: spec.description,
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
     ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
     responses: {
-      '200': { description: spec.answer, content: { 'application/json': { schema: spec.answerSchema ?? { type: 'object' }, ...examplesFor(200) } } },
-      ...errorResponses(spec.errors),
+      '200': { description: spec.answer, content: { 'application/json': { schema: spec.answerSchema ?? { type: 'object' }, ...examplesFor(200, spec.examples) } } },
+      ...errorResponses(spec.errors, spec.examples),
     },
   };
-  examplesInOperation = [];
-  return built;
 }
 
 const QUERY_ERRORS: ErrorCodes = [[400, 'invalid_query', 'a parameter is outside what it accepts (the message names it)']];
