@@ -13,7 +13,10 @@ import { schemaDialect } from './dialects/index.ts';
  *   when a comment is published, or a published one is answered, re-classified or unpublished.
  * A writer that stamps updated_at itself keeps its stamp; otherwise the triggers stamp the
  * database's clock, never moving a stamp backwards. Renaming a body, a scheme or a level
- * moves nothing: those are short lists a program re-reads whole (/api/v1/bodies).
+ * moves nothing: those are short lists a program re-reads whole (/api/v1/bodies). A writer
+ * that writes every stamp as it was (the demo seed, which writes a registry's history) holds
+ * a row in stamp_pause inside its transaction: the triggers leave its stamps alone, and no
+ * one else ever sees the row.
  * The stored stamps start honest: a certificate's is raised to its holder's and to its
  * latest event's, as its page already showed. notice_updated (updated_at) becomes
  * (updated_at, id), which the search's change detection reads as well. Frozen.
@@ -25,6 +28,8 @@ const LATER = {
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const later of Object.values(LATER)) await sql`update certificate set updated_at = ${later} where updated_at < ${later}`.execute(db);
+  await sql`create table stamp_pause (writer text primary key)`.execute(db);
+  await schemaDialect(db).changeNotifications(db);
   await schemaDialect(db).updatedWhenPublishedChanges(db);
   await db.schema.dropIndex('notice_updated').execute();
   await db.schema.createIndex('notice_updated_order').on('notice').columns(['updated_at', 'id']).execute();
@@ -36,4 +41,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('notice_updated_order').execute();
   await db.schema.createIndex('notice_updated').on('notice').column('updated_at').execute();
   await schemaDialect(db).dropUpdatedWhenPublishedChanges(db);
+  await sql`drop table stamp_pause`.execute(db);
 }

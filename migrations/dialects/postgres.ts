@@ -317,9 +317,11 @@ export async function dropChangeNotifications(db: Kysely<any>): Promise<void> {
   await sql`drop function if exists portal_change_notified() cascade`.execute(db);
 }
 
+/** Unless a writer that stamps everything itself holds a row in stamp_pause (see the migration). */
+const UNPAUSED = 'not exists (select 1 from stamp_pause)';
 /** Moves the rows of `table` whose `column` is among `ids` (a query) to the database's clock, never backwards. */
 const restamp = (table: string, column: string, ids: string) =>
-  `update ${table} set updated_at = greatest(updated_at, portal_stamp()) where ${column} in (${ids});`;
+  `update ${table} set updated_at = greatest(updated_at, portal_stamp()) where ${column} in (${ids}) and ${UNPAUSED};`;
 const changedComments = `select now.notice_id from new_comments as now join old_comments as before using (id)
   where (now.published = 1 or before.published = 1)
     and (now.published, now.kind, now.text, now.status, now.reply, now.finding, now.notice_id) is distinct from
@@ -360,12 +362,12 @@ export async function updatedWhenPublishedChanges(db: Kysely<any>): Promise<void
   await sql`create function portal_stamp() returns text language sql volatile as $body$
     select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $body$`.execute(db);
   // Runs after notice_province_set (triggers run in name order): a province alone changed comes with its applicant's change, stamped as well.
-  await sql`create function portal_row_stamped() returns trigger language plpgsql as $body$ begin
-      if new.updated_at = old.updated_at and new is distinct from old then
+  await sql.raw(`create function portal_row_stamped() returns trigger language plpgsql as $body$ begin
+      if new.updated_at = old.updated_at and new is distinct from old and ${UNPAUSED} then
         new.updated_at := greatest(old.updated_at, portal_stamp());
       end if;
       return new;
-    end $body$`.execute(db);
+    end $body$`).execute(db);
   for (const table of ['certificate', 'notice']) {
     await sql.raw(`create trigger ${table}_stamped before update on ${table} for each row execute function portal_row_stamped()`).execute(db);
   }

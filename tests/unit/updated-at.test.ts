@@ -115,3 +115,20 @@ describe('a notice moves', () => {
     expect(await stampOf('notice', fresh)).toBe('2026-01-01T00:00:00.000Z');
   });
 });
+
+describe('a writer that stamps everything itself', () => {
+  it('keeps its stamps while it holds a row in stamp_pause inside its transaction, and no one else is paused', async () => {
+    await test.db.transaction().execute(async (trx) => {
+      await sql`insert into stamp_pause (writer) values ('test')`.execute(trx);
+      await sql`insert into certificate_event (certificate_id, kind, occurred_at, description) values (${certificate}, 'surveillance_passed', '2026-06-01T00:00:00.000Z', '监督审核通过')`.execute(trx);
+      await sql`update notice set scope = '家用电器的售后服务（更正）' where id = ${notice}`.execute(trx);
+      await sql`delete from stamp_pause where writer = 'test'`.execute(trx);
+    });
+    expect(await stampOf('certificate', certificate)).toBe(OLD);
+    expect(await stampOf('notice', notice)).toBe(OLD);
+    const moved = movedSince(new Date());
+    await sql`delete from certificate_event where certificate_id = ${certificate} and kind = 'surveillance_passed'`.execute(test.db);
+    await moved('certificate', certificate);
+  });
+});
+
