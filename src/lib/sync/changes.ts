@@ -36,7 +36,7 @@ export function changedAfter(table: 'certificate' | 'notice', position: ChangePo
 
 const STORED_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-export function encodeCursor(list: ChangeList, position: ChangePosition): string {
+function encodeCursor(list: ChangeList, position: ChangePosition): string {
   return Buffer.from(`${list} ${position.updatedAt} ${position.id}`).toString('base64url');
 }
 
