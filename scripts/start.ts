@@ -14,6 +14,7 @@ import type { PortalDb } from '../src/lib/db/database.ts';
 import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
 import { postgresProblems } from '../src/lib/db/postgres.ts';
 import { commitCounter } from '../src/lib/db/seam.ts';
+import { answerRateLimited, ApiRateLimit, isApiRequest } from '../src/lib/http/api-rate-limit.ts';
 import { clientAddressOf } from '../src/lib/http/client-address.ts';
 import { connectionReading, isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withEscapedTarget, withPlainPath } from '../src/lib/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
@@ -130,12 +131,21 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
     generation: dataVersion,
     nextChangeByTime: (now) => nextChangeByTime(portal.db, now),
   });
+  const apiLimit = config.apiRequestsPerMinute > 0 ? new ApiRateLimit(config.apiRequestsPerMinute) : null;
   if (process.env.PORTAL_BENCH === '1') answerStatsRequests(processStatsReader('server', () => ({ hits: responses.hits, misses: responses.misses, ...responses.size })));
 
   const server = createServer((request, response) => {
     request.url = withPlainPath(request.url ?? '/');
     // Answered by the page (or API answer) that says so: no route can match what cannot be decoded.
     const malformed = isMalformedAddress(request.url);
+    // Read now, while the socket is surely there; whoever reads it later may find the client gone.
+    const clientAddress = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.trustedProxies);
+    // Before the kept answers: a program that asks too fast is told so, whatever it asks.
+    const wait = apiLimit && isApiRequest(request.method, request.url) ? apiLimit.take(clientAddress ?? '') : 0;
+    if (wait > 0) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+      return void answerRateLimited(response, wait);
+    }
     if (malformed) request.url = malformedAddressRoute(request.url);
     // A kept answer carries every header it was first sent with.
     else if (responses.answerFromMemory(request, response)) return;
@@ -143,8 +153,6 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     if (!malformed && serveStatic(request, response)) return;
     if (!malformed && serveOpenData(request, response)) return;
-    // Read now, while the socket is surely there; whoever reads it later may find the client gone.
-    const clientAddress = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.trustedProxies);
     responses.render(request, response, () => void handler(request, response, undefined, { portal, clientAddress }));
   });
   // A request the HTTP parser cannot read (raw non-ASCII in the address, a broken header) still gets a page that says so.

@@ -360,3 +360,67 @@ export async function dropBodyTallies(db: Kysely<any>): Promise<void> {
     await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
   }
 }
+
+/** Unless a writer that stamps everything itself holds a row in stamp_pause (see the migration). */
+const UNPAUSED = 'not exists (select 1 from stamp_pause)';
+/** Moves the rows of `table` whose `column` is among `ids` (a query) to the database's clock, never backwards. */
+const restamp = (table: string, column: string, ids: string) =>
+  `update ${table} set updated_at = greatest(updated_at, portal_stamp()) where ${column} in (${ids}) and ${UNPAUSED};`;
+const changedComments = `select now.notice_id from new_comments as now join old_comments as before using (id)
+  where (now.published = 1 or before.published = 1)
+    and (now.published, now.kind, now.text, now.status, now.reply, now.finding, now.notice_id) is distinct from
+      (before.published, before.kind, before.text, before.status, before.reply, before.finding, before.notice_id)
+  union select before.notice_id from new_comments as now join old_comments as before using (id)
+  where before.published = 1 and now.notice_id <> before.notice_id`;
+const changedHolders = `select now.id from new_organisations as now join old_organisations as before using (id)
+  where (now.name, now.uscc, now.province, now.address) is distinct from (before.name, before.uscc, before.province, before.address)`;
+const eventsOf = (table: string) => `select certificate_id from ${table}`;
+const UPDATED_WHEN_PUBLISHED_CHANGES: [name: string, table: string, event: string, transitions: string, body: string][] = [
+  ['certificate_event_recorded', 'certificate_event', 'insert', 'new table as new_events', restamp('certificate', 'id', eventsOf('new_events'))],
+  ['certificate_event_unrecorded', 'certificate_event', 'delete', 'old table as old_events', restamp('certificate', 'id', eventsOf('old_events'))],
+  [
+    'certificate_event_rerecorded',
+    'certificate_event',
+    'update',
+    'old table as old_events new table as new_events',
+    restamp('certificate', 'id', `${eventsOf('old_events')} union ${eventsOf('new_events')}`),
+  ],
+  [
+    'organisation_published_changed',
+    'organisation',
+    'update',
+    'old table as old_organisations new table as new_organisations',
+    restamp('certificate', 'organisation_id', changedHolders) + restamp('notice', 'organisation_id', changedHolders),
+  ],
+  ['comment_published', 'comment', 'insert', 'new table as new_comments', restamp('notice', 'id', 'select notice_id from new_comments where published = 1')],
+  ['comment_unpublished', 'comment', 'delete', 'old table as old_comments', restamp('notice', 'id', 'select notice_id from old_comments where published = 1')],
+  ['comment_republished', 'comment', 'update', 'old table as old_comments new table as new_comments', restamp('notice', 'id', changedComments)],
+];
+
+/**
+ * 2026-12-02T0700: updated_at moves whenever what the API publishes changes (the rules: the
+ * migration's comment), as on SQLite: a row a writer changed without stamping it is stamped
+ * before it is written; what moves a certificate or notice from elsewhere moves it once per statement.
+ */
+export async function updatedWhenPublishedChanges(db: Kysely<any>): Promise<void> {
+  await sql`create function portal_stamp() returns text language sql volatile as $body$
+    select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $body$`.execute(db);
+  // Runs after notice_province_set (triggers run in name order): a province alone changed comes with its applicant's change, stamped as well.
+  await sql.raw(`create function portal_row_stamped() returns trigger language plpgsql as $body$ begin
+      if new.updated_at = old.updated_at and new is distinct from old and ${UNPAUSED} then
+        new.updated_at := greatest(old.updated_at, portal_stamp());
+      end if;
+      return new;
+    end $body$`).execute(db);
+  for (const table of ['certificate', 'notice']) {
+    await sql.raw(`create trigger ${table}_stamped before update on ${table} for each row execute function portal_row_stamped()`).execute(db);
+  }
+  for (const [name, table, event, transitions, body] of UPDATED_WHEN_PUBLISHED_CHANGES) await statementTrigger(db, name, table, event, transitions, body);
+}
+
+export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<void> {
+  for (const [name, table] of UPDATED_WHEN_PUBLISHED_CHANGES) await sql.raw(`drop trigger if exists ${name} on ${table}; drop function if exists ${name}()`).execute(db);
+  for (const table of ['certificate', 'notice']) await sql.raw(`drop trigger if exists ${table}_stamped on ${table}`).execute(db);
+  await sql`drop function if exists portal_row_stamped()`.execute(db);
+  await sql`drop function if exists portal_stamp()`.execute(db);
+}

@@ -286,3 +286,41 @@ export async function dropBodyTallies(db: Kysely<any>): Promise<void> {
     await sql`drop trigger ${sql.id(trigger)}`.execute(db);
   }
 }
+
+/** The database's clock as a stored instant. */
+const STAMP = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+/** Moves the rows of `table` that `where` names to the database's clock, never backwards. */
+const restamp = (table: string, where: string) => `update ${table} set updated_at = max(updated_at, ${STAMP}) where ${where};`;
+/** Unless a writer that stamps everything itself holds a row in stamp_pause (see the migration). */
+const UNPAUSED = 'not exists (select 1 from stamp_pause)';
+
+const UPDATED_WHEN_PUBLISHED_CHANGES: [name: string, trigger: string][] = [
+  // A row a writer changed without stamping it (province alone is the triggers' copy of the applicant's).
+  ['certificate_stamped', `after update on certificate when new.updated_at is old.updated_at and ${UNPAUSED} begin ${restamp('certificate', 'id = new.id')} end`],
+  ['notice_stamped', `after update on notice when new.updated_at is old.updated_at and new.province is old.province and ${UNPAUSED} begin ${restamp('notice', 'id = new.id')} end`],
+  ['certificate_event_recorded', `after insert on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id = new.certificate_id')} end`],
+  ['certificate_event_unrecorded', `after delete on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id = old.certificate_id')} end`],
+  ['certificate_event_rerecorded', `after update on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id in (old.certificate_id, new.certificate_id)')} end`],
+  [
+    'organisation_published_changed',
+    `after update of name, uscc, province, address on organisation
+      when (new.name is not old.name or new.uscc is not old.uscc or new.province is not old.province or new.address is not old.address) and ${UNPAUSED}
+      begin ${restamp('certificate', 'organisation_id = new.id')} ${restamp('notice', 'organisation_id = new.id')} end`,
+  ],
+  ['comment_published', `after insert on comment when new.published = 1 and ${UNPAUSED} begin ${restamp('notice', 'id = new.notice_id')} end`],
+  ['comment_unpublished', `after delete on comment when old.published = 1 and ${UNPAUSED} begin ${restamp('notice', 'id = old.notice_id')} end`],
+  [
+    'comment_republished',
+    `after update of published, kind, text, status, reply, finding, notice_id on comment when (new.published = 1 or old.published = 1) and ${UNPAUSED}
+      begin ${restamp('notice', 'id in (old.notice_id, new.notice_id)')} end`,
+  ],
+];
+
+/** 2026-12-02T0700: updated_at moves whenever what the API publishes changes (the rules: the migration's comment). */
+export async function updatedWhenPublishedChanges(db: Kysely<any>): Promise<void> {
+  for (const [name, trigger] of UPDATED_WHEN_PUBLISHED_CHANGES) await sql.raw(`create trigger ${name} ${trigger}`).execute(db);
+}
+
+export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<void> {
+  for (const [name] of UPDATED_WHEN_PUBLISHED_CHANGES) await sql`drop trigger if exists ${sql.id(name)}`.execute(db);
+}

@@ -71,11 +71,12 @@ beforeAll(async () => {
     windowStart: at(-4 * DAY),
     windowEnd: at(4 * DAY),
   });
-  ids.nasty = await insertListedNotice(test.db, ground, { reference: 'GS-FEED-NASTY', organisationId: nasty, windowStart: at(-HOUR), windowEnd: at(7 * DAY) });
+  ids.nasty = await insertListedNotice(test.db, ground, { reference: 'GS-FEED-NASTY', organisationId: nasty, evaluationSummary: NASTY_SUMMARY, windowStart: at(-HOUR), windowEnd: at(7 * DAY) });
   ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-FEED-UPCOMING', organisationId: holder, windowStart: at(2 * DAY), windowEnd: at(9 * DAY) });
-  await test.db.updateTable('notice').set({ evaluationSummary: NASTY_SUMMARY }).where('id', '=', ids.nasty).execute();
   await insertComment(test.db, ids.open, { ...PRIVATE, text: UNPUBLISHED_TEXT, receivedAt: at(-DAY) });
   await insertComment(test.db, ids.decided, { ...PRIVATE, kind: 'objection', text: '公开的异议内容', published: 1, status: 'answered', reply: '已答复', receivedAt: at(-40 * DAY) });
+  // Its answer published when it was decided (publishing moved the notice's updatedAt to now).
+  await test.db.updateTable('notice').set({ updatedAt: at(-35 * DAY) }).where('id', '=', ids.decided).execute();
   portal = await startPortal(test);
 });
 afterAll(async () => {

@@ -75,6 +75,8 @@ const getAddresses = (value: string) => [
   `/api/v1/certificates/${value}`,
   `/api/v1/notices?state=${value}&page=${value}`,
   `/api/v1/notices/${value}`,
+  `/api/v1/certificates?updatedSince=${value}`,
+  `/api/v1/notices?cursor=${value}`,
   `/api/v1/search?q=${value}&page=${value}`,
   `/api/v1/${value}`,
   `/feeds/notices.xml?kind=${value}&scheme=${value}&province=${value}`,

@@ -33,6 +33,7 @@ describe('npm start', () => {
     ['PORTAL_WRITE_WAIT', 'long', '应为等待数据库写锁的秒数，例如 12', "must be the seconds to wait for the database's write lock, such as 12"],
     ['PORTAL_PROCESSES', '0', '应为服务进程数，1 至 999 的整数', 'must be the number of server processes, a whole number from 1 to 999'],
     ['PORTAL_CACHE_MB', 'lots', '应为每个服务进程响应缓存的兆字节数', "must be the megabytes of each server process's response cache"],
+    ['PORTAL_API_RATE', 'fast', '应为每个客户端每分钟可发出的接口请求数', 'must be the API requests each client may make a minute'],
     ['PORTAL_OPERATOR', '名'.repeat(101), '应为网站主办单位的名称，至多 100 个字', "must be the name of the site's operator, at most 100 characters"],
     ['PORTAL_PUBLIC_SECURITY_FILING', '京公网安备123号', '应为含 14 位备案编号的公安机关互联网站备案号', 'must be the public security filing number with its 14-digit record number'],
   ])('stops on %s=%s with exit 1 and a message naming it and what it accepts, in Chinese or an English LANG\'s English', (name, value, zh, en) => {

@@ -31,7 +31,6 @@ export async function insertApplicant(db: PortalDb, name: string, serial: string
 
 export interface ListedNoticeFixture extends NoticeFixture {
   reference: string;
-  kind?: NoticeKind;
   /** Another scheme than the ground's (insertScheme). */
   schemeId?: number;
 }
@@ -42,9 +41,7 @@ export async function insertListedNotice(
   ground: { bodyId: number; schemeId: number },
   fixture: ListedNoticeFixture,
 ): Promise<number> {
-  const id = await insertNotice(db, { bodyId: ground.bodyId, schemeId: fixture.schemeId ?? ground.schemeId }, fixture);
-  if (fixture.kind) await db.updateTable('notice').set({ kind: fixture.kind }).where('id', '=', id).execute();
-  return id;
+  return insertNotice(db, { bodyId: ground.bodyId, schemeId: fixture.schemeId ?? ground.schemeId }, fixture);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PortalDb } from '../../src/lib/db/database.ts';
+import type { NoticeKind } from '../../src/lib/db/notice.table.ts';
 import type { CertificateEventKind, StoredCertificateStatus } from '../../src/lib/db/registry.table.ts';
 import { certificateNumberKey, toSearchForm } from '../../src/lib/text/normalise.ts';
 
@@ -121,6 +122,8 @@ export interface NoticeFixture {
   reference?: string;
   status?: 'published' | 'withdrawn';
   certificateId?: number | null;
+  kind?: NoticeKind;
+  evaluationSummary?: string;
 }
 
 export async function insertNotice(db: PortalDb, ground: { bodyId: number; schemeId: number }, fixture: NoticeFixture): Promise<number> {
@@ -129,14 +132,14 @@ export async function insertNotice(db: PortalDb, ground: { bodyId: number; schem
     .insertInto('notice')
     .values({
       reference: fixture.reference ?? `GS-TEST-${fixture.windowStart}`,
-      kind: 'initial',
+      kind: fixture.kind ?? 'initial',
       organisationId: fixture.organisationId,
       schemeId: ground.schemeId,
       bodyId: ground.bodyId,
       proposedLevelCode: 'five-star',
       scope: '家用电器的售后服务',
       applicantAddress: '杭州市西湖区文三路 1 号',
-      evaluationSummary: '现场评价得分 96 分。',
+      evaluationSummary: fixture.evaluationSummary ?? '现场评价得分 96 分。',
       windowStart: fixture.windowStart,
       windowEnd: fixture.windowEnd,
       publishedAt: fixture.windowStart,

@@ -24,12 +24,14 @@ export interface RunningPortal {
  * Starts the built portal exactly as `npm start` does, on a free port, over the given
  * database (already migrated and filled by the test), or a SQLite file of the test's own. One process unless the test asks
  * for more with PORTAL_PROCESSES: test files run side by side on a machine of few cores.
+ * Without the API's per-client limit unless the test sets PORTAL_API_RATE: tests send hundreds
+ * of API requests a minute from one address.
  */
 export async function startPortal(database: TestDatabase | string, env: Record<string, string> = {}): Promise<RunningPortal> {
   const location = typeof database === 'string' ? { PORTAL_DB: database } : database.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/start.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, ...location, HOST: '127.0.0.1', PORT: '0', SITE_URL, PORTAL_PROCESSES: '1', ...env },
+    env: { ...process.env, ...location, HOST: '127.0.0.1', PORT: '0', SITE_URL, PORTAL_PROCESSES: '1', PORTAL_API_RATE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   // The channel must not keep the test's process alive.

@@ -60,14 +60,13 @@ beforeAll(async () => {
     ['SURVEILLANCE', { organisationId: zhejiang, kind: 'surveillance', windowStart: '2026-11-20T01:00:00.000Z', windowEnd: '2026-12-01T09:00:00.000Z' }],
     ['WITHDRAWN', { organisationId: zhejiang, status: 'withdrawn', windowStart: '2026-11-21T01:00:00.000Z', windowEnd: '2026-12-02T09:00:00.000Z' }],
     ['RESTAURANT', { organisationId: guangdong, schemeId: restaurant, windowStart: '2026-11-24T01:00:00.000Z', windowEnd: '2026-11-28T09:00:00.000Z' }],
-    ['NASTY', { organisationId: nasty, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-12-03T09:00:00.000Z' }],
+    ['NASTY', { organisationId: nasty, evaluationSummary: NASTY_SUMMARY, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-12-03T09:00:00.000Z' }],
     ['REFUSED', { organisationId: guangdong, windowStart: '2026-10-01T01:00:00.000Z', windowEnd: '2026-10-12T09:00:00.000Z' }],
     ['DECIDED-LATER', { organisationId: guangdong, windowStart: '2026-10-02T01:00:00.000Z', windowEnd: '2026-10-13T09:00:00.000Z' }],
     // Published one millisecond after now.
     ['NOT-YET-PUBLISHED', { organisationId: zhejiang, windowStart: '2026-11-26T04:00:00.001Z', windowEnd: '2026-12-08T09:00:00.000Z' }],
   ];
   for (const [reference, fixture] of notices) ids[reference] = await insertListedNotice(test.db, ground, { ...fixture, reference });
-  await test.db.updateTable('notice').set({ evaluationSummary: NASTY_SUMMARY }).where('id', '=', ids.NASTY!).execute();
   await test.db
     .updateTable('notice')
     .set({ decision: 'refused', decidedAt: '2026-11-15T08:00:00.000Z', updatedAt: '2026-11-15T08:00:00.000Z' })
@@ -87,7 +86,8 @@ beforeAll(async () => {
     .values({ code: 'OCB', name: '另一认证有限公司', approvalNumber: 'CNCA-R-2010-099', website: null, phone: null, address: null, updatedAt: '2026-01-01T00:00:00.000Z' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await test.db.updateTable('notice').set({ bodyId: other.id }).where('id', '=', ids['DECIDED-LATER']!).execute();
+  // Stamped as registered: the database's clock is days after this test's NOW.
+  await test.db.updateTable('notice').set({ bodyId: other.id, updatedAt: '2026-01-01T00:00:00.000Z' }).where('id', '=', ids['DECIDED-LATER']!).execute();
 
   await insertComment(test.db, ids.SURVEILLANCE!, { ...PRIVATE, text: UNPUBLISHED_TEXT });
   await insertComment(test.db, ids.DECIDED!, {
@@ -102,6 +102,8 @@ beforeAll(async () => {
     updatedAt: '2025-01-10T06:00:00.000Z',
   });
   await insertComment(test.db, ids.DECIDED!, { ...PRIVATE, text: '公开但尚未答复的意见', published: 1, receivedAt: '2025-01-09T03:04:05.678Z', updatedAt: '2025-01-09T03:04:05.678Z' });
+  // Publishing them moved the notice to the database's clock, days after this test's NOW: back to when they were answered.
+  await test.db.updateTable('notice').set({ updatedAt: '2025-01-10T06:00:00.000Z' }).where('id', '=', ids.DECIDED!).execute();
 });
 afterAll(() => test.remove());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { findNearMatches, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
-import { findCertificateByNumber } from '../../src/lib/certificates/repository.ts';
+import { certificatesChangedAfter, findCertificateByNumber } from '../../src/lib/certificates/repository.ts';
 import { verifyCertificates } from '../../src/lib/certificates/verify.ts';
 import { submitComment } from '../../src/lib/comments/submit.ts';
 import { findCommentByTrackingNumber } from '../../src/lib/comments/tracking.ts';
@@ -13,7 +13,8 @@ import { bodyFeed } from '../../src/lib/feeds/body.ts';
 import { noticesCalendar } from '../../src/lib/calendar/notices.ts';
 import { noticeHistoryFeed } from '../../src/lib/feeds/notice.ts';
 import { certificateCountsOfBody, schemesOfBody } from '../../src/lib/bodies/repository.ts';
-import { findNotice, findNoticesWithText, listNotices, NOTICE_PAGE_SIZE, noticeFilterOptions } from '../../src/lib/notices/repository.ts';
+import { findNotice, findNoticesWithText, listNotices, NOTICE_PAGE_SIZE, noticeFilterOptions, noticesChangedAfter } from '../../src/lib/notices/repository.ts';
+import { CHANGES_PAGE_SIZE } from '../../src/lib/sync/changes.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { observedDatabase, type ObservedDatabase } from '../support/query-plans.ts';
 
@@ -109,6 +110,10 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
   ['/certificates/{number} not registered', (db) => findNearMatches(db, `${sample.number.slice(0, -1)}9`, TODAY)],
   ['/notices/{id}', (db) => findNotice(db, sample.noticeId)],
   ['/search (the notices found)', (db) => findNoticesWithText(db, [sample.noticeId, 1, 2], NOW)],
+  ['/api/v1/certificates?updatedSince=', (db) => certificatesChangedAfter(db, { updatedAt: '2000-01-01T00:00:00.000Z', id: 0 }, CHANGES_PAGE_SIZE + 1)],
+  ['/api/v1/certificates?cursor=', (db) => certificatesChangedAfter(db, { updatedAt: NOW.toISOString(), id: 5 }, CHANGES_PAGE_SIZE + 1)],
+  ['/api/v1/notices?updatedSince=', (db) => noticesChangedAfter(db, { updatedAt: '2000-01-01T00:00:00.000Z', id: 0 }, CHANGES_PAGE_SIZE + 1)],
+  ['/api/v1/notices?cursor=', (db) => noticesChangedAfter(db, { updatedAt: NOW.toISOString(), id: 5 }, CHANGES_PAGE_SIZE + 1)],
   ['/api/v1/certificates/verify', (db) => verifyCertificates(db, [sample.number, 'NO-SUCH-1'], TODAY)],
   ['/comments/{tracking}', (db) => findCommentByTrackingNumber(db, sample.trackingNumber)],
   [

@@ -4,26 +4,20 @@ import { certificateBadgeUrl, certificateUrl, noticeUrl } from '../site/urls.ts'
 import type { CertificateNotice } from './life.ts';
 import type { CertificateSummary } from './lookup.ts';
 import type { OverdueLookup } from './overdue.ts';
-import type { CertificateRecord } from './repository.ts';
+import type { CertificateRecord, RegisteredCertificate } from './repository.ts';
 import { statusOnDay } from './status.ts';
 import { recertificationAsOf, surveillanceAsOf } from './surveillance.ts';
 
 /**
- * The API's view of one certificate: public registry facts only, camelCase, times with offset;
- * its surveillance, re-certification and notices as of the request's `now` (Beijing `today`).
+ * A certificate as registered: public registry facts only, camelCase, times with offset.
+ * Nothing here depends on the day it is read, so it changes exactly when updatedAt moves:
+ * what incremental sync lists (registeredStatus is the body's; an expiry is the reader's to see).
  */
-export function certificateJson(record: CertificateRecord, today: string, siteUrl: string, life: { notices: CertificateNotice[]; now: Date }) {
-  const recertification = recertificationAsOf(record, life.notices, today);
+export function certificateRecordJson(record: RegisteredCertificate, siteUrl: string) {
   return {
     number: record.number,
     url: certificateUrl(siteUrl, record.number),
-    status: statusOnDay(record.status, record.expiresOn, today),
-    statusAsOf: today,
-    surveillance: surveillanceAsOf(record, today),
-    recertification: {
-      due: recertification.due,
-      notice: recertification.notice ? { reference: recertification.notice.reference, url: noticeUrl(siteUrl, recertification.notice.id) } : null,
-    },
+    registeredStatus: record.status,
     holder: { name: record.holder.name, uscc: record.holder.uscc, province: record.holder.province, address: record.holder.address },
     scheme: record.scheme,
     level: record.level,
@@ -41,6 +35,26 @@ export function certificateJson(record: CertificateRecord, today: string, siteUr
       expiresOn: event.expiresOn,
       scope: event.scope,
     })),
+    badgeUrl: certificateBadgeUrl(siteUrl, record.number),
+    updatedAt: toBeijingIso(record.updatedAt),
+  };
+}
+
+/**
+ * The API's view of one certificate: the record, and its status, surveillance,
+ * re-certification and notices as of the request's `now` (Beijing `today`).
+ */
+export function certificateJson(record: CertificateRecord, today: string, siteUrl: string, life: { notices: CertificateNotice[]; now: Date }) {
+  const recertification = recertificationAsOf(record, life.notices, today);
+  return {
+    ...certificateRecordJson(record, siteUrl),
+    status: statusOnDay(record.status, record.expiresOn, today),
+    statusAsOf: today,
+    surveillance: surveillanceAsOf(record, today),
+    recertification: {
+      due: recertification.due,
+      notice: recertification.notice ? { reference: recertification.notice.reference, url: noticeUrl(siteUrl, recertification.notice.id) } : null,
+    },
     precedingNotice: record.precedingNotice
       ? { reference: record.precedingNotice.reference, kind: record.precedingNotice.kind, url: noticeUrl(siteUrl, record.precedingNotice.id) }
       : null,
@@ -56,8 +70,6 @@ export function certificateJson(record: CertificateRecord, today: string, siteUr
       decision: notice.decision,
       decidedAt: notice.decidedAt ? toBeijingIso(notice.decidedAt) : null,
     })),
-    badgeUrl: certificateBadgeUrl(siteUrl, record.number),
-    updatedAt: toBeijingIso(record.updatedAt),
   };
 }
 

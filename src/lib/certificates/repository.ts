@@ -4,6 +4,7 @@ import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } 
 import type { NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
 import { certificateNumberKey } from '../text/normalise.ts';
+import { changedAfter, type ChangePosition } from '../sync/changes.ts';
 
 /** Everything the certificate page and the API show about one certificate. */
 export interface CertificateRecord {
@@ -15,7 +16,7 @@ export interface CertificateRecord {
   level: { code: string; name: string } | null;
   scope: string;
   sites: string[];
-  body: { name: string; approvalNumber: string; website: string | null; phone: string | null; address: string | null };
+  body: { code: string; name: string; approvalNumber: string; website: string | null; phone: string | null; address: string | null };
   firstIssuedOn: string;
   issuedOn: string;
   expiresOn: string;
@@ -55,9 +56,9 @@ export function selectCertificateSummaries(db: PortalDb) {
     ]);
 }
 
-/** The certificate page's three reads, on every scan of a QR code: compiled once. */
-const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) =>
-  db
+/** The certificate with its holder, scheme, level and body: callers add which ones. */
+function selectCertificateRecords(db: PortalDb) {
+  return db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
     .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
@@ -81,19 +82,46 @@ const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) =>
       'organisation.uscc',
       'organisation.province',
       'organisation.address',
-      'organisation.updatedAt as holderUpdatedAt',
       'scheme.code as schemeCode',
       'scheme.name as schemeName',
       'scheme.nameEn as schemeNameEn',
       'scheme.basis',
+      'certificationBody.code as bodyCode',
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificationBody.website',
       'certificationBody.phone as bodyPhone',
       'certificationBody.address as bodyAddress',
-    ])
-    .where('certificate.numberKey', '=', key),
-);
+    ]);
+}
+
+type CertificateRow = Awaited<ReturnType<ReturnType<typeof selectCertificateRecords>['executeTakeFirstOrThrow']>>;
+
+/** A certificate as registered, with its events: what the page shows but the notice it followed. */
+export type RegisteredCertificate = Omit<CertificateRecord, 'precedingNotice'>;
+
+function toRegisteredCertificate(row: CertificateRow, events: CertificateEvent[]): RegisteredCertificate {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    holder: { name: row.holderName, uscc: row.uscc, province: row.province, address: row.address },
+    scheme: { code: row.schemeCode, name: row.schemeName, nameEn: row.schemeNameEn, basis: row.basis },
+    level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
+    scope: row.scope,
+    sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
+    body: { code: row.bodyCode, name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website, phone: row.bodyPhone, address: row.bodyAddress },
+    firstIssuedOn: row.firstIssuedOn,
+    issuedOn: row.issuedOn,
+    expiresOn: row.expiresOn,
+    // Moved by the database whenever anything shown changes: the certificate, its holder or its history (migration T0700).
+    updatedAt: row.updatedAt,
+    events,
+  };
+}
+
+/** The certificate page's three reads, on every scan of a QR code: compiled once. */
+const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) => selectCertificateRecords(db).where('certificate.numberKey', '=', key));
 const eventsOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
   db
     .selectFrom('certificateEvent')
@@ -127,25 +155,32 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
     eventsOfCertificate(db, row.id).then((result) => result.rows),
     noticePrecedingCertificate(db, row.id).then((result) => result.rows[0]),
   ]);
-  const latestEvent = events.at(-1)?.occurredAt ?? '';
-  return {
-    id: row.id,
-    number: row.number,
-    status: row.status,
-    holder: { name: row.holderName, uscc: row.uscc, province: row.province, address: row.address },
-    scheme: { code: row.schemeCode, name: row.schemeName, nameEn: row.schemeNameEn, basis: row.basis },
-    level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
-    scope: row.scope,
-    sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
-    body: { name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website, phone: row.bodyPhone, address: row.bodyAddress },
-    firstIssuedOn: row.firstIssuedOn,
-    issuedOn: row.issuedOn,
-    expiresOn: row.expiresOn,
-    // The page says when anything it shows last changed: the certificate, its holder or its history.
-    updatedAt: [row.updatedAt, row.holderUpdatedAt, latestEvent].reduce((a, b) => (a > b ? a : b)),
-    events,
-    precedingNotice: precedingNotice ?? null,
-  };
+  return { ...toRegisteredCertificate(row, events), precedingNotice: precedingNotice ?? null };
+}
+
+/**
+ * The next `limit` certificates after `after` in (updated_at, id) order, each with its
+ * events: one read of the index certificate_updated_order and one of the events of the page.
+ */
+export async function certificatesChangedAfter(db: PortalDb, after: ChangePosition, limit: number): Promise<RegisteredCertificate[]> {
+  const rows = await selectCertificateRecords(db)
+    .where(changedAfter('certificate', after))
+    .orderBy('certificate.updatedAt')
+    .orderBy('certificate.id')
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) return [];
+  const events = await db
+    .selectFrom('certificateEvent')
+    .selectAll()
+    .where('certificateId', 'in', rows.map((row) => row.id))
+    .orderBy('certificateId')
+    .orderBy('occurredAt')
+    .orderBy('id')
+    .execute();
+  const eventsById = new Map(rows.map((row) => [row.id, [] as CertificateEvent[]]));
+  for (const event of events) eventsById.get(event.certificateId)!.push(event);
+  return rows.map((row) => toRegisteredCertificate(row, eventsById.get(row.id)!));
 }
 
 /** The certificate a path names, as printed; any other number is certificate_not_found. */

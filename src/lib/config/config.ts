@@ -29,6 +29,8 @@ export interface PortalConfig {
   responseCacheBytes: number;
   /** The least time between two writings of the bulk files of /data, however often the data changes. */
   openDataIntervalMilliseconds: number;
+  /** API requests (/api/v1/*) each client may make a minute, per server process; 0: no limit. */
+  apiRequestsPerMinute: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export type SettingProblemCode =
   | 'not_seconds'
   | 'not_process_count'
   | 'not_megabytes'
+  | 'not_request_rate'
   | 'not_operator_name'
   | 'not_operator_contact'
   | 'not_icp_filing'
@@ -141,6 +144,11 @@ const portalEnvironment = z.object({
     .regex(/^\d+(?:\.\d+)?$/, accepts('not_seconds'))
     .transform((seconds) => Math.round(Number(seconds) * 1000))
     .default('3600'),
+  PORTAL_API_RATE: z
+    .string()
+    .regex(/^\d{1,6}$/, accepts('not_request_rate'))
+    .transform(Number)
+    .default('600'),
 });
 
 /** The configuration cannot be used: every problem found, each naming its setting. Commands say them in the staff's language. */
@@ -169,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB, PORTAL_OPEN_DATA_INTERVAL } = parsed.data;
-  const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
+  const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING, PORTAL_API_RATE } = parsed.data;
   return {
     databasePath: PORTAL_DB,
     databaseUrl: PORTAL_DATABASE_URL || null,
@@ -188,5 +196,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     processes: PORTAL_PROCESSES,
     responseCacheBytes: PORTAL_CACHE_MB,
     openDataIntervalMilliseconds: PORTAL_OPEN_DATA_INTERVAL,
+    apiRequestsPerMinute: PORTAL_API_RATE,
   };
 }

@@ -22,7 +22,7 @@ const FINDING_LABELS = MESSAGES[DEFAULT_LOCALE].commentOutcomes.finding;
 export async function noticeHistoryFeed(db: PortalDb, idText: string, siteUrl: string, now: Date): Promise<Feed> {
   const notice = await requireNotice(db, idText);
   const instant = now.toISOString();
-  const [comments, certificateEvents] = await Promise.all([publishedCommentEntries(db, notice.id), eventsOfItsCertificate(db, notice, now)]);
+  const [comments, certificateEvents] = await Promise.all([publishedCommentEntries(db, [notice.id]), eventsOfItsCertificate(db, notice, now)]);
   const items: FeedItem[] = [];
   if (notice.publishedAt <= instant) items.push(noticeItem(notice, siteUrl));
   for (const comment of comments) items.push(...commentItems(notice, comment, siteUrl));

@@ -23,15 +23,23 @@ export function noticeSummaryJson(notice: NoticeHeadline, state: NoticeState, si
 }
 
 /**
- * One notice as it stands at `now`, with its published comments and, once decided, the
- * certificate and how its comments were handled (`outcomes`, null while undecided).
+ * A notice as published: everything it states, its published comments and answers, and
+ * nothing that depends on when it is read (its state follows from the window and the clock)
+ * or that every new comment changes (the count): it changes exactly when updatedAt moves,
+ * and is what incremental sync lists.
  */
-export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, outcomes: CommentOutcomes | null) {
+export function noticeRecordJson(notice: NoticeRecord, siteUrl: string) {
   return {
-    ...noticeSummaryJson(notice, noticeState(notice, now), siteUrl),
-    stateAsOf: toBeijingIso(now),
+    id: notice.id,
+    reference: notice.reference,
+    title: notice.title,
+    kind: notice.kind,
+    status: notice.status,
+    windowStart: toBeijingIso(notice.windowStart),
+    windowEnd: toBeijingIso(notice.windowEnd),
     applicant: notice.applicant,
     scheme: notice.scheme,
+    proposedLevel: notice.proposedLevel,
     body: notice.body,
     scope: notice.scope,
     evaluationSummary: notice.evaluationSummary,
@@ -50,8 +58,21 @@ export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, out
       reply: comment.reply,
       finding: comment.finding,
     })),
-    commentOutcomes: outcomes,
+    url: noticeUrl(siteUrl, notice.id),
     posterUrl: noticePosterUrl(siteUrl, notice.id),
     updatedAt: toBeijingIso(notice.updatedAt),
+  };
+}
+
+/**
+ * One notice as it stands at `now`: its record, its state, how many comments it received
+ * and, once decided, how its comments were handled (`outcomes`, null while undecided).
+ */
+export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, outcomes: CommentOutcomes | null) {
+  return {
+    ...noticeSummaryJson(notice, noticeState(notice, now), siteUrl),
+    stateAsOf: toBeijingIso(now),
+    ...noticeRecordJson(notice, siteUrl),
+    commentOutcomes: outcomes,
   };
 }

@@ -7,6 +7,7 @@ import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeFeedF
 import { inAdministrativeOrder } from '../organisations/provinces.ts';
 import { noticeTitle } from './labels.ts';
 import { noticeState, type NoticeState } from './state.ts';
+import { changedAfter, type ChangePosition } from '../sync/changes.ts';
 
 export const NOTICE_PAGE_SIZE = 20;
 
@@ -481,9 +482,9 @@ export async function findNoticesWithText(db: PortalDb, ids: readonly number[], 
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** The notice with this id, with its published comments, or null. */
-export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
-  const row = await selectNoticeHeadlines(db)
+/** Every column a notice's record shows: callers add which ones. */
+function selectNoticeRecords(db: PortalDb) {
+  return selectNoticeHeadlines(db)
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
     .select([
@@ -500,12 +501,12 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
       'certificationBody.name as bodyName',
       'certificationBody.approvalNumber',
       'certificate.number as certificateNumber',
-    ])
-    .where('notice.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return null;
+    ]);
+}
 
-  const publishedComments = (await publishedCommentEntries(db, id)).map(({ id: _id, answeredOn: _answeredOn, ...comment }) => comment);
+type NoticeRecordRow = Awaited<ReturnType<ReturnType<typeof selectNoticeRecords>['executeTakeFirstOrThrow']>>;
+
+function toNoticeRecord(row: NoticeRecordRow, publishedComments: PublishedComment[]): NoticeRecord {
   const headline = toHeadline(row);
   return {
     ...headline,
@@ -524,20 +525,43 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
   };
 }
 
+/** The notice with this id, with its published comments, or null. */
+export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
+  const row = await selectNoticeRecords(db).where('notice.id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  return toNoticeRecord(row, (await publishedCommentEntries(db, [id])).map(toPublishedComment));
+}
+
+/**
+ * The next `limit` notices after `after` in (updated_at, id) order, each with its published
+ * comments: one read of the index notice_updated_order and one of the comments of the page.
+ */
+export async function noticesChangedAfter(db: PortalDb, after: ChangePosition, limit: number): Promise<NoticeRecord[]> {
+  const rows = await selectNoticeRecords(db).where(changedAfter('notice', after)).orderBy('notice.updatedAt').orderBy('notice.id').limit(limit).execute();
+  if (rows.length === 0) return [];
+  const commentsById = new Map(rows.map((row) => [row.id, [] as PublishedComment[]]));
+  for (const entry of await publishedCommentEntries(db, rows.map((row) => row.id))) commentsById.get(entry.noticeId)!.push(toPublishedComment(entry));
+  return rows.map((row) => toNoticeRecord(row, commentsById.get(row.id)!));
+}
+
+const toPublishedComment = ({ id: _id, noticeId: _noticeId, answeredOn: _answeredOn, ...comment }: PublishedCommentEntry): PublishedComment => comment;
+
 /** A published comment as a notice's feed tells it: the id names its item, the Beijing days date it (never an instant of the sender's). */
 export interface PublishedCommentEntry extends PublishedComment {
   id: number;
+  noticeId: number;
   /** The Beijing day the answer was last changed, when there is one. */
   answeredOn: string | null;
 }
 
-/** The published comments of a notice, in the order they were received. */
-export async function publishedCommentEntries(db: PortalDb, noticeId: number): Promise<PublishedCommentEntry[]> {
+/** The published comments of these notices, each notice's in the order they were received. */
+export async function publishedCommentEntries(db: PortalDb, noticeIds: readonly number[]): Promise<PublishedCommentEntry[]> {
   const rows = await db
     .selectFrom('comment')
-    .select(['id', 'kind', 'text', 'receivedAt', 'updatedAt', 'status', 'reply', 'finding'])
-    .where('noticeId', '=', noticeId)
+    .select(['id', 'noticeId', 'kind', 'text', 'receivedAt', 'updatedAt', 'status', 'reply', 'finding'])
+    .where('noticeId', 'in', noticeIds)
     .where('published', '=', 1)
+    .orderBy('noticeId')
     .orderBy('receivedAt')
     .orderBy('id')
     .execute();

@@ -1,13 +1,20 @@
-import { certificateSummaryJson, overdueLookupJson } from '../../../../lib/certificates/json.ts';
+import { certificateRecordJson, certificateSummaryJson, overdueLookupJson } from '../../../../lib/certificates/json.ts';
 import { lookupParameters } from '../../../../lib/certificates/inputs.ts';
 import { lookupCertificates } from '../../../../lib/certificates/lookup.ts';
 import { lookupOverdueCertificates } from '../../../../lib/certificates/overdue.ts';
 import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
 import { parseInput, queryParameters } from '../../../../lib/http/validation.ts';
+import { certificatesChangedAfter } from '../../../../lib/certificates/repository.ts';
+import { asksForChanges, listChanges } from '../../../../lib/sync/changes.ts';
 
 export const GET = apiRoute(
   async ({ url, locals }) => {
-    const { q, page, surveillance, body } = parseInput(lookupParameters, queryParameters(url), 'invalid_query');
+    const query = queryParameters(url);
+    if (asksForChanges(query)) {
+      const page = await listChanges('certificates', query, (after, limit) => certificatesChangedAfter(locals.db, after, limit), (record) => certificateRecordJson(record, locals.siteUrl), locals);
+      return jsonResponse(page, { corsOpen: true });
+    }
+    const { q, page, surveillance, body } = parseInput(lookupParameters, query, 'invalid_query');
     if (surveillance === 'overdue') {
       return jsonResponse(overdueLookupJson(await lookupOverdueCertificates(locals.db, q, page, locals.today), locals.siteUrl), { corsOpen: true });
     }

@@ -1,12 +1,18 @@
 import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
 import { queryParameters } from '../../../../lib/http/validation.ts';
 import { parseNoticeListQuery } from '../../../../lib/notices/inputs.ts';
-import { noticeSummaryJson } from '../../../../lib/notices/json.ts';
-import { listNotices } from '../../../../lib/notices/repository.ts';
+import { noticeRecordJson, noticeSummaryJson } from '../../../../lib/notices/json.ts';
+import { listNotices, noticesChangedAfter } from '../../../../lib/notices/repository.ts';
+import { asksForChanges, listChanges } from '../../../../lib/sync/changes.ts';
 
 export const GET = apiRoute(
   async ({ url, locals }) => {
-    const { page, ...filters } = parseNoticeListQuery(queryParameters(url));
+    const query = queryParameters(url);
+    if (asksForChanges(query)) {
+      const page = await listChanges('notices', query, (after, limit) => noticesChangedAfter(locals.db, after, limit), (notice) => noticeRecordJson(notice, locals.siteUrl), locals);
+      return jsonResponse(page, { corsOpen: true });
+    }
+    const { page, ...filters } = parseNoticeListQuery(query);
     const list = await listNotices(locals.db, filters, page, locals.now);
     return jsonResponse(
       {
