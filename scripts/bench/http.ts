@@ -190,10 +190,14 @@ done = function(summary, latency)
 end
 `;
 
+let wrkRuns = 0;
+
 /** Runs wrk against `baseUrl` over `addresses` and reads its summary line. */
 function wrk(baseUrl: string, addresses: string[], connections: number, headers: Record<string, string>, seconds = SECONDS): Promise<Load> {
-  const listFile = join(FOLDER, 'addresses.txt');
-  const scriptFile = join(FOLDER, 'addresses.lua');
+  // Files of each run's own: two wrk at once (two instances) must not read each other's half-written files.
+  wrkRuns += 1;
+  const listFile = join(FOLDER, `addresses-${wrkRuns}.txt`);
+  const scriptFile = join(FOLDER, `addresses-${wrkRuns}.lua`);
   writeFileSync(listFile, `${addresses.join('\n')}\n`);
   writeFileSync(scriptFile, WRK_SCRIPT);
   return new Promise((resolve, reject) => {
@@ -205,6 +209,8 @@ function wrk(baseUrl: string, addresses: string[], connections: number, headers:
     child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     child.once('error', reject);
     child.once('exit', () => {
+      rmSync(listFile, { force: true });
+      rmSync(scriptFile, { force: true });
       const match = /BENCH (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(printed);
       const failures = Number(/Non-2xx or 3xx responses: (\d+)/.exec(printed)?.[1] ?? 0);
       if (!match) return reject(new Error(`wrk printed no summary:\n${printed}`));
