@@ -119,6 +119,7 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
         {
           noticeId: sample.openNoticeId,
           clientHash: 'query-plan-test',
+          contactHash: 'query-plan-test',
           kind: 'opinion',
           text: '意见',
           name: '测试',
