@@ -316,3 +316,49 @@ export async function changeNotifications(db: Kysely<any>): Promise<void> {
 export async function dropChangeNotifications(db: Kysely<any>): Promise<void> {
   await sql`drop function if exists portal_change_notified() cascade`.execute(db);
 }
+
+/** 2026-12-02T0722: certificate.province and certificate_tally, as ./sqlite.ts keeps them, by row triggers. */
+export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void> {
+  await sql.raw(`create function certificate_province_set() returns trigger language plpgsql as $body$ begin
+      if tg_op = 'INSERT' or new.organisation_id is distinct from old.organisation_id then
+        new.province := (select province from organisation where organisation.id = new.organisation_id);
+      end if;
+      return new;
+    end $body$`).execute(db);
+  await sql`create trigger certificate_province_set before insert or update on certificate for each row execute function certificate_province_set()`.execute(db);
+  await sql.raw(`create function organisation_province_to_certificates() returns trigger language plpgsql as $body$ begin
+      update certificate set province = new.province where organisation_id = new.id;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger organisation_province_to_certificates after update of province on organisation for each row
+    when (new.province is distinct from old.province) execute function organisation_province_to_certificates()`.execute(db);
+
+  const lapseMonth = (row: string) => `case when ${row}.status in ('valid', 'suspended') then substr(${row}.expires_on, 1, 7) else '' end`;
+  const count = (row: 'new' | 'old', change: 1 | -1) => `
+    if ${row}.province is not null then
+      insert into certificate_tally (body_id, scheme_id, province, status, lapse_month, certificates)
+        values (${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapseMonth(row)}, ${change})
+      on conflict (body_id, scheme_id, province, status, lapse_month) do update set certificates = certificate_tally.certificates + ${change};
+    end if;`;
+  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ begin
+      if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger certificate_tallied after insert or delete or update of body_id, scheme_id, province, status, expires_on on certificate
+    for each row execute function certificate_tallied()`.execute(db);
+  await sql
+    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse_month, certificates)
+      select body_id, scheme_id, province, status, ${lapseMonth('certificate')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
+    .execute(db);
+}
+
+export async function dropCertificateProvinceAndTally(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['certificate_province_set', 'certificate'],
+    ['organisation_province_to_certificates', 'organisation'],
+    ['certificate_tallied', 'certificate'],
+  ]) {
+    await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
+  }
+}

@@ -2,6 +2,7 @@ import type {
   CertificateEventTable,
   CertificateSurveillanceDueTable,
   CertificateTable,
+  CertificateTallyTable,
   CertificationBodyTable,
   OrganisationTable,
   SchemeLevelTable,
@@ -19,6 +20,7 @@ export interface PortalDatabase {
   certificate: CertificateTable;
   certificateEvent: CertificateEventTable;
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
+  certificateTally: CertificateTallyTable;
   notice: NoticeTable;
   noticeTally: NoticeTallyTable;
   comment: CommentTable;

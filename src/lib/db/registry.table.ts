@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** Instants are ISO 8601 strings in UTC ("2026-11-26T07:00:00.000Z"); dates are Beijing dates "YYYY-MM-DD". */
 export type UtcInstant = string;
@@ -57,6 +57,8 @@ export interface CertificateTable {
   /** Letters and digits of the number, upper-case: unique, so dash or case variants are never ambiguous. */
   numberKey: string;
   organisationId: number;
+  /** The holder's province, copied from its organisation by the database's triggers: never written. */
+  province: ColumnType<string, never, never>;
   bodyId: number;
   schemeId: number;
   levelCode: string | null;
@@ -69,6 +71,20 @@ export interface CertificateTable {
   expiresOn: BeijingDate;
   status: StoredCertificateStatus;
   updatedAt: UtcInstant;
+}
+
+/**
+ * How many certificates there are of each body, scheme, holder's province and stored status,
+ * by the month (YYYY-MM) a valid or suspended one lapses ('' for withdrawn and cancelled
+ * ones, which do not): kept by the database's triggers (migration 2026-12-02T0722), never written.
+ */
+export interface CertificateTallyTable {
+  bodyId: ColumnType<number, never, never>;
+  schemeId: ColumnType<number, never, never>;
+  province: ColumnType<string, never, never>;
+  status: ColumnType<StoredCertificateStatus, never, never>;
+  lapseMonth: ColumnType<string, never, never>;
+  certificates: ColumnType<number, never, never>;
 }
 
 export const CERTIFICATE_EVENT_KINDS = [

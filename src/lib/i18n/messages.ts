@@ -158,7 +158,15 @@ const zh = {
   lookup: {
     title: '证书查询',
     resultsTitle: (query: string) => `“${query}”的查询结果`,
-    readAs: { number: '按证书编号', uscc: '按统一社会信用代码', name: '按组织名称', body: '该认证机构', none: '' },
+    readAs: { number: '按证书编号', uscc: '按统一社会信用代码', name: '按组织名称', filters: '按所选条件', none: '' },
+    filters: '按证书状态、认证类别、省份和认证机构筛选',
+    facet: { status: '证书状态', scheme: '认证类别', province: '持证组织所在省份', body: '认证机构' },
+    anyValue: '不限',
+    facetCount: (count: number) => `（${count}）`,
+    countsOverFirst: (limit: number) => `以下计数只统计前 ${limit} 张相符的证书。`,
+    listedOnly: (listed: number) => `只列出前 ${listed} 张（有效的在前）；选择更多筛选条件或输入名称可以缩小范围。`,
+    validFirst: '有效的证书排在前面，其后依次为暂停、过期、撤销和注销的证书。',
+    noneWithFilters: '没有符合所选条件的证书。可减少筛选条件后再试。',
     anyBody: '全部认证机构',
     tooShort: '请至少输入两个字的组织名称，或完整的证书编号、统一社会信用代码。',
     noMatch: (query: string) => `未找到与“${query}”相符的证书。`,
@@ -522,7 +530,8 @@ const zh = {
     what: '内容',
     endpoints: {
       certificate: '一张证书：状态（按今天的北京日期计算）、持证组织、认证类别、有效期、记录、年度监督审核',
-      certificates: '证书查询：q 为证书编号、统一社会信用代码或名称的一部分；page 翻页；body 按认证机构筛选；surveillance=overdue 只看监督审核逾期的证书',
+      certificates:
+        '证书查询：q 为证书编号、统一社会信用代码或名称的一部分；page 翻页；status（valid、suspended、expired、withdrawn、cancelled）、scheme、province、body 按证书状态、认证类别、省份、认证机构筛选，facets 给出各筛选值的证书数；有效的证书在前；surveillance=overdue 只看监督审核逾期的证书',
       verify: '批量核验：请求体 { "numbers": [...] }，最多 1000 个证书编号，按请求顺序返回是否存在及状态',
       notices: '公示列表：state（open、upcoming、closed）、kind、scheme、province、body、year 筛选，page 翻页',
       notice: '一条公示：全部公示内容、状态、公开的意见和答复、异议处理结果',
@@ -691,7 +700,15 @@ const en: Messages = {
   lookup: {
     title: 'Check a certificate',
     resultsTitle: (query) => `Results for “${query}”`,
-    readAs: { number: ' by certificate number', uscc: ' by unified social credit code', name: ' by organisation name', body: ' of this certification body', none: '' },
+    readAs: { number: ' by certificate number', uscc: ' by unified social credit code', name: ' by organisation name', filters: ' with these filters', none: '' },
+    filters: 'Filter by status, scheme, province and certification body',
+    facet: { status: 'Status', scheme: 'Certification scheme', province: 'Holder’s province', body: 'Certification body' },
+    anyValue: 'Any',
+    facetCount: (count) => ` (${count})`,
+    countsOverFirst: (limit) => `The counts below are over the first ${limit} matching certificates only.`,
+    listedOnly: (listed) => `Only the first ${listed} are listed (valid ones first): choose more filters or type a name to narrow them down.`,
+    validFirst: 'Valid certificates come first, then suspended, expired, withdrawn and cancelled ones.',
+    noneWithFilters: 'No certificate matches these filters. Remove one and try again.',
     anyBody: 'Any certification body',
     tooShort: 'Enter at least two characters of an organisation’s name, or a whole certificate number or unified social credit code.',
     noMatch: (query) => `No certificate matches “${query}”.`,
@@ -1078,7 +1095,8 @@ const en: Messages = {
     what: 'What it answers',
     endpoints: {
       certificate: 'One certificate: its status (as of today’s Beijing date), holder, scheme, validity, history and yearly surveillance',
-      certificates: 'Certificate lookup: q is a certificate number, a unified social credit code or part of a name; page pages; body narrows to a certification body; surveillance=overdue keeps certificates whose surveillance is overdue',
+      certificates:
+        'Certificate lookup: q is a certificate number, a unified social credit code or part of a name; page pages; status (valid, suspended, expired, withdrawn, cancelled), scheme, province and body narrow it, and facets counts the certificates of each value; valid ones come first; surveillance=overdue keeps certificates whose surveillance is overdue',
       verify: 'Bulk check: the body { "numbers": [...] } of up to 1,000 certificate numbers, answered in the order asked with whether each exists and its status',
       notices: 'Notice list: filters state (open, upcoming, closed), kind, scheme, province, body and year; page pages',
       notice: 'One notice: everything it states, its state, the published comments and answers, how objections were handled',
