@@ -12,11 +12,13 @@ import { schemaDialect } from './dialects/index.ts';
  *   expires_on, id) and the same led by each filter (scheme_id, province; body_id has
  *   certificate_body_status from T0410), so a page reads its twenty entries and no more.
  * - certificate_tally: how many certificates there are of each body, scheme, province and
- *   stored status, by the month they lapse (valid and suspended ones; '' for the others),
- *   kept by triggers: the counts per filter value from a few thousand rows at most, instead
- *   of counting certificates. "Expired" follows from the day: the months before this one
- *   have lapsed, and this month's lapses so far are counted from certificate_lapsing
- *   (expires_on, status, body_id, scheme_id, province), read from the index alone.
+ *   stored status, and for the valid and suspended ones whether they lapse before the day
+ *   certificate_tally_since names ('past') or not ('current'; '' for withdrawn and cancelled
+ *   ones), kept by triggers: the counts per filter value from a row per combination of those
+ *   values (some 3,500 nationally), instead of counting certificates. "Expired" follows from
+ *   the day: the portal moves the day forward daily (certificates/tally.ts), and the lapses
+ *   between that day and the request's are counted from certificate_lapsing (expires_on,
+ *   status, body_id, scheme_id, province), read from the index alone: a day's at most.
  * Frozen.
  */
 const ORDERED: [name: string, lead: string[]][] = [
@@ -34,10 +36,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     scheme_id integer not null,
     province text not null,
     status text not null,
-    lapse_month text not null,
+    lapse text not null,
     certificates integer not null,
-    primary key (body_id, scheme_id, province, status, lapse_month)
+    primary key (body_id, scheme_id, province, status, lapse)
   )`.execute(db);
+  // The day the tally's 'past' ends: today in Beijing when migrated, moved forward by the portal.
+  await sql`create table certificate_tally_since (lapsed_before text not null)`.execute(db);
+  const today = new Date(Date.now() + 8 * 60 * 60_000).toISOString().slice(0, 10);
+  await sql`insert into certificate_tally_since (lapsed_before) values (${today})`.execute(db);
   await schemaDialect(db).certificateProvinceAndTally(db);
   await schemaDialect(db).changeNotifications(db);
 
@@ -49,5 +55,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const name of ['certificate_lapsing', ...ORDERED.map(([name]) => name)]) await db.schema.dropIndex(name).execute();
   await schemaDialect(db).dropCertificateProvinceAndTally(db);
   await db.schema.dropTable('certificate_tally').execute();
+  await db.schema.dropTable('certificate_tally_since').execute();
   await sql`alter table certificate drop column province`.execute(db);
 }

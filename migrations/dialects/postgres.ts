@@ -333,14 +333,16 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
   await sql`create trigger organisation_province_to_certificates after update of province on organisation for each row
     when (new.province is distinct from old.province) execute function organisation_province_to_certificates()`.execute(db);
 
-  const lapseMonth = (row: string) => `case when ${row}.status in ('valid', 'suspended') then substr(${row}.expires_on, 1, 7) else '' end`;
+  const lapse = (row: string) => `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < since then 'past' else 'current' end`;
   const count = (row: 'new' | 'old', change: 1 | -1) => `
     if ${row}.province is not null then
-      insert into certificate_tally (body_id, scheme_id, province, status, lapse_month, certificates)
-        values (${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapseMonth(row)}, ${change})
-      on conflict (body_id, scheme_id, province, status, lapse_month) do update set certificates = certificate_tally.certificates + ${change};
+      insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+        values (${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapse(row)}, ${change})
+      on conflict (body_id, scheme_id, province, status, lapse) do update set certificates = certificate_tally.certificates + ${change};
     end if;`;
-  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ begin
+  // The day 'past' ends, under a share lock: the portal's daily move (for update) waits for writers, and they for it.
+  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ declare since text; begin
+      select lapsed_before into since from certificate_tally_since for share;
       if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
       if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
       return null;
@@ -348,8 +350,8 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
   await sql`create trigger certificate_tallied after insert or delete or update of body_id, scheme_id, province, status, expires_on on certificate
     for each row execute function certificate_tallied()`.execute(db);
   await sql
-    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse_month, certificates)
-      select body_id, scheme_id, province, status, ${lapseMonth('certificate')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
+    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select body_id, scheme_id, province, status, ${lapse('certificate').replace('< since', '< (select lapsed_before from certificate_tally_since)')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
     .execute(db);
 }
 

@@ -261,21 +261,22 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
   await sql`create trigger organisation_province_to_certificates after update of province on organisation begin
     update certificate set province = new.province where organisation_id = new.id; end`.execute(db);
 
-  const lapseMonth = (row: string) => `case when ${row}.status in ('valid', 'suspended') then substr(${row}.expires_on, 1, 7) else '' end`;
+  const lapse = (row: string) =>
+    `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < (select lapsed_before from certificate_tally_since) then 'past' else 'current' end`;
   const key = (row: 'new' | 'old') =>
-    `body_id = ${row}.body_id and scheme_id = ${row}.scheme_id and province = ${row}.province and status = ${row}.status and lapse_month = ${lapseMonth(row)}`;
+    `body_id = ${row}.body_id and scheme_id = ${row}.scheme_id and province = ${row}.province and status = ${row}.status and lapse = ${lapse(row)}`;
   const count = (row: 'new' | 'old', change: '+ 1' | '- 1') =>
     sql.raw(`
-    insert into certificate_tally (body_id, scheme_id, province, status, lapse_month, certificates)
-      select ${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapseMonth(row)}, 0
+    insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select ${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapse(row)}, 0
       where ${row}.province is not null and not exists (select 1 from certificate_tally where ${key(row)});
     update certificate_tally set certificates = certificates ${change} where ${row}.province is not null and ${key(row)};`);
   await sql`create trigger certificate_tallied after update of body_id, scheme_id, province, status, expires_on on certificate begin
     ${count('old', '- 1')} ${count('new', '+ 1')} end`.execute(db);
   await sql`create trigger certificate_untallied after delete on certificate begin ${count('old', '- 1')} end`.execute(db);
   await sql
-    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse_month, certificates)
-      select body_id, scheme_id, province, status, ${lapseMonth('certificate')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
+    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select body_id, scheme_id, province, status, ${lapse('certificate')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
     .execute(db);
 }
 

@@ -93,7 +93,7 @@ describe.for(LANGUAGES)('$language', ({ prefix, english, locale }) => {
           method: 'POST',
           redirect: 'manual',
           headers: { origin: portal.baseUrl },
-          body: new URLSearchParams({ kind: 'opinion', text: `第 ${i + 1} 条意见：售后电话无人接听，请核实。`, name: '钱七', contact, consent: 'yes', idempotencyKey: `flood-${contact}-${i}-abcdefgh`, website: '' }),
+          body: new URLSearchParams({ kind: 'opinion', text: `第 ${i + 1} 条意见：售后电话无人接听，请核实。`, name: '钱七', contact, consent: 'yes', idempotencyKey: `flood-${english ? 'en' : 'zh'}-${screen.width}-${i}-abcdefgh`, website: '' }),
         });
         expect(answer.status).toBe(303);
       }

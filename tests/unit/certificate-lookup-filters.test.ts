@@ -3,6 +3,7 @@ import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { LOOKUP_STATUSES, type LookupFilters } from '../../src/lib/certificates/filters.ts';
 import { LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
 import { statusOnDay, type CertificateStatus } from '../../src/lib/certificates/status.ts';
+import { moveCertificateTallyForward } from '../../src/lib/certificates/tally.ts';
 import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -28,7 +29,7 @@ interface Certificate {
 }
 let registry: Certificate[];
 
-async function readRegistry(): Promise<Certificate[]> {
+async function readRegistry(today = TODAY): Promise<Certificate[]> {
   const rows = await test.db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -36,7 +37,7 @@ async function readRegistry(): Promise<Certificate[]> {
     .innerJoin('certificationBody', 'certificationBody.id', 'certificate.bodyId')
     .select(['certificate.id', 'certificate.number', 'certificate.status', 'certificate.expiresOn', 'scheme.code as scheme', 'organisation.province', 'certificationBody.code as body', 'organisation.name as holderName'])
     .execute();
-  return rows.map((row) => ({ ...row, storedStatus: row.status, status: statusOnDay(row.status, row.expiresOn, TODAY) }));
+  return rows.map((row) => ({ ...row, storedStatus: row.status, status: statusOnDay(row.status, row.expiresOn, today) }));
 }
 
 const FACETS = ['status', 'scheme', 'province', 'body'] as const;
@@ -126,6 +127,31 @@ describe('the lookup by filters alone', () => {
     const moved = await lookupCertificates(test.db, '', 1, TODAY, { province: '西藏自治区' });
     expect(moved.total).toBe(registry.filter((certificate) => certificate.province === '西藏自治区').length);
     expect(shownFacets((await lookupCertificates(test.db, '', 1, TODAY, { province: sample.province })).facets!)).toEqual(expectedFacets(registry, { province: sample.province }));
+  });
+});
+
+describe('the tally that counts the registry', () => {
+  it('counts the same, and right, before and after its day is moved forward, and for a day before it', async () => {
+    const later = '2027-01-20';
+    const laterRegistry = await readRegistry(later);
+    const sample = laterRegistry.find((certificate) => certificate.status === 'expired' && certificate.expiresOn >= '2026-12-01')!;
+    expect(sample, 'a certificate that lapses between the tally\'s day and the later one').toBeDefined();
+    const filters = { province: sample.province };
+    const before = await lookupCertificates(test.db, '', 1, later, filters);
+    expect(shownFacets(before.facets!)).toEqual(expectedFacets(laterRegistry, filters));
+    await moveCertificateTallyForward(test.db, later);
+    await moveCertificateTallyForward(test.db, later);
+    expect((await test.db.selectFrom('certificateTallySince').select('lapsedBefore').executeTakeFirstOrThrow()).lapsedBefore).toBe(later);
+    const after = await lookupCertificates(test.db, '', 1, later, filters);
+    expect(after.facets).toEqual(before.facets);
+    expect(after.items).toEqual(before.items);
+    // A day before the tally's: the lapses between change sides the other way.
+    registry = await readRegistry();
+    expect(shownFacets((await lookupCertificates(test.db, '', 1, TODAY, filters)).facets!)).toEqual(expectedFacets(registry, filters));
+    // A row per combination of the filters' values and lapse, never one per certificate.
+    const rows = await test.db.selectFrom('certificateTally').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow();
+    const combinations = new Set(registry.map((certificate) => `${certificate.body} ${certificate.scheme} ${certificate.province} ${certificate.storedStatus}`)).size;
+    expect(Number(rows.rows)).toBeLessThanOrEqual(2 * combinations);
   });
 });
 

@@ -140,14 +140,17 @@ const statusCount = (counts: RangeCounts, status: CertificateStatus) =>
 
 /**
  * The counts per value of each filter over the whole registry, from certificate_tally (the
- * rows of the other filters' values, grouped in the database) and, for "expired" this month,
- * the certificates lapsed since the month began (certificate_lapsing, read from the index
- * alone): never a count of certificates. With them, the counts of the ranges the filters
- * choose, where each part of the list begins.
+ * rows of the other filters' values, grouped in the database) and the certificates that
+ * lapsed between the tally's day and today (certificate_lapsing, read from the index alone;
+ * a day's when the tally is moved forward daily, and right also when it was not): never a
+ * count of certificates. With them, the counts of the ranges the filters choose, where each
+ * part of the list begins.
  */
 export async function registryFacets(db: PortalDb, filters: ResolvedFilters, today: string): Promise<{ facets: LookupFacets; ranges: RangeCounts }> {
-  const month = today.slice(0, 7);
-  const monthStart = `${month}-01`;
+  const { lapsedBefore } = await db.selectFrom('certificateTallySince').select('lapsedBefore').executeTakeFirstOrThrow();
+  // The tally's 'past' ends at its day; the certificates between it and today change sides.
+  const lapsing = today >= lapsedBefore;
+  const [from, to] = lapsing ? [lapsedBefore, today] : [today, lapsedBefore];
   const columns = { scheme: 'scheme_id', province: 'province', body: 'body_id' } as const;
   const dimensionValues = { scheme: filters.schemeId, province: filters.province, body: filters.bodyId };
   const conditions = (except: LookupFacetName, table: string) =>
@@ -160,13 +163,13 @@ export async function registryFacets(db: PortalDb, filters: ResolvedFilters, tod
     const group = (table: string) => (facet === 'status' ? sql`''` : sql.ref(`${table}.${columns[facet]}`));
     const [tally, lapsed] = await Promise.all([
       sql<{ grouped: string | number; status: StoredCertificateStatus; past: number; certificates: number }>`
-        select ${group('certificate_tally')} as grouped, status, case when lapse_month <> '' and lapse_month < ${month} then 1 else 0 end as past,
+        select ${group('certificate_tally')} as grouped, status, case when lapse = 'past' then 1 else 0 end as past,
           sum(certificates) as certificates
         from certificate_tally where 1 = 1 ${sql.join(conditions(facet, 'certificate_tally'), sql` `)}
         group by 1, 2, 3`.execute(db),
       sql<{ grouped: string | number; status: StoredCertificateStatus; certificates: number }>`
         select ${group('certificate')} as grouped, status, count(*) as certificates from certificate
-        where expires_on >= ${monthStart} and expires_on < ${today} and status in ('valid', 'suspended') ${sql.join(conditions(facet, 'certificate'), sql` `)}
+        where expires_on >= ${from} and expires_on < ${to} and status in ('valid', 'suspended') and province is not null ${sql.join(conditions(facet, 'certificate'), sql` `)}
         group by 1, 2`.execute(db),
     ]);
     const counts = new Map<string, RangeCounts>();
@@ -176,10 +179,9 @@ export async function registryFacets(db: PortalDb, filters: ResolvedFilters, tod
       counts.set(String(key), entry);
     };
     for (const row of tally.rows) add(row.grouped, rangeKey(row.status, Number(row.past) === 1), Number(row.certificates));
-    // This month's lapses so far: counted above as in force, they have expired.
     for (const row of lapsed.rows) {
-      add(row.grouped, rangeKey(row.status, false), -Number(row.certificates));
-      add(row.grouped, rangeKey(row.status, true), Number(row.certificates));
+      add(row.grouped, rangeKey(row.status, !lapsing), -Number(row.certificates));
+      add(row.grouped, rangeKey(row.status, lapsing), Number(row.certificates));
     }
     return counts;
   };

@@ -2,6 +2,7 @@ import type {
   CertificateEventTable,
   CertificateSurveillanceDueTable,
   CertificateTable,
+  CertificateTallySinceTable,
   CertificateTallyTable,
   CertificationBodyTable,
   OrganisationTable,
@@ -21,6 +22,7 @@ export interface PortalDatabase {
   certificateEvent: CertificateEventTable;
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
   certificateTally: CertificateTallyTable;
+  certificateTallySince: CertificateTallySinceTable;
   notice: NoticeTable;
   noticeTally: NoticeTallyTable;
   comment: CommentTable;

@@ -75,16 +75,23 @@ export interface CertificateTable {
 
 /**
  * How many certificates there are of each body, scheme, holder's province and stored status,
- * by the month (YYYY-MM) a valid or suspended one lapses ('' for withdrawn and cancelled
- * ones, which do not): kept by the database's triggers (migration 2026-12-02T0722), never written.
+ * and for valid and suspended ones whether they lapse before certificate_tally_since's day
+ * ('past') or not ('current'; '' for withdrawn and cancelled ones, which do not lapse): kept
+ * by the database's triggers (migration 2026-12-02T0722), never written but by
+ * moveCertificateTallyForward (certificates/tally.ts).
  */
 export interface CertificateTallyTable {
   bodyId: ColumnType<number, never, never>;
   schemeId: ColumnType<number, never, never>;
   province: ColumnType<string, never, never>;
   status: ColumnType<StoredCertificateStatus, never, never>;
-  lapseMonth: ColumnType<string, never, never>;
+  lapse: ColumnType<'past' | 'current' | '', never, never>;
   certificates: ColumnType<number, never, never>;
+}
+
+/** The one row: the Beijing day before which certificate_tally's 'past' lapsed. */
+export interface CertificateTallySinceTable {
+  lapsedBefore: BeijingDate;
 }
 
 export const CERTIFICATE_EVENT_KINDS = [
