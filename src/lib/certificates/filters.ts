@@ -84,10 +84,13 @@ function orderFacet(facet: LookupFacetName, values: FacetValue[]): FacetValue[] 
 /** The summaries with what the filters read, of these certificates, in the order of `ids`. */
 export async function filterableSummaries(db: PortalDb, ids: number[], today: string) {
   if (ids.length === 0) return [];
+  // The ids as a list of values, not `id in (…)`: both databases then look each one up by its key,
+  // also when they are most of a small registry (PostgreSQL otherwise reads the index whole).
+  const wanted = sql<{ column1: number }>`(values ${sql.join(ids.map((id) => sql`(cast(${id} as integer))`))})`.as('wanted');
   const found = await selectCertificateSummaries(db)
     .innerJoin('certificationBody', 'certificationBody.id', 'certificate.bodyId')
     .select(['certificate.id', 'certificate.province', 'scheme.code as schemeCode', 'certificationBody.code as bodyCode', 'certificationBody.name as bodyName'])
-    .where('certificate.id', 'in', ids)
+    .where('certificate.id', 'in', (eb) => eb.selectFrom(wanted).select('wanted.column1'))
     .execute();
   const position = new Map(ids.map((id, index) => [id, index]));
   return found
