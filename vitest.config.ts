@@ -16,6 +16,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
+    // Two files at a time even on two cores (vitest's default there is one): a test spends most
+    // of its time waiting on processes of its own (the served portal, Chromium, PostgreSQL).
+    maxWorkers: 2,
     hookTimeout: 120_000,
     // Kysely's FileMigrationProvider imports the .ts migrations; inlined, its import goes through Vite.
     server: { deps: { inline: ['kysely'] } },

@@ -11,9 +11,9 @@ import { schemaDialect } from './dialects/index.ts';
  *   cancelled, each part by expiry (latest first): certificate_status_expiry (status,
  *   expires_on, id) and the same led by each filter (scheme_id, province; body_id has
  *   certificate_body_status from T0410), so a page reads its twenty entries and no more.
- * - certificate_tally: how many certificates there are of each body, scheme, province and
+ * - certificate_filter_tally: how many certificates there are of each body, scheme, province and
  *   stored status, and for the valid and suspended ones whether they lapse before the day
- *   certificate_tally_since names ('past') or not ('current'; '' for withdrawn and cancelled
+ *   certificate_filter_tally_since names ('past') or not ('current'; '' for withdrawn and cancelled
  *   ones), kept by triggers: the counts per filter value from a row per combination of those
  *   values (some 3,500 nationally), instead of counting certificates. "Expired" follows from
  *   the day: the portal moves the day forward daily (certificates/tally.ts), and the lapses
@@ -31,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Null only until the dialect's trigger has set it; the tally counts a certificate from then on.
   await sql`alter table certificate add column province text`.execute(db);
   await sql`update certificate set province = (select province from organisation where organisation.id = certificate.organisation_id)`.execute(db);
-  await sql`create table certificate_tally (
+  await sql`create table certificate_filter_tally (
     body_id integer not null,
     scheme_id integer not null,
     province text not null,
@@ -41,9 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     primary key (body_id, scheme_id, province, status, lapse)
   )`.execute(db);
   // The day the tally's 'past' ends: today in Beijing when migrated, moved forward by the portal.
-  await sql`create table certificate_tally_since (lapsed_before text not null)`.execute(db);
+  await sql`create table certificate_filter_tally_since (lapsed_before text not null)`.execute(db);
   const today = new Date(Date.now() + 8 * 60 * 60_000).toISOString().slice(0, 10);
-  await sql`insert into certificate_tally_since (lapsed_before) values (${today})`.execute(db);
+  await sql`insert into certificate_filter_tally_since (lapsed_before) values (${today})`.execute(db);
   await schemaDialect(db).certificateProvinceAndTally(db);
   await schemaDialect(db).changeNotifications(db);
 
@@ -54,7 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const name of ['certificate_lapsing', ...ORDERED.map(([name]) => name)]) await db.schema.dropIndex(name).execute();
   await schemaDialect(db).dropCertificateProvinceAndTally(db);
-  await db.schema.dropTable('certificate_tally').execute();
-  await db.schema.dropTable('certificate_tally_since').execute();
+  await db.schema.dropTable('certificate_filter_tally').execute();
+  await db.schema.dropTable('certificate_filter_tally_since').execute();
   await sql`alter table certificate drop column province`.execute(db);
 }

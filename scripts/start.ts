@@ -23,6 +23,9 @@ import { MESSAGES } from '../src/lib/i18n/messages.ts';
 import { LOCALES } from '../src/lib/language/locales.ts';
 import { ResponseCache } from '../src/lib/http/response-cache.ts';
 import { loadStaticFiles } from '../src/lib/http/static-files.ts';
+import { openDataFolder } from '../src/lib/open-data/files.ts';
+import { openDataFileServer } from '../src/lib/open-data/serve.ts';
+import { OpenDataGenerator } from '../src/lib/open-data/service.ts';
 import { nextChangeByTime } from '../src/lib/runtime/page-lifetime.ts';
 import type { Portal } from '../src/lib/runtime/portal.ts';
 import { isStatsAnswer, isStatsRequest, processStatsReader, type ProcessStats, type StatsAnswer } from '../src/lib/runtime/process-stats.ts';
@@ -81,10 +84,20 @@ async function startNoticeSearch(config: PortalConfig): Promise<NoticeSearch> {
   return noticeSearch;
 }
 
+/** The bulk files of /data, written by a thread of this process whenever the data changed (at most once per interval). */
+function startOpenData(config: PortalConfig): OpenDataGenerator {
+  const generator = new OpenDataGenerator(
+    { database: { ...config, databasePoolSize: 1 }, folder: openDataFolder(config.databasePath), intervalMilliseconds: config.openDataIntervalMilliseconds },
+    (line) => console.log(line),
+  );
+  generator.start();
+  return generator;
+}
+
 /**
  * Address hashes are kept a day at most, also when no one comments for a while; the
- * certificate tally's day follows the calendar, so that a lookup counts a day's lapses at
- * most: one process does both, hourly.
+ * filter tally's day follows the calendar, so that a lookup counts a day's lapses at most:
+ * one process does both, hourly.
  */
 function forgetOldSubmissionsHourly(db: PortalDb): void {
   const forget = () => {
@@ -116,6 +129,8 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
   const { handler, pageMap } = (await import(pathToFileURL(serverEntry).href)) as { handler: AstroHandler; pageMap: Map<string, () => Promise<unknown>> };
   keepPageModules(pageMap);
   const serveStatic = loadStaticFiles(clientFolder);
+  // Said in both languages: a file's address has none.
+  const serveOpenData = openDataFileServer(openDataFolder(config.databasePath), LOCALES.map((locale) => MESSAGES[locale].openData.preparing).join(' / '));
   const dataVersion = await commitCounter(portal.db);
   const responses = new ResponseCache({
     maxBytes: config.responseCacheBytes,
@@ -136,6 +151,7 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
     // Set here, before the adapter, so that static files and errors carry them too.
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     if (!malformed && serveStatic(request, response)) return;
+    if (!malformed && serveOpenData(request, response)) return;
     // Read now, while the socket is surely there; whoever reads it later may find the client gone.
     const clientAddress = clientAddressOf(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.trustedProxies);
     responses.render(request, response, () => void handler(request, response, undefined, { portal, clientAddress }));
@@ -202,8 +218,9 @@ const openPortalDatabase = (config: PortalConfig) => connectDatabase(config);
 async function runAlone(config: PortalConfig): Promise<void> {
   const db = openPortalDatabase(config);
   const noticeSearch = await startNoticeSearch(config);
+  const openData = startOpenData(config);
   forgetOldSubmissionsHourly(db);
-  const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () => Promise.all([noticeSearch.stop(), db.destroy()]));
+  const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () => Promise.all([noticeSearch.stop(), openData.stop(), db.destroy()]));
   console.log(`Portal listening on ${url} (database ${databaseName(config)}, site ${config.siteUrl ?? url}, one process)`);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -218,6 +235,7 @@ async function runAlone(config: PortalConfig): Promise<void> {
 async function runCluster(config: PortalConfig): Promise<void> {
   const db = openPortalDatabase(config);
   const noticeSearch = await startNoticeSearch(config);
+  const openData = startOpenData(config);
   forgetOldSubmissionsHourly(db);
   const servers = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
   let stopping = false;
@@ -231,7 +249,7 @@ async function runCluster(config: PortalConfig): Promise<void> {
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (servers().length === 0) void Promise.all([noticeSearch.stop(), db.destroy()]).then(() => process.exit(0));
+      if (servers().length === 0) void Promise.all([noticeSearch.stop(), openData.stop(), db.destroy()]).then(() => process.exit(0));
       return;
     }
     // One that could not start (the port is taken) would fail again: the portal stops.

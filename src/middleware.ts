@@ -9,6 +9,13 @@ import { privacyHeaders } from './lib/http/privacy.ts';
  */
 let handedOver: App.Locals['portal'] | undefined;
 
+/**
+ * Astro injects its image endpoint into every server build, passthrough service or not; the
+ * portal serves no image through it, so it answers as any address no page answers (it used to
+ * answer 500 to `/_image?href=…`).
+ */
+const IMAGE_ENDPOINT = '/_image';
+
 export const onRequest = defineMiddleware(async (context, next) => {
   const portal = (handedOver = context.locals.portal ?? handedOver);
   if (!portal) throw new Error('No portal was handed over: start the server with scripts/start.ts (npm start).');
@@ -19,7 +26,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.today = beijingDate(now);
   context.locals.siteUrl = portal.siteUrl;
   context.locals.noticeSearch = portal.noticeSearch;
-  const answer = await next();
+  const answer = await next(context.url.pathname === IMAGE_ENDPOINT ? '/404' : undefined);
   const response = context.url.pathname.startsWith('/api/') ? asApiAnswer(answer, context.request.method, context.url.pathname) : answer;
   const headers = Object.entries(privacyHeaders(context.request.method, context.url.pathname));
   try {

@@ -317,7 +317,51 @@ export async function dropChangeNotifications(db: Kysely<any>): Promise<void> {
   await sql`drop function if exists portal_change_notified() cascade`.execute(db);
 }
 
-/** 2026-12-02T0722: certificate.province and certificate_tally, as ./sqlite.ts keeps them, by row triggers. */
+/** 2026-12-02T0710: certificate_tally and notice_body_tally kept by row triggers (notice.province is set before the row is written). */
+export async function bodyTallies(db: Kysely<any>): Promise<void> {
+  const countCertificate = (row: 'new' | 'old', change: 1 | -1) => `
+    insert into certificate_tally (body_id, status, expires_on, certificates) values (${row}.body_id, ${row}.status, ${row}.expires_on, ${change})
+    on conflict (body_id, status, expires_on) do update set certificates = certificate_tally.certificates + ${change};`;
+  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ begin
+      if tg_op in ('UPDATE', 'DELETE') then ${countCertificate('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${countCertificate('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger certificate_tallied after insert or delete or update of body_id, status, expires_on on certificate
+    for each row execute function certificate_tallied()`.execute(db);
+  await sql`insert into certificate_tally (body_id, status, expires_on, certificates)
+    select body_id, status, expires_on, count(*) from certificate group by 1, 2, 3`.execute(db);
+
+  const year = (instant: string) => `extract(year from substr(${instant}, 1, 23)::timestamp + interval '8 hours')::integer`;
+  const countNotice = (row: 'new' | 'old', change: 1 | -1) => `
+    if ${row}.province is not null then
+      insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+        values (${row}.body_id, ${row}.kind, ${row}.scheme_id, ${row}.province, ${year(`${row}.window_start`)}, ${change})
+      on conflict (body_id, kind, scheme_id, province, year) do update set notices = notice_body_tally.notices + ${change};
+    end if;`;
+  await sql.raw(`create function notice_body_tallied() returns trigger language plpgsql as $body$ begin
+      if tg_op in ('UPDATE', 'DELETE') then ${countNotice('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${countNotice('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger notice_body_tallied after insert or delete or update of body_id, kind, scheme_id, province, window_start on notice
+    for each row execute function notice_body_tallied()`.execute(db);
+  await sql
+    .raw(`insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+      select body_id, kind, scheme_id, province, ${year('window_start')}, count(*) from notice where province is not null group by 1, 2, 3, 4, 5`)
+    .execute(db);
+}
+
+export async function dropBodyTallies(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['certificate_tallied', 'certificate'],
+    ['notice_body_tallied', 'notice'],
+  ]) {
+    await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
+  }
+}
+
+/** 2026-12-02T0722: certificate.province and certificate_filter_tally, as ./sqlite.ts keeps them, by row triggers. */
 export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void> {
   await sql.raw(`create function certificate_province_set() returns trigger language plpgsql as $body$ begin
       if tg_op = 'INSERT' or new.organisation_id is distinct from old.organisation_id then
@@ -336,22 +380,22 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
   const lapse = (row: string) => `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < since then 'past' else 'current' end`;
   const count = (row: 'new' | 'old', change: 1 | -1) => `
     if ${row}.province is not null then
-      insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+      insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
         values (${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapse(row)}, ${change})
-      on conflict (body_id, scheme_id, province, status, lapse) do update set certificates = certificate_tally.certificates + ${change};
+      on conflict (body_id, scheme_id, province, status, lapse) do update set certificates = certificate_filter_tally.certificates + ${change};
     end if;`;
   // The day 'past' ends, under a share lock: the portal's daily move (for update) waits for writers, and they for it.
-  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ declare since text; begin
-      select lapsed_before into since from certificate_tally_since for share;
+  await sql.raw(`create function certificate_filter_tallied() returns trigger language plpgsql as $body$ declare since text; begin
+      select lapsed_before into since from certificate_filter_tally_since for share;
       if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
       if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
       return null;
     end $body$`).execute(db);
-  await sql`create trigger certificate_tallied after insert or delete or update of body_id, scheme_id, province, status, expires_on on certificate
-    for each row execute function certificate_tallied()`.execute(db);
+  await sql`create trigger certificate_filter_tallied after insert or delete or update of body_id, scheme_id, province, status, expires_on on certificate
+    for each row execute function certificate_filter_tallied()`.execute(db);
   await sql
-    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
-      select body_id, scheme_id, province, status, ${lapse('certificate').replace('< since', '< (select lapsed_before from certificate_tally_since)')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
+    .raw(`insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select body_id, scheme_id, province, status, ${lapse('certificate').replace('< since', '< (select lapsed_before from certificate_filter_tally_since)')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
     .execute(db);
 }
 
@@ -359,7 +403,7 @@ export async function dropCertificateProvinceAndTally(db: Kysely<any>): Promise<
   for (const [trigger, table] of [
     ['certificate_province_set', 'certificate'],
     ['organisation_province_to_certificates', 'organisation'],
-    ['certificate_tallied', 'certificate'],
+    ['certificate_filter_tallied', 'certificate'],
   ]) {
     await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
   }

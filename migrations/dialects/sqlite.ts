@@ -249,7 +249,46 @@ export async function changeNotifications(_db: Kysely<any>): Promise<void> {}
 export async function dropChangeNotifications(_db: Kysely<any>): Promise<void> {}
 
 /**
- * 2026-12-02T0722: certificate.province from the holder, and certificate_tally, kept by
+ * 2026-12-02T0710: certificate_tally and notice_body_tally kept by triggers. A notice is
+ * counted once its province is set (notice_province_set's update after its insert), as
+ * notice_tally counts it.
+ */
+export async function bodyTallies(db: Kysely<any>): Promise<void> {
+  const certificateKey = (row: 'new' | 'old') => `body_id = ${row}.body_id and status = ${row}.status and expires_on = ${row}.expires_on`;
+  const countCertificate = (row: 'new' | 'old', change: '+ 1' | '- 1') => `
+    insert into certificate_tally (body_id, status, expires_on, certificates)
+      select ${row}.body_id, ${row}.status, ${row}.expires_on, 0
+      where not exists (select 1 from certificate_tally where ${certificateKey(row)});
+    update certificate_tally set certificates = certificates ${change} where ${certificateKey(row)};`;
+  await sql.raw(`create trigger certificate_tallied after insert on certificate begin ${countCertificate('new', '+ 1')} end`).execute(db);
+  await sql.raw(`create trigger certificate_retallied after update of body_id, status, expires_on on certificate begin
+    ${countCertificate('old', '- 1')} ${countCertificate('new', '+ 1')} end`).execute(db);
+  await sql.raw(`create trigger certificate_untallied after delete on certificate begin ${countCertificate('old', '- 1')} end`).execute(db);
+  await sql.raw(`insert into certificate_tally (body_id, status, expires_on, certificates)
+    select body_id, status, expires_on, count(*) from certificate group by 1, 2, 3`).execute(db);
+
+  const noticeKey = (row: 'new' | 'old') =>
+    `body_id = ${row}.body_id and kind = ${row}.kind and scheme_id = ${row}.scheme_id and province = ${row}.province and year = ${beijingYear(`${row}.window_start`)}`;
+  const countNotice = (row: 'new' | 'old', change: '+ 1' | '- 1') => `
+    insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+      select ${row}.body_id, ${row}.kind, ${row}.scheme_id, ${row}.province, ${beijingYear(`${row}.window_start`)}, 0
+      where ${row}.province is not null and not exists (select 1 from notice_body_tally where ${noticeKey(row)});
+    update notice_body_tally set notices = notices ${change} where ${row}.province is not null and ${noticeKey(row)};`;
+  await sql.raw(`create trigger notice_body_tallied after update of body_id, kind, scheme_id, province, window_start on notice begin
+    ${countNotice('old', '- 1')} ${countNotice('new', '+ 1')} end`).execute(db);
+  await sql.raw(`create trigger notice_body_untallied after delete on notice begin ${countNotice('old', '- 1')} end`).execute(db);
+  await sql.raw(`insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+    select body_id, kind, scheme_id, province, ${beijingYear('window_start')}, count(*) from notice where province is not null group by 1, 2, 3, 4, 5`).execute(db);
+}
+
+export async function dropBodyTallies(db: Kysely<any>): Promise<void> {
+  for (const trigger of ['certificate_tallied', 'certificate_retallied', 'certificate_untallied', 'notice_body_tallied', 'notice_body_untallied']) {
+    await sql`drop trigger ${sql.id(trigger)}`.execute(db);
+  }
+}
+
+/**
+ * 2026-12-02T0722: certificate.province from the holder, and certificate_filter_tally, kept by
  * triggers per row (the design: the migration's comment). As for notices, a certificate is
  * tallied once its province is set: the insert trigger sets it by an update, which the tally
  * trigger counts.
@@ -262,26 +301,26 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
     update certificate set province = new.province where organisation_id = new.id; end`.execute(db);
 
   const lapse = (row: string) =>
-    `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < (select lapsed_before from certificate_tally_since) then 'past' else 'current' end`;
+    `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < (select lapsed_before from certificate_filter_tally_since) then 'past' else 'current' end`;
   const key = (row: 'new' | 'old') =>
     `body_id = ${row}.body_id and scheme_id = ${row}.scheme_id and province = ${row}.province and status = ${row}.status and lapse = ${lapse(row)}`;
   const count = (row: 'new' | 'old', change: '+ 1' | '- 1') =>
     sql.raw(`
-    insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+    insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
       select ${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapse(row)}, 0
-      where ${row}.province is not null and not exists (select 1 from certificate_tally where ${key(row)});
-    update certificate_tally set certificates = certificates ${change} where ${row}.province is not null and ${key(row)};`);
-  await sql`create trigger certificate_tallied after update of body_id, scheme_id, province, status, expires_on on certificate begin
+      where ${row}.province is not null and not exists (select 1 from certificate_filter_tally where ${key(row)});
+    update certificate_filter_tally set certificates = certificates ${change} where ${row}.province is not null and ${key(row)};`);
+  await sql`create trigger certificate_filter_tallied after update of body_id, scheme_id, province, status, expires_on on certificate begin
     ${count('old', '- 1')} ${count('new', '+ 1')} end`.execute(db);
-  await sql`create trigger certificate_untallied after delete on certificate begin ${count('old', '- 1')} end`.execute(db);
+  await sql`create trigger certificate_filter_untallied after delete on certificate begin ${count('old', '- 1')} end`.execute(db);
   await sql
-    .raw(`insert into certificate_tally (body_id, scheme_id, province, status, lapse, certificates)
+    .raw(`insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
       select body_id, scheme_id, province, status, ${lapse('certificate')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
     .execute(db);
 }
 
 export async function dropCertificateProvinceAndTally(db: Kysely<any>): Promise<void> {
-  for (const trigger of ['certificate_tallied', 'certificate_untallied', 'certificate_province_set', 'certificate_province_moved', 'organisation_province_to_certificates']) {
+  for (const trigger of ['certificate_filter_tallied', 'certificate_filter_untallied', 'certificate_province_set', 'certificate_province_moved', 'organisation_province_to_certificates']) {
     await sql`drop trigger ${sql.id(trigger)}`.execute(db);
   }
 }

@@ -4,15 +4,15 @@
  * certificates and 20,000 notices; 1,000,000 and 200,000 with --national; the demo set alone
  * with --demo-only). The SQLite data sets are made once with `npm run seed` into .bench/ and
  * kept. --postgres runs the same on PostgreSQL beside SQLite: a throw-away cluster with
- * PostgreSQL's default durability (or the server PORTAL_BENCH_POSTGRES_URL names, in which the
- * bench creates databases), seeded anew each run; and throughput with two instances on one
- * database against one. Load comes from wrk in a process of its own; CPU is
+ * PostgreSQL's default durability, seeded anew each run, or the server PORTAL_BENCH_POSTGRES_URL
+ * names, on which the seeded databases are kept like the SQLite files; and throughput with two
+ * instances on one database against one. Load comes from wrk in a process of its own; CPU is
  * read from the server's own accounting (process.cpuUsage over the IPC channel the portal
  * opens with PORTAL_BENCH=1), so it stays steady on a busy machine. Prints figures and the
  * goals they are held to; judges nothing else.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -83,23 +83,40 @@ function sqliteDataSet(set: DataSet): SeededDataSet {
   return { database: 'SQLite', env: { PORTAL_DB: path }, location: locationOf(path, null), seedSeconds };
 }
 
-/** A new database on the PostgreSQL server at `serverUrl`, seeded with the data set by `npm run seed`. */
-async function postgresDataSet(set: DataSet, serverUrl: string): Promise<SeededDataSet> {
-  const name = `portal_bench_${set.name}_${Date.now()}`;
+/**
+ * The data set in a database on the PostgreSQL server at `serverUrl`, seeded by `npm run seed`.
+ * A server of the bench's own dies with the run, so it is seeded anew; on the server
+ * PORTAL_BENCH_POSTGRES_URL names, the database is kept (`portal_bench_<set>`, with how long
+ * its seed took in .bench/) and seeded once, as the SQLite files are.
+ */
+async function postgresDataSet(set: DataSet, serverUrl: string, keep: boolean): Promise<SeededDataSet> {
+  const name = keep ? `portal_bench_${set.name}` : `portal_bench_${set.name}_${Date.now()}`;
+  const facts = join(FOLDER, `postgres-${set.name}.json`);
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+  const seeded = keep && exists && existsSync(facts);
+  if (!seeded) {
+    rmSync(facts, { force: true });
+    if (exists) await admin.query(`drop database ${name}`);
+    await admin.query(`create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
+  }
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   // The instance's own files (salt, saved search index) beside a PORTAL_DB of its own.
-  const path = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal.db');
+  mkdirSync(FOLDER, { recursive: true });
+  const path = keep ? join(FOLDER, `postgres-${set.name}.db`) : join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal.db');
   const env = { PORTAL_DB: path, PORTAL_DATABASE_URL: url.href };
-  console.log(`Seeding PostgreSQL database ${name} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices)…`);
-  const started = performance.now();
-  const run = spawnSync(process.execPath, seedArguments(set, false), { cwd: projectRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
-  if (run.status !== 0) throw new Error(`seeding ${name} failed`);
-  return { database: 'PostgreSQL', env, location: locationOf(path, url.href), seedSeconds: (performance.now() - started) / 1000 };
+  if (!seeded) {
+    console.log(`Seeding PostgreSQL database ${name} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices)${keep ? ', once' : ''}…`);
+    const started = performance.now();
+    const run = spawnSync(process.execPath, seedArguments(set, false), { cwd: projectRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+    if (run.status !== 0) throw new Error(`seeding ${name} failed`);
+    writeFileSync(facts, JSON.stringify({ seedSeconds: (performance.now() - started) / 1000 }));
+  }
+  const seedSeconds = (JSON.parse(readFileSync(facts, 'utf8')) as { seedSeconds: number }).seedSeconds;
+  return { database: 'PostgreSQL', env, location: locationOf(path, url.href), seedSeconds };
 }
 
 interface PageKind {
@@ -396,7 +413,7 @@ if (options.postgres) {
   const given = process.env.PORTAL_BENCH_POSTGRES_URL;
   const cluster = given ? undefined : await startThrowAwayCluster({ durable: true });
   try {
-    for (const set of DATA_SETS) results.push(await benchDataSet(set, await postgresDataSet(set, given ?? cluster!.url)));
+    for (const set of DATA_SETS) results.push(await benchDataSet(set, await postgresDataSet(set, given ?? cluster!.url, given !== undefined)));
   } finally {
     cluster?.stop();
   }

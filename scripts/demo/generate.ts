@@ -47,6 +47,12 @@ export interface DemoDataCounts extends WrittenRows {
 
 /** The tables the seeder fills with many rows: what a bulk write (withBulkWriting) may prepare. */
 export const SEEDED_TABLES = ['organisation', 'certificate', 'certificate_event', 'notice', 'comment'] as const;
+/**
+ * Indexes of SEEDED_TABLES a bulk write keeps: each certificate's and surveillance event's
+ * trigger counts the certificate's passed surveillances through this one (without it, every
+ * surveillance event read all events before it: the national seed never ended).
+ */
+export const INDEXES_TRIGGERS_READ = ['certificate_event_surveillance'] as const;
 
 const WRITTEN_AS = {
   organisation: 'organisations',

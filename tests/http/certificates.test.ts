@@ -13,6 +13,8 @@ const PRIVATE_CONTACT = 'private-contact-13800138000@example.cn';
 
 let test: TestDatabase;
 let portal: RunningPortal;
+/** The certificate's notice, with a published comment whose submitter's name and contact are private. */
+let commentedNotice: number;
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -30,7 +32,7 @@ beforeAll(async () => {
     ],
   });
   await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
-  await insertNoticeWithComment(test.db, ground, { organisationId: holder, certificateId, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
+  commentedNotice = await insertNoticeWithComment(test.db, ground, { organisationId: holder, certificateId, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
   portal = await startPortal(test);
 });
 afterAll(async () => {
@@ -247,17 +249,27 @@ describe('bulk verification API', () => {
 });
 
 describe('personal data of commenters', () => {
-  it('appears in no certificate page, search answer or API answer', async () => {
-    const answers = await Promise.all(
-      [`/certificates/${NUMBER}`, '/certificates?q=%E6%B9%96%E7%95%94', `/api/v1/certificates/${NUMBER}`, '/api/v1/certificates?q=%E6%B9%96%E7%95%94'].map(
-        async (path) => (await get(path)).text(),
-      ),
-    );
-    for (const body of answers) {
-      expect(body).not.toContain(PRIVATE_NAME);
-      expect(body).not.toContain(PRIVATE_CONTACT);
+  it('appears in no certificate page, lookup answer, or page and API answer of the notice that shows the comment', async () => {
+    const commentText = '该企业的售后电话经常无人接听。';
+    // Each answer with what proves it is the right one: the certificate, or the published comment itself.
+    const pages: [path: string, shows: string][] = [
+      [`/certificates/${NUMBER}`, NUMBER],
+      ['/certificates?q=%E6%B9%96%E7%95%94', `/certificates/${NUMBER}`],
+      [`/api/v1/certificates/${NUMBER}`, `"number":"${NUMBER}"`],
+      ['/api/v1/certificates?q=%E6%B9%96%E7%95%94', `"number":"${NUMBER}"`],
+      [`/notices/${commentedNotice}`, commentText],
+      [`/api/v1/notices/${commentedNotice}`, commentText],
+    ];
+    for (const [path, shows] of pages) {
+      const response = await get(path);
+      const body = await response.text();
+      expect(response.status, path).toBe(200);
+      expect(body, `${path} is not the answer it should be`).toContain(shows);
+      expect(body, path).not.toContain(PRIVATE_NAME);
+      expect(body, path).not.toContain(PRIVATE_CONTACT);
     }
     expect(portal.output()).not.toContain(PRIVATE_NAME);
+    expect(portal.output()).not.toContain(PRIVATE_CONTACT);
   });
 });
 

@@ -206,7 +206,9 @@ describe('200 commenters at once', () => {
 
 describe('personal data of commenters', () => {
   it('is stored for the body but appears in no page, API answer or log line', async () => {
-    const response = await post(openNotice, commentFields({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT }), { 'x-forwarded-for': PRIVATE_ADDRESS });
+    // A text of its own, so each page below can be seen to show this comment (or its notice).
+    const text = '隐私测试：页面只公开这段意见本身，不公开提交人的姓名与联系方式。';
+    const response = await post(openNotice, commentFields({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT, text }), { 'x-forwarded-for': PRIVATE_ADDRESS });
     const receiptPath = response.headers.get('location')!;
     const stored = await test.db.selectFrom('comment').selectAll().where('submitterName', '=', PRIVATE_NAME).executeTakeFirstOrThrow();
     expect(stored.submitterContact).toBe(PRIVATE_CONTACT);
@@ -216,9 +218,20 @@ describe('personal data of commenters', () => {
     for (const { clientHash } of hashes) expect(clientHash).not.toContain(PRIVATE_ADDRESS);
     await test.db.updateTable('comment').set({ published: 1, status: 'answered', reply: '已核查。' }).where('id', '=', stored.id).execute();
 
-    const paths = [receiptPath, `/comments/${stored.trackingNumber}`, `/notices/${openNotice}`, '/notices', `/api/v1/notices/${openNotice}`, '/api/v1/notices?state=open'];
-    for (const path of paths) {
-      const body = await (await fetch(`${portal.baseUrl}${path}`)).text();
+    // Each page with what proves it is the page that would show the comment: its text, or its notice.
+    const pages: [path: string, shows: string][] = [
+      [receiptPath, text],
+      [`/comments/${stored.trackingNumber}`, text],
+      [`/notices/${openNotice}`, text],
+      ['/notices', `/notices/${openNotice}`],
+      [`/api/v1/notices/${openNotice}`, text],
+      ['/api/v1/notices?state=open', '"reference":"GS-OPEN"'],
+    ];
+    for (const [path, shows] of pages) {
+      const answer = await fetch(`${portal.baseUrl}${path}`);
+      const body = await answer.text();
+      expect(answer.status, path).toBe(200);
+      expect(body, `${path} is not the page it should be`).toContain(shows);
       for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, PRIVATE_ADDRESS]) expect(body, `${secret} in ${path}`).not.toContain(secret);
     }
     for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, PRIVATE_ADDRESS]) expect(portal.output()).not.toContain(secret);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/build.ts';
+import { MESSAGES } from '../../src/lib/i18n/messages.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 import { startPortal } from '../support/server.ts';
@@ -43,7 +44,7 @@ describe('first contact, as a new user meets it', () => {
     }
   }, 90_000);
 
-  it('only PORT set: the page’s links name the address the portal listens on, not port 4321', async () => {
+  it('only PORT set: the page’s links name the address the portal listens on, not port 4321; Astro’s image endpoint is not served', async () => {
     // SITE_URL empty: as on a machine where only PORT was chosen.
     const portal = await startPortal(test, { SITE_URL: '' });
     try {
@@ -53,6 +54,12 @@ describe('first contact, as a new user meets it', () => {
       expect(page).toContain('FC-WY-26-000001');
       expect(page).toContain(`href="${portal.baseUrl}/en/certificates/FC-WY-26-000001"`);
       expect(page).not.toContain('localhost:4321');
+      // Astro's image endpoint is in every server build; the portal serves no image through it.
+      for (const address of ['/_image', '/_image?href=%2Ffavicon.svg&w=10&h=10']) {
+        const image = await fetch(`${portal.baseUrl}${address}`);
+        expect(image.status, address).toBe(404);
+        expect(await image.text(), address).toContain(`<h1>${MESSAGES['zh-CN'].notFound.title}</h1>`);
+      }
     } finally {
       await portal.stop();
     }

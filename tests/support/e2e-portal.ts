@@ -119,6 +119,7 @@ export const PAGE_KINDS = [
   'certification bodies',
   'certification body page',
   'API explained',
+  'bulk data downloads',
   'page not found',
 ] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
@@ -145,6 +146,7 @@ export function pageOf(portal: E2ePortal, kind: PageKind): { path: string; statu
     'certification bodies': { path: '/bodies' },
     'certification body page': { path: '/bodies/TCB' },
     'API explained': { path: '/api' },
+    'bulk data downloads': { path: '/data' },
     'page not found': { path: '/no-such-page', status: 404 },
   };
   const { path, status = 200 } = pages[kind];

@@ -7,7 +7,7 @@ import '../../src/lib/db/postgres.ts';
 import type { TestDatabase } from './database.ts';
 
 /** Tables that stay small whatever the size of the registry: reading them whole is fine. */
-const SMALL_TABLES = new Set(['scheme', 'scheme_level', 'certification_body', 'name_position', 'portal_secret', 'notice_tally', 'certificate_tally', 'certificate_tally_since']);
+const SMALL_TABLES = new Set(['scheme', 'scheme_level', 'certification_body', 'name_position', 'portal_secret', 'notice_tally', 'certificate_filter_tally', 'certificate_filter_tally_since']);
 
 export interface ObservedDatabase {
   db: PortalDb;

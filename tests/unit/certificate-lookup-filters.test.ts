@@ -141,7 +141,7 @@ describe('the tally that counts the registry', () => {
     expect(shownFacets(before.facets!)).toEqual(expectedFacets(laterRegistry, filters));
     await moveCertificateTallyForward(test.db, later);
     await moveCertificateTallyForward(test.db, later);
-    expect((await test.db.selectFrom('certificateTallySince').select('lapsedBefore').executeTakeFirstOrThrow()).lapsedBefore).toBe(later);
+    expect((await test.db.selectFrom('certificateFilterTallySince').select('lapsedBefore').executeTakeFirstOrThrow()).lapsedBefore).toBe(later);
     const after = await lookupCertificates(test.db, '', 1, later, filters);
     expect(after.facets).toEqual(before.facets);
     expect(after.items).toEqual(before.items);
@@ -149,7 +149,7 @@ describe('the tally that counts the registry', () => {
     registry = await readRegistry();
     expect(shownFacets((await lookupCertificates(test.db, '', 1, TODAY, filters)).facets!)).toEqual(expectedFacets(registry, filters));
     // A row per combination of the filters' values and lapse, never one per certificate.
-    const rows = await test.db.selectFrom('certificateTally').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow();
+    const rows = await test.db.selectFrom('certificateFilterTally').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow();
     const combinations = new Set(registry.map((certificate) => `${certificate.body} ${certificate.scheme} ${certificate.province} ${certificate.storedStatus}`)).size;
     expect(Number(rows.rows)).toBeLessThanOrEqual(2 * combinations);
   });

@@ -306,8 +306,9 @@ describe('the comment form', () => {
     const started = performance.now();
     expect(normaliseContact(crafted)).toBeNull();
     expect(normaliseContact(`${'a@a.'.repeat(15_000)}`)).toBeNull();
-    // Linear work on 60 KB is well under a millisecond; the old pattern took seconds.
-    expect(performance.now() - started).toBeLessThan(50);
+    // Linear work on 60 KB is well under a millisecond; a backtracking pattern takes seconds to
+    // hours. The bound is far from both, so a busy machine cannot fail it.
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(normaliseContact('zhang.san@example.com.cn')).toBe('zhang.san@example.com.cn');
     expect(normaliseContact('zhang@san@example.cn')).toBeNull();
     expect(normaliseContact('zhang@example.c')).toBeNull();

@@ -41,20 +41,20 @@ export interface CertificateCounts {
 }
 
 /**
- * A body's certificates by status as of `today` (a Beijing date): ranges of the index
- * certificate_body_status (body, status, expiry), counted without reading a row. A valid or
- * suspended certificate past its last day is expired (certificates/status.ts).
+ * A body's certificates by status as of `today` (a Beijing date), from certificate_tally
+ * (body, status, last valid day): ranges of its key, a row per day of expiry, never one per
+ * certificate. A valid or suspended certificate past its last day is expired (certificates/status.ts).
  */
 export async function certificateCountsOfBody(db: PortalDb, bodyId: number, today: string): Promise<CertificateCounts> {
   const count = async (status: StoredCertificateStatus, expiry?: 'current' | 'past') => {
     let query = db
-      .selectFrom('certificate')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('certificate.bodyId', '=', bodyId)
-      .where('certificate.status', '=', status);
-    if (expiry === 'current') query = query.where('certificate.expiresOn', '>=', today);
-    if (expiry === 'past') query = query.where('certificate.expiresOn', '<', today);
-    return Number((await query.executeTakeFirstOrThrow()).count);
+      .selectFrom('certificateTally')
+      .select((eb) => eb.fn.sum<number>('certificateTally.certificates').as('count'))
+      .where('certificateTally.bodyId', '=', bodyId)
+      .where('certificateTally.status', '=', status);
+    if (expiry === 'current') query = query.where('certificateTally.expiresOn', '>=', today);
+    if (expiry === 'past') query = query.where('certificateTally.expiresOn', '<', today);
+    return Number((await query.executeTakeFirstOrThrow()).count ?? 0);
   };
   const [valid, suspended, validPast, suspendedPast, withdrawn, cancelled] = await Promise.all([
     count('valid', 'current'),

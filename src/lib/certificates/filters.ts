@@ -142,7 +142,7 @@ const statusCount = (counts: RangeCounts, status: CertificateStatus) =>
   RANGES[status].reduce((sum, range) => sum + (counts[`${range.stored}:${range.expiry}`] ?? 0), 0);
 
 /**
- * The counts per value of each filter over the whole registry, from certificate_tally (the
+ * The counts per value of each filter over the whole registry, from certificate_filter_tally (the
  * rows of the other filters' values, grouped in the database) and the certificates that
  * lapsed between the tally's day and today (certificate_lapsing, read from the index alone;
  * a day's when the tally is moved forward daily, and right also when it was not): never a
@@ -150,7 +150,7 @@ const statusCount = (counts: RangeCounts, status: CertificateStatus) =>
  * part of the list begins.
  */
 export async function registryFacets(db: PortalDb, filters: ResolvedFilters, today: string): Promise<{ facets: LookupFacets; ranges: RangeCounts }> {
-  const { lapsedBefore } = await db.selectFrom('certificateTallySince').select('lapsedBefore').executeTakeFirstOrThrow();
+  const { lapsedBefore } = await db.selectFrom('certificateFilterTallySince').select('lapsedBefore').executeTakeFirstOrThrow();
   // The tally's 'past' ends at its day; the certificates between it and today change sides.
   const lapsing = today >= lapsedBefore;
   const [from, to] = lapsing ? [lapsedBefore, today] : [today, lapsedBefore];
@@ -166,9 +166,9 @@ export async function registryFacets(db: PortalDb, filters: ResolvedFilters, tod
     const group = (table: string) => (facet === 'status' ? sql`''` : sql.ref(`${table}.${columns[facet]}`));
     const [tally, lapsed] = await Promise.all([
       sql<{ grouped: string | number; status: StoredCertificateStatus; past: number; certificates: number }>`
-        select ${group('certificate_tally')} as grouped, status, case when lapse = 'past' then 1 else 0 end as past,
+        select ${group('certificate_filter_tally')} as grouped, status, case when lapse = 'past' then 1 else 0 end as past,
           sum(certificates) as certificates
-        from certificate_tally where 1 = 1 ${sql.join(conditions(facet, 'certificate_tally'), sql` `)}
+        from certificate_filter_tally where 1 = 1 ${sql.join(conditions(facet, 'certificate_filter_tally'), sql` `)}
         group by 1, 2, 3`.execute(db),
       sql<{ grouped: string | number; status: StoredCertificateStatus; certificates: number }>`
         select ${group('certificate')} as grouped, status, count(*) as certificates from certificate

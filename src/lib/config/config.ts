@@ -27,6 +27,8 @@ export interface PortalConfig {
   processes: number;
   /** Bytes each server process's response cache may hold; 0 turns it off. */
   responseCacheBytes: number;
+  /** The least time between two writings of the bulk files of /data, however often the data changes. */
+  openDataIntervalMilliseconds: number;
 }
 
 /**
@@ -134,6 +136,11 @@ const portalEnvironment = z.object({
     .regex(/^\d{1,5}$/, accepts('not_megabytes'))
     .transform((megabytes) => Number(megabytes) * 1024 * 1024)
     .default('64'),
+  PORTAL_OPEN_DATA_INTERVAL: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?$/, accepts('not_seconds'))
+    .transform((seconds) => Math.round(Number(seconds) * 1000))
+    .default('3600'),
 });
 
 /** The configuration cannot be used: every problem found, each naming its setting. Commands say them in the staff's language. */
@@ -161,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       })),
     );
   }
-  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB } = parsed.data;
+  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB, PORTAL_OPEN_DATA_INTERVAL } = parsed.data;
   const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING } = parsed.data;
   return {
     databasePath: PORTAL_DB,
@@ -180,5 +187,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     processes: PORTAL_PROCESSES,
     responseCacheBytes: PORTAL_CACHE_MB,
+    openDataIntervalMilliseconds: PORTAL_OPEN_DATA_INTERVAL,
   };
 }

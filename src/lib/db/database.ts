@@ -2,14 +2,15 @@ import type {
   CertificateEventTable,
   CertificateSurveillanceDueTable,
   CertificateTable,
-  CertificateTallySinceTable,
+  CertificateFilterTallySinceTable,
+  CertificateFilterTallyTable,
   CertificateTallyTable,
   CertificationBodyTable,
   OrganisationTable,
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeTable, NoticeTallyTable } from './notice.table.ts';
+import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeBodyTallyTable, NoticeTable, NoticeTallyTable } from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */
@@ -22,9 +23,11 @@ export interface PortalDatabase {
   certificateEvent: CertificateEventTable;
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
   certificateTally: CertificateTallyTable;
-  certificateTallySince: CertificateTallySinceTable;
+  certificateFilterTally: CertificateFilterTallyTable;
+  certificateFilterTallySince: CertificateFilterTallySinceTable;
   notice: NoticeTable;
   noticeTally: NoticeTallyTable;
+  noticeBodyTally: NoticeBodyTallyTable;
   comment: CommentTable;
   commentExport: CommentExportTable;
   commentSubmission: CommentSubmissionTable;

@@ -49,6 +49,11 @@ export interface NoticeTallyTable {
   notices: ColumnType<number, never, never>;
 }
 
+/** notice_tally's counts per certification body (notice_body_tally): kept by the database's triggers, never written. */
+export interface NoticeBodyTallyTable extends NoticeTallyTable {
+  bodyId: ColumnType<number, never, never>;
+}
+
 export const COMMENT_KINDS = ['objection', 'opinion', 'support'] as const;
 export const COMMENT_STATUSES = ['received', 'under_review', 'answered', 'rejected'] as const;
 /** What the body found when it re-checked an objection: 异议成立 or 异议不成立. */

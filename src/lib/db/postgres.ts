@@ -421,3 +421,23 @@ export function postgresChangeWaiter(db: PortalDb, tables: readonly string[], po
     wake = undefined;
   };
 }
+
+/**
+ * Whether one of `tables` (as Kysely names them) may have changed since the answer before:
+ * a notification of one of them, or a reconnect (what was committed meanwhile is unknown);
+ * always while the feed cannot hear.
+ */
+export async function postgresChangesOf(db: PortalDb, tables: readonly string[]): Promise<() => boolean> {
+  const feed = changeFeedOf(db);
+  await feed.firstAttempt;
+  const watched = new Set(tables.map(sqlName));
+  let heard = false;
+  feed.onChange((table) => {
+    if (table === null || watched.has(table)) heard = true;
+  });
+  return () => {
+    const changed = heard || !feed.isListening;
+    heard = false;
+    return changed;
+  };
+}

@@ -75,12 +75,12 @@ export interface CertificateTable {
 
 /**
  * How many certificates there are of each body, scheme, holder's province and stored status,
- * and for valid and suspended ones whether they lapse before certificate_tally_since's day
+ * and for valid and suspended ones whether they lapse before certificate_filter_tally_since's day
  * ('past') or not ('current'; '' for withdrawn and cancelled ones, which do not lapse): kept
  * by the database's triggers (migration 2026-12-02T0722), never written but by
  * moveCertificateTallyForward (certificates/tally.ts).
  */
-export interface CertificateTallyTable {
+export interface CertificateFilterTallyTable {
   bodyId: ColumnType<number, never, never>;
   schemeId: ColumnType<number, never, never>;
   province: ColumnType<string, never, never>;
@@ -89,8 +89,8 @@ export interface CertificateTallyTable {
   certificates: ColumnType<number, never, never>;
 }
 
-/** The one row: the Beijing day before which certificate_tally's 'past' lapsed. */
-export interface CertificateTallySinceTable {
+/** The one row: the Beijing day before which certificate_filter_tally's 'past' lapsed. */
+export interface CertificateFilterTallySinceTable {
   lapsedBefore: BeijingDate;
 }
 
@@ -124,6 +124,14 @@ export interface CertificateEventTable {
 }
 
 export type CertificateEvent = Selectable<CertificateEventTable>;
+
+/** How many certificates a body has of each recorded status and last valid day: kept by the database's triggers, never written. */
+export interface CertificateTallyTable {
+  bodyId: ColumnType<number, never, never>;
+  status: ColumnType<StoredCertificateStatus, never, never>;
+  expiresOn: ColumnType<BeijingDate, never, never>;
+  certificates: ColumnType<number, never, never>;
+}
 
 /**
  * When a certificate's next surveillance audit is due: no row when none is. Kept by triggers

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresChangeWaiter, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
+import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresChangesOf, postgresChangeWaiter, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
 import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
@@ -13,11 +13,24 @@ interface DatabaseSeam {
   oneAtATime(trx: PortalDb, key: string): Promise<void>;
   commitCounter(db: PortalDb): Promise<() => number>;
   changeWaiter(db: PortalDb, tables: readonly string[], pollMilliseconds: number): () => Promise<void>;
+  changesOf(db: PortalDb, tables: readonly string[]): Promise<() => boolean>;
+}
+
+/** SQLite tells of commits, not of tables: any commit by another connection counts. */
+async function sqliteChangesOf(db: PortalDb): Promise<() => boolean> {
+  const counter = await sqliteCommitCounter(db);
+  let seen = counter();
+  return () => {
+    const now = counter();
+    const changed = now !== seen;
+    seen = now;
+    return changed;
+  };
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter, changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds) },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter, changeWaiter: postgresChangeWaiter },
+  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter, changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds), changesOf: sqliteChangesOf },
+  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter, changeWaiter: postgresChangeWaiter, changesOf: postgresChangesOf },
 };
 
 export type Dialect = keyof typeof SEAMS;
@@ -55,3 +68,11 @@ export const commitCounter = (db: PortalDb): Promise<() => number> => SEAMS[dial
  */
 export const changeWaiter = (db: PortalDb, tables: readonly string[], pollMilliseconds: number): (() => Promise<void>) =>
   SEAMS[dialectOf(db)].changeWaiter(db, tables, pollMilliseconds);
+
+/**
+ * Asks, each time it is called, whether `tables` (as Kysely names them) may have changed
+ * since the last time: on SQLite whether any other connection committed (data_version: it
+ * cannot tell tables apart), on PostgreSQL whether the triggers notified one of them (or the
+ * feed was deaf meanwhile). Cheap enough to ask every second.
+ */
+export const changesOf = (db: PortalDb, tables: readonly string[]): Promise<() => boolean> => SEAMS[dialectOf(db)].changesOf(db, tables);

@@ -456,13 +456,15 @@ function sqliteCode(error: unknown): string {
  * - neither foreign key lookups nor check constraints;
  * - the secondary indexes of `tables` (those not behind a UNIQUE constraint) dropped, and
  *   made again from their own definitions once the rows are in: one sort instead of a
- *   million scattered inserts; FTS5 tables merge their segments once, at the end.
+ *   million scattered inserts; FTS5 tables merge their segments once, at the end. Those in
+ *   `kept` stay: an index the tables' own triggers read from, without which each row's
+ *   trigger would read the whole table;
  * Being one transaction, it leaves the schema as it found it if anything fails. No other
  * connection may have the file open; the file is left in WAL mode.
  */
 export async function withBulkWriting<T>(
   path: string,
-  options: { cacheMegabytes: number; tables: readonly string[] },
+  options: { cacheMegabytes: number; tables: readonly string[]; kept: readonly string[] },
   work: (trx: PortalDb) => Promise<T>,
 ): Promise<T> {
   const connection = new SQLite(path, { fileMustExist: true });
@@ -478,8 +480,9 @@ export async function withBulkWriting<T>(
   try {
     return await db.transaction().execute(async (trx) => {
       const tables = sql.join(options.tables.map((table) => sql.lit(table)));
+      const kept = options.kept.length > 0 ? sql.join(options.kept.map((index) => sql.lit(index))) : sql.lit('');
       const { rows: indexes } = await sql<{ name: string; sql: string }>`
-        select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables})`.execute(trx);
+        select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables}) and name not in (${kept})`.execute(trx);
       const { rows: fullText } = await sql<{ name: string }>`
         select name from sqlite_master where type = 'table' and sql like 'create virtual table % using fts5%'`.execute(trx);
       for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);

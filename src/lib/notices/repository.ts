@@ -237,20 +237,19 @@ async function countPart(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, pa
   return Number(count);
 }
 
-/** Every notice matching the filters, whatever its state: from the tally the database keeps (notice_tally), but for a body. */
+/**
+ * Every notice matching the filters, whatever its state: from the tallies the database keeps,
+ * notice_tally, or notice_body_tally (the same counts per body) for a body's list.
+ */
 async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): Promise<number> {
-  // The tally does not know bodies: a body's notices are counted on its own index entries (notice_body_start),
-  // as many as one body publishes (~20,000 for a large one), never the registry's.
-  if (filters.body) {
-    const { count } = await db.selectFrom('notice').select((eb) => eb.fn.countAll<number>().as('count')).where(aboutCondition(filters)).executeTakeFirstOrThrow();
-    return Number(count);
-  }
-  let query = db.selectFrom('noticeTally').select((eb) => eb.fn.sum<number>('noticeTally.notices').as('notices'));
-  if (filters.kind) query = query.where('noticeTally.kind', '=', filters.kind);
-  if (filters.scheme) query = query.where('noticeTally.schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
-  if (filters.province) query = query.where('noticeTally.province', '=', filters.province);
-  if (filters.year !== undefined) query = query.where('noticeTally.year', '=', filters.year);
-  const { notices } = await query.executeTakeFirstOrThrow();
+  // Both tallies have notice_tally's columns (named alone: the query reads one table); a body's adds its id, which leads its key.
+  let query = db.selectFrom(filters.body ? 'noticeBodyTally' : 'noticeTally');
+  if (filters.body) query = query.where('bodyId', '=', (eb) => eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body!));
+  if (filters.kind) query = query.where('kind', '=', filters.kind);
+  if (filters.scheme) query = query.where('schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
+  if (filters.province) query = query.where('province', '=', filters.province);
+  if (filters.year !== undefined) query = query.where('year', '=', filters.year);
+  const { notices } = await query.select((eb) => eb.fn.sum<number>('notices').as('notices')).executeTakeFirstOrThrow();
   return Number(notices ?? 0);
 }
 

@@ -56,7 +56,8 @@ function bodyOf(part: Part): Uint8Array {
   return new Uint8Array(part.buffer);
 }
 
-async function writeAtomically(folder: string, name: string, chunks: readonly Uint8Array[]): Promise<void> {
+/** Writes `name` in `folder` aside, fsyncs it, renames it over its name and fsyncs the folder: a crash leaves the old file or the new one. */
+export async function writeAtomically(folder: string, name: string, chunks: readonly Uint8Array[]): Promise<void> {
   const target = join(folder, name);
   const aside = `${target}.${process.pid}.partial`;
   const file = await open(aside, 'w');

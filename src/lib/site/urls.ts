@@ -84,6 +84,15 @@ export function bodyFeedUrl(siteUrl: string, code: string): string {
   return `${siteUrl}/feeds/bodies/${encodeURIComponent(code)}.xml`;
 }
 
+/** A bulk file of /data, by its name (certificates.csv.gz). */
+export function openDataFileUrl(siteUrl: string, name: string): string {
+  return `${siteUrl}/data/${name}`;
+}
+
+export function openDataListUrl(siteUrl: string): string {
+  return `${siteUrl}/data.json`;
+}
+
 export function decisionsFeedUrl(siteUrl: string): string {
   return `${siteUrl}/feeds/decisions.xml`;
 }
