@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { clientSaltPath, readClientSalt } from '../src/lib/comments/client.ts';
 import { forgetOldSubmissions } from '../src/lib/comments/submit.ts';
+import { moveCertificateTallyForward } from '../src/lib/certificates/tally.ts';
 import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import type { PortalDb } from '../src/lib/db/database.ts';
@@ -32,6 +33,7 @@ import { isStatsAnswer, isStatsRequest, processStatsReader, type ProcessStats, t
 import { NoticeSearch, searchIndexFolder, type NoticeSearchService } from '../src/lib/search/service.ts';
 import { answerSearchesOf, SearchThroughOwner } from '../src/lib/search/shared.ts';
 import { systemClock } from '../src/lib/time/clock.ts';
+import { beijingDate } from '../src/lib/time/beijing.ts';
 import { clientFolder, ensureFreshBuild, serverEntry } from './build.ts';
 import { commandLocale } from './command.ts';
 
@@ -93,9 +95,16 @@ function startOpenData(config: PortalConfig): OpenDataGenerator {
   return generator;
 }
 
-/** Address hashes are kept a day at most, also when no one comments for a while: one process does it. */
+/**
+ * Address hashes are kept a day at most, also when no one comments for a while; the
+ * filter tally's day follows the calendar, so that a lookup counts a day's lapses at most:
+ * one process does both, hourly.
+ */
 function forgetOldSubmissionsHourly(db: PortalDb): void {
-  const forget = () => void forgetOldSubmissions(db, systemClock()).catch((error: unknown) => console.error(`Could not delete old address hashes: ${String(error)}`));
+  const forget = () => {
+    void forgetOldSubmissions(db, systemClock()).catch((error: unknown) => console.error(`Could not delete old address hashes: ${String(error)}`));
+    void moveCertificateTallyForward(db, beijingDate(systemClock())).catch((error: unknown) => console.error(`Could not move the certificate tally forward: ${String(error)}`));
+  };
   forget();
   setInterval(forget, 60 * 60_000).unref();
 }

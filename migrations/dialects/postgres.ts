@@ -424,3 +424,51 @@ export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<
   await sql`drop function if exists portal_row_stamped()`.execute(db);
   await sql`drop function if exists portal_stamp()`.execute(db);
 }
+
+/** 2026-12-02T0722: certificate.province and certificate_filter_tally, as ./sqlite.ts keeps them, by row triggers. */
+export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void> {
+  await sql.raw(`create function certificate_province_set() returns trigger language plpgsql as $body$ begin
+      if tg_op = 'INSERT' or new.organisation_id is distinct from old.organisation_id then
+        new.province := (select province from organisation where organisation.id = new.organisation_id);
+      end if;
+      return new;
+    end $body$`).execute(db);
+  await sql`create trigger certificate_province_set before insert or update on certificate for each row execute function certificate_province_set()`.execute(db);
+  await sql.raw(`create function organisation_province_to_certificates() returns trigger language plpgsql as $body$ begin
+      update certificate set province = new.province where organisation_id = new.id;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger organisation_province_to_certificates after update of province on organisation for each row
+    when (new.province is distinct from old.province) execute function organisation_province_to_certificates()`.execute(db);
+
+  const lapse = (row: string) => `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < since then 'past' else 'current' end`;
+  const count = (row: 'new' | 'old', change: 1 | -1) => `
+    if ${row}.province is not null then
+      insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
+        values (${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapse(row)}, ${change})
+      on conflict (body_id, scheme_id, province, status, lapse) do update set certificates = certificate_filter_tally.certificates + ${change};
+    end if;`;
+  // The day 'past' ends, under a share lock: the portal's daily move (for update) waits for writers, and they for it.
+  await sql.raw(`create function certificate_filter_tallied() returns trigger language plpgsql as $body$ declare since text; begin
+      select lapsed_before into since from certificate_filter_tally_since for share;
+      if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
+      if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
+      return null;
+    end $body$`).execute(db);
+  await sql`create trigger certificate_filter_tallied after insert or delete or update of body_id, scheme_id, province, status, expires_on on certificate
+    for each row execute function certificate_filter_tallied()`.execute(db);
+  await sql
+    .raw(`insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select body_id, scheme_id, province, status, ${lapse('certificate').replace('< since', '< (select lapsed_before from certificate_filter_tally_since)')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
+    .execute(db);
+}
+
+export async function dropCertificateProvinceAndTally(db: Kysely<any>): Promise<void> {
+  for (const [trigger, table] of [
+    ['certificate_province_set', 'certificate'],
+    ['organisation_province_to_certificates', 'organisation'],
+    ['certificate_filter_tallied', 'certificate'],
+  ]) {
+    await sql.raw(`drop trigger ${trigger} on ${table}; drop function ${trigger}()`).execute(db);
+  }
+}

@@ -324,3 +324,41 @@ export async function updatedWhenPublishedChanges(db: Kysely<any>): Promise<void
 export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<void> {
   for (const [name] of UPDATED_WHEN_PUBLISHED_CHANGES) await sql`drop trigger if exists ${sql.id(name)}`.execute(db);
 }
+
+/**
+ * 2026-12-02T0722: certificate.province from the holder, and certificate_filter_tally, kept by
+ * triggers per row (the design: the migration's comment). As for notices, a certificate is
+ * tallied once its province is set: the insert trigger sets it by an update, which the tally
+ * trigger counts.
+ */
+export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void> {
+  const fromHolder = sql.raw(`update certificate set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`);
+  await sql`create trigger certificate_province_set after insert on certificate begin ${fromHolder} end`.execute(db);
+  await sql`create trigger certificate_province_moved after update of organisation_id on certificate begin ${fromHolder} end`.execute(db);
+  await sql`create trigger organisation_province_to_certificates after update of province on organisation begin
+    update certificate set province = new.province where organisation_id = new.id; end`.execute(db);
+
+  const lapse = (row: string) =>
+    `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < (select lapsed_before from certificate_filter_tally_since) then 'past' else 'current' end`;
+  const key = (row: 'new' | 'old') =>
+    `body_id = ${row}.body_id and scheme_id = ${row}.scheme_id and province = ${row}.province and status = ${row}.status and lapse = ${lapse(row)}`;
+  const count = (row: 'new' | 'old', change: '+ 1' | '- 1') =>
+    sql.raw(`
+    insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select ${row}.body_id, ${row}.scheme_id, ${row}.province, ${row}.status, ${lapse(row)}, 0
+      where ${row}.province is not null and not exists (select 1 from certificate_filter_tally where ${key(row)});
+    update certificate_filter_tally set certificates = certificates ${change} where ${row}.province is not null and ${key(row)};`);
+  await sql`create trigger certificate_filter_tallied after update of body_id, scheme_id, province, status, expires_on on certificate begin
+    ${count('old', '- 1')} ${count('new', '+ 1')} end`.execute(db);
+  await sql`create trigger certificate_filter_untallied after delete on certificate begin ${count('old', '- 1')} end`.execute(db);
+  await sql
+    .raw(`insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
+      select body_id, scheme_id, province, status, ${lapse('certificate')}, count(*) from certificate group by 1, 2, 3, 4, 5`)
+    .execute(db);
+}
+
+export async function dropCertificateProvinceAndTally(db: Kysely<any>): Promise<void> {
+  for (const trigger of ['certificate_filter_tallied', 'certificate_filter_untallied', 'certificate_province_set', 'certificate_province_moved', 'organisation_province_to_certificates']) {
+    await sql`drop trigger ${sql.id(trigger)}`.execute(db);
+  }
+}

@@ -17,6 +17,13 @@ import { holderFacts, NoticeSources, objectionContact, planNotices, wordNotice, 
 import { Random } from './random.ts';
 import { CertificateNumbers, OrganisationFactory, registryHolders, type DemoCertificate, type DemoOrganisation } from './registry.ts';
 
+/** Why the bodies of the demo withdraw a notice, as bodies word it. */
+const WITHDRAWAL_REASONS = [
+  '申请方书面申请撤回认证申请，本次公示相应撤回。',
+  '公示的认证范围表述有误，撤回本公示，更正后重新公示。',
+  '评价资料需补充现场核查记录，撤回本公示，补充评价完成后重新公示。',
+] as const;
+
 export type BulkTables = Pick<PortalDatabase, 'organisation' | 'certificate' | 'certificateEvent' | 'notice' | 'comment'>;
 export type BulkTable = keyof BulkTables;
 /** Parents before children, so every foreign key finds its row. */
@@ -117,6 +124,8 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
         windowEnd: isoOf(notice.window.end),
         publishedAt: isoOf(notice.publishedAt),
         status: notice.status,
+        withdrawnAt: notice.status === 'withdrawn' ? isoOf(notice.updatedAt) : null,
+        withdrawalReason: notice.status === 'withdrawn' ? WITHDRAWAL_REASONS[notice.position % WITHDRAWAL_REASONS.length]! : null,
         decision: notice.decision,
         decidedAt: notice.decidedAt === null ? null : isoOf(notice.decidedAt),
         certificateId: wording.decidedCertificate === null ? null : bases.certificate + 1 + wording.decidedCertificate,

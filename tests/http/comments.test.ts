@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RATE_LIMITS } from '../../src/lib/comments/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
@@ -34,7 +35,8 @@ function commentFields(overrides: Record<string, string> = {}): Record<string, s
     kind: 'objection',
     text: '该企业的售后服务电话经常无人接听，评价结果值得怀疑。',
     name: '赵六',
-    contact: '13900139000',
+    // A person of their own each form, unless a test says who.
+    contact: `139${String(formSequence).padStart(8, '0')}`,
     organisation: '',
     consent: 'yes',
     idempotencyKey: `http-test-form-${formSequence}-abcdefgh`,
@@ -144,18 +146,36 @@ describe('bad input and abuse', () => {
     expect(html).toMatch(/name="contact"[^>]*value="not-a-contact"/);
   });
 
-  it('limits one client to 5 comments in 10 minutes with 429 and Retry-After', async () => {
-    const client = { 'x-forwarded-for': '192.0.2.55, 10.0.0.1' };
-    for (let i = 0; i < 5; i++) expect((await post(openNotice, commentFields(), client)).status).toBe(303);
-    const refused = await post(openNotice, commentFields(), client);
+  it('limits one person (one contact) to 5 comments in 10 minutes, from any address, with 429 and Retry-After', async () => {
+    const person = { contact: 'flood.person@example.cn' };
+    for (let i = 0; i < 5; i++) expect((await post(openNotice, commentFields(person), { 'x-forwarded-for': `192.0.2.${60 + i}` })).status).toBe(303);
+    const refused = await post(openNotice, commentFields({ contact: 'Flood.Person@example.cn' }), { 'x-forwarded-for': '192.0.2.70' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500);
-    // Behind one office or mobile address, a person is told what else to do, with the body's channels.
+    // The person is told what else to do, with the body's channels, and gets back what they typed.
     const html = await refused.text();
+    expect(html).toContain('使用同一联系方式的提交过于频繁');
     expect(html).toContain('还可以这样做');
-    expect(html).toContain('换用其他网络');
     expect(html).toContain('请以书面形式实名提出异议：测试认证中心');
     expect(html).toMatch(/<textarea[^>]*name="text"[^>]*>该企业的售后服务电话/);
+  });
+
+  it('lets 30 people behind one office or mobile address each comment within 10 minutes', async () => {
+    const office = { 'x-forwarded-for': '192.0.2.55, 10.0.0.1' };
+    const before = await commentCount();
+    for (let i = 0; i < 30; i++) expect((await post(openNotice, commentFields(), office)).status).toBe(303);
+    expect(await commentCount()).toBe(before + 30);
+  });
+
+  it('stops a flood from one address that changes its contact each time, and says what else to do behind a shared address', async () => {
+    const flood = { 'x-forwarded-for': '192.0.2.99' };
+    const limit = RATE_LIMITS.find((candidate) => candidate.scope === 'address')!.max;
+    for (let i = 0; i < limit; i++) expect((await post(openNotice, commentFields(), flood)).status).toBe(303);
+    const refused = await post(openNotice, commentFields(), flood);
+    expect(refused.status).toBe(429);
+    const html = await refused.text();
+    expect(html).toContain('来自同一网络地址的提交过于频繁');
+    expect(html).toContain('换用其他网络');
   });
 
   it('renders comment text as text, never as markup', async () => {

@@ -71,7 +71,7 @@ function commentFields(overrides: Record<string, string> = {}): Record<string, s
     kind: 'objection',
     text: 'The after-sales hotline of this company is never answered.',
     name: 'Li Lei',
-    contact: 'li.lei@example.com',
+    contact: `li.lei.${formSequence}@example.com`,
     organisation: '',
     consent: 'yes',
     idempotencyKey: `i18n-test-form-${formSequence}-abcdefgh`,
@@ -243,13 +243,15 @@ describe('commenting in English', () => {
     );
   });
 
-  it('says in English when one client sends too many (429)', async () => {
-    const client = '192.0.2.77';
-    for (let i = 0; i < 5; i++) expect((await post(`/en/notices/${ids.open}/comments`, commentFields(), client)).status).toBe(303);
-    const refused = await post(`/en/notices/${ids.open}/comments`, commentFields(), client);
+  it('says in English when one person sends too many (429), and what else to do', async () => {
+    const person = { contact: 'busy.li@example.com' };
+    for (let i = 0; i < 5; i++) expect((await post(`/en/notices/${ids.open}/comments`, commentFields(person), `192.0.2.${80 + i}`)).status).toBe(303);
+    const refused = await post(`/en/notices/${ids.open}/comments`, commentFields(person), '192.0.2.77');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBeTruthy();
-    expect(await refused.text()).toContain('Too many comments from this address');
+    const html = await refused.text();
+    expect(html).toContain('Too many comments with this contact (5 comments per 10 minutes with one contact)');
+    expect(html).toContain('What else you can do');
   });
 
   it('still answers the Chinese form in Chinese', async () => {

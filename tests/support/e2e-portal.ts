@@ -65,7 +65,7 @@ export async function startE2ePortal(): Promise<E2ePortal> {
   await insertComment(test.db, openNotice, { text: '售后电话多次无人接听，请核实。', published: 1, status: 'answered', reply: '经核查，已要求整改。' });
   const receipt = await submitComment(
     test.db,
-    { noticeId: openNotice, kind: 'opinion', text: '建议公开回访记录的抽样方法。', name: '测试人', contact: '13900139000', organisation: null, consent: 'yes', idempotencyKey: 'e2e-fixture-receipt-0001', clientHash: 'e2e-fixture' },
+    { noticeId: openNotice, kind: 'opinion', text: '建议公开回访记录的抽样方法。', name: '测试人', contact: '13900139000', organisation: null, consent: 'yes', idempotencyKey: 'e2e-fixture-receipt-0001', clientHash: 'e2e-fixture', contactHash: 'e2e-fixture' },
     new Date(),
   );
 

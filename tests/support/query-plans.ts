@@ -7,7 +7,7 @@ import '../../src/lib/db/postgres.ts';
 import type { TestDatabase } from './database.ts';
 
 /** Tables that stay small whatever the size of the registry: reading them whole is fine. */
-const SMALL_TABLES = new Set(['scheme', 'scheme_level', 'certification_body', 'name_position', 'portal_secret', 'notice_tally']);
+const SMALL_TABLES = new Set(['scheme', 'scheme_level', 'certification_body', 'name_position', 'portal_secret', 'notice_tally', 'certificate_filter_tally', 'certificate_filter_tally_since']);
 
 export interface ObservedDatabase {
   db: PortalDb;
@@ -59,7 +59,8 @@ export function largeTableScans(plan: readonly string[], sql: string): string[] 
   return plan.filter((step) => {
     const scanned = /^SCAN (\S+)/.exec(step)?.[1];
     if (!scanned || SMALL_TABLES.has(scanned) || derived.has(scanned) || scanned.startsWith('(') || scanned === 'CONSTANT') return false;
-    if (step.includes('VIRTUAL TABLE')) return false;
+    // A list of values the query carries (VALUES): as long as the list, never a table.
+    if (step.includes('VIRTUAL TABLE') || / CONSTANT ROWS$/.test(step)) return false;
     return !(stopsEarly && / USING (COVERING )?INDEX | USING INTEGER PRIMARY KEY/.test(`${step} `));
   });
 }

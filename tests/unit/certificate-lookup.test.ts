@@ -90,14 +90,21 @@ describe('certificate lookup by part of the name', () => {
     expect(misses).toEqual([]);
   });
 
-  it('ranks the exact name first, then names that start with the query, then names that contain it', async () => {
+  it('lists valid certificates first, and within them ranks names that start with the query before names that contain it; the expired exact name after', async () => {
     const result = await lookupCertificates(test.db, '西湖售后', 1, TODAY);
-    expect(result.items.map((item) => item.holderName)).toEqual(['西湖售后', '西湖售后服务中心', '杭州西湖售后服务部']);
+    expect(result.items.map((item) => item.holderName)).toEqual(['西湖售后服务中心', '杭州西湖售后服务部', '西湖售后']);
+  });
+
+  it('keeps the name ranking within one status: names that start with the query before names that contain it', async () => {
+    const result = await lookupCertificates(test.db, '西湖售后', 1, TODAY, { status: 'expired' });
+    expect(result.items.map((item) => item.holderName)).toEqual(['西湖售后']);
+    const valid = await lookupCertificates(test.db, '西湖售后服务', 1, TODAY, { status: 'valid' });
+    expect(valid.items.map((item) => item.holderName)).toEqual(['西湖售后服务中心', '杭州西湖售后服务部']);
   });
 
   it('shows the status as of today, expired computed from the end date', async () => {
     const result = await lookupCertificates(test.db, '西湖售后', 1, TODAY);
-    expect(result.items[0]).toMatchObject({ number: 'TCB-SH-24-000012', status: 'expired' });
+    expect(result.items.find((item) => item.number === 'TCB-SH-24-000012')).toMatchObject({ status: 'expired' });
   });
 
   it('paginates and reports the total', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashClient, readClientSalt } from '../../src/lib/comments/client.ts';
+import { hashClient, hashContact, readClientSalt } from '../../src/lib/comments/client.ts';
 import { normaliseContact } from '../../src/lib/comments/inputs.ts';
 import { clientAddressOf } from '../../src/lib/http/client-address.ts';
 import { parseCommentForm } from '../../src/lib/comments/form.ts';
@@ -19,6 +19,7 @@ const at = (iso: string, offsetMs = 0) => new Date(Date.parse(iso) + offsetMs);
 let test: TestDatabase;
 let openNotice: number;
 let withdrawnNotice: number;
+let secondOpenNotice: number;
 let sequence = 0;
 
 function submission(overrides: Partial<CommentSubmission> = {}): CommentSubmission {
@@ -33,6 +34,7 @@ function submission(overrides: Partial<CommentSubmission> = {}): CommentSubmissi
     consent: 'yes',
     idempotencyKey: `key-${sequence}-${'x'.repeat(16)}`,
     clientHash: `client-${sequence}`,
+    contactHash: `contact-${sequence}`,
     ...overrides,
   };
 }
@@ -45,6 +47,7 @@ beforeAll(async () => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: START, windowEnd: END, reference: 'GS-OPEN' });
+  secondOpenNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: START, windowEnd: END, reference: 'GS-OPEN-2' });
   withdrawnNotice = await insertNotice(test.db, ground, {
     organisationId: applicant,
     windowStart: START,
@@ -117,59 +120,103 @@ describe('one comment per form', () => {
   });
 });
 
-describe('rate limits per client', () => {
-  it(`allows ${RATE_LIMITS[0].max} comments in 10 minutes, then answers with when to retry`, async () => {
-    const clientHash = 'busy-client';
+const limitOf = (scope: string, windowMs: number) => RATE_LIMITS.find((limit) => limit.scope === scope && limit.windowMs === windowMs)!.max;
+const TEN_MINUTES = 10 * 60_000;
+const DAY = 24 * 60 * 60_000;
+
+describe('rate limits per person and per address', () => {
+  it(`allows one person (one contact) ${limitOf('contact', TEN_MINUTES)} comments in 10 minutes from any address, then answers with when to retry`, async () => {
+    const contactHash = 'busy-person';
     const base = at(START, 60 * 60_000);
-    for (let i = 0; i < RATE_LIMITS[0].max; i++) {
-      await submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 1000));
+    for (let i = 0; i < limitOf('contact', TEN_MINUTES); i++) {
+      await submitComment(test.db, submission({ contactHash }), new Date(base.getTime() + i * 1000));
     }
-    const refusal = submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 60_000));
-    await expect(refusal).rejects.toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 9 * 60 });
+    const refusal = submitComment(test.db, submission({ contactHash }), new Date(base.getTime() + 60_000));
+    await expect(refusal).rejects.toMatchObject({ kind: 'rate_limited', code: 'too_many_comments_from_contact', retryAfterSeconds: 9 * 60 });
     // Once the first has left the 10-minute window, one more fits.
-    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 10 * 60_000 + 1))).resolves.toBeDefined();
+    await expect(submitComment(test.db, submission({ contactHash }), new Date(base.getTime() + TEN_MINUTES + 1))).resolves.toBeDefined();
   });
 
-  it(`holds under 20 submissions at once through two connections (two portal instances): ${RATE_LIMITS[0].max} stored, the rest refused`, async () => {
-    const clientHash = 'crowded-client';
-    const now = at(START, 3 * 24 * 60 * 60_000);
+  it(`lets ${limitOf('address', TEN_MINUTES)} people behind one address each comment within 10 minutes, and stops the next`, async () => {
+    const clientHash = 'office-address';
+    const base = at(START, 90 * 60_000);
+    const limit = limitOf('address', TEN_MINUTES);
+    for (let i = 0; i < limit; i++) {
+      await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 1000))).resolves.toMatchObject({ repeated: false });
+    }
+    // The same address flooding with a new contact each time is stopped all the same.
+    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + limit * 1000))).rejects.toMatchObject({ kind: 'rate_limited', code: 'too_many_comments' });
+  });
+
+  it(`allows one person at most ${limitOf('contact_notice', DAY)} comments a day on one notice, and still others on another notice`, async () => {
+    const contactHash = 'one-notice-person';
+    const base = at(START, 5 * 60 * 60_000);
+    for (let i = 0; i < limitOf('contact_notice', DAY); i++) {
+      await submitComment(test.db, submission({ contactHash }), new Date(base.getTime() + i * 11 * 60_000));
+    }
+    const later = new Date(base.getTime() + limitOf('contact_notice', DAY) * 11 * 60_000);
+    await expect(submitComment(test.db, submission({ contactHash }), later)).rejects.toMatchObject({ kind: 'rate_limited', code: 'too_many_comments_from_contact' });
+    await expect(submitComment(test.db, submission({ contactHash, noticeId: secondOpenNotice }), later)).resolves.toMatchObject({ noticeId: secondOpenNotice });
+  });
+
+  it(`holds one person under 20 submissions at once through two connections (two portal instances): ${limitOf('contact', TEN_MINUTES)} stored, the rest refused`, async () => {
+    const contactHash = 'crowded-person';
+    const now = at(START, 3 * DAY);
     const other = test.connect();
     try {
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => submitComment(i % 2 === 0 ? test.db : other, submission({ clientHash }), now)),
+        Array.from({ length: 20 }, (_, i) => submitComment(i % 2 === 0 ? test.db : other, submission({ contactHash }), now)),
       );
       const stored = outcomes.filter((outcome) => outcome.status === 'fulfilled');
       const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as { kind?: string }] : []));
-      expect(stored).toHaveLength(RATE_LIMITS[0].max);
-      expect(refused.map((reason) => reason.kind)).toEqual(Array(20 - RATE_LIMITS[0].max).fill('rate_limited'));
-      const counted = await test.db.selectFrom('commentSubmission').select('id').where('clientHash', '=', clientHash).execute();
-      expect(counted).toHaveLength(RATE_LIMITS[0].max);
+      expect(stored).toHaveLength(limitOf('contact', TEN_MINUTES));
+      expect(refused.map((reason) => reason.kind)).toEqual(Array(20 - limitOf('contact', TEN_MINUTES)).fill('rate_limited'));
+      const counted = await test.db.selectFrom('commentSubmission').select('id').where('contactHash', '=', contactHash).execute();
+      expect(counted).toHaveLength(limitOf('contact', TEN_MINUTES));
     } finally {
       await other.destroy();
     }
   });
 
-  it(`allows at most ${RATE_LIMITS[1].max} comments a day`, async () => {
-    const clientHash = 'steady-client';
-    const base = at(START, 2 * 24 * 60 * 60_000);
-    for (let i = 0; i < RATE_LIMITS[1].max; i++) {
-      await submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 11 * 60_000));
+  it('holds one address to its limit under many people submitting at once through two connections', async () => {
+    const clientHash = 'crowded-address';
+    const now = at(START, 3 * DAY + 60_000);
+    const limit = limitOf('address', TEN_MINUTES);
+    const other = test.connect();
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: limit + 10 }, (_, i) => submitComment(i % 2 === 0 ? test.db : other, submission({ clientHash }), now)),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(limit);
+      const counted = await test.db.selectFrom('commentSubmission').select('id').where('clientHash', '=', clientHash).execute();
+      expect(counted).toHaveLength(limit);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it(`allows one person at most ${limitOf('contact', DAY)} comments a day`, async () => {
+    const contactHash = 'steady-person';
+    const base = at(START, 2 * DAY);
+    const notices = [openNotice, secondOpenNotice];
+    for (let i = 0; i < limitOf('contact', DAY); i++) {
+      await submitComment(test.db, submission({ contactHash, noticeId: notices[i % 2]! }), new Date(base.getTime() + i * 11 * 60_000));
     }
     await expect(
-      submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + RATE_LIMITS[1].max * 11 * 60_000)),
+      submitComment(test.db, submission({ contactHash, noticeId: secondOpenNotice }), new Date(base.getTime() + limitOf('contact', DAY) * 11 * 60_000)),
     ).rejects.toMatchObject({ kind: 'rate_limited' });
   });
 
   it('counts a form a robot filled against its sender, stores nothing of it, and answers it like a comment', async () => {
     const clientHash = 'robot-client';
-    const base = at(START, 3 * 24 * 60 * 60_000);
+    const base = at(START, 3 * DAY + 2 * 60_000);
     const before = await commentCount();
-    for (let i = 0; i < RATE_LIMITS[0].max; i++) {
+    for (let i = 0; i < limitOf('address', TEN_MINUTES); i++) {
       const answer = await absorbRobotSubmission(test.db, clientHash, new Date(base.getTime() + i * 1000));
       expect(answer.trackingNumber).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     }
     expect(await commentCount()).toBe(before);
-    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 10_000))).rejects.toMatchObject({ kind: 'rate_limited' });
+    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 70_000))).rejects.toMatchObject({ kind: 'rate_limited' });
   });
 
   it('forgets who submitted after a day: no hash older than the longest limit is kept', async () => {
@@ -280,6 +327,15 @@ describe('network addresses', () => {
     expect(hashClient(salt, '203.0.113.7')).toBe(first);
     expect(hashClient(salt, '203.0.113.8')).not.toBe(first);
     expect(hashClient(readClientSalt(join(folder, 'other.db.salt')), '203.0.113.7')).not.toBe(first);
+  });
+
+  it('and contacts are counted as salted hashes too: one per person whatever the case of an e-mail, never equal to an address hash', () => {
+    const salt = readClientSalt(join(mkdtempSync(join(tmpdir(), 'portal-salt-')), 'portal.db.salt'));
+    const person = hashContact(salt, 'Li.Lei@Example.cn');
+    expect(person).not.toContain('Li.Lei');
+    expect(hashContact(salt, 'li.lei@example.cn')).toBe(person);
+    expect(hashContact(salt, 'wang@example.cn')).not.toBe(person);
+    expect(hashContact(salt, '13800138000')).not.toBe(hashClient(salt, '13800138000'));
   });
 
   it("are the socket's peer whatever X-Forwarded-For says, unless proxies are trusted", () => {

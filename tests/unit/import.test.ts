@@ -330,6 +330,9 @@ describe('bad records', () => {
     ['an event of an unknown kind', 'certificate-events', 'json', { ...event(), kind: 'renewed' }, 'certificate-events.json record 2: kind: must be one of issued, surveillance_passed'],
     ['a notice whose window ends before it starts', 'notices', 'json', { ...notice(), reference: 'GS-2026-001000', window_end: '2026-11-22T00:00:00+08:00' }, 'notices.json record 2: window_end: must be after window_start (2026-11-22T16:00:00.000Z)'],
     ['a decided notice without its decision time', 'notices', 'ndjson', { ...notice(), reference: 'GS-2026-001000', decision: 'refused' }, 'notices.ndjson line 2: decided_at: is required when the decision is refused'],
+    ['a withdrawal without its reason', 'notices', 'json', { ...notice(), reference: 'GS-2026-001001', status: 'withdrawn', withdrawn_at: '2026-11-20T10:00:00+08:00' }, 'notices.json record 2: withdrawal_reason: is required when the status is withdrawn: the public is told when and why a notice was withdrawn'],
+    ['a withdrawal without its time', 'notices', 'csv', { ...notice(), reference: 'GS-2026-001002', status: 'withdrawn', withdrawal_reason: '申请方撤回申请' }, 'notices.csv line 3: withdrawn_at: is required when the status is withdrawn'],
+    ['a published notice with a withdrawal reason', 'notices', 'ndjson', { ...notice(), reference: 'GS-2026-001003', withdrawal_reason: '申请方撤回申请' }, 'notices.ndjson line 2: withdrawal_reason: must be empty while the status is published'],
     ['the same notice twice in one file', 'notices', 'csv', notice(), 'notices.csv line 3: reference: repeats the record at line 2 (the same reference)'],
   ];
 
@@ -351,6 +354,17 @@ describe('bad records', () => {
     expect(said).toContain(message);
     expect(said).toContain('nothing of it was written');
     expect(await rowCounts(test.db)).toEqual(before);
+  });
+
+  it('stores a withdrawal with its time (in UTC) and its reason, and takes a notice back to published only without them', async () => {
+    await importAll(test.db, exampleSources('json'), T1);
+    const withdrawn = { ...notice(), reference: 'GS-2026-001010', status: 'withdrawn', withdrawn_at: '2026-11-20T10:00:00+08:00', withdrawal_reason: '申请方书面申请撤回认证申请。' };
+    expect(imported((await importFiles(test.db, [fileOf('notices', 'csv', [withdrawn])], { dryRun: false, now: T2 }))[0])).toMatchObject({ counts: { added: 1 } });
+    const row = await test.db.selectFrom('notice').select(['status', 'withdrawnAt', 'withdrawalReason']).where('reference', '=', 'GS-2026-001010').executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'withdrawn', withdrawnAt: '2026-11-20T02:00:00.000Z', withdrawalReason: '申请方书面申请撤回认证申请。' });
+    // Published again, the stored withdrawal must be emptied with it.
+    const republished = rejection(await importFiles(test.db, [fileOf('notices', 'json', [{ reference: 'GS-2026-001010', status: 'published' }])], { dryRun: false, now: T3 }));
+    expect(republished).toContain('withdrawn_at: must be empty while the status is published');
   });
 
   it('rejects a CSV header with a column that is no field or without the natural key', async () => {

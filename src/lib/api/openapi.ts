@@ -8,6 +8,7 @@
 import { ZodEffects, ZodOptional, type z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { lookupParameters, MAX_NUMBER_LENGTH, verifyRequest } from '../certificates/inputs.ts';
+import { LOOKUP_STATUSES } from '../certificates/filters.ts';
 import { LOOKUP_PAGE_SIZE, MAX_QUERY_LENGTH } from '../certificates/lookup.ts';
 import { MAX_VERIFY_NUMBERS } from '../certificates/verify.ts';
 import { HOLDER_MATCH_LIMIT } from '../db/holder-names.ts';
@@ -70,9 +71,12 @@ const ALWAYS: ErrorCodes = [
 ];
 
 const LOOKUP_PARAMETERS = queryParameters(lookupParameters, {
-  q: `A certificate number (any spelling), an 18-character unified social credit code, or part of a holder’s name; at most ${MAX_QUERY_LENGTH} characters. Empty with body=: that body’s certificates.`,
+  q: `A certificate number (any spelling), an 18-character unified social credit code, or part of a holder’s name; at most ${MAX_QUERY_LENGTH} characters. Empty with a filter: the certificates the filters choose.`,
   surveillance: 'overdue: only certificates in force whose yearly surveillance audit is overdue today, the longest overdue first.',
-  body: 'A certification body’s code: only its certificates (with q, a number or USCC only).',
+  status: `Only certificates of this status today (${LOOKUP_STATUSES.join(', ')}); facets counts every value.`,
+  scheme: 'A scheme’s code: only certificates of that certification scheme.',
+  province: 'A province as the registry names it (e.g. 浙江省): only certificates whose holder is there.',
+  body: 'A certification body’s code: only its certificates.',
   page: `The page of ${LOOKUP_PAGE_SIZE} results.`,
 });
 const NOTICE_PARAMETERS = {
@@ -191,14 +195,13 @@ export function openApiDocument(siteUrl: string, apiRequestsPerMinute: number) {
           description: `A lookup by number, USCC or part of a name (${LOOKUP_PAGE_SIZE} a page; by name the first ${HOLDER_MATCH_LIMIT} matches are ranked, totalCapped says when there are more); or, with updatedSince or cursor, the certificates changed since an instant.`,
           parameters: [...LOOKUP_PARAMETERS, ...CHANGE_PARAMETERS('certificate')],
           answer: 'The lookup’s page, or a sync page.',
-          answerSchema: { oneOf: [{ type: 'object', description: 'A lookup page.', required: ['total', 'page', 'pageCount', 'items'] }, changePageSchema('certificates as registered, with their events.')] },
+          answerSchema: { oneOf: [{ type: 'object', description: 'A lookup page, valid certificates first, with the count of every filter value (facets).', required: ['total', 'listed', 'facets', 'page', 'pageCount', 'items'] }, changePageSchema('certificates as registered, with their events.')] },
           errors: [
             ...QUERY_ERRORS,
             [400, 'query_too_long', `q has more than ${MAX_QUERY_LENGTH} characters`],
             ...SYNC_ERRORS,
             [404, 'body_not_found', 'no certification body has this code'],
             [422, 'invalid_uscc', 'q is 18 characters but not a valid unified social credit code'],
-            [422, 'body_with_name', 'body= narrows a number or USCC, not part of a name'],
           ],
           examples: ['certificateLookup', 'certificateChanges', 'badCursor'],
         }),

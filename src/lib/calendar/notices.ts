@@ -1,5 +1,5 @@
 import type { PortalDb } from '../db/database.ts';
-import { noticeCategories, whoAndWhat } from '../feeds/notices.ts';
+import { noticeCategories, whoAndWhat, withdrawalLines } from '../feeds/notices.ts';
 import { NOTICE_KIND_LABELS } from '../notices/labels.ts';
 import type { NoticeFeedFilters } from '../notices/inputs.ts';
 import { comingWindows, requireNotice, type PublishedNotice } from '../notices/repository.ts';
@@ -36,7 +36,7 @@ function windowEvent(notice: PublishedNotice & { objectionContact: string }, sit
     description: [
       ...whoAndWhat(notice),
       `公示期：${officialBeijingTime(notice.windowStart, 'start')} 至 ${officialBeijingTime(notice.windowEnd, 'end')}（北京时间）`,
-      withdrawn ? '该公示已由认证机构撤回，不再接受异议和意见。' : `在公示期内提出异议或意见：${noticeCommentFormUrl(siteUrl, notice.id)}，或 ${notice.objectionContact}`,
+      ...(withdrawn ? withdrawalLines(notice) : [`在公示期内提出异议或意见：${noticeCommentFormUrl(siteUrl, notice.id)}，或 ${notice.objectionContact}`]),
     ].join('\n'),
     url: noticeUrl(siteUrl, notice.id),
     start: notice.windowStart,

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../time/beijing.ts';
+import { LOOKUP_STATUSES } from './filters.ts';
+
+/** The no-JS form sends an unchosen filter empty: empty means any. */
+const anyWhenEmpty = <Schema extends z.ZodTypeAny>(schema: Schema) => z.preprocess((value) => (value === '' ? undefined : value), schema);
 
 /** What the lookup can be narrowed to: certificates whose yearly surveillance audit is overdue. */
 export const SURVEILLANCE_FILTERS = ['overdue'] as const;
@@ -8,8 +12,10 @@ export const SURVEILLANCE_FILTERS = ['overdue'] as const;
 export const lookupParameters = z.object({
   q: z.string().default(''),
   surveillance: z.enum(SURVEILLANCE_FILTERS, { errorMap: () => ({ message: 'surveillance must be overdue, or left out' }) }).optional(),
-  // The no-JS form sends an unchosen body empty: empty means any.
-  body: z.preprocess((value) => (value === '' ? undefined : value), z.string().max(50, 'body must be a certification body code of at most 50 characters').optional()),
+  body: anyWhenEmpty(z.string().max(50, 'body must be a certification body code of at most 50 characters').optional()),
+  status: anyWhenEmpty(z.enum(LOOKUP_STATUSES, { errorMap: () => ({ message: `status must be one of ${LOOKUP_STATUSES.join(', ')}, or left out` }) }).optional()),
+  scheme: anyWhenEmpty(z.string().max(100, 'scheme must be a scheme code of at most 100 characters').optional()),
+  province: anyWhenEmpty(z.string().max(20, 'province must be a province name of at most 20 characters').optional()),
   page: z.coerce
     .number({ invalid_type_error: 'page must be a whole number from 1' })
     .int('page must be a whole number from 1')

@@ -3,8 +3,10 @@ import { matchHolderNames } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
 import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
-import { certificateCountsOfBody, requireBody } from '../bodies/repository.ts';
+import { requireBody } from '../bodies/repository.ts';
+import { HOLDER_MATCH_LIMIT } from '../db/holder-names.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
+import { filterableSummaries, filterCandidates, filteredTotal, pageByFilters, registryFacets, resolveFilters, type LookupFacets, type LookupFilters } from './filters.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
 import { MAX_NUMBER_LENGTH } from './inputs.ts';
 
@@ -19,11 +21,15 @@ export interface CertificateSummary extends Omit<CertificateSummaryRow, 'status'
 export interface LookupResult {
   /** The query as understood, after normalisation. */
   query: string;
-  /** How the query was read: none when it was empty or too short to search; body when it was empty and a body was chosen (its certificates). */
-  matchedBy: 'number' | 'uscc' | 'name' | 'body' | 'none';
+  /** How the query was read: none when it was empty or too short to search; filters when it was empty and filters were chosen (the registry narrowed by them). */
+  matchedBy: 'number' | 'uscc' | 'name' | 'filters' | 'none';
   total: number;
-  /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so. */
+  /** More match by name than `total` (HOLDER_MATCH_LIMIT): pages go no further, and the page says so; the counts per filter are then over those. */
   totalCapped: boolean;
+  /** How many of `total` the pages go through: HOLDER_MATCH_LIMIT at most, and the page says so when fewer. */
+  listed: number;
+  /** How many each value of each filter would list, the other filters applied; null for a lookup by number. */
+  facets: LookupFacets | null;
   page: number;
   pageCount: number;
   items: CertificateSummary[];
@@ -46,44 +52,34 @@ export function normalisedQuery(rawQuery: string): string {
 
 /**
  * The consumer's one search box: a certificate number, a USCC, or part of an organisation's
- * name. Names are ranked exact, then starting with the query (shorter first), then
- * containing it (in registry order); paginated. `body` (a body's code) narrows a number or
- * USCC to that body's certificates, and without a query lists them by number.
+ * name, narrowed by the filters (status today, scheme, holder's province, body). Valid
+ * certificates come first, then the rest; names keep their ranking (exact, then starting with
+ * the query, shorter first, then containing it) within each status. A name's or a holder's
+ * matches are a bounded set (HOLDER_MATCH_LIMIT), filtered and counted per filter value in
+ * memory; with no query, the filters alone list the registry from its indexes and count it
+ * from its tally. `body` also narrows a whole number.
  */
-export async function lookupCertificates(
-  db: PortalDb,
-  rawQuery: string,
-  page: number,
-  today: string,
-  filters: { body?: string } = {},
-): Promise<LookupResult> {
+export async function lookupCertificates(db: PortalDb, rawQuery: string, page: number, today: string, filters: LookupFilters = {}): Promise<LookupResult> {
   const query = normalisedQuery(rawQuery);
-  const nothing = (matchedBy: LookupResult['matchedBy']): LookupResult => ({
-    query,
-    matchedBy,
-    total: 0,
-    totalCapped: false,
-    page,
-    pageCount: 0,
-    items: [],
-  });
-  const bodyId = filters.body === undefined ? null : (await requireBody(db, filters.body)).id;
-  const summaries = bodyId === null ? selectCertificateSummaries(db) : selectCertificateSummaries(db).where('certificate.bodyId', '=', bodyId);
-  if (bodyId !== null && query === '') {
-    // By number from the body's own index entries (certificate_body_number); the total from its counts by status.
-    const [{ total }, rows] = await Promise.all([
-      certificateCountsOfBody(db, bodyId, today),
-      summaries.orderBy('certificate.number').limit(LOOKUP_PAGE_SIZE).offset((page - 1) * LOOKUP_PAGE_SIZE).execute(),
-    ]);
-    return paged(query, 'body', { total, capped: false }, page, rows, today);
+  const offset = (page - 1) * LOOKUP_PAGE_SIZE;
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  if (query === '' && filtered) {
+    const resolved = await resolveFilters(db, filters);
+    const { facets, ranges } = await registryFacets(db, resolved, today);
+    const total = filteredTotal(resolved, ranges);
+    const listed = Math.min(total, HOLDER_MATCH_LIMIT);
+    const ids = offset < listed ? await pageByFilters(db, resolved, ranges, offset, Math.min(LOOKUP_PAGE_SIZE, listed - offset), today) : [];
+    return paged(query, 'filters', { total, capped: false, listed }, page, await summariesInOrder(db, ids), today, facets);
   }
 
   const numberKey = certificateNumberKey(query);
   if (numberKey.length > 0) {
+    const bodyId = filters.body === undefined ? null : (await requireBody(db, filters.body)).id;
+    const summaries = bodyId === null ? selectCertificateSummaries(db) : selectCertificateSummaries(db).where('certificate.bodyId', '=', bodyId);
     const byNumber = await summaries.where('certificate.numberKey', '=', numberKey).execute();
-    // Narrowed to a body, a query with a digit is a number (names are not narrowed): none of that body's is none found.
-    if (byNumber.length > 0 || (bodyId !== null && /\d/.test(query) && !looksLikeUscc(query.toUpperCase().replace(/[ -]/g, '')))) {
-      return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today);
+    // Narrowed to a body, a query with a digit is a number (not a USCC): none of that body's is none found.
+    if (byNumber.length > 0 || (bodyId !== null && /\d/.test(query) && !looksLikeUscc(compactCode(query)))) {
+      return paged(query, 'number', { total: byNumber.length, capped: false }, page, byNumber, today, null);
     }
   }
 
@@ -94,34 +90,52 @@ export async function lookupCertificates(
       const { en, zh } = describeUsccProblem(problem);
       throw new DomainError('unprocessable', 'invalid_uscc', `${compact} is ${en}.`, `${compact} ${zh}。`);
     }
-    const byUscc = summaries.where('organisation.uscc', '=', compact);
-    const total = await countRows(byUscc);
-    const rows = await byUscc
+    // A holder's certificates: a few, in number order, at most HOLDER_MATCH_LIMIT.
+    const held = await db
+      .selectFrom('certificate')
+      .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+      .select('certificate.id')
+      .where('organisation.uscc', '=', compact)
       .orderBy('certificate.number')
-      .limit(LOOKUP_PAGE_SIZE)
-      .offset((page - 1) * LOOKUP_PAGE_SIZE)
+      .limit(HOLDER_MATCH_LIMIT + 1)
       .execute();
-    return paged(query, 'uscc', { total, capped: false }, page, rows, today);
+    const ids = held.map((row) => row.id);
+    return narrowed(db, query, 'uscc', { ids: ids.slice(0, HOLDER_MATCH_LIMIT), capped: ids.length > HOLDER_MATCH_LIMIT }, filters, page, today);
   }
 
   const words = [...new Set(query.split(' ').map(toSearchForm))].filter((word) => Array.from(word).length >= 2);
-  if (words.length > 1) {
-    const { matched, rows } = await lookupByWords(db, words, page);
-    return paged(query, 'name', matched, page, rows, today);
-  }
+  if (words.length > 1) return narrowed(db, query, 'name', await matchingEveryWord(db, words), filters, page, today);
   const term = toSearchForm(query);
-  if (Array.from(term).length < 2) return nothing('none');
-  if (bodyId !== null) {
-    throw new DomainError(
-      'unprocessable',
-      'body_with_name',
-      'A body narrows a certificate number or USCC, not part of a name: leave q empty to list the body\'s certificates, or leave body out to search by name.',
-      '按认证机构筛选时请输入证书编号或统一社会信用代码；不输入查询内容即列出该机构的全部证书。按名称查询请不选认证机构。',
-    );
-  }
+  if (Array.from(term).length < 2) return nothing(query, page);
   const matches = await matchHolderNames(db, term);
-  const rows = await summariesInOrder(db, await matches.rankedIds((page - 1) * LOOKUP_PAGE_SIZE, LOOKUP_PAGE_SIZE));
-  return paged(query, 'name', matches, page, rows, today);
+  return narrowed(db, query, 'name', { ids: await matches.rankedIds(0, HOLDER_MATCH_LIMIT), capped: matches.capped }, filters, page, today);
+}
+
+const nothing = (query: string, page: number): LookupResult => ({
+  query,
+  matchedBy: 'none',
+  total: 0,
+  totalCapped: false,
+  listed: 0,
+  facets: null,
+  page,
+  pageCount: 0,
+  items: [],
+});
+
+/** A bounded candidate set (ranked ids) narrowed by the filters, counted per filter value, and paged. */
+async function narrowed(
+  db: PortalDb,
+  query: string,
+  matchedBy: 'uscc' | 'name',
+  candidates: { ids: number[]; capped: boolean },
+  filters: LookupFilters,
+  page: number,
+  today: string,
+): Promise<LookupResult> {
+  const { rows, facets } = filterCandidates(await filterableSummaries(db, candidates.ids, today), filters);
+  const shown = rows.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE).map((row) => ({ ...row, status: row.storedStatus }));
+  return paged(query, matchedBy, { total: rows.length, capped: candidates.capped }, page, shown, today, facets);
 }
 
 /** The summaries of these certificates, in the order of `ids` (a ranking). */
@@ -139,15 +153,11 @@ async function summariesInOrder(db: PortalDb, ids: number[]): Promise<Certificat
  * candidates, and the other words are checked in their holders' names, so the work is
  * bounded whatever the registry's size.
  */
-async function lookupByWords(
-  db: PortalDb,
-  words: string[],
-  page: number,
-): Promise<{ matched: { total: number; capped: boolean }; rows: CertificateSummaryRow[] }> {
+async function matchingEveryWord(db: PortalDb, words: string[]): Promise<{ ids: number[]; capped: boolean }> {
   const matches = await Promise.all(words.map((word) => matchHolderNames(db, word)));
   const rarest = matches.reduce((best, candidate) => (candidate.total < best.total ? candidate : best));
   const ids = await rarest.rankedIds(0, rarest.total);
-  if (ids.length === 0) return { matched: { total: 0, capped: false }, rows: [] };
+  if (ids.length === 0) return { ids: [], capped: false };
   const names = await db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -155,9 +165,8 @@ async function lookupByWords(
     .where('certificate.id', 'in', ids)
     .execute();
   const named = new Map(names.map((row) => [row.id, row.nameSearch]));
-  const hits = ids.filter((id) => words.every((word) => named.get(id)?.includes(word)));
   // Past the rarest word's ranked matches, more may hold every word: said as a capped total.
-  return { matched: { total: hits.length, capped: rarest.capped }, rows: await summariesInOrder(db, hits.slice((page - 1) * LOOKUP_PAGE_SIZE, page * LOOKUP_PAGE_SIZE)) };
+  return { ids: ids.filter((id) => words.every((word) => named.get(id)?.includes(word))), capped: rarest.capped };
 }
 
 /** A code as typed, for comparing with USCCs: upper case, without spaces or dashes. */
@@ -183,18 +192,21 @@ export function shorterNamePart(query: string): string | null {
 function paged(
   query: string,
   matchedBy: LookupResult['matchedBy'],
-  { total, capped }: { total: number; capped: boolean },
+  { total, capped, listed = total }: { total: number; capped: boolean; listed?: number },
   page: number,
   rows: CertificateSummaryRow[],
   today: string,
+  facets: LookupFacets | null,
 ): LookupResult {
   return {
     query,
     matchedBy,
     total,
     totalCapped: capped,
+    listed,
+    facets,
     page,
-    pageCount: Math.ceil(total / LOOKUP_PAGE_SIZE),
+    pageCount: Math.ceil(listed / LOOKUP_PAGE_SIZE),
     items: summariseAsOf(rows, today),
   };
 }
@@ -209,14 +221,6 @@ function summariseAsOf(rows: CertificateSummaryRow[], today: string): Certificat
     levelName: row.levelName,
     status: statusOnDay(row.status, row.expiresOn, today),
   }));
-}
-
-async function countRows(query: ReturnType<typeof selectCertificateSummaries>): Promise<number> {
-  const { total } = await query
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
-  return Number(total);
 }
 
 export interface NearMatches {

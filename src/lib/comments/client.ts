@@ -36,3 +36,12 @@ export const clientSaltPath = (databasePath: string): string => `${databasePath}
 export function hashClient(salt: string, address: string | null): string {
   return createHmac('sha256', salt).update(address ?? 'unknown').digest('base64url');
 }
+
+/**
+ * The form in which the contact a comment gave (already normalised by the form) is counted
+ * by the rate limits, for a day at most: a salted hash, apart from address hashes by its
+ * prefix, and the same whatever the case of an e-mail address.
+ */
+export function hashContact(salt: string, contact: string): string {
+  return createHmac('sha256', salt).update(`contact:${contact.toLowerCase()}`).digest('base64url');
+}

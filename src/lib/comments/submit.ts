@@ -8,11 +8,24 @@ import { formatWindowTime } from '../time/beijing.ts';
 import type { CommentForm } from './inputs.ts';
 import { newTrackingNumber } from './tracking-number.ts';
 
-/** How many comments one client may send: per window of time, at most. */
+/**
+ * What a limit counts: every submission from one network address; or those giving one
+ * contact (a person), on any notice or on one notice.
+ */
+export type RateLimitScope = 'address' | 'contact' | 'contact_notice';
+
+/**
+ * How many comments may be sent, per window of time, at most. One person is held by the
+ * limits on their contact (the old per-address ones); an address, which an office or a mobile
+ * carrier shares among many people, only stops a flood that changes its contact each time.
+ */
 export const RATE_LIMITS = [
-  { windowMs: 10 * 60_000, max: 5, zh: '10 分钟内最多提交 5 条', en: '5 comments per 10 minutes' },
-  { windowMs: 24 * 60 * 60_000, max: 20, zh: '24 小时内最多提交 20 条', en: '20 comments per 24 hours' },
-] as const;
+  { scope: 'contact', windowMs: 10 * 60_000, max: 5, zh: '同一联系方式 10 分钟内最多提交 5 条', en: '5 comments per 10 minutes with one contact' },
+  { scope: 'contact', windowMs: 24 * 60 * 60_000, max: 20, zh: '同一联系方式 24 小时内最多提交 20 条', en: '20 comments per 24 hours with one contact' },
+  { scope: 'contact_notice', windowMs: 24 * 60 * 60_000, max: 10, zh: '同一联系方式对同一公示 24 小时内最多提交 10 条', en: '10 comments per 24 hours on one notice with one contact' },
+  { scope: 'address', windowMs: 10 * 60_000, max: 60, zh: '同一网络地址 10 分钟内最多提交 60 条', en: '60 comments per 10 minutes from one network address' },
+  { scope: 'address', windowMs: 24 * 60 * 60_000, max: 400, zh: '同一网络地址 24 小时内最多提交 400 条', en: '400 comments per 24 hours from one network address' },
+] as const satisfies readonly { scope: RateLimitScope; windowMs: number; max: number; zh: string; en: string }[];
 
 /** Submissions are counted for the longest limit's window, then forgotten. */
 const SUBMISSION_MEMORY_MS = Math.max(...RATE_LIMITS.map((limit) => limit.windowMs));
@@ -25,7 +38,8 @@ export interface CommentReceipt {
   repeated: boolean;
 }
 
-export type CommentSubmission = CommentForm & { noticeId: number; clientHash: string };
+/** `clientHash` and `contactHash`: salted hashes of the network address and of the contact given (comments/client.ts). */
+export type CommentSubmission = CommentForm & { noticeId: number; clientHash: string; contactHash: string };
 
 /**
  * What makes a repeat a repeat: the form's key and everything it carried. The same form sent
@@ -46,8 +60,10 @@ function submissionKey(submission: CommentSubmission): string {
 export async function submitComment(db: PortalDb, submission: CommentSubmission, now: Date): Promise<CommentReceipt> {
   const key = submissionKey(submission);
   return db.transaction().execute(async (trx) => {
-    // A client's submissions are counted one at a time, by every instance (and a repeated form seen once).
+    // A client's and a contact's submissions are counted one at a time, by every instance (and a repeated form seen once).
+    // Always the address first, then the contact: two transactions never wait for each other in a circle.
     await oneAtATime(trx, `comment-client:${submission.clientHash}`);
+    await oneAtATime(trx, `comment-contact:${submission.contactHash}`);
     const earlier = await trx.selectFrom('comment').select(['trackingNumber', 'noticeId', 'receivedAt']).where('idempotencyKey', '=', key).executeTakeFirst();
     if (earlier) return { ...earlier, repeated: true };
 
@@ -58,7 +74,7 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
     const state = noticeState(notice, now);
     if (state !== 'open') throw windowClosed(notice, state);
 
-    await countSubmission(trx, submission.clientHash, now);
+    await countSubmission(trx, { clientHash: submission.clientHash, contactHash: submission.contactHash, noticeId: notice.id }, now);
     const receivedAt = now.toISOString();
     const trackingNumber = newTrackingNumber();
     await trx
@@ -91,7 +107,7 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
 export async function absorbRobotSubmission(db: PortalDb, clientHash: string, now: Date): Promise<CommentReceipt> {
   await db.transaction().execute(async (trx) => {
     await oneAtATime(trx, `comment-client:${clientHash}`);
-    await countSubmission(trx, clientHash, now);
+    await countSubmission(trx, { clientHash, contactHash: null, noticeId: null }, now);
   });
   return { trackingNumber: newTrackingNumber(), noticeId: 0, receivedAt: now.toISOString(), repeated: false };
 }
@@ -125,34 +141,46 @@ export async function forgetOldSubmissions(db: PortalDb, now: Date): Promise<voi
     .execute();
 }
 
+/** Who sent a submission, as the limits count it: a robot's form gives no contact and counts for its address only. */
+interface Submitter {
+  clientHash: string;
+  contactHash: string | null;
+  noticeId: number | null;
+}
+
 /**
- * Refuses the submission when its client has reached a limit; otherwise counts it. Inside
- * the comment's transaction, which takes the client's turn (oneAtATime), so concurrent
- * submissions are counted one after the other. Submissions older than a day are forgotten on the way.
+ * Refuses the submission when its address or its contact has reached a limit; otherwise
+ * counts it. Inside the comment's transaction, which takes the address's and the contact's
+ * turns (oneAtATime), so concurrent submissions are counted one after the other.
+ * Submissions older than a day are forgotten on the way.
  */
-async function countSubmission(db: PortalDb, clientHash: string, now: Date): Promise<void> {
+async function countSubmission(db: PortalDb, submitter: Submitter, now: Date): Promise<void> {
   await forgetOldSubmissions(db, now);
   for (const limit of RATE_LIMITS) {
+    if (limit.scope !== 'address' && submitter.contactHash === null) continue;
     const since = new Date(now.getTime() - limit.windowMs).toISOString();
-    const recent = await db
-      .selectFrom('commentSubmission')
-      .select('submittedAt')
-      .where('clientHash', '=', clientHash)
-      .where('submittedAt', '>', since)
-      .orderBy('submittedAt')
-      .limit(limit.max)
-      .execute();
+    let counted = db.selectFrom('commentSubmission').select('submittedAt').where('submittedAt', '>', since);
+    counted =
+      limit.scope === 'address'
+        ? counted.where('clientHash', '=', submitter.clientHash)
+        : counted.where('contactHash', '=', submitter.contactHash);
+    if (limit.scope === 'contact_notice') counted = counted.where('noticeId', '=', submitter.noticeId);
+    const recent = await counted.orderBy('submittedAt').limit(limit.max).execute();
     if (recent.length >= limit.max) {
       // The oldest counted submission leaves the window first: that is when a new one fits.
       const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(recent[0]!.submittedAt) + limit.windowMs - now.getTime()) / 1000));
+      const who = { address: ['from this address', '来自同一网络地址的'], contact: ['with this contact', '使用同一联系方式的'], contact_notice: ['on this notice with this contact', '使用同一联系方式对本公示的'] }[limit.scope];
       throw new DomainError(
         'rate_limited',
-        'too_many_comments',
-        `Too many comments from this address (${limit.en}). Try again in ${retryAfterSeconds} seconds.`,
-        `提交过于频繁（${limit.zh}），请在 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试。`,
+        limit.scope === 'address' ? 'too_many_comments' : 'too_many_comments_from_contact',
+        `Too many comments ${who[0]} (${limit.en}). Try again in ${retryAfterSeconds} seconds.`,
+        `${who[1]}提交过于频繁（${limit.zh}），请在 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试。`,
         retryAfterSeconds,
       );
     }
   }
-  await db.insertInto('commentSubmission').values({ clientHash, submittedAt: now.toISOString() }).execute();
+  await db
+    .insertInto('commentSubmission')
+    .values({ clientHash: submitter.clientHash, contactHash: submitter.contactHash, noticeId: submitter.noticeId, submittedAt: now.toISOString() })
+    .execute();
 }

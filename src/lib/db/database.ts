@@ -2,6 +2,8 @@ import type {
   CertificateEventTable,
   CertificateSurveillanceDueTable,
   CertificateTable,
+  CertificateFilterTallySinceTable,
+  CertificateFilterTallyTable,
   CertificateTallyTable,
   CertificationBodyTable,
   OrganisationTable,
@@ -21,6 +23,8 @@ export interface PortalDatabase {
   certificateEvent: CertificateEventTable;
   certificateSurveillanceDue: CertificateSurveillanceDueTable;
   certificateTally: CertificateTallyTable;
+  certificateFilterTally: CertificateFilterTallyTable;
+  certificateFilterTallySince: CertificateFilterTallySinceTable;
   notice: NoticeTable;
   noticeTally: NoticeTallyTable;
   noticeBodyTally: NoticeBodyTallyTable;

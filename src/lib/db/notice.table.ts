@@ -27,6 +27,10 @@ export interface NoticeTable {
   windowEnd: UtcInstant;
   publishedAt: UtcInstant;
   status: (typeof NOTICE_STATUSES)[number];
+  /** When the body withdrew the notice; null while published, and for notices withdrawn before it was recorded. */
+  withdrawnAt: UtcInstant | null;
+  /** Why, in the body's words; null while published, and for notices withdrawn before it was recorded. */
+  withdrawalReason: string | null;
   decision: (typeof NOTICE_DECISIONS)[number];
   decidedAt: UtcInstant | null;
   /** The certificate the decision issued or changed. */
@@ -97,9 +101,12 @@ export interface CommentExportTable {
 export type Notice = Selectable<NoticeTable>;
 export type Comment = Selectable<CommentTable>;
 
-/** What the rate limits count: a salted hash of who submitted and when, kept for a day (comments/submit.ts). */
+/** What the rate limits count: salted hashes of who submitted (address, contact), on which notice and when, kept for a day (comments/submit.ts). */
 export interface CommentSubmissionTable {
   id: Generated<number>;
   clientHash: string;
+  /** Null for a form a robot filled (counted for its address only) and for submissions from before the contact was counted. */
+  contactHash: string | null;
+  noticeId: number | null;
   submittedAt: UtcInstant;
 }

@@ -57,6 +57,8 @@ export interface CertificateTable {
   /** Letters and digits of the number, upper-case: unique, so dash or case variants are never ambiguous. */
   numberKey: string;
   organisationId: number;
+  /** The holder's province, copied from its organisation by the database's triggers: never written. */
+  province: ColumnType<string, never, never>;
   bodyId: number;
   schemeId: number;
   levelCode: string | null;
@@ -69,6 +71,27 @@ export interface CertificateTable {
   expiresOn: BeijingDate;
   status: StoredCertificateStatus;
   updatedAt: UtcInstant;
+}
+
+/**
+ * How many certificates there are of each body, scheme, holder's province and stored status,
+ * and for valid and suspended ones whether they lapse before certificate_filter_tally_since's day
+ * ('past') or not ('current'; '' for withdrawn and cancelled ones, which do not lapse): kept
+ * by the database's triggers (migration 2026-12-02T0722), never written but by
+ * moveCertificateTallyForward (certificates/tally.ts).
+ */
+export interface CertificateFilterTallyTable {
+  bodyId: ColumnType<number, never, never>;
+  schemeId: ColumnType<number, never, never>;
+  province: ColumnType<string, never, never>;
+  status: ColumnType<StoredCertificateStatus, never, never>;
+  lapse: ColumnType<'past' | 'current' | '', never, never>;
+  certificates: ColumnType<number, never, never>;
+}
+
+/** The one row: the Beijing day before which certificate_filter_tally's 'past' lapsed. */
+export interface CertificateFilterTallySinceTable {
+  lapsedBefore: BeijingDate;
 }
 
 export const CERTIFICATE_EVENT_KINDS = [

@@ -1,7 +1,7 @@
 import type { PortalDb } from '../db/database.ts';
 import type { NoticeFeedFilters } from '../notices/inputs.ts';
 import { NOTICE_KIND_LABELS } from '../notices/labels.ts';
-import { newestNotices, newestWithdrawals, type NoticeBody, type NoticeHeadline, type PublishedNotice } from '../notices/repository.ts';
+import { newestNotices, newestWithdrawals, withdrawalTime, type NoticeBody, type NoticeHeadline, type PublishedNotice } from '../notices/repository.ts';
 import { noticeListUrl, noticesFeedUrl, noticeUrl } from '../site/urls.ts';
 import { formatBeijingDateTime, formatWindowTime } from '../time/beijing.ts';
 import { FEED_SIZE, newestFirst, shorten, type Feed, type FeedItem } from './feed.ts';
@@ -62,13 +62,23 @@ export function withdrawalItem(notice: PublishedNotice, siteUrl: string): FeedIt
     title: `${notice.title}：公示已撤回`,
     link: page,
     guid: `${page}#withdrawal`,
-    publishedAt: notice.updatedAt,
+    publishedAt: withdrawalTime(notice),
     categories: ['公示撤回', ...noticeCategories(notice)],
-    description: [
-      ...whoAndWhat(notice),
-      `${notice.body.name}已于 ${formatBeijingDateTime(notice.updatedAt)} 撤回该公示（原公示期 ${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}），不再接受异议和意见。`,
-    ].join('\n'),
+    description: [...whoAndWhat(notice), ...withdrawalLines(notice)].join('\n'),
   };
+}
+
+/**
+ * When and why a notice was withdrawn, as the feed and the calendar say it: the time and the
+ * reason the body recorded, or that it recorded none (notices withdrawn before the portal
+ * kept them), never a guess.
+ */
+export function withdrawalLines(notice: NoticeHeadline & { body: NoticeBody; updatedAt: string }): string[] {
+  const window = `原公示期 ${formatBeijingDateTime(notice.windowStart)} 至 ${formatBeijingDateTime(notice.windowEnd)}`;
+  const when = notice.withdrawal?.at
+    ? `${notice.body.name}已于 ${formatBeijingDateTime(notice.withdrawal.at)} 撤回该公示（${window}），不再接受异议和意见。`
+    : `${notice.body.name}已撤回该公示（${window}；撤回时间未登记，公示信息最后更新于 ${formatBeijingDateTime(notice.updatedAt)}），不再接受异议和意见。`;
+  return [when, `撤回原因：${notice.withdrawal?.reason ?? '认证机构未登记撤回原因，可向认证机构询问。'}`];
 }
 
 /** Its kind, scheme, province and the body that decides: what a reader groups items by. */

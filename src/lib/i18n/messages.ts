@@ -130,6 +130,7 @@ const zh = {
     applicant: (name: string, province: string) => `申请方：${name}（${province}）`,
     proposedLevel: (level: string) => ` · 拟定等级：${level}`,
     commentCount: (count: number) => `已收到意见 ${count} 条`,
+    withdrawn: (date: string | null, reason: string | null) => `${date ? `已于 ${date}撤回` : '已撤回'}：${reason ?? '未登记原因'}`,
   },
   home: {
     title: '首页',
@@ -157,7 +158,15 @@ const zh = {
   lookup: {
     title: '证书查询',
     resultsTitle: (query: string) => `“${query}”的查询结果`,
-    readAs: { number: '按证书编号', uscc: '按统一社会信用代码', name: '按组织名称', body: '该认证机构', none: '' },
+    readAs: { number: '按证书编号', uscc: '按统一社会信用代码', name: '按组织名称', filters: '按所选条件', none: '' },
+    filters: '按证书状态、认证类别、省份和认证机构筛选',
+    facet: { status: '证书状态', scheme: '认证类别', province: '持证组织所在省份', body: '认证机构' },
+    anyValue: '不限',
+    facetCount: (count: number) => `（${count}）`,
+    countsOverFirst: (limit: number) => `以下计数只统计前 ${limit} 张相符的证书。`,
+    listedOnly: (listed: number) => `只列出前 ${listed} 张（有效的在前）；选择更多筛选条件或输入名称可以缩小范围。`,
+    validFirst: '有效的证书排在前面，其后依次为暂停、过期、撤销和注销的证书。',
+    noneWithFilters: '没有符合所选条件的证书。可减少筛选条件后再试。',
     anyBody: '全部认证机构',
     tooShort: '请至少输入两个字的组织名称，或完整的证书编号、统一社会信用代码。',
     noMatch: (query: string) => `未找到与“${query}”相符的证书。`,
@@ -328,7 +337,9 @@ const zh = {
     jumpToForm: '填写意见',
     opensAt: (start: string) => `公示将于 ${start}开始，届时可在本页提出异议和意见。`,
     closedSince: (end: string) => `公示期已于 ${end}结束，不再接受异议和意见。`,
-    withdrawn: '该公示已由认证机构撤回，不再接受异议和意见。撤回的原因请向认证机构询问。',
+    withdrawn: (dateTime: string | null) =>
+      dateTime ? `认证机构已于 ${dateTime}撤回该公示，不再接受异议和意见。` : '该公示已由认证机构撤回，不再接受异议和意见（撤回时间未登记）。',
+    withdrawalReason: (reason: string | null) => (reason ? `撤回原因：${reason}` : '认证机构未登记撤回原因，可向认证机构询问。'),
     commentCount: (_count: number): Around => ['已收到意见 ', ' 条。'],
     factsHeading: '公示内容',
     applicant: '申请方',
@@ -388,7 +399,7 @@ const zh = {
     forNotice: (reference: string, title: string) => `公示 ${reference}：${title}`,
     otherWays: '还可以这样做',
     otherWaysText:
-      '稍后再试；若您所在的单位或移动网络与许多人共用一个网络地址，可换用其他网络（如手机流量或家庭宽带）提交；或直接以书面形式向认证机构提出，效力相同：',
+      '稍后再试（上面写明了何时可以再提交）；若提示来自同一网络地址的提交过多，说明您所在的单位或移动网络与许多人共用一个网络地址，可换用其他网络（如手机流量或家庭宽带）提交；也可以直接以书面形式向认证机构提出，效力相同：',
     problemSeparator: '；',
     backToNotice: '返回公示',
   },
@@ -519,7 +530,8 @@ const zh = {
     what: '内容',
     endpoints: {
       certificate: '一张证书：状态（按今天的北京日期计算）、持证组织、认证类别、有效期、记录、年度监督审核',
-      certificates: '证书查询：q 为证书编号、统一社会信用代码或名称的一部分；page 翻页；body 按认证机构筛选；surveillance=overdue 只看监督审核逾期的证书',
+      certificates:
+        '证书查询：q 为证书编号、统一社会信用代码或名称的一部分；page 翻页；status（valid、suspended、expired、withdrawn、cancelled）、scheme、province、body 按证书状态、认证类别、省份、认证机构筛选，facets 给出各筛选值的证书数；有效的证书在前；surveillance=overdue 只看监督审核逾期的证书',
       verify: '批量核验：请求体 { "numbers": [...] }，最多 1000 个证书编号，按请求顺序返回是否存在及状态',
       notices: '公示列表：state（open、upcoming、closed）、kind、scheme、province、body、year 筛选，page 翻页',
       notice: '一条公示：全部公示内容、状态、公开的意见和答复、异议处理结果',
@@ -606,10 +618,10 @@ const zh = {
     title: '个人信息处理说明',
     intro: '依据《中华人民共和国个人信息保护法》，本说明告诉您：在本站提交意见时，收集哪些个人信息、为什么收集、谁能看到、保存多久，以及如何要求删除。',
     sections: [
-      around('收集哪些信息', '：您的真实姓名、联系方式（手机号码或电子邮箱）、选填的所在单位，以及您的意见内容和提交时间。为防止滥用，本站还会把您的网络地址经加密处理为无法还原的摘要，用于限制提交频率。'),
+      around('收集哪些信息', '：您的真实姓名、联系方式（手机号码或电子邮箱）、选填的所在单位，以及您的意见内容和提交时间。为防止滥用，本站还会把您的网络地址和联系方式分别经加密处理为无法还原的摘要，用于限制提交频率。'),
       around('为什么收集', '：认证机构须核实实名异议，并向提出人答复处理结果。姓名和联系方式只用于核实和答复您的意见，不作他用。'),
       around('谁能看到', '：只有负责该公示的认证机构的工作人员。您的姓名、联系方式和网络地址不会出现在任何公开页面、订阅、开放数据接口或搜索中；认证机构决定公开的，只是意见内容及其答复。凭查询编号查看处理状态的页面不含您的姓名和联系方式。'),
-      around('保存多久', '：网络地址的摘要最长保存一天。姓名、联系方式和所在单位在认证机构对该公示作出认证决定、不再需要时删除；意见内容、处理状态和答复作为公示记录保留。'),
+      around('保存多久', '：网络地址和联系方式的摘要最长保存一天。姓名、联系方式和所在单位在认证机构对该公示作出认证决定、不再需要时删除；意见内容、处理状态和答复作为公示记录保留。'),
       around('如何要求删除或更正', '：请联系负责该公示的认证机构（联系方式见公示页面），或本站主办单位，并提供回执上的查询编号。'),
     ],
     consentHeading: '您的同意',
@@ -697,6 +709,7 @@ const en: Messages = {
     applicant: (name, province) => `Applicant: ${name} (${province})`,
     proposedLevel: (level) => ` · proposed level: ${level}`,
     commentCount: (count) => `${counted(count, 'comment')} received`,
+    withdrawn: (date, reason) => `${date ? `Withdrawn on ${date}` : 'Withdrawn'}: ${reason ?? 'no reason recorded'}`,
   },
   home: {
     title: 'Home',
@@ -724,7 +737,15 @@ const en: Messages = {
   lookup: {
     title: 'Check a certificate',
     resultsTitle: (query) => `Results for “${query}”`,
-    readAs: { number: ' by certificate number', uscc: ' by unified social credit code', name: ' by organisation name', body: ' of this certification body', none: '' },
+    readAs: { number: ' by certificate number', uscc: ' by unified social credit code', name: ' by organisation name', filters: ' with these filters', none: '' },
+    filters: 'Filter by status, scheme, province and certification body',
+    facet: { status: 'Status', scheme: 'Certification scheme', province: 'Holder’s province', body: 'Certification body' },
+    anyValue: 'Any',
+    facetCount: (count) => ` (${count})`,
+    countsOverFirst: (limit) => `The counts below are over the first ${limit} matching certificates only.`,
+    listedOnly: (listed) => `Only the first ${listed} are listed (valid ones first): choose more filters or type a name to narrow them down.`,
+    validFirst: 'Valid certificates come first, then suspended, expired, withdrawn and cancelled ones.',
+    noneWithFilters: 'No certificate matches these filters. Remove one and try again.',
     anyBody: 'Any certification body',
     tooShort: 'Enter at least two characters of an organisation’s name, or a whole certificate number or unified social credit code.',
     noMatch: (query) => `No certificate matches “${query}”.`,
@@ -901,7 +922,11 @@ const en: Messages = {
     jumpToForm: 'Write a comment',
     opensAt: (start) => `The notice period starts ${start}; objections and comments can then be sent on this page.`,
     closedSince: (end) => `The notice period ended ${end}: objections and comments are no longer accepted.`,
-    withdrawn: 'The certification body has withdrawn this notice: it no longer accepts objections or comments. Ask the body why it was withdrawn.',
+    withdrawn: (dateTime) =>
+      dateTime
+        ? `The certification body withdrew this notice on ${dateTime}: it no longer accepts objections or comments.`
+        : 'The certification body has withdrawn this notice: it no longer accepts objections or comments (when was not recorded).',
+    withdrawalReason: (reason) => (reason ? `Reason given: ${reason}` : 'The body recorded no reason for withdrawing it: ask the body.'),
     commentCount: (count) => ['', ` ${noun(count, 'comment')} received.`],
     factsHeading: 'What the notice states',
     applicant: 'Applicant',
@@ -967,7 +992,7 @@ const en: Messages = {
     forNotice: (reference, title) => `Notice ${reference}: ${title}`,
     otherWays: 'What else you can do',
     otherWaysText:
-      'Try again later; if your office or mobile network shares one internet address among many people, send it from another network (mobile data, a home connection); or send it in writing to the certification body, which takes it alike:',
+      'Try again later (the message above says when); if it says too many came from one address, your office or mobile network shares that address among many people: send it from another network (mobile data, a home connection); or send it in writing to the certification body, which takes it alike:',
     problemSeparator: '; ',
     backToNotice: 'Back to the notice',
   },
@@ -1107,7 +1132,8 @@ const en: Messages = {
     what: 'What it answers',
     endpoints: {
       certificate: 'One certificate: its status (as of today’s Beijing date), holder, scheme, validity, history and yearly surveillance',
-      certificates: 'Certificate lookup: q is a certificate number, a unified social credit code or part of a name; page pages; body narrows to a certification body; surveillance=overdue keeps certificates whose surveillance is overdue',
+      certificates:
+        'Certificate lookup: q is a certificate number, a unified social credit code or part of a name; page pages; status (valid, suspended, expired, withdrawn, cancelled), scheme, province and body narrow it, and facets counts the certificates of each value; valid ones come first; surveillance=overdue keeps certificates whose surveillance is overdue',
       verify: 'Bulk check: the body { "numbers": [...] } of up to 1,000 certificate numbers, answered in the order asked with whether each exists and its status',
       notices: 'Notice list: filters state (open, upcoming, closed), kind, scheme, province, body and year; page pages',
       notice: 'One notice: everything it states, its state, the published comments and answers, how objections were handled',
@@ -1194,10 +1220,10 @@ const en: Messages = {
     title: 'How personal information is handled',
     intro: 'Under the Personal Information Protection Law of the PRC, this statement says what personal information is collected when you send a comment on this site, why, who sees it, how long it is kept and how to have it deleted.',
     sections: [
-      ['What is collected', ': your real name, your contact details (mobile number or e-mail address), your organisation if you give it, and your comment and when you sent it. Against abuse, the site also turns your internet address into a digest that cannot be turned back, to limit how often comments can be sent.'],
+      ['What is collected', ': your real name, your contact details (mobile number or e-mail address), your organisation if you give it, and your comment and when you sent it. Against abuse, the site also turns your internet address and your contact details each into a digest that cannot be turned back, to limit how often comments can be sent.'],
       ['Why', ': the certification body must check objections made under a real name and answer the person who made them. Your name and contact details are used only to check and answer your comment, for nothing else.'],
       ['Who sees it', ': only the staff of the certification body responsible for the notice. Your name, contact details and internet address never appear on any public page, feed, open data API or search; what the body may publish is your comment and its answer. The status page you reach with the tracking number does not show your name or contact details.'],
-      ['How long it is kept', ': the digest of the internet address for at most a day. Names, contact details and organisations are deleted once the certification body has decided on the notice and no longer needs them; the comment, its status and its answer stay as part of the notice’s record.'],
+      ['How long it is kept', ': the digests of the internet address and contact details for at most a day. Names, contact details and organisations are deleted once the certification body has decided on the notice and no longer needs them; the comment, its status and its answer stay as part of the notice’s record.'],
       ['How to have it deleted or corrected', ': ask the certification body responsible for the notice (its contact details are on the notice page), or the operator of this site, quoting the tracking number on your receipt.'],
     ],
     consentHeading: 'Your consent',

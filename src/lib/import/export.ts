@@ -140,6 +140,8 @@ async function recordQuery(db: PortalDb, kind: RecordKind, lookup: readonly stri
           'notice.windowEnd',
           'notice.publishedAt',
           'notice.status',
+          'notice.withdrawnAt',
+          'notice.withdrawalReason',
           'notice.decision',
           'notice.decidedAt',
           'certificate.number as certificateNumber',

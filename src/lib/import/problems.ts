@@ -40,6 +40,8 @@ export type RecordProblem =
   | { code: 'not_after'; other: string; value: string }
   | { code: 'decided_while_pending' }
   | { code: 'decision_needs_time'; decision: string }
+  | { code: 'withdrawal_needs_it' }
+  | { code: 'withdrawal_while_published' }
   | { code: 'repeated_key'; keyName: string; earlier: RecordLocation }
   | { code: 'approval_number_taken'; approvalNumber: string; body: string }
   | { code: 'unknown_reference'; target: ReferenceTarget; key: string }

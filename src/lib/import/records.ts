@@ -266,6 +266,12 @@ const certificateEvents = define(
   },
 );
 
+/** A withdrawal's time or reason: required once a notice is withdrawn, empty while it is published. */
+const withdrawalProblem = (status: string, value: string | null): RecordProblem | null => {
+  if (status === 'withdrawn') return value === null ? { code: 'withdrawal_needs_it' } : null;
+  return value === null ? null : { code: 'withdrawal_while_published' };
+};
+
 const notices = define(
   {
     reference: required(text(50)),
@@ -281,6 +287,8 @@ const notices = define(
     window_end: required(instant),
     published_at: required(instant),
     status: required(oneOf(NOTICE_STATUSES)),
+    withdrawn_at: optional(instant),
+    withdrawal_reason: optional(text(1000)),
     decision: required(oneOf(NOTICE_DECISIONS)),
     decided_at: optional(instant),
     certificate_number: optional(certificateNumber),
@@ -303,6 +311,17 @@ const notices = define(
           if (record.decision === 'pending') return record.decided_at === null ? null : { code: 'decided_while_pending' };
           return record.decided_at === null ? { code: 'decision_needs_time', decision: record.decision } : null;
         },
+      },
+      // A withdrawal says when and why, as a decision says when: the public is told both.
+      {
+        fields: ['status', 'withdrawn_at'],
+        field: 'withdrawn_at',
+        problem: (record) => withdrawalProblem(record.status, record.withdrawn_at),
+      },
+      {
+        fields: ['status', 'withdrawal_reason'],
+        field: 'withdrawal_reason',
+        problem: (record) => withdrawalProblem(record.status, record.withdrawal_reason),
       },
     ],
   },

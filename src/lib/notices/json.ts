@@ -19,6 +19,11 @@ export function noticeSummaryJson(notice: NoticeHeadline, state: NoticeState, si
     proposedLevel: notice.proposedLevel,
     url: noticeUrl(siteUrl, notice.id),
     commentCount: notice.commentCount,
+    // Null while published; withdrawnAt and reason are null too for a notice withdrawn before the body recorded them.
+    withdrawal: notice.withdrawal && {
+      withdrawnAt: notice.withdrawal.at && toBeijingIso(notice.withdrawal.at),
+      reason: notice.withdrawal.reason,
+    },
   };
 }
 

@@ -31,6 +31,28 @@ export interface NoticeHeadline {
   windowEnd: string;
   /** Every comment received, published or not: the number only. */
   commentCount: number;
+  /** When and why the body withdrew it; null while published. */
+  withdrawal: NoticeWithdrawal | null;
+}
+
+/**
+ * A notice's withdrawal as the body recorded it. Notices withdrawn before the portal kept
+ * when and why (migration 2026-12-02T0720) have neither: `at` and `reason` are then null, and
+ * the pages say so rather than guess.
+ */
+export interface NoticeWithdrawal {
+  at: string | null;
+  reason: string | null;
+}
+
+/**
+ * The instant a feed or calendar dates a withdrawal by: the one the body recorded, or (not
+ * recorded, or recorded later than it reached the portal) the notice's last update, when the
+ * portal learnt of it.
+ */
+export function withdrawalTime(notice: { withdrawal: NoticeWithdrawal | null; updatedAt: string }): string {
+  const at = notice.withdrawal?.at;
+  return at && at <= notice.updatedAt ? at : notice.updatedAt;
 }
 
 export interface NoticeSummary extends NoticeHeadline {
@@ -89,6 +111,8 @@ function selectNoticeHeadlines(db: PortalDb) {
       'notice.reference',
       'notice.kind',
       'notice.status',
+      'notice.withdrawnAt',
+      'notice.withdrawalReason',
       'notice.windowStart',
       'notice.windowEnd',
       'notice.proposedLevelCode',
@@ -122,6 +146,7 @@ function toHeadline(row: HeadlineRow): NoticeHeadline {
     windowStart: row.windowStart,
     windowEnd: row.windowEnd,
     commentCount: Number(row.commentCount ?? 0),
+    withdrawal: row.status === 'withdrawn' ? { at: row.withdrawnAt, reason: row.withdrawalReason } : null,
   };
 }
 
@@ -338,8 +363,9 @@ export async function newestNotices(
 
 /**
  * The notices withdrawn by `now` that match the filters, the most recently withdrawn first.
- * A withdrawal is the notice's last change, so its time is the notice's updatedAt (index
- * notice_withdrawn); withdrawn notices are few, so a filter reads few of them.
+ * A withdrawal is the notice's last change, so they are read in the order of the notice's
+ * updatedAt (index notice_withdrawn), and each is dated by its withdrawal's own time where
+ * the body recorded one (withdrawalTime); withdrawn notices are few, so a filter reads few of them.
  */
 export async function newestWithdrawals(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
   const rows = await selectPublishedNotices(db, filters)

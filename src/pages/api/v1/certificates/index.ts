@@ -14,17 +14,20 @@ export const GET = apiRoute(
       const page = await listChanges('certificates', query, (after, limit) => certificatesChangedAfter(locals.db, after, limit), (record) => certificateRecordJson(record, locals.siteUrl), locals);
       return jsonResponse(page, { corsOpen: true });
     }
-    const { q, page, surveillance, body } = parseInput(lookupParameters, query, 'invalid_query');
+    const { q, page, surveillance, ...filters } = parseInput(lookupParameters, query, 'invalid_query');
     if (surveillance === 'overdue') {
       return jsonResponse(overdueLookupJson(await lookupOverdueCertificates(locals.db, q, page, locals.today), locals.siteUrl), { corsOpen: true });
     }
-    const result = await lookupCertificates(locals.db, q, page, locals.today, { body });
+    const result = await lookupCertificates(locals.db, q, page, locals.today, filters);
     return jsonResponse(
       {
         query: result.query,
         matchedBy: result.matchedBy,
         total: result.total,
         totalCapped: result.totalCapped,
+        listed: result.listed,
+        // Per value of each filter, the other filters applied; over the first `total` matches when totalCapped.
+        facets: result.facets,
         page: result.page,
         pageCount: result.pageCount,
         items: result.items.map((summary) => certificateSummaryJson(summary, locals.siteUrl)),
