@@ -185,6 +185,7 @@ describe('notice API', () => {
       proposedLevel: { code: 'five-star', name: '五星' },
       url: `https://cert.example.cn/notices/${ids.open}`,
       commentCount: 1,
+      withdrawal: null,
     });
     expect(body.items[0].windowStart).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
     expect(Date.parse(body.items[0].windowEnd)).toBe(Date.parse(OPEN.windowEnd));

@@ -281,16 +281,16 @@ describe('a change written by anyone', () => {
       (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db)).rows.map(
         (row) => row.pid,
       );
-    // The server's (for its cache) and the search indexer's.
+    // The server's (for its cache), the search indexer's and the bulk files' generator's.
     const killed = await listening();
-    expect(killed).toHaveLength(2);
+    expect(killed).toHaveLength(3);
     await certificatePageKept();
     await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db);
     const scope = await writeScopeInPlainSql();
     expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
     await untilSettled(async () => {
       const now = await listening();
-      return now.length === 2 && now.every((pid) => !killed.includes(pid));
+      return now.length === 3 && now.every((pid) => !killed.includes(pid));
     }, 5000);
     expect(portal.output()).toContain('PostgreSQL: listening to changes again');
     // Listening again: the page is kept, and the next write drops it.

@@ -79,7 +79,11 @@ beforeAll(async () => {
     .execute();
 
   // Withdrawn between the publications of RESTAURANT and NASTY.
-  await test.db.updateTable('notice').set({ updatedAt: '2026-11-24T12:00:00.000Z' }).where('id', '=', ids.WITHDRAWN!).execute();
+  await test.db
+    .updateTable('notice')
+    .set({ withdrawnAt: '2026-11-24T12:00:00.000Z', withdrawalReason: '申请方撤回认证申请', updatedAt: '2026-11-24T12:00:00.000Z' })
+    .where('id', '=', ids.WITHDRAWN!)
+    .execute();
   // Another body's notice: the body filter and the body's feed tell the two apart.
   const other = await test.db
     .insertInto('certificationBody')
@@ -154,6 +158,7 @@ describe('notices feed', () => {
     expect(withdrawal!.isoDate).toBe('2026-11-24T12:00:00.000Z');
     expect(withdrawal!.categories).toEqual(['公示撤回', '初次认证', '售后服务认证', '浙江省', '测试认证中心']);
     expect(withdrawal!.contentSnippet).toContain('测试认证中心已于 2026年11月24日 20:00（北京时间） 撤回该公示');
+    expect(withdrawal!.contentSnippet).toContain('申请方撤回认证申请');
     expect(publication!.guid).toBe(noticeLink('WITHDRAWN'));
     expect(publication!.title).toBe('杭州西子湖畔家电售后服务有限公司 售后服务认证初次认证公示');
     expect(publication!.isoDate).toBe('2026-11-21T01:00:00.000Z');
