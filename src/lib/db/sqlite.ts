@@ -480,9 +480,9 @@ export async function withBulkWriting<T>(
   try {
     return await db.transaction().execute(async (trx) => {
       const tables = sql.join(options.tables.map((table) => sql.lit(table)));
-      const kept = options.kept.length > 0 ? sql.join(options.kept.map((index) => sql.lit(index))) : sql.lit('');
-      const { rows: indexes } = await sql<{ name: string; sql: string }>`
-        select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables}) and name not in (${kept})`.execute(trx);
+      const { rows: secondary } = await sql<{ name: string; sql: string }>`
+        select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables})`.execute(trx);
+      const indexes = secondary.filter((index) => !options.kept.includes(index.name));
       const { rows: fullText } = await sql<{ name: string }>`
         select name from sqlite_master where type = 'table' and sql like 'create virtual table % using fts5%'`.execute(trx);
       for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
