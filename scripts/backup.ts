@@ -71,7 +71,7 @@ async function main(): Promise<number> {
     closeSync(openSync(partial, 'wx', 0o600));
     created = true;
     // The copy is written into the empty file, which keeps its mode; so does SQLite's journal.
-    const pages = databaseUrl ? (await dumpPostgres(databaseUrl, partial), null) : (await backupDatabase(databasePath, partial)).pages;
+    const pages = databaseUrl ? await dumpPostgres(databaseUrl, partial).then(() => null) : (await backupDatabase(databasePath, partial)).pages;
     renameSync(partial, options.target);
     const megabytes = (statSync(options.target).size / 1024 / 1024).toFixed(1);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

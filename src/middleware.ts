@@ -17,7 +17,8 @@ let handedOver: App.Locals['portal'] | undefined;
 const IMAGE_ENDPOINT = '/_image';
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  const portal = (handedOver = context.locals.portal ?? handedOver);
+  handedOver = context.locals.portal ?? handedOver;
+  const portal = handedOver;
   if (!portal) throw new Error('No portal was handed over: start the server with scripts/start.ts (npm start).');
   context.locals.portal = portal;
   const now = portal.clock();

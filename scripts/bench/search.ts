@@ -277,7 +277,10 @@ async function portalPhase(databasePath: string, queries: readonly string[]): Pr
       });
       server.once('exit', (code) => reject(new Error(`the portal exited with code ${code}:\n${printed}`)));
     });
-    const ask = (query: string) => fetch(`${baseUrl}/search?q=${encodeURIComponent(query)}`).then(async (response) => (await response.arrayBuffer(), response.status));
+    const ask = (query: string) => fetch(`${baseUrl}/search?q=${encodeURIComponent(query)}`).then(async (response) => {
+      await response.arrayBuffer();
+      return response.status;
+    });
     while ((await ask('服务')) !== 200) await pause(100);
     const residentMb = procStatusMb(server.pid!, 'VmRSS');
     for (const query of queries.slice(0, 200)) await ask(query);

@@ -18,7 +18,10 @@ const minutesOfDay = Array.from({ length: 24 * 60 }, (_, minute) => new Date(min
 
 export function dateOf(day: Day): string {
   let date = dates.get(day);
-  if (date === undefined) dates.set(day, (date = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    dates.set(day, date);
+  }
   return date;
 }
 /** The instant `minute` minutes after 00:00 Beijing time on `day`. */

@@ -7,7 +7,7 @@ import type { Insertable } from 'kysely';
 import type { CommentTable } from '../../src/lib/db/notice.table.ts';
 import { DAY_MS, isoOf, MINUTE_MS } from './calendar.ts';
 import type { PlannedNotice } from './notices.ts';
-import { Random, WeightedTable, weighted } from './random.ts';
+import { type Random, WeightedTable, weighted } from './random.ts';
 
 /** Comments per notice of the data set, unless asked otherwise: 500,000 for 200,000 notices. */
 export const COMMENTS_PER_NOTICE = 2.5;

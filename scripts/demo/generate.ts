@@ -18,7 +18,7 @@ import { beijingDate } from '../../src/lib/time/beijing.ts';
 import { beijingInstant, isoOf, toDay, workingDayOnOrBefore } from './calendar.ts';
 import { BODIES, SCHEMES } from './catalogue.ts';
 import { COMMENTS_PER_NOTICE } from './comments.ts';
-import { bodyId, schemeId, type BulkTable, type DemoRowsOptions, type IdBases } from './rows.ts';
+import { schemeId, type BulkTable, type DemoRowsOptions, type IdBases } from './rows.ts';
 import type { RowsWorkerMessage, TableRows } from './rows-worker.ts';
 
 export interface DemoDataOptions {

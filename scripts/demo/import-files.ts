@@ -22,7 +22,7 @@ function wholeNumber(option: string, text: string): number {
 }
 
 async function main(): Promise<number> {
-  let options;
+  let options: { out: string; format: FileFormat; certificates: number; notices: number; seed: number };
   try {
     const { values } = parseArgs({
       options: {

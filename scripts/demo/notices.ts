@@ -21,7 +21,7 @@ import {
 } from './calendar.ts';
 import { bodiesFor, levelOf, levelsFor, schemeOf, type BodySpec, type SchemeSpec } from './catalogue.ts';
 import { FINDINGS, type SchemeCode } from './names.ts';
-import { IntList, Random, weighted } from './random.ts';
+import { IntList, type Random, weighted } from './random.ts';
 import { differentScope, scopeFor, type CertificateShape, type DemoCertificate, type DemoOrganisation } from './registry.ts';
 
 const NOTICE_KIND_FOR_EVENT: Partial<Record<CertificateEventKind, NoticeKind>> = {
@@ -144,7 +144,10 @@ export class NoticeSources {
       this.candidates.day.push(event.day);
       this.candidates.minute.push(event.occurredAt / MINUTE_MS);
       let ofKind = this.candidatesByKind.get(kind);
-      if (!ofKind) this.candidatesByKind.set(kind, (ofKind = new IntList()));
+      if (!ofKind) {
+        ofKind = new IntList();
+        this.candidatesByKind.set(kind, ofKind);
+      }
       ofKind.push(id);
     });
   }

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/build.ts';
-import { openDatabase } from '../../src/lib/db/sqlite.ts';
 import { formatRecords, type FileFormat } from '../../src/lib/import/formats.ts';
 import { KIND_DEFINITIONS, type RecordKind } from '../../src/lib/import/records.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';

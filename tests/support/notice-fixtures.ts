@@ -1,5 +1,5 @@
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import type { Comment, NoticeKind } from '../../src/lib/db/notice.table.ts';
+import type { Comment } from '../../src/lib/db/notice.table.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { insertNotice, insertOrganisation, type NoticeFixture } from './registry-fixtures.ts';
 

@@ -26,7 +26,7 @@ describe('dates and times in Beijing time, in each language', () => {
 
 describe('time left in a window', () => {
   const now = new Date('2026-11-26T07:00:00.000Z');
-  const after = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+  const inMinutes = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
 
   it.each([
     [3 * 1440 + 4 * 60 + 30, '还剩 3 天 4 小时', '3 days 4 hours left'],
@@ -37,8 +37,8 @@ describe('time left in a window', () => {
     [1, '还剩 1 分钟', '1 minute left'],
     [-5, '还剩 0 分钟', '0 minutes left'],
   ])('says %i minutes in both languages', (minutes, zh, en) => {
-    expect(timeLeft(after(minutes), now)).toBe(zh);
-    expect(timeLeft(after(minutes), now, 'en')).toBe(en);
+    expect(timeLeft(inMinutes(minutes), now)).toBe(zh);
+    expect(timeLeft(inMinutes(minutes), now, 'en')).toBe(en);
   });
 });
 

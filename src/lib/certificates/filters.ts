@@ -40,11 +40,11 @@ export interface FilterableRow {
   bodyName: string;
 }
 
-const valueOf = (row: FilterableRow, facet: LookupFacetName): [value: string, name: string] =>
+const facetValue = (row: FilterableRow, facet: LookupFacetName): [value: string, name: string] =>
   facet === 'status' ? [row.status, row.status] : facet === 'scheme' ? [row.schemeCode, row.schemeName] : facet === 'province' ? [row.province, row.province] : [row.bodyCode, row.bodyName];
 
 const passes = (row: FilterableRow, filters: LookupFilters, except?: LookupFacetName) =>
-  FACET_NAMES.every((facet) => facet === except || filters[facet] === undefined || valueOf(row, facet)[0] === filters[facet]);
+  FACET_NAMES.every((facet) => facet === except || filters[facet] === undefined || facetValue(row, facet)[0] === filters[facet]);
 
 /**
  * A bounded candidate set (at most HOLDER_MATCH_LIMIT certificates, in their ranked order)
@@ -57,7 +57,7 @@ export function filterCandidates<Row extends FilterableRow>(rows: Row[], filters
       const counts = new Map<string, FacetValue>();
       for (const row of rows) {
         if (!passes(row, filters, facet)) continue;
-        const [value, name] = valueOf(row, facet);
+        const [value, name] = facetValue(row, facet);
         const entry = counts.get(value) ?? { value, name, count: 0 };
         entry.count += 1;
         counts.set(value, entry);

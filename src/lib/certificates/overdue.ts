@@ -68,6 +68,7 @@ type OverdueLine = Awaited<ReturnType<OverdueLines['execute']>>[number];
  * In the index's order, so that a page is read without sorting the whole set ('desc': the
  * most recently overdue first). Any query over the index orders alike; it keeps its rows.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any query over the due rows, whatever tables it joins, orders alike.
 function longestOverdueFirst<Row>(query: SelectQueryBuilder<any, any, Row>, direction: 'asc' | 'desc'): SelectQueryBuilder<any, any, Row> {
   return LONGEST_OVERDUE_FIRST.reduce((ordered, column) => ordered.orderBy(sql.ref(column), direction), query);
 }
@@ -94,6 +95,7 @@ export async function lookupOverdueCertificates(db: PortalDb, rawQuery: string, 
     const all = await longestOverdueFirst(overdueLines(db, today).where(narrowed.condition), 'asc').execute();
     return result(all.length, all.slice(offset, offset + LOOKUP_PAGE_SIZE));
   }
+  // biome-ignore lint/suspicious/noExplicitAny: a subquery of ids, whatever it joins.
   const lines = (ids: readonly number[] | SelectQueryBuilder<any, any, { certificateId: number }>) =>
     longestOverdueFirst(overdueLines(db, today).where('certificate.id', 'in', ids), 'asc').execute();
   if (!narrowed) {

@@ -36,6 +36,7 @@ const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
 export type Dialect = keyof typeof SEAMS;
 
 /** Which database a connection speaks to. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations ask too, with their Kysely<any>.
 export function dialectOf(db: Kysely<any>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

@@ -145,6 +145,7 @@ class PortalSqliteDialect implements Dialect {
     return this.driver;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's Dialect interface declares it so.
   createIntrospector(db: Kysely<any>) {
     return new SqliteIntrospector(db);
   }

@@ -14,7 +14,7 @@ const HARMLESS_ESCAPES = /%(3B|3D|2C|3A|40|26|2B|24)/gi;
 export function withPlainPath(url: string): string {
   const queryStart = url.indexOf('?');
   const [path, query] = queryStart < 0 ? [url, ''] : [url.slice(0, queryStart), url.slice(queryStart)];
-  return path.replace(HARMLESS_ESCAPES, (escape) => decodeURIComponent(escape)) + query;
+  return path.replace(HARMLESS_ESCAPES, (sequence) => decodeURIComponent(sequence)) + query;
 }
 
 /**

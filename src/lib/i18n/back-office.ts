@@ -503,6 +503,7 @@ export const BACK_OFFICE_WORDS: Record<Locale, BackOfficeWords> = { [DEFAULT_LOC
  * registry text, which the portal shows as the bodies publish it, in Chinese.
  */
 export function holderChangedDescription(move: CertificateMove): string {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every field a move has (TypeScript checks it).
   const sentences = move.moves.map((change) => {
     switch (change.field) {
       case 'holder_uscc':

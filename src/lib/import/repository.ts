@@ -105,6 +105,7 @@ export interface WriteOptions {
 export async function writePlan(db: PortalDb, plan: FilePlan, ids: ReferenceIds, options: WriteOptions): Promise<number> {
   const { table } = TABLES[plan.kind];
   // The table is a parameter here, which Kysely's types cannot follow; the rows follow the contract's columns.
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
   const anyTable = db as unknown as Kysely<any>;
   const updatedAt = options.now.toISOString();
   const { fields } = definitionOf(plan.kind);

@@ -67,7 +67,7 @@ class CompressedFile {
 
 function ndjsonLine(columns: readonly string[], cells: readonly Cell[]): string {
   const record: Record<string, Cell> = {};
-  columns.forEach((column, i) => (record[column] = cells[i]!));
+  for (const [i, column] of columns.entries()) record[column] = cells[i]!;
   return `${JSON.stringify(record)}\n`;
 }
 

@@ -30,7 +30,7 @@ async function openListed(folder: string, name: string): Promise<{ manifest: Ope
 }
 
 const isCurrentCopy = (ifNoneMatch: string | undefined, etag: string) =>
-  ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => ['*', etag].includes(tag.trim().replace(/^W\//, '')));
+  ifNoneMatch?.split(',').some((tag) => ['*', etag].includes(tag.trim().replace(/^W\//, '')));
 
 /**
  * A handler for the bulk files in `folder`: answers, and returns true, for the address of one

@@ -5,7 +5,7 @@
  * (which runs between two steps) never sees a notice twice or misses one.
  */
 import type { NoticeKind } from '../db/notice.table.ts';
-import { CODED_FACETS, FIELDS, Part, termBytesOf, type CodedFacet, type PartHeader } from './part.ts';
+import { CODED_FACETS, FIELDS, Part, termBytesOf, type PartHeader } from './part.ts';
 import { fieldWeight, inverseDocumentFrequency, noticeScore, queryVector } from './scoring.ts';
 import { tokenizeForSearch } from './tokenizer.ts';
 
@@ -282,7 +282,10 @@ function scoreNotices(index: NoticeIndex, terms: QueryToken[], boosts: number[])
         if (live[position] === 0) continue;
         const key = noticeKey(p, position);
         let vectors = elements.get(key);
-        if (!vectors) elements.set(key, (vectors = [[], []]));
+        if (!vectors) {
+          vectors = [[], []];
+          elements.set(key, vectors);
+        }
         const fields = part.postingFields[i]!;
         if (fields & FIELDS.names.bit) vectors[0].push(termIndex, fieldWeight(idf, part.namesLength[position]!, averages.names, FIELDS.names.boost));
         if (fields & FIELDS.text.bit) vectors[1].push(termIndex, fieldWeight(idf, part.textLength[position]!, averages.text, FIELDS.text.boost));
@@ -490,7 +493,7 @@ export function searchNoticeIndex(
         kept++;
       }
     }
-    FACET_NAMES.forEach((name, f) => countsByLabel(counts[name], labels[f]!, byCode[f]!));
+    for (const [f, name] of FACET_NAMES.entries()) countsByLabel(counts[name], labels[f]!, byCode[f]!);
   });
   for (const name of FACET_NAMES) {
     facets[name] = [...counts[name]]

@@ -291,7 +291,7 @@ export class PartBuilder {
       termBytes: terms.reduce((sum, { bytes }) => sum + bytes.length, 0),
       labels: Object.fromEntries(CODED_FACETS.map((facet) => [facet, this.coders[facet].labels])) as Record<CodedFacet, string[]>,
     });
-    this.notices.forEach((notice, position) => writeNotice(part, position, notice));
+    for (const [position, notice] of this.notices.entries()) writeNotice(part, position, notice);
     orderByRecency(part);
     let bytes = 0;
     let posting = 0;

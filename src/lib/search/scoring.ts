@@ -30,7 +30,7 @@ export function fieldWeight(idf: number, fieldLength: number, averageFieldLength
 /** A query's terms and their boosts, as lunr.Index.query builds the vector of each field. */
 export function queryVector(boosts: readonly number[]): lunr.Vector {
   const vector = new lunr.Vector([]);
-  boosts.forEach((boost, index) => vector.upsert(index, boost, (a, b) => a + b));
+  for (const [index, boost] of boosts.entries()) vector.upsert(index, boost, (a, b) => a + b);
   return vector;
 }
 
