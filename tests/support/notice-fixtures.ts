@@ -63,9 +63,9 @@ export async function insertClosedNotices(db: PortalDb, count: number, reference
 
 let commentSerial = 0;
 
-export type CommentFixture = Partial<Omit<Comment, 'id' | 'noticeId' | 'trackingNumber' | 'idempotencyKey'>> & { text: string };
+export type CommentFixture = Partial<Omit<Comment, 'id' | 'noticeId'>> & { text: string };
 
-/** A comment on `noticeId`, unpublished and carrying made-up personal data unless told otherwise. */
+/** A comment on `noticeId`, unpublished and carrying made-up personal data unless told otherwise (a tracking number of its own too). */
 export async function insertComment(db: PortalDb, noticeId: number, fixture: CommentFixture): Promise<void> {
   commentSerial += 1;
   await db

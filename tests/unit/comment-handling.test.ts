@@ -12,6 +12,7 @@ import { parseBeijingDayOrInstant } from '../../src/lib/time/instant.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { ENGLISH, runCommand, startCommand, whileWriteLocked } from '../support/back-office.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
+import { insertComment } from '../support/notice-fixtures.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 
 const SUBMITTER = { name: '隐私姓名测试丙', contact: 'bingbing@example.cn', organisation: '某某消费者协会' };
@@ -23,26 +24,9 @@ let otherNoticeId: number;
 let decidedNoticeId: number;
 let folder: string;
 
-/** A comment as submitComment stores it; the tracking numbers are fixed so tests can type them. */
-async function insertComment(trackingNumber: string, receivedAt: string, text: string, notice = noticeId): Promise<void> {
-  await test.db
-    .insertInto('comment')
-    .values({
-      noticeId: notice,
-      trackingNumber,
-      idempotencyKey: `key-${trackingNumber}`,
-      kind: 'objection',
-      text,
-      submitterName: SUBMITTER.name,
-      submitterContact: SUBMITTER.contact,
-      submitterOrganisation: SUBMITTER.organisation,
-      status: 'received',
-      reply: null,
-      published: 0,
-      receivedAt,
-      updatedAt: receivedAt,
-    })
-    .execute();
+/** An objection as submitComment stores it; the tracking numbers are fixed so tests can type them. */
+function receiveObjection(trackingNumber: string, receivedAt: string, text: string, notice = noticeId): Promise<void> {
+  return insertComment(test.db, notice, { trackingNumber, idempotencyKey: `key-${trackingNumber}`, kind: 'objection', text, submitterName: SUBMITTER.name, submitterContact: SUBMITTER.contact, submitterOrganisation: SUBMITTER.organisation, receivedAt, updatedAt: receivedAt });
 }
 
 const ALL: ExportFilter = { since: null, bodyCode: null, noticeReference: null };
@@ -63,11 +47,11 @@ beforeAll(async () => {
   decidedNoticeId = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: '2025-03-01T01:00:00.000Z', windowEnd: '2025-03-10T09:00:00.000Z', reference: 'GS-DECIDED' });
   await test.db.updateTable('notice').set({ decision: 'certified', decidedAt: '2025-03-20T02:00:00.000Z' }).where('id', '=', decidedNoticeId).execute();
   // 23:59 and 00:30 Beijing time on either side of the start of 26 November in Beijing.
-  await insertComment('0AAAA-BBBBB-CCCC1', '2026-11-25T15:59:00.000Z', '售后电话无人接听，前一天晚上提交。');
-  await insertComment('0AAAA-BBBBB-CCCC2', '2026-11-25T16:30:00.000Z', '维修等待超过两周, 配件"缺货"\n第二行说明。');
-  await insertComment('0AAAA-BBBBB-CCCC3', '2026-11-26T02:00:00.000Z', '=HYPERLINK("http://evil.example","点击")');
-  await insertComment('0AAAA-BBBBB-CCCC4', '2026-11-26T03:00:00.000Z', '另一家机构的公示下的意见。', otherNoticeId);
-  await insertComment('0AAAA-BBBBB-CCCC5', '2025-03-05T03:00:00.000Z', '早已决定的公示下的意见。', decidedNoticeId);
+  await receiveObjection('0AAAA-BBBBB-CCCC1', '2026-11-25T15:59:00.000Z', '售后电话无人接听，前一天晚上提交。');
+  await receiveObjection('0AAAA-BBBBB-CCCC2', '2026-11-25T16:30:00.000Z', '维修等待超过两周, 配件"缺货"\n第二行说明。');
+  await receiveObjection('0AAAA-BBBBB-CCCC3', '2026-11-26T02:00:00.000Z', '=HYPERLINK("http://evil.example","点击")');
+  await receiveObjection('0AAAA-BBBBB-CCCC4', '2026-11-26T03:00:00.000Z', '另一家机构的公示下的意见。', otherNoticeId);
+  await receiveObjection('0AAAA-BBBBB-CCCC5', '2025-03-05T03:00:00.000Z', '早已决定的公示下的意见。', decidedNoticeId);
 });
 afterAll(async () => {
   await test.remove();

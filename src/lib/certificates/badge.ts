@@ -3,7 +3,7 @@ import { withoutXmlForbidden } from '../feeds/render.ts';
 import { certificateUrl } from '../site/urls.ts';
 import { addDays, beijingDate, formatBeijingDate, startOfBeijingDay } from '../time/beijing.ts';
 import { STATUS_LABELS } from './labels.ts';
-import type { CertificateRecord } from './repository.ts';
+import type { CertificateDetails } from './repository.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
 import { surveillanceAsOf } from './surveillance.ts';
 
@@ -114,7 +114,7 @@ export function certificateBadge(facts: BadgeFacts, pageUrl: string): Badge {
 }
 
 /** The badge of a registered certificate as of `today`, linking to its canonical page under `siteUrl`. */
-export function badgeOfCertificate(record: CertificateRecord, today: string, siteUrl: string): Badge {
+export function badgeOfCertificate(record: CertificateDetails, today: string, siteUrl: string): Badge {
   return certificateBadge(
     {
       number: record.number,

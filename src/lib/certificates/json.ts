@@ -4,7 +4,7 @@ import { certificateBadgeUrl, certificateUrl, noticeUrl } from '../site/urls.ts'
 import type { CertificateNotice } from './life.ts';
 import type { CertificateSummary } from './lookup.ts';
 import type { OverdueLookup } from './overdue.ts';
-import type { CertificateRecord, RegisteredCertificate } from './repository.ts';
+import type { CertificateDetails, RegisteredCertificate } from './repository.ts';
 import { statusOnDay } from './status.ts';
 import { recertificationAsOf, surveillanceAsOf } from './surveillance.ts';
 
@@ -44,7 +44,7 @@ export function certificateRecordJson(record: RegisteredCertificate, siteUrl: st
  * The API's view of one certificate: the record, and its status, surveillance,
  * re-certification and notices as of the request's `now` (Beijing `today`).
  */
-export function certificateJson(record: CertificateRecord, today: string, siteUrl: string, life: { notices: CertificateNotice[]; now: Date }) {
+export function certificateJson(record: CertificateDetails, today: string, siteUrl: string, life: { notices: CertificateNotice[]; now: Date }) {
   const recertification = recertificationAsOf(record, life.notices, today);
   return {
     ...certificateRecordJson(record, siteUrl),

@@ -7,7 +7,7 @@ import { certificateNumberKey } from '../text/normalise.ts';
 import { changedAfter, type ChangePosition } from '../sync/changes.ts';
 
 /** Everything the certificate page and the API show about one certificate. */
-export interface CertificateRecord {
+export interface CertificateDetails {
   id: number;
   number: string;
   status: StoredCertificateStatus;
@@ -57,7 +57,7 @@ export function selectCertificateSummaries(db: PortalDb) {
 }
 
 /** The certificate with its holder, scheme, level and body: callers add which ones. */
-function selectCertificateRecords(db: PortalDb) {
+function selectCertificateDetails(db: PortalDb) {
   return db
     .selectFrom('certificate')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -95,10 +95,10 @@ function selectCertificateRecords(db: PortalDb) {
     ]);
 }
 
-type CertificateRow = Awaited<ReturnType<ReturnType<typeof selectCertificateRecords>['executeTakeFirstOrThrow']>>;
+type CertificateRow = Awaited<ReturnType<ReturnType<typeof selectCertificateDetails>['executeTakeFirstOrThrow']>>;
 
 /** A certificate as registered, with its events: what the page shows but the notice it followed. */
-export type RegisteredCertificate = Omit<CertificateRecord, 'precedingNotice'>;
+export type RegisteredCertificate = Omit<CertificateDetails, 'precedingNotice'>;
 
 function toRegisteredCertificate(row: CertificateRow, events: CertificateEvent[]): RegisteredCertificate {
   return {
@@ -121,7 +121,7 @@ function toRegisteredCertificate(row: CertificateRow, events: CertificateEvent[]
 }
 
 /** The certificate page's three reads, on every scan of a QR code: compiled once. */
-const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) => selectCertificateRecords(db).where('certificate.numberKey', '=', key));
+const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) => selectCertificateDetails(db).where('certificate.numberKey', '=', key));
 const eventsOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
   db
     .selectFrom('certificateEvent')
@@ -145,7 +145,7 @@ const noticePrecedingCertificate = preparedQuery((db: PortalDb, certificateId: n
  * full-width letters, other dashes): the unique key of its letters and digits is compared,
  * through its index. The record carries the number as registered, the canonical spelling.
  */
-export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateRecord | null> {
+export async function findCertificateByNumber(db: PortalDb, number: string): Promise<CertificateDetails | null> {
   const key = certificateNumberKey(number);
   if (key === '') return null;
   const row = (await certificateByNumberKey(db, key)).rows[0];
@@ -163,7 +163,7 @@ export async function findCertificateByNumber(db: PortalDb, number: string): Pro
  * events: one read of the index certificate_updated_order and one of the events of the page.
  */
 export async function certificatesChangedAfter(db: PortalDb, after: ChangePosition, limit: number): Promise<RegisteredCertificate[]> {
-  const rows = await selectCertificateRecords(db)
+  const rows = await selectCertificateDetails(db)
     .where(changedAfter('certificate', after))
     .orderBy('certificate.updatedAt')
     .orderBy('certificate.id')
@@ -184,7 +184,7 @@ export async function certificatesChangedAfter(db: PortalDb, after: ChangePositi
 }
 
 /** The certificate a path names, as printed; any other number is certificate_not_found. */
-export async function requireCertificate(db: PortalDb, number: string): Promise<CertificateRecord> {
+export async function requireCertificate(db: PortalDb, number: string): Promise<CertificateDetails> {
   const record = await findCertificateByNumber(db, number);
   if (!record) {
     throw new DomainError(

@@ -3,7 +3,7 @@ import { COMMENT_KIND_LABELS, COMMENT_STATUS_LABELS } from '../comments/tracking
 import type { PortalDb } from '../db/database.ts';
 import { MESSAGES } from '../i18n/messages.ts';
 import { DEFAULT_LOCALE } from '../language/locales.ts';
-import { publishedCommentEntries, requireNotice, type NoticeRecord, type PublishedCommentEntry } from '../notices/repository.ts';
+import { publishedCommentEntries, requireNotice, type NoticeDetails, type PublishedCommentEntry } from '../notices/repository.ts';
 import { noticeFeedUrl, noticeUrl } from '../site/urls.ts';
 import { formatBeijingDate, startOfBeijingDay } from '../time/beijing.ts';
 import { certificateEventItem } from './certificates.ts';
@@ -44,7 +44,7 @@ export async function noticeHistoryFeed(db: PortalDb, idText: string, siteUrl: s
 }
 
 /** What happened to the certificate the decision issued or changed, from the notice's publication on. */
-async function eventsOfItsCertificate(db: PortalDb, notice: NoticeRecord, now: Date) {
+async function eventsOfItsCertificate(db: PortalDb, notice: NoticeDetails, now: Date) {
   if (!notice.certificate) return [];
   const certificate = await db.selectFrom('certificate').select('id').where('number', '=', notice.certificate.number).executeTakeFirst();
   if (!certificate) return [];
@@ -53,7 +53,7 @@ async function eventsOfItsCertificate(db: PortalDb, notice: NoticeRecord, now: D
 }
 
 /** A published comment, and the body's answer to it once there is one, as items of their own. */
-function commentItems(notice: NoticeRecord, comment: PublishedCommentEntry, siteUrl: string): FeedItem[] {
+function commentItems(notice: NoticeDetails, comment: PublishedCommentEntry, siteUrl: string): FeedItem[] {
   const page = noticeUrl(siteUrl, notice.id);
   const kind = COMMENT_KIND_LABELS[comment.kind];
   const finding = comment.finding ? FINDING_LABELS[comment.finding] : null;

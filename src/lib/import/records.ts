@@ -337,14 +337,5 @@ export const KIND_DEFINITIONS = {
   notices,
 } satisfies { [Kind in RecordKind]: unknown };
 
-export type RecordTypes = { [Kind in RecordKind]: (typeof KIND_DEFINITIONS)[Kind] extends KindDefinition<infer Record> ? Record : never };
-export type BodyRecord = RecordTypes['bodies'];
-export type SchemeRecord = RecordTypes['schemes'];
-export type SchemeLevelRecord = RecordTypes['scheme-levels'];
-export type OrganisationRecord = RecordTypes['organisations'];
-export type CertificateRecord = RecordTypes['certificates'];
-export type CertificateEventRecord = RecordTypes['certificate-events'];
-export type NoticeRecord = RecordTypes['notices'];
-
 /** A record's definition whatever its kind, for the code that treats every kind alike. */
 export const definitionOf = (kind: RecordKind) => KIND_DEFINITIONS[kind] as unknown as KindDefinition<Record<string, unknown>>;

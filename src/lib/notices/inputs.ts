@@ -73,8 +73,3 @@ export type NoticeFeedFilters = z.infer<typeof noticeFeedParameters>;
 export function parseNoticeFeedQuery(query: Record<string, string>): NoticeFeedFilters {
   return parseInput(noticeFeedParameters, query, 'invalid_query');
 }
-
-/** A notice id as written in a path: digits only, so "12abc", "1e3" or "-1" name no notice. */
-export function noticeIdFromPath(text: string): number | null {
-  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : null;
-}

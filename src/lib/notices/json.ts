@@ -1,7 +1,7 @@
 import { certificateUrl, noticePosterUrl, noticeUrl } from '../site/urls.ts';
 import { toBeijingIso } from '../time/beijing.ts';
 import type { CommentOutcomes } from './comment-outcomes.ts';
-import type { NoticeHeadline, NoticeRecord } from './repository.ts';
+import type { NoticeHeadline, NoticeDetails } from './repository.ts';
 import { noticeState, type NoticeState } from './state.ts';
 
 /** The API's line for one notice: public facts only, camelCase, times with the Beijing offset. */
@@ -33,7 +33,7 @@ export function noticeSummaryJson(notice: NoticeHeadline, state: NoticeState, si
  * or that every new comment changes (the count): it changes exactly when updatedAt moves,
  * and is what incremental sync lists.
  */
-export function noticeRecordJson(notice: NoticeRecord, siteUrl: string) {
+export function noticeDetailsJson(notice: NoticeDetails, siteUrl: string) {
   return {
     id: notice.id,
     reference: notice.reference,
@@ -73,11 +73,11 @@ export function noticeRecordJson(notice: NoticeRecord, siteUrl: string) {
  * One notice as it stands at `now`: its record, its state, how many comments it received
  * and, once decided, how its comments were handled (`outcomes`, null while undecided).
  */
-export function noticeJson(notice: NoticeRecord, now: Date, siteUrl: string, outcomes: CommentOutcomes | null) {
+export function noticeJson(notice: NoticeDetails, now: Date, siteUrl: string, outcomes: CommentOutcomes | null) {
   return {
     ...noticeSummaryJson(notice, noticeState(notice, now), siteUrl),
     stateAsOf: toBeijingIso(now),
-    ...noticeRecordJson(notice, siteUrl),
+    ...noticeDetailsJson(notice, siteUrl),
     commentOutcomes: outcomes,
   };
 }

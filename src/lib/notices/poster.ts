@@ -1,5 +1,5 @@
 import { officialBeijingTime } from '../time/beijing.ts';
-import type { NoticeRecord } from './repository.ts';
+import type { NoticeDetails } from './repository.ts';
 
 /**
  * The notice as posted on the applicant's notice board (信息公布栏): one A4 page, in Chinese
@@ -23,7 +23,7 @@ export const POSTER_WORDS = {
 } as const;
 
 /** The window as officials write it: 2026年12月2日9时 至 2026年12月9日17时; an end at midnight is that day's 24时. */
-export function posterWindow(notice: Pick<NoticeRecord, 'windowStart' | 'windowEnd'>): { start: string; end: string } {
+export function posterWindow(notice: Pick<NoticeDetails, 'windowStart' | 'windowEnd'>): { start: string; end: string } {
   return { start: officialBeijingTime(notice.windowStart, 'start'), end: officialBeijingTime(notice.windowEnd, 'end') };
 }
 
@@ -55,7 +55,7 @@ function lines(text: string, perLine: number): number {
  * The largest scale at which the whole notice fits one A4 sheet: its texts run from a line to
  * several paragraphs. Scaled down, lines also get longer, so the height falls faster than the scale.
  */
-export function posterScale(notice: Pick<NoticeRecord, 'scope' | 'evaluationSummary' | 'objectionContact' | 'applicant'>): PosterScale {
+export function posterScale(notice: Pick<NoticeDetails, 'scope' | 'evaluationSummary' | 'objectionContact' | 'applicant'>): PosterScale {
   const heightAt = (scale: number) => {
     const zoom = scale / 100;
     const facts = [notice.applicant.name, notice.applicant.address, notice.scope, notice.evaluationSummary];

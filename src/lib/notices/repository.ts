@@ -1,9 +1,10 @@
 import { expressionBuilder, type NotNull } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
+import { recordIdFromText } from '../db/record-id.ts';
 import { DomainError } from '../errors.ts';
 import { beijingDate, startOfBeijingDay } from '../time/beijing.ts';
-import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, noticeIdFromPath, type NoticeFeedFilters, type NoticeListQuery } from './inputs.ts';
+import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, type NoticeFeedFilters, type NoticeListQuery } from './inputs.ts';
 import { inAdministrativeOrder } from '../organisations/provinces.ts';
 import { noticeTitle } from './labels.ts';
 import { noticeState, type NoticeState } from './state.ts';
@@ -67,7 +68,7 @@ export interface NoticeSummary extends NoticeHeadline {
 export type PublishedComment = Pick<Comment, 'kind' | 'text' | 'status' | 'reply' | 'finding'> & { receivedOn: string };
 
 /** Everything a notice states; its state is left to the caller's `now` (noticeState). */
-export interface NoticeRecord extends NoticeHeadline {
+export interface NoticeDetails extends NoticeHeadline {
   applicant: NoticeHeadline['applicant'] & { address: string };
   scheme: NoticeHeadline['scheme'] & { basis: string };
   body: NoticeBody & { approvalNumber: string };
@@ -532,7 +533,7 @@ function selectNoticeRecords(db: PortalDb) {
 
 type NoticeRecordRow = Awaited<ReturnType<ReturnType<typeof selectNoticeRecords>['executeTakeFirstOrThrow']>>;
 
-function toNoticeRecord(row: NoticeRecordRow, publishedComments: PublishedComment[]): NoticeRecord {
+function toNoticeRecord(row: NoticeRecordRow, publishedComments: PublishedComment[]): NoticeDetails {
   const headline = toHeadline(row);
   return {
     ...headline,
@@ -552,7 +553,7 @@ function toNoticeRecord(row: NoticeRecordRow, publishedComments: PublishedCommen
 }
 
 /** The notice with this id, with its published comments, or null. */
-export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
+export async function findNotice(db: PortalDb, id: number): Promise<NoticeDetails | null> {
   const row = await selectNoticeRecords(db).where('notice.id', '=', id).executeTakeFirst();
   if (!row) return null;
   return toNoticeRecord(row, (await publishedCommentEntries(db, [id])).map(toPublishedComment));
@@ -562,7 +563,7 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord
  * The next `limit` notices after `after` in (updated_at, id) order, each with its published
  * comments: one read of the index notice_updated_order and one of the comments of the page.
  */
-export async function noticesChangedAfter(db: PortalDb, after: ChangePosition, limit: number): Promise<NoticeRecord[]> {
+export async function noticesChangedAfter(db: PortalDb, after: ChangePosition, limit: number): Promise<NoticeDetails[]> {
   const rows = await selectNoticeRecords(db).where(changedAfter('notice', after)).orderBy('notice.updatedAt').orderBy('notice.id').limit(limit).execute();
   if (rows.length === 0) return [];
   const commentsById = new Map(rows.map((row) => [row.id, [] as PublishedComment[]]));
@@ -599,8 +600,8 @@ export async function publishedCommentEntries(db: PortalDb, noticeIds: readonly 
 }
 
 /** The notice a path names (/notices/{id}); anything but the id of a notice is notice_not_found. */
-export async function requireNotice(db: PortalDb, idText: string): Promise<NoticeRecord> {
-  const id = noticeIdFromPath(idText);
+export async function requireNotice(db: PortalDb, idText: string): Promise<NoticeDetails> {
+  const id = recordIdFromText(idText);
   const notice = id === null ? null : await findNotice(db, id);
   if (!notice) {
     throw new DomainError(

@@ -32,7 +32,7 @@ export function overdueSurveillanceFeedUrl(siteUrl: string): string {
 }
 
 /** What a notice feed follows (the notice list's kind, scheme, province and body filters). */
-export interface NoticeFeedFilters {
+export interface NoticeFeedAddressFilters {
   kind?: string;
   scheme?: string;
   province?: string;
@@ -40,9 +40,9 @@ export interface NoticeFeedFilters {
 }
 
 /** The filters of a notice feed, always in this order so that one set of filters has one address. */
-const NOTICE_FEED_FILTERS = ['kind', 'scheme', 'province', 'body'] as const satisfies readonly (keyof NoticeFeedFilters)[];
+const NOTICE_FEED_FILTERS = ['kind', 'scheme', 'province', 'body'] as const satisfies readonly (keyof NoticeFeedAddressFilters)[];
 
-function withNoticeFeedFilters(address: string, filters: NoticeFeedFilters): string {
+function withNoticeFeedFilters(address: string, filters: NoticeFeedAddressFilters): string {
   const query = new URLSearchParams();
   for (const name of NOTICE_FEED_FILTERS) {
     const value = filters[name];
@@ -53,11 +53,11 @@ function withNoticeFeedFilters(address: string, filters: NoticeFeedFilters): str
 }
 
 /** The notice list with a feed's filters: the page a notice feed follows. */
-export function noticeListUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
+export function noticeListUrl(siteUrl: string, filters: NoticeFeedAddressFilters = {}): string {
   return withNoticeFeedFilters(`${siteUrl}/notices`, filters);
 }
 
-export function noticesFeedUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
+export function noticesFeedUrl(siteUrl: string, filters: NoticeFeedAddressFilters = {}): string {
   return withNoticeFeedFilters(`${siteUrl}/feeds/notices.xml`, filters);
 }
 
@@ -67,7 +67,7 @@ export function noticeFeedUrl(siteUrl: string, noticeId: number): string {
 }
 
 /** Deadlines as a calendar: the open and upcoming notices matching the list's filters. */
-export function noticesCalendarUrl(siteUrl: string, filters: NoticeFeedFilters = {}): string {
+export function noticesCalendarUrl(siteUrl: string, filters: NoticeFeedAddressFilters = {}): string {
   return withNoticeFeedFilters(`${siteUrl}/notices.ics`, filters);
 }
 

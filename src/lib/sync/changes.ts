@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { recordIdFromText } from '../db/record-id.ts';
 import { DomainError } from '../errors.ts';
 import { parseInput } from '../http/validation.ts';
 import { toBeijingIso } from '../time/beijing.ts';
@@ -42,7 +43,7 @@ function encodeCursor(list: ChangeList, position: ChangePosition): string {
 
 function decodeCursor(list: ChangeList, cursor: string): ChangePosition {
   const [name, updatedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(' ');
-  if (name === list && updatedAt && STORED_INSTANT.test(updatedAt) && id && /^[1-9]\d{0,15}$/.test(id) && rest.length === 0) return { updatedAt, id: Number(id) };
+  if (name === list && updatedAt && STORED_INSTANT.test(updatedAt) && id && recordIdFromText(id) !== null && rest.length === 0) return { updatedAt, id: Number(id) };
   throw new DomainError(
     'invalid_input',
     'invalid_cursor',

@@ -1,7 +1,7 @@
 import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
 import { queryParameters } from '../../../../lib/http/validation.ts';
 import { parseNoticeListQuery } from '../../../../lib/notices/inputs.ts';
-import { noticeRecordJson, noticeSummaryJson } from '../../../../lib/notices/json.ts';
+import { noticeDetailsJson, noticeSummaryJson } from '../../../../lib/notices/json.ts';
 import { listNotices, noticesChangedAfter } from '../../../../lib/notices/repository.ts';
 import { asksForChanges, listChanges } from '../../../../lib/sync/changes.ts';
 
@@ -9,7 +9,7 @@ export const GET = apiRoute(
   async ({ url, locals }) => {
     const query = queryParameters(url);
     if (asksForChanges(query)) {
-      const page = await listChanges('notices', query, (after, limit) => noticesChangedAfter(locals.db, after, limit), (notice) => noticeRecordJson(notice, locals.siteUrl), locals);
+      const page = await listChanges('notices', query, (after, limit) => noticesChangedAfter(locals.db, after, limit), (notice) => noticeDetailsJson(notice, locals.siteUrl), locals);
       return jsonResponse(page, { corsOpen: true });
     }
     const { page, ...filters } = parseNoticeListQuery(query);
