@@ -9,7 +9,7 @@
  */
 import type { Insertable } from 'kysely';
 import type { PortalDatabase } from '../../src/lib/db/database.ts';
-import { certificateNumberKey, toSearchForm } from '../../src/lib/text/normalise.ts';
+import { certificateNumberColumns, organisationNameColumns } from '../../src/lib/db/derived-columns.ts';
 import { beijingInstant, dateOf, isoOf, type Day } from './calendar.ts';
 import { BODIES, SCHEMES, type BodySpec, type SchemeSpec } from './catalogue.ts';
 import { noticeComments, planComments } from './comments.ts';
@@ -97,8 +97,7 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
     table: 'organisation',
     row: {
       uscc: organisation.uscc,
-      name: organisation.name,
-      nameSearch: toSearchForm(organisation.name),
+      ...organisationNameColumns(organisation.name),
       province: organisation.city.province,
       city: organisation.city.city,
       address: organisation.address,
@@ -154,8 +153,7 @@ export function* demoRows(options: DemoRowsOptions): Generator<BulkRow, void, un
       yield {
         table: 'certificate',
         row: {
-          number,
-          numberKey: certificateNumberKey(number),
+          ...certificateNumberColumns(number),
           organisationId: organisationId(certificate.organisation),
           bodyId: bodyId(bases, certificate.body),
           schemeId: schemeId(bases, certificate.scheme),

@@ -1,7 +1,7 @@
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import type { NoticeKind } from '../../src/lib/db/notice.table.ts';
 import type { CertificateEventKind, StoredCertificateStatus } from '../../src/lib/db/registry.table.ts';
-import { certificateNumberKey, toSearchForm } from '../../src/lib/text/normalise.ts';
+import { certificateNumberColumns, organisationNameColumns } from '../../src/lib/db/derived-columns.ts';
 
 const RECORDED = '2026-01-01T00:00:00.000Z';
 
@@ -55,7 +55,7 @@ export async function insertBodyAndScheme(db: PortalDb): Promise<{ bodyId: numbe
 export async function insertOrganisation(db: PortalDb, name: string, uscc: string): Promise<number> {
   const row = await db
     .insertInto('organisation')
-    .values({ uscc, name, nameSearch: toSearchForm(name), province: '浙江省', city: '杭州市', address: '杭州市西湖区文三路 1 号', updatedAt: RECORDED })
+    .values({ uscc, ...organisationNameColumns(name), province: '浙江省', city: '杭州市', address: '杭州市西湖区文三路 1 号', updatedAt: RECORDED })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -79,8 +79,7 @@ export async function insertCertificate(
   const row = await db
     .insertInto('certificate')
     .values({
-      number: fixture.number,
-      numberKey: certificateNumberKey(fixture.number),
+      ...certificateNumberColumns(fixture.number),
       organisationId: fixture.organisationId,
       bodyId: ground.bodyId,
       schemeId: ground.schemeId,

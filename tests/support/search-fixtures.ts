@@ -1,6 +1,6 @@
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import type { Notice, NoticeKind } from '../../src/lib/db/notice.table.ts';
-import { certificateNumberKey } from '../../src/lib/text/normalise.ts';
+import { certificateNumberColumns } from '../../src/lib/db/derived-columns.ts';
 import { insertApplicant } from './notice-fixtures.ts';
 import { insertNotice } from './registry-fixtures.ts';
 
@@ -35,8 +35,7 @@ export async function insertSearchableNotice(
       const certificate = await trx
         .insertInto('certificate')
         .values({
-          number: notice.certificateNumber,
-          numberKey: certificateNumberKey(notice.certificateNumber),
+          ...certificateNumberColumns(notice.certificateNumber),
           organisationId,
           bodyId: ground.bodyId,
           schemeId: ground.schemeId,

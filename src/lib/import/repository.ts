@@ -6,7 +6,8 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { PortalDb } from '../db/database.ts';
-import { certificateNumberKey, toSearchForm } from '../text/normalise.ts';
+import { certificateNumberColumns, organisationNameColumns } from '../db/derived-columns.ts';
+import { certificateNumberKey } from '../text/normalise.ts';
 import type { CertificateMove, FilePlan } from './plan.ts';
 import { definitionOf, type RecordKind } from './records.ts';
 
@@ -78,10 +79,9 @@ function columnsOf(kind: RecordKind, field: string, value: unknown, ids: Referen
     case 'certificate_number':
       return { certificateId: value === null ? null : idOf(ids.certificates, certificateNumberKey(text)) };
     case 'name':
-      // Derived here, as the contract says whoever writes the name must; the triggers index it.
-      return kind === 'organisations' ? { name: text, nameSearch: toSearchForm(text) } : { name: value };
+      return kind === 'organisations' ? organisationNameColumns(text) : { name: value };
     case 'number':
-      return { number: text, numberKey: certificateNumberKey(text) };
+      return certificateNumberColumns(text);
     default:
       return { [camelCase(field)]: value };
   }
