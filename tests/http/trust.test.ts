@@ -34,7 +34,7 @@ describe('who runs the site', () => {
   it.each(['/', '/certificates', `/certificates/${NUMBER}`, '/notices', '/no-such-page', '/en/notices'])(
     'is said in the footer of %s, with its filing numbers linked to their registers',
     async (path) => {
-      const footer = footerOf(await configured.getText(path));
+      const footer = footerOf(await configured.getText(path, path === '/no-such-page' ? 404 : 200));
       expect(footer).toContain('某某市认证认可协会');
       expect(footer).toContain('电话 010-12345678');
       expect(footer).toContain('<a href="https://beian.miit.gov.cn/" rel="noopener">京ICP备12345678号-1</a>');
