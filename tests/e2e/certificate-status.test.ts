@@ -1,13 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
-import { startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
+import { useE2ePortal } from '../support/e2e-portal.ts';
 import { insertCertificate } from '../support/registry-fixtures.ts';
 import { addDays, beijingDate, formatBeijingDate } from '../../src/lib/time/beijing.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 const today = beijingDate(new Date());
 const SUSPENDED_THEN_EXPIRED = 'TCB-SH-22-000777';
 const ENDING_SOON = 'TCB-SH-24-000778';
@@ -17,8 +16,8 @@ const suspendedOn = addDays(today, -300);
 const endingOn = addDays(today, 30);
 const withdrawnOn = addDays(today, -10);
 
+const portal = useE2ePortal();
 beforeAll(async () => {
-  portal = await startE2ePortal();
   const { db } = portal;
   const { ground } = portal;
   const organisationId = (await db.selectFrom('organisation').select('id').executeTakeFirstOrThrow()).id;
@@ -50,9 +49,6 @@ beforeAll(async () => {
       { kind: 'withdrawn', occurredAt: at(withdrawnOn), description: '获证组织提供虚假材料' },
     ],
   });
-});
-afterAll(async () => {
-  await portal?.stop();
 });
 
 

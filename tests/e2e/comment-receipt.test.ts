@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
-import { fillCommentForm, startE2ePortal, submitCommentForm, type E2ePortal } from '../support/e2e-portal.ts';
+import { fillCommentForm, useE2ePortal, submitCommentForm } from '../support/e2e-portal.ts';
 import { insertComment } from '../support/notice-fixtures.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 // A tracking number in the form the portal gives them (Crockford base32, three groups of five).
 const REJECTED = 'REJEC-T0000-00001';
 const REASON = '意见内容与本公示的认证范围无关。';
 
+const portal = useE2ePortal();
 beforeAll(async () => {
-  portal = await startE2ePortal();
   await insertComment(portal.db, portal.closedNotice, { text: '这条意见与公示无关的内容。', status: 'rejected', reply: REASON });
   await portal.db.updateTable('comment').set({ trackingNumber: REJECTED }).where('reply', '=', REASON).execute();
-});
-afterAll(async () => {
-  await portal?.stop();
 });
 
 const TEXT = '售后服务电话多次无人接听，评价结论值得复核。';

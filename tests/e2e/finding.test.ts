@@ -1,23 +1,17 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scrollWidth, useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
-import { CERTIFICATE_NUMBER, HOLDER, startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
+import { CERTIFICATE_NUMBER, HOLDER, useE2ePortal } from '../support/e2e-portal.ts';
 import { testUscc } from '../support/notice-fixtures.ts';
 import { SEARCH_CORPUS } from '../support/search-fixtures.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 /** The holder's USCC with its check character changed: the commonest slip in copying one. */
 const HOLDER_USCC = testUscc(SEARCH_CORPUS[0]!.serial);
 const MISTYPED_USCC = HOLDER_USCC.slice(0, 17) + (HOLDER_USCC.endsWith('0') ? '1' : '0');
 
-beforeAll(async () => {
-  portal = await startE2ePortal();
-});
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = useE2ePortal();
 
 describe.for(LANGUAGES)('$language certificate lookup', ({ prefix, english }) => {
   describe.for(SCREENS)('at $screen', (screen) => {

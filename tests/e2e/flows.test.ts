@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PHONE } from '../support/chromium.ts';
 import { useBrowser } from '../support/browser.ts';
 import { parseFeed } from '../support/feeds.ts';
@@ -9,20 +9,13 @@ import {
   NAME_PART,
   fillCommentForm,
   placeWindow,
-  startE2ePortal,
+  useE2ePortal,
   submitCommentForm,
-  type E2ePortal,
 } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 
-beforeAll(async () => {
-  portal = await startE2ePortal();
-});
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = useE2ePortal();
 
 const TRACKING_NUMBER = /^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/;
 /** "Large" for the status: readable at arm's length on a phone. */

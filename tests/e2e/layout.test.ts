@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { MESSAGES } from '../../src/lib/i18n/messages.ts';
-import { CERTIFICATE_NUMBER, NAME_PART, startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
+import { CERTIFICATE_NUMBER, NAME_PART, useE2ePortal } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 
-beforeAll(async () => {
-  portal = await startE2ePortal();
-});
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = useE2ePortal();
 
 /** A card's padding is 16 px: a heading that opens it starts right there, not ~40 px down. */
 const MAX_GAP_ABOVE_HEADING_PX = 20;

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations, useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
-import { fillCommentForm, startE2ePortal, submitCommentForm, type E2ePortal } from '../support/e2e-portal.ts';
+import { fillCommentForm, useE2ePortal, submitCommentForm } from '../support/e2e-portal.ts';
 import { insertApplicant, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertCertificate } from '../support/registry-fixtures.ts';
 import { addDays, beijingDate, formatBeijingDateTime } from '../../src/lib/time/beijing.ts';
@@ -13,15 +13,14 @@ import { addDays, beijingDate, formatBeijingDateTime } from '../../src/lib/time/
  * notice's when and why, and the 429 page saying what else to do.
  */
 const browser = useBrowser();
-let portal: E2ePortal;
 const today = beijingDate(new Date());
 const HOLDER = '九江庐山滤镜测试物业服务有限公司';
 const REASON = '公示的认证范围表述有误，撤回本公示，更正后重新公示。';
 const WITHDRAWN_AT = new Date(Date.now() - 26 * 60 * 60 * 1000).toISOString();
 let withdrawnNotice: number;
 
+const portal = useE2ePortal();
 beforeAll(async () => {
-  portal = await startE2ePortal();
   const holder = await insertApplicant(portal.db, HOLDER, 'MA8100001', '江西省');
   // Expired first in number order, valid last: the lookup must turn that round.
   const certificates: [string, 'valid' | 'suspended' | 'withdrawn', string][] = [
@@ -39,9 +38,6 @@ beforeAll(async () => {
     status: 'withdrawn',
   });
   await portal.db.updateTable('notice').set({ withdrawnAt: WITHDRAWN_AT, withdrawalReason: REASON }).where('id', '=', withdrawnNotice).execute();
-});
-afterAll(async () => {
-  await portal?.stop();
 });
 
 const numbersOn = async (page: Page) => (await page.locator('main .results a.number').allInnerTexts()).map((text) => text.trim());

@@ -1,13 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
-import { startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
+import { useE2ePortal } from '../support/e2e-portal.ts';
 import { insertNotice } from '../support/registry-fixtures.ts';
 import { addDays, beijingDate, formatWindowTime, startOfBeijingDay } from '../../src/lib/time/beijing.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 const today = beijingDate(new Date());
 /** Windows as bodies set them: from 00:00 of a day to 00:00 of the day after the last one. */
 const midnight = (days: number) => startOfBeijingDay(addDays(today, days)).toISOString();
@@ -16,14 +15,11 @@ const UPCOMING = { windowStart: midnight(2), windowEnd: midnight(9) };
 let openNotice: number;
 let upcomingNotice: number;
 
+const portal = useE2ePortal();
 beforeAll(async () => {
-  portal = await startE2ePortal();
   const organisationId = (await portal.db.selectFrom('organisation').select('id').executeTakeFirstOrThrow()).id;
   openNotice = await insertNotice(portal.db, portal.ground, { organisationId, reference: 'GS-E2E-MIDNIGHT-OPEN', ...OPEN });
   upcomingNotice = await insertNotice(portal.db, portal.ground, { organisationId, reference: 'GS-E2E-MIDNIGHT-UPCOMING', ...UPCOMING });
-});
-afterAll(async () => {
-  await portal?.stop();
 });
 
 describe.for(LANGUAGES)('$language notice page', ({ prefix, locale }) => {

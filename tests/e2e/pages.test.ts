@@ -1,18 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCountingScripts, scrollWidth, seriousViolations, useBrowser } from '../support/browser.ts';
-import { CERTIFICATE_NUMBER, fillCommentForm, PAGE_KINDS, pageOf, placeWindow, startE2ePortal, submitCommentForm, type E2ePortal } from '../support/e2e-portal.ts';
+import { CERTIFICATE_NUMBER, fillCommentForm, PAGE_KINDS, pageOf, placeWindow, useE2ePortal, submitCommentForm } from '../support/e2e-portal.ts';
 import { inLanguage } from '../support/server.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 
-beforeAll(async () => {
-  portal = await startE2ePortal();
-});
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = useE2ePortal();
 
 /** The narrowest phone screen in common use in China: every page is visited at this width. */
 const NARROW = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } as const;

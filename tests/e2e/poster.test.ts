@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser.ts';
-import { startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
+import { useE2ePortal } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 /** A notice whose texts run to several paragraphs, as some bodies write them. */
 let wordyNotice: number;
 let wordiestNotice: number;
 
+const portal = useE2ePortal();
 beforeAll(async () => {
-  portal = await startE2ePortal();
   const copy = async (reference: string, repeat: number) => {
     const source = await portal.db.selectFrom('notice').selectAll().where('id', '=', portal.openNotice).executeTakeFirstOrThrow();
     const { id: _id, ...fields } = source;
@@ -32,9 +31,6 @@ beforeAll(async () => {
   };
   wordyNotice = await copy('GS-QA-WORDY', 3);
   wordiestNotice = await copy('GS-QA-WORDIEST', 5);
-});
-afterAll(async () => {
-  await portal?.stop();
 });
 
 const posterOf = (noticeId: number) => `${portal.baseUrl}/notices/${noticeId}/poster`;

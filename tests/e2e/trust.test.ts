@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
-import { CERTIFICATE_NUMBER, E2E_OPERATOR, startE2ePortal, type E2ePortal } from '../support/e2e-portal.ts';
+import { CERTIFICATE_NUMBER, E2E_OPERATOR, useE2ePortal } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
-let portal: E2ePortal;
 
-beforeAll(async () => {
-  portal = await startE2ePortal();
-});
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = useE2ePortal();
 
 describe.for(LANGUAGES)('$language', ({ prefix, english }) => {
   describe.for(SCREENS)('at $screen', (screen) => {

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHANGES_PAGE_SIZE } from '../../src/lib/sync/changes.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { testUscc } from '../support/notice-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 /**
  * The API for programs on the real server: incremental sync (updatedSince and its cursor)
@@ -16,12 +15,9 @@ const API_RATE = 40;
 const CERTIFICATES = CHANGES_PAGE_SIZE + 30;
 const LONG_AGO = '2026-01-01T00:00:00.000Z';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let noticeId: number;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000100'));
   for (let i = 1; i <= CERTIFICATES; i++) {
@@ -32,15 +28,10 @@ beforeAll(async () => {
   await sql`update certificate set updated_at = ${LONG_AGO}`.execute(test.db);
   await sql`update certificate set updated_at = '2026-01-02T00:00:' || substr('0' || (id % 10), -2) || '.000Z' where id > ${CERTIFICATES - 10}`.execute(test.db);
   await sql`update notice set updated_at = ${LONG_AGO}`.execute(test.db);
-  portal = await startPortal(test, { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) });
 
 const client = (address: string) => async (path: string) => {
-  const response = await fetch(`${portal.baseUrl}${path.replace(SITE_URL, '')}`, { headers: { 'x-forwarded-for': address } });
+  const response = await portal.get(path, { headers: { 'x-forwarded-for': address } });
   return { response, body: (await response.json()) as any };
 };
 
@@ -88,7 +79,7 @@ describe('incremental sync', () => {
   it('from resumeSince gives what changed since, however it was written', async () => {
     const { body: start } = await ask('/api/v1/certificates?updatedSince=2026-01-01T08:00:00%2B08:00');
     const resumeSince = start.resumeSince ?? (await readAll(ask, start.nextUrl)).pages.at(-1)!.resumeSince;
-    await sql`update certificate set status = 'suspended' where number = 'TCB-SYNC-0007'`.execute(test.db);
+    await sql`update certificate set status = 'suspended' where number = 'TCB-SYNC-0007'`.execute(portal.test.db);
     const { items } = await readAll<{ number: string; registeredStatus: string }>(ask, `/api/v1/certificates?updatedSince=${encodeURIComponent(resumeSince)}`);
     expect(items.find((item) => item.number === 'TCB-SYNC-0007')).toMatchObject({ registeredStatus: 'suspended' });
     // The one changed, and the few at the instant resumed from (a listing includes its start).
@@ -98,7 +89,7 @@ describe('incremental sync', () => {
   it('lists a notice withdrawn by the back office, with what it states', async () => {
     const { pages } = await readAll(ask, '/api/v1/notices?updatedSince=2025-12-31T00:00:00Z');
     const resumeSince = pages.at(-1)!.resumeSince!;
-    await sql`update notice set status = 'withdrawn' where id = ${noticeId}`.execute(test.db);
+    await sql`update notice set status = 'withdrawn' where id = ${noticeId}`.execute(portal.test.db);
     const { items } = await readAll<Record<string, unknown>>(ask, `/api/v1/notices?updatedSince=${encodeURIComponent(resumeSince)}`);
     expect(items).toEqual([expect.objectContaining({ id: noticeId, reference: 'GS-SYNC-1', status: 'withdrawn', body: expect.objectContaining({ code: 'TCB' }), comments: [] })]);
     // What depends on the clock or on every new comment is not part of a synced record.
@@ -150,9 +141,7 @@ describe('the per-client limit', () => {
     expect(body).toEqual({ error: { code: 'too_many_requests', message: expect.stringContaining('Retry-After') } });
 
     expect((await client('203.0.113.10')('/api/v1/certificates/TCB-SYNC-0001')).response.status).toBe(200);
-    const page = await fetch(`${portal.baseUrl}/certificates/TCB-SYNC-0001`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('TCB-SYNC-0001');
+    expect(await portal.getText('/certificates/TCB-SYNC-0001', 200, { headers: { 'x-forwarded-for': '203.0.113.9' } })).toContain('TCB-SYNC-0001');
   });
 });
 
@@ -161,9 +150,7 @@ describe('the API explained to people', () => {
     ['/api', `每分钟最多 ${API_RATE} 次接口请求`, '增量同步'],
     ['/en/api', `may make ${API_RATE} API requests a minute`, 'Incremental sync'],
   ])('%s links the OpenAPI document and states the limit this portal sets and the sync', async (path, limit, sync) => {
-    const response = await fetch(`${portal.baseUrl}${path}`);
-    expect(response.status).toBe(200);
-    const page = await response.text();
+    const page = await portal.getText(path);
     expect(page).toMatch(/<a href="\/api\/v1\/openapi.json"[^>]*>https:\/\/cert.example.cn\/api\/v1\/openapi.json<\/a>/);
     expect(page).toContain(limit);
     expect(page).toContain('429');

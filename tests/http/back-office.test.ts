@@ -3,14 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/build.ts';
 import { formatRecords, type FileFormat } from '../../src/lib/import/formats.ts';
 import { KIND_DEFINITIONS, type RecordKind } from '../../src/lib/import/records.ts';
 import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 import { ENGLISH, EXAMPLES_FOLDER, exampleSources, importAll, runCommand, startCommand, textSource } from '../support/back-office.ts';
-import { createTestDatabase, openBackup, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { openBackup, TEST_DIALECT } from '../support/database.ts';
+import { commentForm, usePortal } from '../support/server.ts';
 
 const DAY = 24 * 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -21,8 +21,6 @@ const HOLDER = { uscc: '91330100799655058B', name: '杭州湖滨晨光电器售�
 const NUMBER = 'BJSC-SH-26-004711';
 const SUBMITTER = { name: '隐私姓名测试丁', contact: '13700137000' };
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let folder: string;
 let openNoticeId: number;
 let submissions = 0;
@@ -39,7 +37,7 @@ function writeRecords(kind: RecordKind, format: FileFormat, records: Record<stri
 
 /** Imports with `npm run import` in a process of its own; resolves once it has committed and exited. */
 async function importInAnotherProcess(...files: string[]): Promise<string> {
-  const run = await startCommand('import', files, test);
+  const run = await startCommand('import', files, portal.test);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return run.stdout;
@@ -55,35 +53,26 @@ async function pickedUp(shows: () => Promise<boolean>): Promise<void> {
   }
 }
 
-const get = (path: string) => fetch(`${portal.baseUrl}${path}`);
-const text = async (path: string) => (await get(path)).text();
+/** A page as it is now, whatever its status: what the polls below wait to change. */
+const text = async (path: string) => (await portal.get(path)).text();
 const certificateJson = async () => {
-  const response = await get(`/api/v1/certificates/${NUMBER}`);
+  const response = await portal.get(`/api/v1/certificates/${NUMBER}`);
   return response.status === 200 ? response.json() : null;
 };
 
-/** A comment as the portal's form posts it, from a client address and a contact of its own (rate limits count both). */
-async function submitComment(text: string, contact = `137${String(submissions).padStart(8, '0')}`): Promise<Response> {
+/**
+ * A comment as the portal's form posts it, answered in JSON, from a person of its own unless
+ * `contact` says who, and a client address of its own: more comments are sent while an import
+ * or a backup runs than the addresses of commentForm span.
+ */
+function submitComment(text: string, contact?: string): Promise<Response> {
   submissions += 1;
-  return fetch(`${portal.baseUrl}/notices/${openNoticeId}/comments`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      kind: 'opinion',
-      text,
-      name: SUBMITTER.name,
-      contact,
-      organisation: '',
-      consent: 'yes',
-      idempotencyKey: `back-office-test-${submissions}-abcdefgh`,
-      website: '',
-    }),
-    headers: { origin: SITE_URL, accept: 'application/json', 'x-forwarded-for': `198.18.${submissions >> 8}.${submissions & 255}` },
-  });
+  const fields = commentForm({ kind: 'opinion', text, name: SUBMITTER.name, ...(contact ? { contact } : {}) });
+  return portal.postComment(openNoticeId, fields, { accept: 'application/json', 'x-forwarded-for': `198.18.${submissions >> 8}.${submissions & 255}` });
 }
 
-beforeAll(async () => {
+const portal = usePortal(async (test) => {
   folder = mkdtempSync(join(tmpdir(), 'portal-back-office-'));
-  test = await createTestDatabase();
   await importAll(test.db, exampleSources('json'));
   await importAll(test.db, [
     textSource(
@@ -92,13 +81,8 @@ beforeAll(async () => {
     ),
   ]);
   openNoticeId = (await test.db.selectFrom('notice').select('id').where('reference', '=', 'GS-LIVE-OPEN').executeTakeFirstOrThrow()).id;
-  portal = await startPortal(test, { TRUST_PROXY: '1' });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-  rmSync(folder, { recursive: true, force: true });
-});
+}, { TRUST_PROXY: '1' });
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('a running portal picks up what another process writes, within 5 seconds', () => {
   const certificate = (status: string) => ({
@@ -119,7 +103,7 @@ describe('a running portal picks up what another process writes, within 5 second
   });
   const eventId = async (kind: 'issued' | 'suspended' | 'withdrawn') =>
     (
-      await test.db
+      await portal.test.db
         .selectFrom('certificateEvent')
         .innerJoin('certificate', 'certificate.id', 'certificateEvent.certificateId')
         .select('certificateEvent.id')
@@ -137,7 +121,7 @@ describe('a running portal picks up what another process writes, within 5 second
     const issued = await eventId('issued');
     await pickedUp(async () => (await certificateJson())?.holder?.name === HOLDER.name);
     await pickedUp(async () => (await text(`/certificates/${NUMBER}`)).includes(HOLDER.name));
-    await pickedUp(async () => (await (await get(`/api/v1/certificates?q=${encodeURIComponent(HOLDER.nameWord)}`)).json()).total === 1);
+    await pickedUp(async () => (await (await portal.get(`/api/v1/certificates?q=${encodeURIComponent(HOLDER.nameWord)}`)).json()).total === 1);
     await pickedUp(async () => (await text('/feeds/decisions.xml')).includes(`${NUMBER}#event-${issued}`));
   });
 
@@ -177,7 +161,7 @@ describe('a running portal picks up what another process writes, within 5 second
         db.prepare("insert into certificate_event (certificate_id, kind, occurred_at, description) values (?, 'withdrawn', ?, '暂停期满仍未整改，撤销认证证书。')").run(id, now);
       })();
       db.close();`;
-    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, test.url ?? test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
+    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, portal.test.url ?? portal.test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
     expect(exitCode).toBe(0);
     const withdrawn = await eventId('withdrawn');
     await pickedUp(async () => (await certificateJson())?.status === 'withdrawn');
@@ -191,10 +175,10 @@ describe('a running portal picks up what another process writes, within 5 second
       ]),
     );
     await pickedUp(async () => {
-      const { items } = await (await get('/api/v1/notices?state=open')).json();
+      const { items } = await (await portal.get('/api/v1/notices?state=open')).json();
       return items.some((item: { reference: string }) => item.reference === 'GS-LIVE-NEW');
     });
-    const { id } = await test.db.selectFrom('notice').select('id').where('reference', '=', 'GS-LIVE-NEW').executeTakeFirstOrThrow();
+    const { id } = await portal.test.db.selectFrom('notice').select('id').where('reference', '=', 'GS-LIVE-NEW').executeTakeFirstOrThrow();
     await pickedUp(async () => (await text(`/notices/${id}`)).includes('GS-LIVE-NEW'));
     await pickedUp(async () => (await text('/feeds/notices.xml')).includes(`/notices/${id}</link>`));
   });
@@ -209,7 +193,7 @@ describe("the staff's answer", () => {
 
     const reply = '经核查，该企业已增设服务热线坐席并公开服务时间。';
     const typed = trackingNumber.toLowerCase().replace(/-/g, ' ');
-    const run = await startCommand('comments', ['answer', typed, '--status', 'answered', '--reply', reply, '--publish'], test);
+    const run = await startCommand('comments', ['answer', typed, '--status', 'answered', '--reply', reply, '--publish'], portal.test);
     expect(run.status).toBe(0);
 
     const receipt = await text(`/comments/${trackingNumber}`);
@@ -228,11 +212,11 @@ describe('a certificate moved to another holder by the import', { timeout: 120_0
   it('shows the holder_changed event on its page, in both languages, and in its feed', async () => {
     const other = { uscc: '91440300708461136T', name: '深圳前海晨光电器服务有限公司' };
     await importInAnotherProcess(writeRecords('organisations', 'csv', [{ ...exampleRecord('organisations', 1), ...other }]));
-    const refused = await startCommand('import', [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test);
+    const refused = await startCommand('import', [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], portal.test);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain(`holder_uscc：会把证书 ${NUMBER} 的获证组织从 ${HOLDER.uscc} 改为 ${other.uscc}，已拒绝。`);
 
-    const moved = await startCommand('import', ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], test);
+    const moved = await startCommand('import', ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], portal.test);
     expect(moved.status).toBe(0);
     expect(moved.stdout).toContain(`    holder_uscc：${HOLDER.uscc} → ${other.uscc}\n    （已在证书记录中增加一条 holder_changed 事件）`);
     const description = `获证组织由“${HOLDER.name}”（统一社会信用代码 ${HOLDER.uscc}）变更为“${other.name}”（统一社会信用代码 ${other.uscc}）。`;
@@ -282,14 +266,14 @@ describe('a large import while the portal takes comments', { timeout: 180_000 },
     }
     expect(refused).toEqual([]);
     expect(acknowledged.length).toBeGreaterThan(10);
-    const stored = await test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', acknowledged).execute();
+    const stored = await portal.test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', acknowledged).execute();
     expect(stored).toHaveLength(acknowledged.length);
     expect(report).toMatch(/certificates\.csv：5,000 条 certificates 记录，新增 5,000，变更 0，未变 0；写锁占用 [\d.]+ 秒。/);
     expect(await certificateCount()).toBeGreaterThanOrEqual(5000);
   });
 });
 
-const certificateCount = async () => Number((await test.db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const certificateCount = async () => Number((await portal.test.db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('a backup', { timeout: 120_000 }, () => {
   it('taken while comments keep arriving opens, passes the integrity check and holds every comment acknowledged before it began', async () => {
@@ -307,7 +291,7 @@ describe('a backup', { timeout: 120_000 }, () => {
       while (acknowledged.length < 30) await new Promise((resolve) => setTimeout(resolve, 20));
       const beforeBackup = [...acknowledged];
       const target = join(folder, 'portal-backup.db');
-      const run = await startCommand('backup', [target], test);
+      const run = await startCommand('backup', [target], portal.test);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(acknowledged.length).toBeGreaterThan(beforeBackup.length);
@@ -332,8 +316,8 @@ describe('a backup', { timeout: 120_000 }, () => {
     const watcher = watch(folder, (_, name) => name && seen.add(name));
     try {
       for (const round of [1, 2]) {
-        const run = await startCommand('backup', ['--force', target], test);
-        expect(run.stdout).toContain(`已将 ${test.path} 备份到 ${target}（仅您本人可读）`);
+        const run = await startCommand('backup', ['--force', target], portal.test);
+        expect(run.stdout).toContain(`已将 ${portal.test.path} 备份到 ${target}（仅您本人可读）`);
         expect(run.status, `round ${round}`).toBe(0);
         expect(statSync(target).mode & 0o777).toBe(0o600);
       }
@@ -346,18 +330,18 @@ describe('a backup', { timeout: 120_000 }, () => {
     expect(new Set(temporary.map((name) => name.replace(/-journal$/, ''))).size).toBeGreaterThanOrEqual(2);
     expect(readdirSync(folder).filter((name) => name.includes('.partial'))).toEqual([]);
 
-    const live = runCommand('backup', ['--force', test.path], test);
+    const live = runCommand('backup', ['--force', portal.test.path], portal.test);
     expect(live.status).toBe(2);
-    expect(live.stdout).toBe(`${test.path} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。\n`);
+    expect(live.stdout).toBe(`${portal.test.path} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。\n`);
     const link = join(folder, 'link-to-live.db');
-    symlinkSync(test.path, link);
-    const linked = runCommand('backup', ['--force', link], test, ENGLISH);
+    symlinkSync(portal.test.path, link);
+    const linked = runCommand('backup', ['--force', link], portal.test, ENGLISH);
     expect(linked.status).toBe(2);
     expect(linked.stdout).toContain('is the live database (PORTAL_DB) itself');
-    expect(runCommand('backup', [`${test.path}-wal`], test).status).toBe(2);
+    expect(runCommand('backup', [`${portal.test.path}-wal`], portal.test).status).toBe(2);
     // The live database is whole and in use.
-    const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(test.db);
+    const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(portal.test.db);
     expect(rows).toEqual([{ integrityCheck: 'ok' }]);
-    expect((await get(`/certificates/${NUMBER}`)).status).toBe(200);
+    expect((await portal.get(`/certificates/${NUMBER}`)).status).toBe(200);
   });
 });

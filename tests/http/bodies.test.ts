@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, beijingDate } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 /** Certification bodies: their list and pages in both languages, the API, and the body filter of the notice list and the certificate lookup. */
 const DAY = 24 * 60 * 60 * 1000;
 const at = (offset: number) => new Date(Date.now() + offset).toISOString();
 const today = beijingDate(new Date());
 
-let test: TestDatabase;
-let portal: RunningPortal;
 const ids: Record<string, number> = {};
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const other = await test.db
     .insertInto('certificationBody')
@@ -42,20 +38,10 @@ beforeAll(async () => {
   ids.ocbOpen = await insertListedNotice(test.db, otherGround, { reference: 'GS-BODY-OCB', organisationId: beijing, windowStart: at(-2 * DAY), windowEnd: at(6 * DAY) });
   await insertListedNotice(test.db, ground, { reference: 'GS-BODY-GD', organisationId: guangdong, windowStart: at(-3 * DAY), windowEnd: at(-DAY) });
   await insertListedNotice(test.db, ground, { reference: 'GS-BODY-HB', organisationId: hebei, windowStart: at(-4 * DAY), windowEnd: at(-2 * DAY) });
-  portal = await startPortal(test);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
 });
 
-const get = (path: string) => fetch(`${portal.baseUrl}${path}`);
-const html = async (path: string, status = 200) => {
-  const response = await get(path);
-  expect(response.status, path).toBe(status);
-  // Without the attributes Astro adds for scoped styles, so the markup reads as written.
-  return (await response.text()).replaceAll('&amp;', '&').replace(/ data-astro-cid-\w+/g, '');
-};
+// Without the attributes Astro adds for scoped styles, so the markup reads as written.
+const html = async (path: string, status = 200) => (await portal.getText(path, status)).replaceAll('&amp;', '&').replace(/ data-astro-cid-\w+/g, '');
 const mainOf = (page: string) => page.slice(page.indexOf('<main'), page.indexOf('</main>'));
 
 describe('bodies', () => {
@@ -93,16 +79,16 @@ describe('bodies', () => {
   });
 
   it('/api/v1/bodies and /api/v1/bodies/{code} say the same in JSON; an unknown code is 404 in the error shape', async () => {
-    const list = (await (await get('/api/v1/bodies')).json()) as { items: { code: string; url: string; feedUrl: string }[] };
+    const list = await portal.getJson<{ items: { code: string; url: string; feedUrl: string }[] }>('/api/v1/bodies');
     expect(list.items.map((body) => body.code)).toEqual(['OCB', 'TCB']);
     expect(list.items[0]!.url).toBe(`${SITE_URL}/bodies/OCB`);
-    const response = await get('/api/v1/bodies/TCB');
+    const response = await portal.get('/api/v1/bodies/TCB');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const body = (await response.json()) as { name: string; schemes: { code: string }[]; certificates: Record<string, number> };
     expect(body.name).toBe('测试认证中心');
     expect(body.schemes.map((scheme) => scheme.code)).toEqual(['after-sales']);
     expect(body.certificates).toEqual({ valid: 1, suspended: 1, expired: 1, withdrawn: 1, cancelled: 0, total: 4 });
-    const missing = await get('/api/v1/bodies/NOPE');
+    const missing = await portal.get('/api/v1/bodies/NOPE');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'body_not_found', message: expect.stringContaining('NOPE') } });
   });
@@ -115,32 +101,32 @@ describe('the body filter', () => {
     expect(page).not.toContain(`/notices/${ids.tcbOpen}"`);
     expect(page).toContain('<option value="OCB" selected>远东服务认证有限公司</option>');
     expect(page).toContain(`${SITE_URL}/feeds/notices.xml?body=OCB`);
-    const json = (await (await get('/api/v1/notices?body=OCB')).json()) as { total: number; items: { id: number }[] };
+    const json = await portal.getJson<{ total: number; items: { id: number }[] }>('/api/v1/notices?body=OCB');
     expect(json.total).toBe(1);
     expect(json.items.map((notice) => notice.id)).toEqual([ids.ocbOpen]);
   });
 
   it('narrows the certificate lookup: a body alone lists its certificates, a number of another body is not found, a name within the body is found', async () => {
-    const listed = (await (await get('/api/v1/certificates?body=TCB')).json()) as { matchedBy: string; total: number; items: { number: string }[] };
+    const listed = await portal.getJson<{ matchedBy: string; total: number; items: { number: string }[] }>('/api/v1/certificates?body=TCB');
     expect(listed.matchedBy).toBe('filters');
     expect(listed.total).toBe(4);
     expect(listed.items.map((item) => item.number).sort()).toEqual(['TCB-SH-26-000001', 'TCB-SH-26-000002', 'TCB-SH-26-000003', 'TCB-SH-26-000004']);
-    const elsewhere = (await (await get('/api/v1/certificates?body=OCB&q=TCB-SH-26-000001')).json()) as { total: number };
+    const elsewhere = await portal.getJson<{ total: number }>('/api/v1/certificates?body=OCB&q=TCB-SH-26-000001');
     expect(elsewhere.total).toBe(0);
-    const own = (await (await get('/api/v1/certificates?body=OCB&q=OCB-BJ-26-000001')).json()) as { total: number };
+    const own = await portal.getJson<{ total: number }>('/api/v1/certificates?body=OCB&q=OCB-BJ-26-000001');
     expect(own.total).toBe(1);
-    const byName = await get(`/api/v1/certificates?body=OCB&q=${encodeURIComponent('国贸物业')}`);
+    const byName = await portal.get(`/api/v1/certificates?body=OCB&q=${encodeURIComponent('国贸物业')}`);
     expect(byName.status).toBe(200);
     const named = (await byName.json()) as { matchedBy: string; items: { number: string }[] };
     expect(named.matchedBy).toBe('name');
     expect(named.items.length).toBeGreaterThan(0);
     for (const item of named.items) expect(item.number).toMatch(/^OCB-/);
-    const elsewhereByName = (await (await get(`/api/v1/certificates?body=TCB&q=${encodeURIComponent('国贸物业')}`)).json()) as { total: number };
+    const elsewhereByName = await portal.getJson<{ total: number }>(`/api/v1/certificates?body=TCB&q=${encodeURIComponent('国贸物业')}`);
     expect(elsewhereByName.total).toBe(0);
     const page = mainOf(await html('/certificates?body=OCB'));
     expect(page).toContain('OCB-BJ-26-000001');
     expect(page).not.toContain('TCB-SH-26-000001');
-    expect((await get('/certificates?body=NOPE')).status).toBe(404);
+    expect((await portal.get('/certificates?body=NOPE')).status).toBe(404);
   });
 });
 
@@ -166,7 +152,7 @@ describe('the API explained', () => {
       // Every endpoint named answers JSON at the address shown, its placeholders filled in.
       for (const endpoint of endpoints.filter((address) => !address.endsWith('/verify'))) {
         const address = endpoint.replace('{number}', 'TCB-SH-26-000001').replace('{id}', String(ids.tcbOpen)).replace('{code}', 'TCB').replace(/[?&]\w+=(?=&|$)/g, (match) => (match.startsWith('?') ? '?q=%E6%9D%AD%E5%B7%9E' : ''));
-        const response = await get(address);
+        const response = await portal.get(address);
         expect(response.headers.get('content-type'), address).toContain('application/json');
         expect([200, 503], address).toContain(response.status);
       }

@@ -1,21 +1,17 @@
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertApplicant, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 /** Deadlines as a calendar, read back by ical.js (an iCalendar parser of its own): the zone, the windows, what a phone needs. */
 const DAY = 24 * 60 * 60 * 1000;
 const at = (offset: number) => new Date(Date.now() + offset).toISOString();
 
-let test: TestDatabase;
-let portal: RunningPortal;
 const ids: Record<string, number> = {};
 const windows: Record<string, { start: string; end: string }> = {};
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const zhejiang = await insertApplicant(test.db, '温州瓯江家电售后服务有限公司', 'MA8000001');
   const guangdong = await insertApplicant(test.db, '东莞松山湖物业服务有限公司', 'MA8000002', '广东省');
@@ -31,18 +27,15 @@ beforeAll(async () => {
     windows[name] = { start: at(start), end: at(end) };
     ids[name] = await insertListedNotice(test.db, ground, { reference: `GS-ICS-${name}`, organisationId, windowStart: windows[name].start, windowEnd: windows[name].end, status });
   }
-  portal = await startPortal(test);
+});
+beforeAll(async () => {
   // Set once the portal runs (its start takes seconds).
   windows.closing!.end = at(4000);
-  await test.db.updateTable('notice').set({ windowEnd: windows.closing!.end }).where('id', '=', ids.closing!).execute();
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
+  await portal.test.db.updateTable('notice').set({ windowEnd: windows.closing!.end }).where('id', '=', ids.closing!).execute();
 });
 
 async function calendarAt(path: string) {
-  const response = await fetch(`${portal.baseUrl}${path}`);
+  const response = await portal.get(path);
   expect(response.status, path).toBe(200);
   expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
   const text = await response.text();
@@ -77,7 +70,7 @@ describe('the notices calendar', () => {
     const { events, calendar } = await calendarAt(`/notices.ics?province=${encodeURIComponent('广东省')}`);
     expect(events.map((event) => event.uid)).toEqual(['closing', 'upcoming'].map((name) => `notice-${ids[name]}@cert.example.cn`));
     expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('服务认证公示期：广东省');
-    const bad = await fetch(`${portal.baseUrl}/notices.ics?kind=everything`);
+    const bad = await portal.get('/notices.ics?kind=everything');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_query');
   });
@@ -100,14 +93,14 @@ describe('one notice as a calendar', () => {
     const withdrawn = (await calendarAt(`/notices/${ids.withdrawn}.ics`)).events[0]!;
     expect(withdrawn.component.getFirstPropertyValue('status')).toBe('CANCELLED');
     expect(withdrawn.summary).toMatch(/^（已撤回）/);
-    const missing = await fetch(`${portal.baseUrl}/notices/999999.ics`);
+    const missing = await portal.get('/notices/999999.ics');
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('notice_not_found');
   });
 
   it('is linked from the notice page, in both languages', async () => {
     for (const prefix of ['', '/en']) {
-      const page = await (await fetch(`${portal.baseUrl}${prefix}/notices/${ids.open}`)).text();
+      const page = await portal.getText(`${prefix}/notices/${ids.open}`);
       expect(page).toContain(`href="${SITE_URL}/notices/${ids.open}.ics"`);
     }
   });

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, addMonths, beijingDate, formatBeijingDate, startOfBeijingDay } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { parseFeed, SITE_URL } from '../support/feeds.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { usePortal } from '../support/server.ts';
 
 // The served portal runs on the real clock: every date is placed relative to today in Beijing.
 const today = beijingDate(new Date());
@@ -29,12 +28,9 @@ const issuedForDue = (dueOn: string) => addMonths(dueOn, -12);
 /** A 29 February has no day a year before it: the boundary checks then wait for another day. */
 const boundaryPlaceable = addMonths(issuedForDue(yesterday), 12) === yesterday && addMonths(issuedForDue(today), 12) === today;
 
-let test: TestDatabase;
-let portal: RunningPortal;
 const ids: Record<string, number> = {};
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const holder = (name: string, serial: string) => insertApplicant(test.db, name, serial);
   const certificate = async (number: string, organisationId: number, issuedOn: string, expiresOn: string, surveillances: string[] = []) =>
@@ -96,65 +92,49 @@ beforeAll(async () => {
     windowStart: at(-110),
     windowEnd: at(-102),
   });
-  portal = await startPortal(test);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
 });
 
-const get = (path: string, init?: RequestInit) => fetch(`${portal.baseUrl}${path}`, init);
-const html = async (path: string, status = 200) => {
-  const response = await get(path);
-  expect(response.status, path).toBe(status);
-  return response.text();
-};
-const json = async (path: string) => {
-  const response = await get(path);
-  expect(response.status, path).toBe(200);
-  return (await response.json()) as Record<string, any>;
-};
 
 describe('surveillance on the certificate page and in the API', () => {
   it('flags a surveillance more than 12 months overdue, in both languages', async () => {
     const dueOn = addMonths(addDays(today, -400), 12);
-    const page = await html(`/certificates/${NUMBERS.overdue}`);
+    const page = await portal.getText(`/certificates/${NUMBERS.overdue}`);
     expect(page).toContain('年度监督审核与再认证');
     expect(page).toContain('年度监督审核已逾期');
     expect(page).toContain(`应于 ${formatBeijingDate(dueOn)} 前完成的年度监督审核至今没有记录`);
     expect(page).toMatch(/上次监督审核<\/dt>\s*<dd[^>]*>尚无记录/);
-    expect(await html(`/en/certificates/${NUMBERS.overdue}`)).toContain('Yearly surveillance overdue');
-    expect((await json(`/api/v1/certificates/${NUMBERS.overdue}`)).surveillance).toEqual({ lastOn: null, dueOn, overdue: true });
+    expect(await portal.getText(`/en/certificates/${NUMBERS.overdue}`)).toContain('Yearly surveillance overdue');
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.overdue}`)).surveillance).toEqual({ lastOn: null, dueOn, overdue: true });
   });
 
   it('shows the last surveillance and when the next is due, without a flag, when it is on time', async () => {
     const lastOn = addDays(today, -100);
-    const page = await html(`/certificates/${NUMBERS.audited}`);
+    const page = await portal.getText(`/certificates/${NUMBERS.audited}`);
     expect(page).not.toContain('年度监督审核已逾期');
     expect(page).toContain(formatBeijingDate(lastOn));
     expect(page).toContain(`应于 ${formatBeijingDate(addMonths(lastOn, 12))} 前完成`);
-    expect((await json(`/api/v1/certificates/${NUMBERS.audited}`)).surveillance).toEqual({ lastOn, dueOn: addMonths(lastOn, 12), overdue: false });
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.audited}`)).surveillance).toEqual({ lastOn, dueOn: addMonths(lastOn, 12), overdue: false });
   });
 
   it.skipIf(!boundaryPlaceable)('flags a surveillance due yesterday, and not one due today', async () => {
-    expect((await json(`/api/v1/certificates/${NUMBERS.dueYesterday}`)).surveillance).toEqual({ lastOn: null, dueOn: yesterday, overdue: true });
-    expect((await json(`/api/v1/certificates/${NUMBERS.dueToday}`)).surveillance).toEqual({ lastOn: null, dueOn: today, overdue: false });
-    expect(await html(`/certificates/${NUMBERS.dueToday}`)).not.toContain('年度监督审核已逾期');
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.dueYesterday}`)).surveillance).toEqual({ lastOn: null, dueOn: yesterday, overdue: true });
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.dueToday}`)).surveillance).toEqual({ lastOn: null, dueOn: today, overdue: false });
+    expect(await portal.getText(`/certificates/${NUMBERS.dueToday}`)).not.toContain('年度监督审核已逾期');
   });
 
   it('shows re-certification due when the certificate ends within the year with no re-certification notice', async () => {
-    const page = await html(`/certificates/${NUMBERS.recertificationDue}`);
+    const page = await portal.getText(`/certificates/${NUMBERS.recertificationDue}`);
     expect(page).toContain('再认证待进行');
     expect(page).toContain(`证书将于 ${formatBeijingDate(addDays(today, 100))} 到期，认证机构尚未发布再认证公示。`);
     expect(page).not.toContain('年度监督审核已逾期');
-    expect((await json(`/api/v1/certificates/${NUMBERS.recertificationDue}`)).recertification).toEqual({ due: true, notice: null });
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.recertificationDue}`)).recertification).toEqual({ due: true, notice: null });
   });
 
   it('links the re-certification notice instead, once the body has published it', async () => {
-    const page = await html(`/certificates/${NUMBERS.recertificationNoticed}`);
+    const page = await portal.getText(`/certificates/${NUMBERS.recertificationNoticed}`);
     expect(page).not.toContain('再认证待进行');
     expect(page).toContain(`再认证公示：<a href="/notices/${ids.recertificationNotice}"`);
-    expect((await json(`/api/v1/certificates/${NUMBERS.recertificationNoticed}`)).recertification).toEqual({
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.recertificationNoticed}`)).recertification).toEqual({
       due: false,
       notice: { reference: 'GS-LIFE-RECERT', url: `${SITE_URL}/notices/${ids.recertificationNotice}` },
     });
@@ -163,7 +143,7 @@ describe('surveillance on the certificate page and in the API', () => {
 
 describe('the life of a certificate', () => {
   it('lists every notice of the certificate with its window, comments, objections and outcome, and each links back', async () => {
-    const page = await html(`/certificates/${NUMBERS.audited}`);
+    const page = await portal.getText(`/certificates/${NUMBERS.audited}`);
     expect(page).toContain('本证书的公示');
     const life = page.slice(page.indexOf('id="life-heading"'), page.indexOf('id="history-heading"'));
     const surveillance = life.indexOf(`href="/notices/${ids.pendingSurveillance}"`);
@@ -174,71 +154,71 @@ describe('the life of a certificate', () => {
     expect(life).toContain('收到意见 0 条，其中异议 0 条');
     expect(life).toContain('予以认证');
     expect(life).toContain('尚未作出认证决定');
-    const notices = (await json(`/api/v1/certificates/${NUMBERS.audited}`)).notices;
+    const notices = (await portal.getJson(`/api/v1/certificates/${NUMBERS.audited}`)).notices;
     expect(notices.map((notice: any) => [notice.reference, notice.kind, notice.state, notice.commentCount, notice.objectionCount, notice.decision])).toEqual([
       ['GS-LIFE-SURVEILLANCE', 'surveillance', 'closed', 0, 0, 'pending'],
       ['GS-LIFE-DECIDED', 'initial', 'closed', 2, 1, 'certified'],
     ]);
 
     // Both ways: the decided notice names its certificate, the pending surveillance the one it concerns.
-    expect(await html(`/notices/${ids.decided}`)).toContain(`href="/certificates/${NUMBERS.audited}"`);
-    expect(await html(`/notices/${ids.pendingSurveillance}`)).toMatch(new RegExp(`所涉证书</dt>\\s*<dd[^>]*><a href="/certificates/${NUMBERS.audited}"`));
+    expect(await portal.getText(`/notices/${ids.decided}`)).toContain(`href="/certificates/${NUMBERS.audited}"`);
+    expect(await portal.getText(`/notices/${ids.pendingSurveillance}`)).toMatch(new RegExp(`所涉证书</dt>\\s*<dd[^>]*><a href="/certificates/${NUMBERS.audited}"`));
   });
 });
 
 describe('how a decided notice’s comments were handled', () => {
   it('shows the counts, the finding and the published answer, and nothing of who sent them', async () => {
-    const page = await html(`/notices/${ids.decided}`);
+    const page = await portal.getText(`/notices/${ids.decided}`);
     expect(page).toContain('异议处理结果');
     const count = (label: string) => new RegExp(`${label}</dt>\\s*<dd data-count="(\\d+)"`).exec(page)?.[1];
     expect([count('收到意见'), count('其中异议'), count('已答复'), count('异议经核查成立'), count('异议经核查不成立'), count('公开意见及答复')]).toEqual(['2', '1', '2', '1', '0', '1']);
     expect(page).toContain(OBJECTION);
     expect(page).toContain(ANSWER);
     expect(page).toContain('异议成立');
-    const api = await get(`/api/v1/notices/${ids.decided}`);
+    const api = await portal.get(`/api/v1/notices/${ids.decided}`);
     const body = await api.text();
     expect(JSON.parse(body).commentOutcomes).toMatchObject({ received: 2, byKind: { objection: 1, opinion: 1, support: 0 }, objections: { upheld: 1 } });
-    for (const answer of [page, body, await html(`/en/notices/${ids.decided}`)]) {
+    for (const answer of [page, body, await portal.getText(`/en/notices/${ids.decided}`)]) {
       expect(answer).not.toContain(PRIVATE_NAME);
       expect(answer).not.toContain(PRIVATE_CONTACT);
     }
   });
 
   it('shows no outcome while the decision is pending', async () => {
-    expect(await html(`/notices/${ids.pendingSurveillance}`)).not.toContain('异议处理结果');
-    expect((await json(`/api/v1/notices/${ids.pendingSurveillance}`)).commentOutcomes).toBeNull();
+    expect(await portal.getText(`/notices/${ids.pendingSurveillance}`)).not.toContain('异议处理结果');
+    expect((await portal.getJson(`/api/v1/notices/${ids.pendingSurveillance}`)).commentOutcomes).toBeNull();
   });
 });
 
 describe('the lookup filter and the feed of overdue surveillance', () => {
   it('lists the certificates whose surveillance is overdue, and only them, the longest overdue first', async () => {
-    const page = await html('/certificates?surveillance=overdue');
+    const page = await portal.getText('/certificates?surveillance=overdue');
     expect(page).toContain('年度监督审核已逾期的证书');
     expect(page).toMatch(/name="surveillance" value="overdue" checked/);
     const overdue = page.indexOf(`/certificates/${NUMBERS.overdue}"`);
     expect(overdue).toBeGreaterThan(0);
     if (boundaryPlaceable) expect(page.indexOf(`/certificates/${NUMBERS.dueYesterday}"`)).toBeGreaterThan(overdue);
     for (const number of [NUMBERS.audited, NUMBERS.dueToday, NUMBERS.recertificationDue]) expect(page).not.toContain(`/certificates/${number}"`);
-    const api = await json('/api/v1/certificates?surveillance=overdue');
+    const api = await portal.getJson('/api/v1/certificates?surveillance=overdue');
     expect(api.items.map((item: any) => item.number)).toEqual(boundaryPlaceable ? [NUMBERS.overdue, NUMBERS.dueYesterday] : [NUMBERS.overdue]);
     expect(api.items[0].surveillanceDueOn).toBe(addMonths(addDays(today, -400), 12));
   });
 
   it('narrows them by the lookup query, and says so when none matches', async () => {
-    const api = await json(`/api/v1/certificates?surveillance=overdue&q=${encodeURIComponent('钱塘')}`);
+    const api = await portal.getJson(`/api/v1/certificates?surveillance=overdue&q=${encodeURIComponent('钱塘')}`);
     expect(api.items.map((item: any) => item.number)).toEqual([NUMBERS.overdue]);
-    expect(await html(`/certificates?surveillance=overdue&q=${encodeURIComponent('三江')}`)).toContain('没有相符的年度监督审核已逾期的证书。');
+    expect(await portal.getText(`/certificates?surveillance=overdue&q=${encodeURIComponent('三江')}`)).toContain('没有相符的年度监督审核已逾期的证书。');
   });
 
   it('refuses a filter it does not know with 400, in the page and in the API', async () => {
-    expect(await html('/certificates?surveillance=late', 400)).toContain('surveillance must be overdue');
-    const api = await get('/api/v1/certificates?surveillance=late');
+    expect(await portal.getText('/certificates?surveillance=late', 400)).toContain('surveillance must be overdue');
+    const api = await portal.get('/api/v1/certificates?surveillance=late');
     expect(api.status).toBe(400);
     expect(((await api.json()) as any).error.code).toBe('invalid_query');
   });
 
   it('is a feed of them, each from the day it became overdue, and answers conditional requests', async () => {
-    const response = await get('/feeds/surveillance-overdue.xml');
+    const response = await portal.get('/feeds/surveillance-overdue.xml');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/rss+xml');
     const xml = await response.text();
@@ -248,19 +228,19 @@ describe('the lookup filter and the feed of overdue surveillance', () => {
     expect(item?.guid).toBe(`${SITE_URL}/certificates/${NUMBERS.overdue}#surveillance-overdue-${dueOn}`);
     expect(Date.parse(item!.pubDate!)).toBe(startOfBeijingDay(addDays(dueOn, 1)).getTime());
     expect(xml).not.toContain(PRIVATE_NAME);
-    expect((await get('/feeds/surveillance-overdue.xml', { headers: { 'if-none-match': response.headers.get('etag')! } })).status).toBe(304);
-    expect(await html('/feeds')).toContain(`${SITE_URL}/feeds/surveillance-overdue.xml`);
+    expect((await portal.get('/feeds/surveillance-overdue.xml', { headers: { 'if-none-match': response.headers.get('etag')! } })).status).toBe(304);
+    expect(await portal.getText('/feeds')).toContain(`${SITE_URL}/feeds/surveillance-overdue.xml`);
   });
 });
 
 describe('the notice-board poster', () => {
   it('is offered on an open or upcoming notice, not on a closed one', async () => {
-    expect(await html(`/notices/${ids.recertificationNotice}`)).toMatch(new RegExp(`<a href="/notices/${ids.recertificationNotice}/poster"[^>]*>打印公示张贴页</a>`));
-    expect(await html(`/notices/${ids.pendingSurveillance}`)).not.toContain('打印公示张贴页');
+    expect(await portal.getText(`/notices/${ids.recertificationNotice}`)).toMatch(new RegExp(`<a href="/notices/${ids.recertificationNotice}/poster"[^>]*>打印公示张贴页</a>`));
+    expect(await portal.getText(`/notices/${ids.pendingSurveillance}`)).not.toContain('打印公示张贴页');
   });
 
   it('states the notice in Chinese, the deadline written as 24时 of its last day, with a QR code to the comment form', async () => {
-    const page = await html(`/notices/${ids.recertificationNotice}/poster`);
+    const page = await portal.getText(`/notices/${ids.recertificationNotice}/poster`);
     expect(page).toMatch(/<html lang="zh-CN" class="poster"/);
     expect(page).toContain(`<link rel="canonical" href="${SITE_URL}/notices/${ids.recertificationNotice}/poster"`);
     expect(page).toContain('服务认证公示');
@@ -271,22 +251,22 @@ describe('the notice-board poster', () => {
     expect(page).not.toMatch(/0时</);
     expect(page).toContain('请以书面形式实名提出异议');
     expect(page).toMatch(/<svg[^>]*viewBox[^>]*>.*<path/s);
-    const english = await html(`/en/notices/${ids.recertificationNotice}/poster`);
+    const english = await portal.getText(`/en/notices/${ids.recertificationNotice}/poster`);
     expect(english).toContain('服务认证公示');
     expect(english).toContain('This page is laid out for A4 paper');
   });
 
   it('says a closed notice is not to be posted, and a notice that does not exist is 404', async () => {
-    const closed = await html(`/notices/${ids.pendingSurveillance}/poster`);
+    const closed = await portal.getText(`/notices/${ids.pendingSurveillance}/poster`);
     expect(closed).toContain('该公示已结束或已撤回，无需张贴。');
     expect(closed).not.toContain('扫码提交意见');
-    expect(await html('/notices/999999/poster', 404)).toContain('未找到该公示');
+    expect(await portal.getText('/notices/999999/poster', 404)).toContain('未找到该公示');
   });
 });
 
 describe('the badge', () => {
   it('is an SVG of today’s status, cached briefly and never past the next Beijing midnight, with a strong validator', async () => {
-    const response = await get(`/certificates/${NUMBERS.audited}/badge.svg`);
+    const response = await portal.get(`/certificates/${NUMBERS.audited}/badge.svg`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
     expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
@@ -299,24 +279,24 @@ describe('the badge', () => {
     expect(svg).toContain(`href="${SITE_URL}/certificates/${NUMBERS.audited}"`);
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);
-    expect((await get(`/certificates/${NUMBERS.audited}/badge.svg`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await portal.get(`/certificates/${NUMBERS.audited}/badge.svg`, { headers: { 'if-none-match': etag } })).status).toBe(304);
   });
 
   // Within the 5 seconds in which any write is seen: SQLite's commit counter is exact, PostgreSQL's notification arrives a few ms after the commit.
   it('changes once the status does, within 5 seconds, and flags an overdue surveillance', async () => {
     const badge = `/certificates/${NUMBERS.recertificationDue}/badge.svg`;
-    const before = await get(badge);
-    await test.db.updateTable('certificate').set({ status: 'suspended' }).where('id', '=', ids.recertificationDue!).execute();
-    await expect.poll(async () => (await get(badge, { headers: { 'if-none-match': before.headers.get('etag')! } })).status, { timeout: 5000, interval: 100 }).toBe(200);
-    expect(await (await get(badge)).text()).toContain('>服务认证证书 暂停</text>');
-    expect(await (await get(`/certificates/${NUMBERS.overdue}/badge.svg`)).text()).toContain('>服务认证证书 有效 · 年度监督审核已逾期</text>');
+    const before = await portal.get(badge);
+    await portal.test.db.updateTable('certificate').set({ status: 'suspended' }).where('id', '=', ids.recertificationDue!).execute();
+    await expect.poll(async () => (await portal.get(badge, { headers: { 'if-none-match': before.headers.get('etag')! } })).status, { timeout: 5000, interval: 100 }).toBe(200);
+    expect(await portal.getText(badge)).toContain('>服务认证证书 暂停</text>');
+    expect(await portal.getText(`/certificates/${NUMBERS.overdue}/badge.svg`)).toContain('>服务认证证书 有效 · 年度监督审核已逾期</text>');
   });
 
   it('is offered on the certificate page as a snippet to copy, and is an image saying so for an unknown number', async () => {
-    const page = await html(`/certificates/${NUMBERS.audited}`);
+    const page = await portal.getText(`/certificates/${NUMBERS.audited}`);
     expect(page).toContain(`<img src="/certificates/${NUMBERS.audited}/badge.svg"`);
     expect(page).toContain(`&lt;a href=&quot;${SITE_URL}/certificates/${NUMBERS.audited}&quot; target=&quot;_blank&quot; rel=&quot;noopener&quot;&gt;&lt;img src=&quot;${SITE_URL}/certificates/${NUMBERS.audited}/badge.svg&quot;`);
-    const unknown = await get('/certificates/TCB-XX-00-000000/badge.svg');
+    const unknown = await portal.get('/certificates/TCB-XX-00-000000/badge.svg');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
     expect(await unknown.text()).toContain('未找到该证书');

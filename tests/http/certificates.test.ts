@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { beijingDate, addDays } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNoticeWithComment, insertOrganisation } from '../support/registry-fixtures.ts';
 import { qrCodeSvg } from '../../src/lib/site/qr.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the fixtures are placed around today.
 const today = beijingDate(new Date());
@@ -11,13 +10,10 @@ const NUMBER = 'TCB-SH-24-000001';
 const PRIVATE_NAME = '隐私测试姓名甲';
 const PRIVATE_CONTACT = 'private-contact-13800138000@example.cn';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 /** The certificate's notice, with a published comment whose submitter's name and contact are private. */
 let commentedNotice: number;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const holder = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   const certificateId = await insertCertificate(test.db, ground, {
@@ -33,16 +29,10 @@ beforeAll(async () => {
   });
   await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
   commentedNotice = await insertNoticeWithComment(test.db, ground, { organisationId: holder, certificateId, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
-  portal = await startPortal(test);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
 });
 
-const get = (path: string, init?: RequestInit) => fetch(`${portal.baseUrl}${path}`, init);
 const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
-  get(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  portal.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
 /** No answer may show a stack trace or internals, whatever went wrong. */
 function expectNoInternals(body: string): void {
@@ -52,9 +42,7 @@ function expectNoInternals(body: string): void {
 
 describe('certificate page', () => {
   it('shows the holder, the status as of today in large, the history and a QR code of its own URL', async () => {
-    const response = await get(`/certificates/${NUMBER}`);
-    expect(response.status).toBe(200);
-    const html = await response.text();
+    const html = await portal.getText(`/certificates/${NUMBER}`);
     expect(html).toContain('status-banner status-valid');
     expect(html).toContain('杭州西子湖畔家电售后服务有限公司');
     expect(html).toContain('91330100799655058B');
@@ -68,24 +56,20 @@ describe('certificate page', () => {
 
   it('answers "was it valid on that day?" from the event history', async () => {
     const suspendedDay = addDays(today, -70);
-    const html = await (await get(`/certificates/${NUMBER}?on=${suspendedDay}`)).text();
+    const html = await portal.getText(`/certificates/${NUMBER}?on=${suspendedDay}`);
     expect(html).toMatch(/status-suspended">暂停/);
-    const beforeIssue = await (await get(`/certificates/${NUMBER}?on=${addDays(today, -500)}`)).text();
+    const beforeIssue = await portal.getText(`/certificates/${NUMBER}?on=${addDays(today, -500)}`);
     expect(beforeIssue).toContain('尚未颁发');
   });
 
   it('refuses a malformed date with 400 and a clear message', async () => {
-    const response = await get(`/certificates/${NUMBER}?on=2026-02-30`);
-    expect(response.status).toBe(400);
-    const html = await response.text();
+    const html = await portal.getText(`/certificates/${NUMBER}?on=2026-02-30`, 400);
     expect(html).toContain('日期格式应为 YYYY-MM-DD');
     expectNoInternals(html);
   });
 
   it('explains a number that is not found and offers the registered number one slip away', async () => {
-    const response = await get('/certificates/TCB-SH-24-000007');
-    expect(response.status).toBe(404);
-    const html = await response.text();
+    const html = await portal.getText('/certificates/TCB-SH-24-000007', 404);
     expect(html).toContain('证书是伪造的');
     expect(html).toContain(`/certificates/${NUMBER}`);
     expect(html).toContain('TCB-SH-20-000009');
@@ -101,20 +85,20 @@ describe('other spellings of a certificate number', () => {
     ['other dashes', encodeURIComponent('TCB–SH—24‐000001')],
   ])('redirect (301) from %s to the registered number’s page, in the same language, with the query kept', async (_spelling, spelled) => {
     for (const prefix of ['', '/en']) {
-      const response = await get(`${prefix}/certificates/${spelled}?on=${today}`, { redirect: 'manual' });
+      const response = await portal.get(`${prefix}/certificates/${spelled}?on=${today}`, { redirect: 'manual' });
       expect(response.status).toBe(301);
       expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}?on=${today}`);
     }
   });
 
   it('are answered by the JSON API with the registered number', async () => {
-    const response = await get('/api/v1/certificates/tcb%20sh-24%E2%80%94000001');
+    const response = await portal.get('/api/v1/certificates/tcb%20sh-24%E2%80%94000001');
     expect(response.status).toBe(200);
     expect((await response.json()).number).toBe(NUMBER);
   });
 
   it('does not redirect a number no certificate has', async () => {
-    expect((await get('/certificates/tcb-sh-24-000002', { redirect: 'manual' })).status).toBe(404);
+    expect((await portal.get('/certificates/tcb-sh-24-000002', { redirect: 'manual' })).status).toBe(404);
   });
 });
 
@@ -122,7 +106,7 @@ describe('the QR code', () => {
   it('encodes the Chinese address of the certificate on the English page too', async () => {
     const printed = await qrCodeSvg(`${SITE_URL}/certificates/${NUMBER}`);
     for (const prefix of ['', '/en']) {
-      const html = await (await get(`${prefix}/certificates/${NUMBER}`)).text();
+      const html = await portal.getText(`${prefix}/certificates/${NUMBER}`);
       expect(html, prefix).toContain(printed);
     }
   });
@@ -130,15 +114,13 @@ describe('the QR code', () => {
 
 describe('certificate search page', () => {
   it('finds a certificate by a two-character piece of the holder name and shows the total', async () => {
-    const html = await (await get(`/certificates?q=${encodeURIComponent('湖畔')}`)).text();
+    const html = await portal.getText(`/certificates?q=${encodeURIComponent('湖畔')}`);
     expect(html).toMatch(/找到 <strong>2<\/strong> 张证书/);
     expect(html).toContain(NUMBER);
   });
 
   it('tells a mistyped USCC apart from "not found" (422)', async () => {
-    const response = await get('/certificates?q=91330100799655058C');
-    expect(response.status).toBe(422);
-    const html = await response.text();
+    const html = await portal.getText('/certificates?q=91330100799655058C', 422);
     expect(html).toContain('校验码应为 B');
     // The code meant is offered, as a link to its lookup.
     expect(html).toMatch(/您要找的是否是 <a class="mono" href="\/certificates\?q=91330100799655058B">91330100799655058B<\/a>？/);
@@ -146,24 +128,22 @@ describe('certificate search page', () => {
 
   it('goes straight to the certificate’s page for a whole certificate number, in any spelling', async () => {
     for (const [prefix, typed] of [['', NUMBER], ['/en', 'tcb sh 24 000001']]) {
-      const response = await get(`${prefix}/certificates?q=${encodeURIComponent(typed!)}`, { redirect: 'manual' });
+      const response = await portal.get(`${prefix}/certificates?q=${encodeURIComponent(typed!)}`, { redirect: 'manual' });
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}`);
     }
   });
 
   it('suggests a shorter part of the name only when there is one', async () => {
-    const short = await (await get(`/certificates?q=${encodeURIComponent('华为')}`)).text();
+    const short = await portal.getText(`/certificates?q=${encodeURIComponent('华为')}`);
     expect(short).toContain('未找到与“华为”相符的证书');
     expect(short).not.toContain('如“华为”');
-    const long = await (await get(`/certificates?q=${encodeURIComponent('华为技术')}`)).text();
+    const long = await portal.getText(`/certificates?q=${encodeURIComponent('华为技术')}`);
     expect(long).toContain('如“华为”');
   });
 
   it('refuses a query over 200 characters with 400 and a message', async () => {
-    const response = await get(`/certificates?q=${encodeURIComponent('杭'.repeat(201))}`);
-    expect(response.status).toBe(400);
-    const html = await response.text();
+    const html = await portal.getText(`/certificates?q=${encodeURIComponent('杭'.repeat(201))}`, 400);
     expect(html).toContain('最多可输入 200 个字符');
     expectNoInternals(html);
   });
@@ -171,7 +151,7 @@ describe('certificate search page', () => {
 
 describe('certificate API', () => {
   it('answers one certificate in camelCase with the canonical URL, open to any origin', async () => {
-    const response = await get(`/api/v1/certificates/${NUMBER}`);
+    const response = await portal.get(`/api/v1/certificates/${NUMBER}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const certificate = await response.json();
@@ -191,18 +171,18 @@ describe('certificate API', () => {
   });
 
   it('computes expired from the end date', async () => {
-    const certificate = await (await get('/api/v1/certificates/TCB-SH-20-000009')).json();
+    const certificate = await portal.getJson('/api/v1/certificates/TCB-SH-20-000009');
     expect(certificate.status).toBe('expired');
   });
 
   it('answers 404 in the one error shape for an unknown number', async () => {
-    const response = await get('/api/v1/certificates/NOPE-0000');
+    const response = await portal.get('/api/v1/certificates/NOPE-0000');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'certificate_not_found', message: expect.stringContaining('NOPE-0000') } });
   });
 
   it('searches with total and items', async () => {
-    const response = await get(`/api/v1/certificates?q=${encodeURIComponent('西子湖')}&page=1`);
+    const response = await portal.get(`/api/v1/certificates?q=${encodeURIComponent('西子湖')}&page=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const body = await response.json();
@@ -215,7 +195,7 @@ describe('certificate API', () => {
     ['a page that is not a number', 'q=abc&page=two', 400, 'invalid_query'],
     ['a USCC with a wrong check character', 'q=91330100799655058C', 422, 'invalid_uscc'],
   ])('refuses %s', async (_, query, status, code) => {
-    const response = await get(`/api/v1/certificates?${query}`);
+    const response = await portal.get(`/api/v1/certificates?${query}`);
     expect(response.status).toBe(status);
     expect((await response.json()).error.code).toBe(code);
   });
@@ -261,9 +241,7 @@ describe('personal data of commenters', () => {
       [`/api/v1/notices/${commentedNotice}`, commentText],
     ];
     for (const [path, shows] of pages) {
-      const response = await get(path);
-      const body = await response.text();
-      expect(response.status, path).toBe(200);
+      const body = await portal.getText(path);
       expect(body, `${path} is not the answer it should be`).toContain(shows);
       expect(body, path).not.toContain(PRIVATE_NAME);
       expect(body, path).not.toContain(PRIVATE_CONTACT);
@@ -275,7 +253,7 @@ describe('personal data of commenters', () => {
 
 describe('unknown addresses', () => {
   it('get a 404 page that offers the certificate lookup', async () => {
-    const response = await get('/no-such-page');
+    const response = await portal.get('/no-such-page');
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('证书编号');
   });

@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { commentForm, SITE_URL, startPortal, usePortal, type RunningPortal } from '../support/server.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
 import { RATE_LIMITS } from '../../src/lib/comments/submit.ts';
 
 const HOUR = 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 const CERTIFICATE = 'TCB-SH-24-000777';
-let sequence = 0;
 /** How many comments one address may send in 10 minutes, whoever sends them. */
 const ADDRESS_LIMIT = RATE_LIMITS.find((limit) => limit.scope === 'address')!.max;
 
@@ -34,30 +33,6 @@ async function createFixture(test?: TestDatabase): Promise<Fixture> {
   return { test: database, openNotice, closingNotice };
 }
 
-function commentFields(overrides: Record<string, string> = {}): Record<string, string> {
-  sequence += 1;
-  return {
-    kind: 'objection',
-    text: `该企业的售后服务电话经常无人接听，评价结果值得怀疑（第 ${sequence} 条）。`,
-    name: '赵六',
-    // A person of their own each time: what these tests count is the address.
-    contact: `139${String(sequence).padStart(8, '0')}`,
-    organisation: '',
-    consent: 'yes',
-    idempotencyKey: `safety-form-${sequence}-abcdefgh`,
-    ...overrides,
-  };
-}
-
-function post(portal: RunningPortal, noticeId: number, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return fetch(`${portal.baseUrl}/notices/${noticeId}/comments`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams(fields),
-    headers: { origin: SITE_URL, 'x-forwarded-for': `203.0.113.${sequence % 250}`, ...headers },
-  });
-}
-
 const commentCount = async (test: TestDatabase) =>
   Number((await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -68,7 +43,7 @@ async function readWhile(portal: RunningPortal, until: Promise<unknown>): Promis
   const timings: number[] = [];
   while (!settled) {
     const started = performance.now();
-    const response = await fetch(`${portal.baseUrl}/certificates/${CERTIFICATE}`);
+    const response = await portal.get(`/certificates/${CERTIFICATE}`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain(CERTIFICATE);
     timings.push(performance.now() - started);
@@ -82,25 +57,17 @@ const sqlite = TEST_DIALECT === 'sqlite';
 
 describe.runIf(sqlite)('a comment while another process holds the write lock', () => {
   let fixture: Fixture;
-  let portal: RunningPortal;
-  beforeAll(async () => {
-    fixture = await createFixture();
-    portal = await startPortal(fixture.test, { TRUST_PROXY: '1' });
-  });
-  afterAll(async () => {
-    await portal?.stop();
-    await fixture?.test.remove();
-  });
+  const portal = usePortal(async (test) => (fixture = await createFixture(test)), { TRUST_PROXY: '1' });
 
   it('for 4 s is stored and acknowledged once the lock is released, and every other request is answered fast meanwhile', async () => {
     // A page's code is loaded on its first request: that is not what is measured.
-    expect((await fetch(`${portal.baseUrl}/certificates/${CERTIFICATE}`)).status).toBe(200);
-    expect((await fetch(`${portal.baseUrl}/notices/${fixture.openNotice}/comments`, { redirect: 'manual' })).status).toBe(303);
+    expect((await portal.get(`/certificates/${CERTIFICATE}`)).status).toBe(200);
+    expect((await portal.get(`/notices/${fixture.openNotice}/comments`, { redirect: 'manual' })).status).toBe(303);
     // The first comment after the start: it used to freeze the whole server for the busy timeout.
     const before = await commentCount(fixture.test);
     const lock = await holdWriteLock(fixture.test.path, 4000);
     const sent = Date.now();
-    const submission = post(portal, fixture.openNotice, commentFields(), { accept: 'application/json' });
+    const submission = portal.postComment(fixture.openNotice, commentForm(), { accept: 'application/json' });
     const timings = await readWhile(portal, submission);
     const answer = await submission;
     const acknowledged = Date.now();
@@ -122,22 +89,14 @@ describe.runIf(sqlite)('a comment while another process holds the write lock', (
 
 describe.runIf(sqlite)('a comment the database cannot take', () => {
   let fixture: Fixture;
-  let portal: RunningPortal;
-  beforeAll(async () => {
-    fixture = await createFixture();
-    portal = await startPortal(fixture.test, { TRUST_PROXY: '1', PORTAL_WRITE_WAIT: '1' });
-  });
-  afterAll(async () => {
-    await portal?.stop();
-    await fixture?.test.remove();
-  });
+  const portal = usePortal(async (test) => (fixture = await createFixture(test)), { TRUST_PROXY: '1', PORTAL_WRITE_WAIT: '1' });
 
   it('past the wait: 503 with Retry-After, the form again with everything typed, NOT saved, the busy lock named in the log', async () => {
     const before = await commentCount(fixture.test);
     // Held until the answer came, however slow a loaded machine makes the request: past the 1 s wait.
     const lock = await holdWriteLock(fixture.test.path, 30_000);
-    const fields = commentFields({ name: '钱七', contact: 'qian.qi@example.cn', organisation: '市消费者协会' });
-    const answer = await post(portal, fixture.openNotice, fields);
+    const fields = commentForm({ name: '钱七', contact: 'qian.qi@example.cn', organisation: '市消费者协会' });
+    const answer = await portal.postComment(fixture.openNotice, fields);
     await lock.release();
 
     expect(answer.status).toBe(503);
@@ -156,14 +115,14 @@ describe.runIf(sqlite)('a comment the database cannot take', () => {
     expect(portal.output()).not.toContain('钱七');
 
     // The form as it came back, sent again once the lock is gone, is stored.
-    const again = await post(portal, fixture.openNotice, fields);
+    const again = await portal.postComment(fixture.openNotice, fields);
     expect(again.status).toBe(303);
     expect(await commentCount(fixture.test)).toBe(before + 1);
   });
 
   it('past the wait, asked for JSON: 503 in the one error shape', async () => {
     const lock = await holdWriteLock(fixture.test.path, 30_000);
-    const answer = await post(portal, fixture.openNotice, commentFields(), { accept: 'application/json' });
+    const answer = await portal.postComment(fixture.openNotice, commentForm(), { accept: 'application/json' });
     await lock.release();
     expect(answer.status).toBe(503);
     expect(answer.headers.get('content-type')).toContain('application/json');
@@ -199,8 +158,8 @@ describe.runIf(root && sqlite)('a comment on a full disk', () => {
       // dd stops with an error when the disk is full: that is the point.
     }
     const before = await commentCount(fixture.test);
-    const fields = commentFields({ text: '满'.repeat(3000) });
-    const answer = await post(portal, fixture.openNotice, fields);
+    const fields = commentForm({ text: '满'.repeat(3000) });
+    const answer = await portal.postComment(fixture.openNotice, fields);
     expect(answer.status).toBe(503);
     const html = await answer.text();
     expect(html).toContain('您的意见未被保存');
@@ -209,7 +168,7 @@ describe.runIf(root && sqlite)('a comment on a full disk', () => {
     expect(portal.output()).not.toMatch(/cannot rollback|no transaction is active/);
 
     rmSync(filler);
-    const again = await post(portal, fixture.openNotice, fields);
+    const again = await portal.postComment(fixture.openNotice, fields);
     expect(again.status).toBe(303);
     expect(await commentCount(fixture.test)).toBe(before + 1);
   });
@@ -217,15 +176,7 @@ describe.runIf(root && sqlite)('a comment on a full disk', () => {
 
 describe.runIf(root && sqlite)('a comment on a database file the system will not write', () => {
   let fixture: Fixture;
-  let portal: RunningPortal;
-  beforeAll(async () => {
-    fixture = await createFixture();
-    portal = await startPortal(fixture.test, { TRUST_PROXY: '1' });
-  });
-  afterAll(async () => {
-    await portal?.stop();
-    await fixture?.test.remove();
-  });
+  const portal = usePortal(async (test) => (fixture = await createFixture(test)), { TRUST_PROXY: '1' });
 
   it('made unwritable under the portal (chattr +i): 503, NOT saved, the I/O error named in the log; reading goes on', async () => {
     const { path } = fixture.test;
@@ -233,15 +184,15 @@ describe.runIf(root && sqlite)('a comment on a database file the system will not
     const files = [path, `${path}-wal`];
     execFileSync('chattr', ['+i', ...files]);
     try {
-      const answer = await post(portal, fixture.openNotice, commentFields(), { accept: 'application/json' });
+      const answer = await portal.postComment(fixture.openNotice, commentForm(), { accept: 'application/json' });
       expect(answer.status).toBe(503);
       expect((await answer.json()).error.code).toBe('database_io_error');
       expect(portal.output()).toMatch(/Nothing was saved \(database_io_error\): SQLITE_IOERR/);
-      expect((await fetch(`${portal.baseUrl}/certificates/${CERTIFICATE}`)).status).toBe(200);
+      expect((await portal.get(`/certificates/${CERTIFICATE}`)).status).toBe(200);
     } finally {
       execFileSync('chattr', ['-i', ...files]);
     }
-    expect((await post(portal, fixture.openNotice, commentFields())).status).toBe(303);
+    expect((await portal.postComment(fixture.openNotice, commentForm())).status).toBe(303);
   });
 });
 
@@ -261,7 +212,7 @@ describe('the client and the form', () => {
   it('without TRUST_PROXY, is the socket: a forged X-Forwarded-For escapes no limit', async () => {
     const statuses: number[] = [];
     for (let i = 0; i <= ADDRESS_LIMIT; i++) {
-      statuses.push((await post(direct, fixture.openNotice, commentFields(), { 'x-forwarded-for': `198.51.100.${i + 1}` })).status);
+      statuses.push((await direct.postComment(fixture.openNotice, commentForm(), { 'x-forwarded-for': `198.51.100.${i + 1}` })).status);
     }
     expect(statuses).toEqual([...Array(ADDRESS_LIMIT).fill(303), 429]);
   });
@@ -270,19 +221,19 @@ describe('the client and the form', () => {
     const statuses: number[] = [];
     for (let i = 0; i <= ADDRESS_LIMIT; i++) {
       const forged = `6.6.6.${i + 1}`;
-      statuses.push((await post(proxied, fixture.openNotice, commentFields(), { 'x-forwarded-for': `${forged}, 192.0.2.200` })).status);
+      statuses.push((await proxied.postComment(fixture.openNotice, commentForm(), { 'x-forwarded-for': `${forged}, 192.0.2.200` })).status);
     }
     expect(statuses).toEqual([...Array(ADDRESS_LIMIT).fill(303), 429]);
     // Another client behind the same proxy is not held back.
-    expect((await post(proxied, fixture.openNotice, commentFields(), { 'x-forwarded-for': '192.0.2.201' })).status).toBe(303);
+    expect((await proxied.postComment(fixture.openNotice, commentForm(), { 'x-forwarded-for': '192.0.2.201' })).status).toBe(303);
   });
 
   it('never answers someone else’s receipt: the same form key with other content is a comment of its own', async () => {
-    const first = commentFields();
-    const firstReceipt = (await post(proxied, fixture.openNotice, first, { 'x-forwarded-for': '192.0.2.31' })).headers.get('location');
-    const sameAgain = (await post(proxied, fixture.openNotice, first, { 'x-forwarded-for': '192.0.2.31' })).headers.get('location');
+    const first = commentForm();
+    const firstReceipt = (await proxied.postComment(fixture.openNotice, first, { 'x-forwarded-for': '192.0.2.31' })).headers.get('location');
+    const sameAgain = (await proxied.postComment(fixture.openNotice, first, { 'x-forwarded-for': '192.0.2.31' })).headers.get('location');
     const other = (
-      await post(proxied, fixture.openNotice, { ...commentFields(), idempotencyKey: first.idempotencyKey! }, { 'x-forwarded-for': '192.0.2.32' })
+      await proxied.postComment(fixture.openNotice, { ...commentForm(), idempotencyKey: first.idempotencyKey! }, { 'x-forwarded-for': '192.0.2.32' })
     ).headers.get('location');
     expect(sameAgain).toBe(firstReceipt);
     expect(other).toMatch(/^\/comments\//);
@@ -290,7 +241,7 @@ describe('the client and the form', () => {
   });
 
   it('is judged when the whole body has arrived: a body finished after the deadline is refused', async () => {
-    const body = new URLSearchParams(commentFields()).toString();
+    const body = new URLSearchParams(commentForm()).toString();
     const windowEnd = await fixture.test.db.selectFrom('notice').select('windowEnd').where('id', '=', fixture.closingNotice).executeTakeFirstOrThrow();
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(new URL(proxied.baseUrl).port), '127.0.0.1');
@@ -312,27 +263,27 @@ describe('the client and the form', () => {
   });
 
   it('may come only from SITE_URL’s pages: a forged Host matching a forged Origin is refused', async () => {
-    const answer = await post(proxied, fixture.openNotice, commentFields(), { origin: 'http://evil.example', host: 'evil.example' });
+    const answer = await proxied.postComment(fixture.openNotice, commentForm(), { origin: 'http://evil.example', host: 'evil.example' });
     expect(answer.status).toBe(403);
     expect(await answer.text()).toContain('只受理从本平台页面提交的表单');
   });
 
   it('is never cached: the form page, every answer to a post, and everything under /comments, redirects included', async () => {
-    const formPage = await fetch(`${proxied.baseUrl}/notices/${fixture.openNotice}`);
+    const formPage = await proxied.get(`/notices/${fixture.openNotice}`);
     expect(await formPage.text()).toContain('name="idempotencyKey"');
     expect(formPage.headers.get('cache-control')).toBe('private, no-store');
 
-    const posted = await post(proxied, fixture.openNotice, commentFields(), { 'x-forwarded-for': '192.0.2.77' });
+    const posted = await proxied.postComment(fixture.openNotice, commentForm(), { 'x-forwarded-for': '192.0.2.77' });
     expect(posted.status).toBe(303);
     expect(posted.headers.get('cache-control')).toBe('private, no-store');
 
     const receiptPath = posted.headers.get('location')!;
-    const receipt = await fetch(`${proxied.baseUrl}${receiptPath}`);
+    const receipt = await proxied.get(receiptPath);
     expect(await receipt.text()).toContain(receiptPath.slice(10, 27));
     expect(receipt.headers.get('cache-control')).toBe('private, no-store');
     expect(receipt.headers.get('referrer-policy')).toBe('no-referrer');
 
-    const typedLowerCase = await fetch(`${proxied.baseUrl}${receiptPath.slice(0, 27).toLowerCase()}`, { redirect: 'manual' });
+    const typedLowerCase = await proxied.get(`${receiptPath.slice(0, 27).toLowerCase()}`, { redirect: 'manual' });
     expect(typedLowerCase.status).toBe(301);
     expect(typedLowerCase.headers.get('cache-control')).toBe('private, no-store');
     expect(typedLowerCase.headers.get('referrer-policy')).toBe('no-referrer');
@@ -353,39 +304,31 @@ describe('the client and the form', () => {
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await fetch(`${proxied.baseUrl}/`)).status).toBe(200);
+    expect((await proxied.get('/')).status).toBe(200);
     expect(proxied.output()).not.toMatch(/ClientAddressNotAvailable|\n\s+at /);
   });
 });
 
 describe('the bulk verification API', () => {
   let fixture: Fixture;
-  let portal: RunningPortal;
-  beforeAll(async () => {
-    fixture = await createFixture();
-    portal = await startPortal(fixture.test);
-  });
-  afterAll(async () => {
-    await portal?.stop();
-    await fixture?.test.remove();
-  });
+  const portal = usePortal(async (test) => (fixture = await createFixture(test)));
 
   it('takes the documented maximum written the longest way: 1,000 numbers of 100 escaped characters', async () => {
     const longest = `"${'\\u4e00'.repeat(100)}"`;
     const body = `{ "numbers": [${Array.from({ length: 1000 }, () => longest).join(', ')}] }`;
-    const answer = await fetch(`${portal.baseUrl}/api/v1/certificates/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const answer = await portal.request('/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(answer.status).toBe(200);
     expect((await answer.json()).results).toHaveLength(1000);
   });
 
   it('answers a body that is not JSON with 415 in the one error shape', async () => {
-    const answer = await fetch(`${portal.baseUrl}/api/v1/certificates/verify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'numbers=1' });
+    const answer = await portal.request('/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'numbers=1' });
     expect(answer.status).toBe(415);
     expect(await answer.json()).toEqual({ error: { code: 'json_expected', message: expect.any(String) } });
   });
 
   it('answers the CORS preflight of a program in a browser on another site, and its post', async () => {
-    const preflight = await fetch(`${portal.baseUrl}/api/v1/certificates/verify`, {
+    const preflight = await portal.request('/api/v1/certificates/verify', {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
@@ -393,7 +336,7 @@ describe('the bulk verification API', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('content-type');
-    const answer = await fetch(`${portal.baseUrl}/api/v1/certificates/verify`, {
+    const answer = await portal.request('/api/v1/certificates/verify', {
       method: 'POST',
       headers: { origin: 'https://shop.example', 'content-type': 'application/json' },
       body: JSON.stringify({ numbers: [CERTIFICATE] }),

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RATE_LIMITS } from '../../src/lib/comments/submit.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { commentForm, usePortal } from '../support/server.ts';
 
 const HOUR = 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -10,76 +9,40 @@ const PRIVATE_NAME = '隐私姓名测试乙';
 const PRIVATE_CONTACT = 'private.contact.test@example.cn';
 const PRIVATE_ADDRESS = '198.51.100.77';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let openNotice: number;
 let closedNotice: number;
-let formSequence = 0;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-OPEN' });
   closedNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-10 * 24 * HOUR), windowEnd: iso(-HOUR), reference: 'GS-CLOSED' });
-  portal = await startPortal(test, { TRUST_PROXY: '1' });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
-
-function commentFields(overrides: Record<string, string> = {}): Record<string, string> {
-  formSequence += 1;
-  return {
-    kind: 'objection',
-    text: '该企业的售后服务电话经常无人接听，评价结果值得怀疑。',
-    name: '赵六',
-    // A person of their own each form, unless a test says who.
-    contact: `139${String(formSequence).padStart(8, '0')}`,
-    organisation: '',
-    consent: 'yes',
-    idempotencyKey: `http-test-form-${formSequence}-abcdefgh`,
-    website: '',
-    ...overrides,
-  };
-}
-
-function post(noticeId: number, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  return fetch(`${portal.baseUrl}/notices/${noticeId}/comments`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams(fields),
-    headers: { origin: SITE_URL, 'x-forwarded-for': `203.0.113.${formSequence % 250}`, ...headers },
-  });
-}
+}, { TRUST_PROXY: '1' });
 
 const commentCount = async () =>
-  Number((await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number((await portal.test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('submitting a comment without JavaScript', () => {
   it('stores it, redirects to a receipt with the tracking number, and the receipt page shows it', async () => {
-    const response = await post(openNotice, commentFields());
+    const response = await portal.postComment(openNotice, commentForm());
     expect(response.status).toBe(303);
     const location = response.headers.get('location')!;
     expect(location).toMatch(/^\/comments\/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\?received=1$/);
-    const receipt = await fetch(`${portal.baseUrl}${location}`);
-    expect(receipt.status).toBe(200);
-    const html = await receipt.text();
+    const html = await portal.getText(location);
     expect(html).toContain(location.slice('/comments/'.length, '/comments/'.length + 17));
     expect(html).toContain('已收到');
   });
 
   it('stores a double-posted form once and sends both posts to the same receipt', async () => {
-    const fields = commentFields();
+    const fields = commentForm();
     const before = await commentCount();
-    const [first, second] = await Promise.all([post(openNotice, fields), post(openNotice, fields)]);
+    const [first, second] = await Promise.all([portal.postComment(openNotice, fields), portal.postComment(openNotice, fields)]);
     expect(first.headers.get('location')).toBe(second.headers.get('location'));
     expect(await commentCount()).toBe(before + 1);
   });
 
   it('answers JSON with 201 and the tracking number when asked for JSON', async () => {
-    const response = await post(openNotice, commentFields(), { accept: 'application/json' });
+    const response = await portal.postComment(openNotice, commentForm(), { accept: 'application/json' });
     expect(response.status).toBe(201);
     const receipt = await response.json();
     expect(receipt).toMatchObject({ status: 'received', trackingNumber: expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/) });
@@ -89,7 +52,7 @@ describe('submitting a comment without JavaScript', () => {
 describe('outside the window', () => {
   it('answers 409 with a page that names the window, and stores nothing', async () => {
     const before = await commentCount();
-    const response = await post(closedNotice, commentFields());
+    const response = await portal.postComment(closedNotice, commentForm());
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain('已经结束');
@@ -102,7 +65,7 @@ describe('outside the window', () => {
   });
 
   it('answers 409 in the one JSON error shape when asked for JSON', async () => {
-    const response = await post(closedNotice, commentFields(), { accept: 'application/json' });
+    const response = await portal.postComment(closedNotice, commentForm(), { accept: 'application/json' });
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ error: { code: 'window_closed', message: expect.stringContaining('GS-CLOSED') } });
   });
@@ -111,28 +74,28 @@ describe('outside the window', () => {
 describe('bad input and abuse', () => {
   it('refuses a cross-site post with 403 and stores nothing', async () => {
     const before = await commentCount();
-    const response = await post(openNotice, commentFields(), { origin: 'https://evil.example' });
+    const response = await portal.postComment(openNotice, commentForm(), { origin: 'https://evil.example' });
     expect(response.status).toBe(403);
     expect(await commentCount()).toBe(before);
   });
 
   it('refuses a body over 64 KiB with 413', async () => {
-    const response = await post(openNotice, commentFields({ text: '长'.repeat(30_000) }));
+    const response = await portal.postComment(openNotice, commentForm({ text: '长'.repeat(30_000) }));
     expect(response.status).toBe(413);
   });
 
   it('answers a form whose honeypot is filled as if it were a comment, and stores nothing', async () => {
     const before = await commentCount();
-    const response = await post(openNotice, commentFields({ website: 'http://spam.example' }));
+    const response = await portal.postComment(openNotice, commentForm({ website: 'http://spam.example' }));
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^\/comments\/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\?received=1$/);
-    const json = await post(openNotice, commentFields({ website: 'http://spam.example' }), { accept: 'application/json' });
+    const json = await portal.postComment(openNotice, commentForm({ website: 'http://spam.example' }), { accept: 'application/json' });
     expect(json.status).toBe(201);
     expect(await commentCount()).toBe(before);
   });
 
   it('returns the form with every problem named (422) and everything typed, to that person only (no-store)', async () => {
-    const response = await post(openNotice, commentFields({ text: '太短了', contact: 'not-a-contact', name: PRIVATE_NAME, consent: '' }));
+    const response = await portal.postComment(openNotice, commentForm({ text: '太短了', contact: 'not-a-contact', name: PRIVATE_NAME, consent: '' }));
     expect(response.status).toBe(422);
     expect(response.headers.get('cache-control')).toBe('private, no-store');
     const html = await response.text();
@@ -148,8 +111,8 @@ describe('bad input and abuse', () => {
 
   it('limits one person (one contact) to 5 comments in 10 minutes, from any address, with 429 and Retry-After', async () => {
     const person = { contact: 'flood.person@example.cn' };
-    for (let i = 0; i < 5; i++) expect((await post(openNotice, commentFields(person), { 'x-forwarded-for': `192.0.2.${60 + i}` })).status).toBe(303);
-    const refused = await post(openNotice, commentFields({ contact: 'Flood.Person@example.cn' }), { 'x-forwarded-for': '192.0.2.70' });
+    for (let i = 0; i < 5; i++) expect((await portal.postComment(openNotice, commentForm(person), { 'x-forwarded-for': `192.0.2.${60 + i}` })).status).toBe(303);
+    const refused = await portal.postComment(openNotice, commentForm({ contact: 'Flood.Person@example.cn' }), { 'x-forwarded-for': '192.0.2.70' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500);
     // The person is told what else to do, with the body's channels, and gets back what they typed.
@@ -163,15 +126,15 @@ describe('bad input and abuse', () => {
   it('lets 30 people behind one office or mobile address each comment within 10 minutes', async () => {
     const office = { 'x-forwarded-for': '192.0.2.55, 10.0.0.1' };
     const before = await commentCount();
-    for (let i = 0; i < 30; i++) expect((await post(openNotice, commentFields(), office)).status).toBe(303);
+    for (let i = 0; i < 30; i++) expect((await portal.postComment(openNotice, commentForm(), office)).status).toBe(303);
     expect(await commentCount()).toBe(before + 30);
   });
 
   it('stops a flood from one address that changes its contact each time, and says what else to do behind a shared address', async () => {
     const flood = { 'x-forwarded-for': '192.0.2.99' };
     const limit = RATE_LIMITS.find((candidate) => candidate.scope === 'address')!.max;
-    for (let i = 0; i < limit; i++) expect((await post(openNotice, commentFields(), flood)).status).toBe(303);
-    const refused = await post(openNotice, commentFields(), flood);
+    for (let i = 0; i < limit; i++) expect((await portal.postComment(openNotice, commentForm(), flood)).status).toBe(303);
+    const refused = await portal.postComment(openNotice, commentForm(), flood);
     expect(refused.status).toBe(429);
     const html = await refused.text();
     expect(html).toContain('来自同一网络地址的提交过于频繁');
@@ -179,7 +142,7 @@ describe('bad input and abuse', () => {
   });
 
   it('renders comment text as text, never as markup', async () => {
-    const response = await post(openNotice, commentFields({ text: '<script>alert(1)</script> 短', contact: 'bad' }));
+    const response = await portal.postComment(openNotice, commentForm({ text: '<script>alert(1)</script> 短', contact: 'bad' }));
     const html = await response.text();
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)</script>');
@@ -191,7 +154,7 @@ describe('200 commenters at once', () => {
     const before = await commentCount();
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        post(openNotice, commentFields(), { accept: 'application/json', 'x-forwarded-for': `100.64.${Math.floor(i / 200)}.${i + 1}` }),
+        portal.postComment(openNotice, commentForm(), { accept: 'application/json', 'x-forwarded-for': `100.64.${Math.floor(i / 200)}.${i + 1}` }),
       ),
     );
     const receipts = await Promise.all(responses.map(async (response) => ({ status: response.status, body: await response.json() })));
@@ -199,7 +162,7 @@ describe('200 commenters at once', () => {
     const numbers = new Set(receipts.map((receipt) => receipt.body.trackingNumber));
     expect(numbers.size).toBe(200);
     expect(await commentCount()).toBe(before + 200);
-    const stored = await test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', [...numbers]).execute();
+    const stored = await portal.test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', [...numbers]).execute();
     expect(stored).toHaveLength(200);
   });
 });
@@ -208,15 +171,15 @@ describe('personal data of commenters', () => {
   it('is stored for the body but appears in no page, API answer or log line', async () => {
     // A text of its own, so each page below can be seen to show this comment (or its notice).
     const text = '隐私测试：页面只公开这段意见本身，不公开提交人的姓名与联系方式。';
-    const response = await post(openNotice, commentFields({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT, text }), { 'x-forwarded-for': PRIVATE_ADDRESS });
+    const response = await portal.postComment(openNotice, commentForm({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT, text }), { 'x-forwarded-for': PRIVATE_ADDRESS });
     const receiptPath = response.headers.get('location')!;
-    const stored = await test.db.selectFrom('comment').selectAll().where('submitterName', '=', PRIVATE_NAME).executeTakeFirstOrThrow();
+    const stored = await portal.test.db.selectFrom('comment').selectAll().where('submitterName', '=', PRIVATE_NAME).executeTakeFirstOrThrow();
     expect(stored.submitterContact).toBe(PRIVATE_CONTACT);
     expect(JSON.stringify(stored)).not.toContain(PRIVATE_ADDRESS);
-    const hashes = await test.db.selectFrom('commentSubmission').select('clientHash').execute();
+    const hashes = await portal.test.db.selectFrom('commentSubmission').select('clientHash').execute();
     expect(hashes.length).toBeGreaterThan(0);
     for (const { clientHash } of hashes) expect(clientHash).not.toContain(PRIVATE_ADDRESS);
-    await test.db.updateTable('comment').set({ published: 1, status: 'answered', reply: '已核查。' }).where('id', '=', stored.id).execute();
+    await portal.test.db.updateTable('comment').set({ published: 1, status: 'answered', reply: '已核查。' }).where('id', '=', stored.id).execute();
 
     // Each page with what proves it is the page that would show the comment: its text, or its notice.
     const pages: [path: string, shows: string][] = [
@@ -228,9 +191,7 @@ describe('personal data of commenters', () => {
       ['/api/v1/notices?state=open', '"reference":"GS-OPEN"'],
     ];
     for (const [path, shows] of pages) {
-      const answer = await fetch(`${portal.baseUrl}${path}`);
-      const body = await answer.text();
-      expect(answer.status, path).toBe(200);
+      const body = await portal.getText(path);
       expect(body, `${path} is not the page it should be`).toContain(shows);
       for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, PRIVATE_ADDRESS]) expect(body, `${secret} in ${path}`).not.toContain(secret);
     }
@@ -240,11 +201,11 @@ describe('personal data of commenters', () => {
 
 describe('security headers', () => {
   it('come with every response: pages, API, errors and static files', async () => {
-    const page = await fetch(`${portal.baseUrl}/`);
+    const page = await portal.get('/');
     const stylesheet = /href="(\/_astro\/[^"]+\.css)"/.exec(await page.text())?.[1];
     expect(stylesheet).toBeDefined();
     for (const path of ['/', '/api/v1/certificates?q=x', '/no-such-page', stylesheet!]) {
-      const response = await fetch(`${portal.baseUrl}${path}`);
+      const response = await portal.get(path);
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp, path).toContain("script-src 'self'");
       expect(csp, path).toContain("frame-ancestors 'none'");

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SITE_URL } from '../support/feeds.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { usePortal } from '../support/server.ts';
 
 /**
  * The feeds as a subscriber's reader sees them: newsboat (Debian's package, installed by
@@ -21,27 +20,18 @@ const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const at = (offset: number) => new Date(Date.now() + offset).toISOString();
 
-let test: TestDatabase;
-let portal: RunningPortal;
-let home: string;
 const ids: Record<string, number> = {};
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const zhejiang = await insertApplicant(test.db, '宁波三江口家电售后服务有限公司', 'MA6000001');
   const guangdong = await insertApplicant(test.db, '佛山顺德餐饮管理有限公司', 'MA6000002', '广东省');
   ids.contested = await insertListedNotice(test.db, ground, { reference: 'GS-READER-CONTESTED', organisationId: zhejiang, windowStart: at(-3 * DAY), windowEnd: at(4 * DAY) });
   ids.other = await insertListedNotice(test.db, ground, { reference: 'GS-READER-OTHER', organisationId: guangdong, windowStart: at(-2 * DAY), windowEnd: at(5 * DAY) });
   await insertComment(test.db, ids.contested, { kind: 'objection', text: '公开的异议：售后电话无人接听。', published: 1, status: 'answered', reply: '已核查并答复。', receivedAt: at(-2 * DAY), updatedAt: at(-DAY) });
-  portal = await startPortal(test);
-  home = mkdtempSync(join(tmpdir(), 'newsboat-'));
 });
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+const home = mkdtempSync(join(tmpdir(), 'newsboat-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 interface ReaderItem {
   guid: string;
@@ -97,7 +87,7 @@ describe('a feed reader (newsboat)', () => {
   it('shows a later withdrawal as a new unread item, in the notices feed and in the notice’s own', async () => {
     const addresses = [`${portal.baseUrl}/feeds/notices.xml`, `${portal.baseUrl}/feeds/notices/${ids.contested}.xml`];
     const before = await Promise.all(addresses.map(reload));
-    await test.db.updateTable('notice').set({ status: 'withdrawn', updatedAt: at(-1000) }).where('id', '=', ids.contested!).execute();
+    await portal.test.db.updateTable('notice').set({ status: 'withdrawn', updatedAt: at(-1000) }).where('id', '=', ids.contested!).execute();
     const after = await Promise.all(addresses.map(reload));
     for (const [index, address] of addresses.entries()) {
       const withdrawal = after[index]!.items.filter((item) => item.guid === `${SITE_URL}/notices/${ids.contested}#withdrawal`);

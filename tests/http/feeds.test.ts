@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, beijingDate } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { guidsOf, parseFeed, SITE_URL } from '../support/feeds.ts';
 import { insertApplicant, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+import { whenSearchIsReady, usePortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so everything is placed around the real now.
 const HOUR = 60 * 60 * 1000;
@@ -21,12 +20,9 @@ const CLEAN_SUMMARY = '现场评价 <img src=x onerror=alert(1)> & 得分 96 �
 const PRIVATE = { submitterName: '隐私测试姓名戊', submitterContact: 'private-feed-http-13500135000@example.cn', submitterOrganisation: '隐私测试提交单位戊' };
 const UNPUBLISHED_TEXT = '未公开的意见，订阅中不应出现。';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 const ids: Record<string, number> = {};
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const restaurant = await insertScheme(test.db, 'restaurant', '餐厅餐饮服务认证');
   const holder = await insertApplicant(test.db, '杭州西子湖畔家电售后服务有限公司', 'MA5000001');
@@ -77,14 +73,8 @@ beforeAll(async () => {
   await insertComment(test.db, ids.decided, { ...PRIVATE, kind: 'objection', text: '公开的异议内容', published: 1, status: 'answered', reply: '已答复', receivedAt: at(-40 * DAY) });
   // Its answer published when it was decided (publishing moved the notice's updatedAt to now).
   await test.db.updateTable('notice').set({ updatedAt: at(-35 * DAY) }).where('id', '=', ids.decided).execute();
-  portal = await startPortal(test);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
 });
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${portal.baseUrl}${path}`, { headers });
 const FEEDS = {
   notices: '/feeds/notices.xml',
   decisions: '/feeds/decisions.xml',
@@ -94,7 +84,7 @@ const FEEDS = {
 const noticeLink = (id: number) => `${SITE_URL}/notices/${id}`;
 
 async function fetchFeed(path: string) {
-  const response = await get(path);
+  const response = await portal.get(path);
   expect(response.status, path).toBe(200);
   return { response, feed: await parseFeed(await response.text(), `${SITE_URL}${path}`) };
 }
@@ -168,7 +158,7 @@ describe('feeds over HTTP', () => {
 
   it('hold no private comment data', async () => {
     for (const path of Object.values(FEEDS)) {
-      const xml = await (await get(path)).text();
+      const xml = await portal.getText(path);
       for (const secret of [...Object.values(PRIVATE), UNPUBLISHED_TEXT]) expect(xml, path).not.toContain(secret);
     }
     expect(portal.output()).not.toContain(PRIVATE.submitterContact);
@@ -178,40 +168,40 @@ describe('feeds over HTTP', () => {
 describe('conditional GET', () => {
   it('answers 304 with no body to a matching If-None-Match, and 200 to another', async () => {
     for (const path of Object.values(FEEDS)) {
-      const first = await get(path);
+      const first = await portal.get(path);
       const etag = first.headers.get('etag')!;
-      const again = await get(path, { 'if-none-match': etag });
+      const again = await portal.get(path, { headers: { 'if-none-match': etag } });
       expect(again.status, path).toBe(304);
       expect(await again.text()).toBe('');
       expect(again.headers.get('etag')).toBe(etag);
       expect(again.headers.get('cache-control')).toBe(first.headers.get('cache-control'));
-      expect((await get(path, { 'if-none-match': '"something-else"' })).status).toBe(200);
+      expect((await portal.get(path, { headers: { 'if-none-match': '"something-else"' } })).status).toBe(200);
     }
   });
 
   it('answers 304 to If-Modified-Since not older than Last-Modified, 200 to an older one, and lets If-None-Match decide when both are sent', async () => {
     for (const path of Object.values(FEEDS)) {
-      const lastModified = (await get(path)).headers.get('last-modified')!;
+      const lastModified = (await portal.get(path)).headers.get('last-modified')!;
       const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
-      expect((await get(path, { 'if-modified-since': lastModified })).status, path).toBe(304);
-      expect((await get(path, { 'if-modified-since': new Date().toUTCString() })).status).toBe(304);
-      expect((await get(path, { 'if-modified-since': earlier })).status).toBe(200);
-      expect((await get(path, { 'if-modified-since': lastModified, 'if-none-match': '"stale"' })).status).toBe(200);
+      expect((await portal.get(path, { headers: { 'if-modified-since': lastModified } })).status, path).toBe(304);
+      expect((await portal.get(path, { headers: { 'if-modified-since': new Date().toUTCString() } })).status).toBe(304);
+      expect((await portal.get(path, { headers: { 'if-modified-since': earlier } })).status).toBe(200);
+      expect((await portal.get(path, { headers: { 'if-modified-since': lastModified, 'if-none-match': '"stale"' } })).status).toBe(200);
     }
   });
 
   it('gives a filtered feed a version of its own', async () => {
-    const all = (await get(FEEDS.notices)).headers.get('etag');
-    const filtered = (await get('/feeds/notices.xml?kind=surveillance')).headers.get('etag');
+    const all = (await portal.get(FEEDS.notices)).headers.get('etag');
+    const filtered = (await portal.get('/feeds/notices.xml?kind=surveillance')).headers.get('etag');
     expect(filtered).not.toBe(all);
-    expect((await get('/feeds/notices.xml?kind=surveillance', { 'if-none-match': all! })).status).toBe(200);
+    expect((await portal.get('/feeds/notices.xml?kind=surveillance', { headers: { 'if-none-match': all! } })).status).toBe(200);
   });
 });
 
 describe('bad feed requests', () => {
   it('answer 400 with a clear message for a filter that is not one', async () => {
     for (const query of ['kind=everything', `province=${'省'.repeat(21)}`, `scheme=${'x'.repeat(101)}`]) {
-      const response = await get(`/feeds/notices.xml?${encodeURI(query)}`);
+      const response = await portal.get(`/feeds/notices.xml?${encodeURI(query)}`);
       expect(response.status, query).toBe(400);
       const body = (await response.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('invalid_query');
@@ -220,7 +210,7 @@ describe('bad feed requests', () => {
   });
 
   it('answer 404 for a certificate number that is not registered', async () => {
-    const response = await get('/feeds/certificates/TCB-SH-99-000000.xml');
+    const response = await portal.get('/feeds/certificates/TCB-SH-99-000000.xml');
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('certificate_not_found');
   });
@@ -229,7 +219,7 @@ describe('bad feed requests', () => {
 describe('pages announce their feed', () => {
   /** The alternate link in the head and the visible subscribe link with the address to copy. */
   async function expectFeedOn(path: string, feedUrl: string): Promise<void> {
-    const html = await (await get(path)).text();
+    const html = await portal.getText(path);
     const head = html.slice(0, html.indexOf('</head>'));
     const alternates = [...head.matchAll(/<link rel="alternate" type="application\/rss\+xml" title="[^"]+" href="([^"]+)">/g)];
     expect(alternates.map((match) => match[1]!.replaceAll('&amp;', '&')), path).toEqual([feedUrl]);
@@ -253,14 +243,14 @@ describe('pages announce their feed', () => {
   });
 
   it('/feeds lists and explains every feed, and the footer links it', async () => {
-    const response = await get('/feeds');
+    const response = await portal.get('/feeds');
     expect(response.status).toBe(200);
     const html = await response.text();
     for (const address of [`${SITE_URL}/feeds/notices.xml`, `${SITE_URL}/feeds/decisions.xml`, `${SITE_URL}/feeds/certificates/{证书编号}.xml`]) {
       expect(html).toContain(address);
     }
     expect(html).toContain('restaurant 餐厅餐饮服务认证');
-    expect(await (await get('/')).text()).toContain('<a href="/feeds">');
+    expect(await portal.getText('/')).toContain('<a href="/feeds">');
   });
 
   it('/feeds lists the search, notice and body feeds too, with percent-encoded addresses that work as copied', async () => {
@@ -269,7 +259,7 @@ describe('pages announce their feed', () => {
       ['/feeds', ['任意搜索', '单条公示的全过程', '认证机构']],
       ['/en/feeds', ['Any search', 'One notice to its end', 'Certification bodies']],
     ] as const) {
-      const html = (await (await get(path)).text()).replaceAll('&amp;', '&');
+      const html = (await portal.getText(path)).replaceAll('&amp;', '&');
       for (const word of words) expect(html, path).toContain(word);
       expect(html).toContain(`${SITE_URL}/feeds/notices/{`);
       expect(html).toContain(`${SITE_URL}/feeds/bodies/{`);
@@ -280,7 +270,7 @@ describe('pages announce their feed', () => {
       for (const address of copyable) {
         expect(address, address).toMatch(/^[\x21-\x7e]+$/);
         const local = address.slice(SITE_URL.length);
-        expect((await get(local)).status, local).toBe(200);
+        expect((await portal.get(local)).status, local).toBe(200);
       }
     }
   });
@@ -293,7 +283,7 @@ describe('feeds that tell everything', () => {
     expect(guids).toContain(noticeLink(ids.decided!));
     expect(guids).toContain(`${noticeLink(ids.decided!)}#decision`);
     expect(guids.some((guid) => /#answer-\d+$/.test(guid))).toBe(true);
-    const xml = await (await get(`/feeds/notices/${ids.decided}.xml`)).text();
+    const xml = await portal.getText(`/feeds/notices/${ids.decided}.xml`);
     for (const secret of Object.values(PRIVATE)) expect(xml).not.toContain(secret);
     const body = (await fetchFeed('/feeds/bodies/TCB.xml')).feed;
     expect(body.title).toBe('认证机构动态：测试认证中心');
@@ -302,7 +292,7 @@ describe('feeds that tell everything', () => {
       ['/feeds/notices/999999.xml', 'notice_not_found'],
       ['/feeds/bodies/NOPE.xml', 'body_not_found'],
     ]) {
-      const response = await get(path!);
+      const response = await portal.get(path!);
       expect(response.status, path).toBe(404);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     }
@@ -311,7 +301,7 @@ describe('feeds that tell everything', () => {
   it('tell a later withdrawal as a new item, keeping every item a reader already has', async () => {
     const before = guidsOf((await fetchFeed(FEEDS.notices)).feed);
     const withdrawnAt = new Date(Date.now() - 1000).toISOString();
-    await test.db.updateTable('notice').set({ status: 'withdrawn', updatedAt: withdrawnAt }).where('id', '=', ids.restaurant!).execute();
+    await portal.test.db.updateTable('notice').set({ status: 'withdrawn', updatedAt: withdrawnAt }).where('id', '=', ids.restaurant!).execute();
     try {
       const { feed } = await fetchFeed(FEEDS.notices);
       const after = guidsOf(feed);
@@ -320,7 +310,7 @@ describe('feeds that tell everything', () => {
       expect(feed.items[0]!.title).toMatch(/：公示已撤回$/);
       expect(guidsOf((await fetchFeed(`/feeds/notices/${ids.restaurant}.xml`)).feed)[0]).toBe(`${noticeLink(ids.restaurant!)}#withdrawal`);
     } finally {
-      await test.db.updateTable('notice').set({ status: 'published' }).where('id', '=', ids.restaurant!).execute();
+      await portal.test.db.updateTable('notice').set({ status: 'published' }).where('id', '=', ids.restaurant!).execute();
     }
   });
 });

@@ -48,15 +48,13 @@ describe('first contact, as a new user meets it', () => {
     // SITE_URL empty: as on a machine where only PORT was chosen.
     const portal = await startPortal(test, { SITE_URL: '' });
     try {
-      const response = await fetch(`${portal.baseUrl}/certificates/FC-WY-26-000001`);
-      expect(response.status).toBe(200);
-      const page = await response.text();
+      const page = await portal.getText('/certificates/FC-WY-26-000001');
       expect(page).toContain('FC-WY-26-000001');
       expect(page).toContain(`href="${portal.baseUrl}/en/certificates/FC-WY-26-000001"`);
       expect(page).not.toContain('localhost:4321');
       // Astro's image endpoint is in every server build; the portal serves no image through it.
       for (const address of ['/_image', '/_image?href=%2Ffavicon.svg&w=10&h=10']) {
-        const image = await fetch(`${portal.baseUrl}${address}`);
+        const image = await portal.get(address);
         expect(image.status, address).toBe(404);
         expect(await image.text(), address).toContain(`<h1>${MESSAGES['zh-CN'].notFound.title}</h1>`);
       }

@@ -1,8 +1,7 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { describe, expect, it } from 'vitest';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 /**
  * Hostile input over every public entry point: markup, SQL, FTS5 and lunr syntax, NUL and
@@ -37,23 +36,14 @@ const RAW_ENCODINGS: Record<string, string> = {
   'an encoded NUL': '%00',
 };
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let noticeId: number;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertOrganisation(test.db, '南昌物业服务有限公司', '91330100799655058B');
   await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
   noticeId = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-HOUR), windowEnd: iso(24 * HOUR), reference: 'HOSTILE-OPEN' });
-  portal = await startPortal(test);
-  await whenSearchIsReady(portal.baseUrl);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, {}, { searchReady: true });
 
 /** Every GET address that takes free text, with `value` (already encoded) where the text goes. */
 const getAddresses = (value: string) => [
@@ -118,7 +108,7 @@ describe('hostile text in every address that takes text', () => {
   for (const [name, text] of Object.entries(HOSTILE)) {
     it(`is answered, never with a 5xx or a stack trace: ${name}`, async () => {
       for (const address of getAddresses(encodeURIComponent(text))) {
-        await expectWellAnswered(address, await fetch(`${portal.baseUrl}${address}`, { redirect: 'manual' }));
+        await expectWellAnswered(address, await portal.get(address, { redirect: 'manual' }));
       }
     });
   }
@@ -128,7 +118,7 @@ describe('broken encodings in every address', () => {
   for (const [name, raw] of Object.entries(RAW_ENCODINGS)) {
     it(`are answered with a clear 400 or a page, never a 5xx: ${name}`, async () => {
       for (const address of getAddresses(raw)) {
-        const response = await fetch(`${portal.baseUrl}${address}`, { redirect: 'manual' });
+        const response = await portal.get(address, { redirect: 'manual' });
         await expectWellAnswered(address, response);
       }
     });
@@ -184,12 +174,7 @@ describe('hostile forms', () => {
   for (const [name, text] of Object.entries(HOSTILE)) {
     it(`are refused with their problems named, never stored, never a 5xx: ${name}`, async () => {
       for (const accept of ['text/html', 'application/json']) {
-        const response = await fetch(`${portal.baseUrl}/notices/${noticeId}/comments`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { origin: SITE_URL, accept },
-          body: new URLSearchParams(fields(text)),
-        });
+        const response = await portal.postComment(noticeId, fields(text), { accept });
         expect(response.status).toBe(422);
         await expectWellAnswered(accept === 'application/json' ? '/api/as-json' : `/notices/${noticeId}/comments`, response);
       }
@@ -207,14 +192,14 @@ describe('hostile forms', () => {
       ['/api/v1/notices', { method: 'DELETE' }, 405],
     ];
     for (const [address, init, status] of attempts) {
-      const response = await fetch(`${portal.baseUrl}${address}`, { ...init, redirect: 'manual' });
+      const response = await portal.request(address, { ...init, redirect: 'manual' });
       expect(response.status, address).toBe(status);
       await expectWellAnswered(address.startsWith('/api/') ? address : `/notices/${noticeId}/comments`, response);
     }
   });
 
   it('stores nothing of any of them', async () => {
-    const { n } = await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await portal.test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(0);
   });
 });
@@ -245,8 +230,8 @@ describe('clients that hang up', () => {
     const headersEnd = request.indexOf('\r\n\r\n') + 4;
     await Promise.all([rawRequest(request, headersEnd + 30), rawRequest(request, 40), rawRequest(request, 0)]);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await fetch(`${portal.baseUrl}/certificates/${CERTIFICATE}`)).status).toBe(200);
-    const { n } = await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect((await portal.get(`/certificates/${CERTIFICATE}`)).status).toBe(200);
+    const { n } = await portal.test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(0);
   });
 

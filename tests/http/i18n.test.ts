@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+import { commentForm, SITE_URL, usePortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the fixtures are placed around the real now.
 const HOUR = 60 * 60 * 1000;
@@ -21,13 +20,9 @@ const UPCOMING = { windowStart: at(3 * DAY), windowEnd: at(10 * DAY) };
 const CLOSED = { windowStart: at(-20 * DAY), windowEnd: at(-12 * DAY) };
 const REPLY = '经现场复核，已要求整改。';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 const ids = { open: 0, upcoming: 0, closed: 0 };
-let formSequence = 0;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const holder = await insertApplicant(test.db, HOLDER, 'MA3000001');
   const certificateId = await insertCertificate(test.db, ground, {
@@ -46,39 +41,10 @@ beforeAll(async () => {
   ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-UPCOMING', organisationId: holder, ...UPCOMING });
   ids.closed = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-CLOSED', organisationId: holder, certificateId, ...CLOSED });
   await insertComment(test.db, ids.closed, { kind: 'objection', text: '门店售后电话多次无人接听。', status: 'answered', reply: REPLY, published: 1, receivedAt: at(-15 * DAY) });
-  portal = await startPortal(test, { TRUST_PROXY: '1' });
-  await whenSearchIsReady(portal.baseUrl);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, { TRUST_PROXY: '1' }, { searchReady: true });
 
-const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { redirect: 'manual' });
-
-function post(path: string, fields: Record<string, string>, client = `203.0.113.${formSequence % 250}`) {
-  return fetch(`${portal.baseUrl}${path}`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams(fields),
-    headers: { origin: SITE_URL, 'x-forwarded-for': client },
-  });
-}
-
-function commentFields(overrides: Record<string, string> = {}): Record<string, string> {
-  formSequence += 1;
-  return {
-    kind: 'objection',
-    text: 'The after-sales hotline of this company is never answered.',
-    name: 'Li Lei',
-    contact: `li.lei.${formSequence}@example.com`,
-    organisation: '',
-    consent: 'yes',
-    idempotencyKey: `i18n-test-form-${formSequence}-abcdefgh`,
-    website: '',
-    ...overrides,
-  };
-}
+/** A comment form as an English-speaking visitor fills it in. */
+const englishForm = (overrides: Record<string, string> = {}) => commentForm({ text: 'The after-sales hotline of this company is never answered.', name: 'Li Lei', ...overrides });
 
 /** Attribute values as written in the page, entities decoded. */
 function attributes(html: string, pattern: RegExp): string[] {
@@ -105,7 +71,7 @@ describe('every page has an English twin under /en', () => {
     ['/en/feeds', 200, 'One certificate’s history'],
     ['/en/no-such-page', 404, 'Page not found'],
   ])('%s answers %i in English', async (path, status, text) => {
-    const response = await get(path);
+    const response = await portal.get(path, { redirect: 'manual' });
     expect(response.status).toBe(status);
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
@@ -115,7 +81,7 @@ describe('every page has an English twin under /en', () => {
   });
 
   it('keeps the Chinese pages at their addresses, in Chinese', async () => {
-    const response = await get(`/certificates/${NUMBER}`);
+    const response = await portal.get(`/certificates/${NUMBER}`, { redirect: 'manual' });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('<html lang="zh-CN">');
@@ -125,14 +91,14 @@ describe('every page has an English twin under /en', () => {
   });
 
   it('leaves the JSON API and the feeds where they are, and gives no English copy of them', async () => {
-    expect((await get('/api/v1/notices')).status).toBe(200);
-    expect((await get('/feeds/notices.xml')).headers.get('content-type')).toContain('xml');
-    expect((await get('/en/api/v1/notices')).status).toBe(404);
-    expect((await get('/en/feeds/notices.xml')).status).toBe(404);
+    expect((await portal.get('/api/v1/notices', { redirect: 'manual' })).status).toBe(200);
+    expect((await portal.get('/feeds/notices.xml', { redirect: 'manual' })).headers.get('content-type')).toContain('xml');
+    expect((await portal.get('/en/api/v1/notices', { redirect: 'manual' })).status).toBe(404);
+    expect((await portal.get('/en/feeds/notices.xml', { redirect: 'manual' })).status).toBe(404);
   });
 
   it('knows no other language prefix', async () => {
-    const response = await get('/fr/notices');
+    const response = await portal.get('/fr/notices', { redirect: 'manual' });
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('页面不存在');
   });
@@ -140,14 +106,14 @@ describe('every page has an English twin under /en', () => {
 
 describe('dates and times in English', () => {
   it('are Beijing time in the English form, with the zone said', async () => {
-    const certificate = await (await get(`/en/certificates/${NUMBER}`)).text();
+    const certificate = await portal.getText(`/en/certificates/${NUMBER}`);
     expect(certificate).toContain(`valid until ${formatBeijingDate(EXPIRES, 'en')}`);
     expect(certificate).toMatch(/Checked \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \(Beijing time\)/);
     expect(certificate).toContain(`${formatBeijingDate(EXPIRES, 'en')} (inclusive)`);
     expect(certificate).toContain(formatBeijingDateTime(ISSUED, 'en'));
     expect(certificate).not.toContain('北京时间');
 
-    const notice = await (await get(`/en/notices/${ids.open}`)).text();
+    const notice = await portal.getText(`/en/notices/${ids.open}`);
     expect(notice).toContain(formatBeijingDateTime(OPEN.windowStart, 'en'));
     expect(notice).toContain(formatBeijingDateTime(OPEN.windowEnd, 'en'));
     expect(notice).toMatch(ENGLISH_DATE_TIME);
@@ -157,12 +123,12 @@ describe('dates and times in English', () => {
   });
 
   it('say when an upcoming notice opens', async () => {
-    const html = await (await get(`/en/notices/${ids.upcoming}`)).text();
+    const html = await portal.getText(`/en/notices/${ids.upcoming}`);
     expect(html).toContain(`The notice period starts ${formatWindowTime(UPCOMING.windowStart, 'start', 'en')}; objections and comments can then be sent on this page.`);
   });
 
   it('answer "was it valid on that day?" with English labels', async () => {
-    const html = await (await get(`/en/certificates/${NUMBER}?on=${SUSPENDED_DAY}`)).text();
+    const html = await portal.getText(`/en/certificates/${NUMBER}?on=${SUSPENDED_DAY}`);
     expect(html).toContain(`${formatBeijingDate(SUSPENDED_DAY, 'en')} (at the end of the day, Beijing time)`);
     expect(html).toMatch(/status-suspended">Suspended/);
   });
@@ -174,43 +140,43 @@ describe('the language switch', () => {
 
   it('leads from an English page to the same Chinese page, query kept', async () => {
     const query = `?q=${encodeURIComponent('湖畔')}&page=1`;
-    const html = await (await get(`/en/certificates${query}`)).text();
+    const html = await portal.getText(`/en/certificates${query}`);
     expect(switchOf(html)).toEqual([`/certificates${query}`]);
     expect(html).toMatch(/<a class="language-switch"[^>]*>中文<\/a>/);
     expect(alternatesOf(html)).toEqual([`${SITE_URL}/certificates${query}`, `${SITE_URL}/en/certificates${query}`]);
   });
 
   it('leads from a Chinese page to its English twin', async () => {
-    const html = await (await get(`/notices/${ids.closed}`)).text();
+    const html = await portal.getText(`/notices/${ids.closed}`);
     expect(switchOf(html)).toEqual([`/en/notices/${ids.closed}`]);
     expect(html).toMatch(/<a class="language-switch"[^>]*lang="en"[^>]*>English<\/a>/);
     expect(html).toContain(`hreflang="en" href="${SITE_URL}/en/notices/${ids.closed}"`);
   });
 
   it('keeps links, forms and the 404 page in the language of the page', async () => {
-    const html = await (await get(`/en/notices/${ids.closed}`)).text();
+    const html = await portal.getText(`/en/notices/${ids.closed}`);
     expect(html).toContain(`href="/en/certificates/${NUMBER}"`);
     expect(html).toContain('action="/en/search"');
     expect(html).toContain(REPLY);
     expect(html).toContain(`The notice period ended ${formatWindowTime(CLOSED.windowEnd, 'end', 'en')}`);
-    const notFound = await (await get('/en/certificates/x/y')).text();
+    const notFound = await portal.getText('/en/certificates/x/y', 404);
     expect(switchOf(notFound)).toEqual(['/certificates/x/y']);
   });
 });
 
 describe('commenting in English', () => {
   it('posts the English form to the same endpoint under /en, and the receipt comes back in English', async () => {
-    const page = await (await get(`/en/notices/${ids.open}`)).text();
+    const page = await portal.getText(`/en/notices/${ids.open}`);
     const [action] = attributes(page, /<form method="post" action="([^"]*)"/g);
     expect(action).toBe(`/en/notices/${ids.open}/comments`);
     const [idempotencyKey] = attributes(page, /name="idempotencyKey" value="([^"]*)"/g);
 
-    const response = await post(action!, commentFields({ kind: 'opinion', idempotencyKey: idempotencyKey! }));
+    const response = await portal.postComment(action!, englishForm({ kind: 'opinion', idempotencyKey: idempotencyKey! }));
     expect(response.status).toBe(303);
     const location = response.headers.get('location')!;
     expect(location).toMatch(/^\/en\/comments\/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\?received=1$/);
 
-    const receipt = await get(location);
+    const receipt = await portal.get(location, { redirect: 'manual' });
     expect(receipt.status).toBe(200);
     const html = await receipt.text();
     expect(html).toContain('<html lang="en">');
@@ -218,11 +184,11 @@ describe('commenting in English', () => {
     expect(html).toContain(location.slice('/en/comments/'.length, '/en/comments/'.length + 17));
     expect(html).toMatch(ENGLISH_DATE_TIME);
     // The same receipt, in Chinese, for whoever switches.
-    expect(await (await get(location.slice('/en'.length))).text()).toContain('已收到您的意见');
+    expect(await portal.getText(location.slice('/en'.length))).toContain('已收到您的意见');
   });
 
   it('returns the form with every problem named in English (422)', async () => {
-    const response = await post(`/en/notices/${ids.open}/comments`, commentFields({ text: 'Too short', contact: 'not-a-contact', consent: '' }));
+    const response = await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm({ text: 'Too short', contact: 'not-a-contact', consent: '' }));
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
@@ -234,7 +200,7 @@ describe('commenting in English', () => {
   });
 
   it('refuses a comment after the window closed with 409, naming the window in English Beijing time', async () => {
-    const response = await post(`/en/notices/${ids.closed}/comments`, commentFields());
+    const response = await portal.postComment(`/en/notices/${ids.closed}/comments`, englishForm());
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
@@ -245,8 +211,8 @@ describe('commenting in English', () => {
 
   it('says in English when one person sends too many (429), and what else to do', async () => {
     const person = { contact: 'busy.li@example.com' };
-    for (let i = 0; i < 5; i++) expect((await post(`/en/notices/${ids.open}/comments`, commentFields(person), `192.0.2.${80 + i}`)).status).toBe(303);
-    const refused = await post(`/en/notices/${ids.open}/comments`, commentFields(person), '192.0.2.77');
+    for (let i = 0; i < 5; i++) expect((await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm(person), { 'x-forwarded-for': `192.0.2.${80 + i}` })).status).toBe(303);
+    const refused = await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm(person), { 'x-forwarded-for': '192.0.2.77' });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBeTruthy();
     const html = await refused.text();
@@ -255,7 +221,7 @@ describe('commenting in English', () => {
   });
 
   it('still answers the Chinese form in Chinese', async () => {
-    const response = await post(`/notices/${ids.open}/comments`, commentFields());
+    const response = await portal.postComment(`/notices/${ids.open}/comments`, englishForm());
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^\/comments\/[0-9A-Z-]{17}\?received=1$/);
   });
@@ -263,13 +229,13 @@ describe('commenting in English', () => {
 
 describe('English error pages', () => {
   it('name a mistyped USCC with 422', async () => {
-    const response = await get('/en/certificates?q=91330100799655058C');
+    const response = await portal.get('/en/certificates?q=91330100799655058C', { redirect: 'manual' });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('the check character should be B, not C');
   });
 
   it('explain wrong notice filters with 400', async () => {
-    const response = await get('/en/notices?state=soon');
+    const response = await portal.get('/en/notices?state=soon', { redirect: 'manual' });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
@@ -277,7 +243,7 @@ describe('English error pages', () => {
   });
 
   it('refuse a malformed date with 400', async () => {
-    const response = await get(`/en/certificates/${NUMBER}?on=2026-02-30`);
+    const response = await portal.get(`/en/certificates/${NUMBER}?on=2026-02-30`, { redirect: 'manual' });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Write the date as YYYY-MM-DD');
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { commentForm, startPortal, type RunningPortal } from '../support/server.ts';
 
 /**
  * Two portal processes on one database, as behind a load balancer: on SQLite two processes on
@@ -17,7 +17,6 @@ let holder: number;
 let noticeId: number;
 let first: RunningPortal;
 let second: RunningPortal;
-let forms = 0;
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -31,25 +30,9 @@ afterAll(async () => {
   await test?.remove();
 });
 
-/** A comment form as a browser posts it, from `client` (the proxy's X-Forwarded-For). */
-function postComment(portal: RunningPortal, client: string, contact = `136${String(forms).padStart(8, '0')}`): Promise<Response> {
-  forms += 1;
-  const fields = {
-    kind: 'objection',
-    text: `两个实例之间的第 ${forms} 条异议：售后服务电话长期无人接听。`,
-    name: '孙八',
-    contact,
-    organisation: '',
-    consent: 'yes',
-    idempotencyKey: `two-instances-${forms}-abcdefgh`,
-  };
-  return fetch(`${portal.baseUrl}/notices/${noticeId}/comments`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams(fields),
-    headers: { origin: SITE_URL, 'x-forwarded-for': client },
-  });
-}
+/** A comment form as a browser posts it to `portal`, from `client` (the proxy's X-Forwarded-For), as a person of its own unless `contact` says who. */
+const postComment = (portal: RunningPortal, client: string, contact?: string) =>
+  portal.postComment(noticeId, commentForm(contact ? { contact } : {}), { 'x-forwarded-for': client });
 
 const trackingNumberOf = (response: Response) => /\/comments\/([0-9A-Z-]+)\?received=1$/.exec(response.headers.get('location') ?? '')?.[1];
 
@@ -68,9 +51,7 @@ describe('two portal instances on one database', { timeout: 120_000 }, () => {
     expect(answer.status).toBe(303);
     const trackingNumber = trackingNumberOf(answer);
     expect(trackingNumber).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
-    const receipt = await fetch(`${second.baseUrl}/comments/${trackingNumber}?received=1`);
-    expect(receipt.status).toBe(200);
-    const page = await receipt.text();
+    const page = await second.getText(`/comments/${trackingNumber}?received=1`);
     expect(page).toContain(trackingNumber);
     expect(page).toContain('GS-TWO-INSTANCES');
     expect(page).not.toContain('13600136000');
@@ -95,7 +76,7 @@ describe('two portal instances on one database', { timeout: 120_000 }, () => {
     const number = 'TCB-SH-26-007001';
     await insertCertificate(test.db, ground, { number, organisationId: holder });
     const seen = await Promise.all(
-      [first, second].map((portal) => until(async () => (await fetch(`${portal.baseUrl}/api/v1/certificates/${number}`)).status === 200, PICK_UP_MS)),
+      [first, second].map((portal) => until(async () => (await portal.get(`/api/v1/certificates/${number}`)).status === 200, PICK_UP_MS)),
     );
     expect(Math.max(...seen)).toBeLessThan(PICK_UP_MS);
   });

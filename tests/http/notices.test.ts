@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, beijingDate, formatWindowTime, toBeijingIso } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
-import { startPortal, type RunningPortal } from '../support/server.ts';
+import { usePortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the windows are placed around the real now.
 const HOUR = 60 * 60 * 1000;
@@ -22,12 +21,9 @@ const PUBLISHED_TEXT = '门店售后电话多次无人接听，评价结果是�
 const REPLY = '经现场复核，投诉属实，已要求整改并延长观察期。';
 const UNPUBLISHED_TEXT = '这条意见尚未公开，不应出现在任何页面。';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 const ids = { open: 0, upcoming: 0, closed: 0 };
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertApplicant(test.db, '杭州西子湖畔家电售后服务有限公司', 'MA3000001');
   const other = await insertApplicant(test.db, '广州珠江家电服务有限公司', 'MA3000002', '广东省');
@@ -52,15 +48,8 @@ beforeAll(async () => {
   });
   await insertComment(test.db, ids.closed, { ...privateData, text: UNPUBLISHED_TEXT, receivedAt: at(-14 * DAY) });
   await insertComment(test.db, ids.open, { ...privateData, text: UNPUBLISHED_TEXT, receivedAt: at(-1 * DAY) });
-  portal = await startPortal(test);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
 });
 
-const get = (path: string) => fetch(`${portal.baseUrl}${path}`);
-const text = async (path: string) => (await get(path)).text();
 
 /** No answer may show a stack trace or internals, whatever went wrong. */
 function expectNoInternals(body: string): void {
@@ -70,9 +59,7 @@ function expectNoInternals(body: string): void {
 
 describe('notice list page', () => {
   it('lists open, then upcoming, then closed notices with window in Beijing time, state, time left and start', async () => {
-    const response = await get('/notices');
-    expect(response.status).toBe(200);
-    const html = await response.text();
+    const html = await portal.getText('/notices');
     expect(html).toMatch(/共 <strong[^>]*>3<\/strong> 条公示/);
     const open = html.indexOf(`/notices/${ids.open}"`);
     const upcoming = html.indexOf(`/notices/${ids.upcoming}"`);
@@ -91,7 +78,7 @@ describe('notice list page', () => {
   });
 
   it('filters by the GET form fields and keeps the choices selected', async () => {
-    const html = await text('/notices?state=upcoming&kind=&scheme=after-sales&province=%E5%B9%BF%E4%B8%9C%E7%9C%81&year=');
+    const html = await portal.getText('/notices?state=upcoming&kind=&scheme=after-sales&province=%E5%B9%BF%E4%B8%9C%E7%9C%81&year=');
     expect(html).toMatch(/共 <strong[^>]*>1<\/strong> 条公示/);
     expect(html).toContain(`/notices/${ids.upcoming}"`);
     expect(html).not.toContain(`/notices/${ids.open}"`);
@@ -104,9 +91,7 @@ describe('notice list page', () => {
     ['a year that is not a number', 'year=twenty', '年份'],
     ['a page below 1', 'page=0', '页码'],
   ])('refuses %s with 400 and a Chinese message', async (_, query, field) => {
-    const response = await get(`/notices?${query}`);
-    expect(response.status).toBe(400);
-    const html = await response.text();
+    const html = await portal.getText(`/notices?${query}`, 400);
     expect(html).toContain('筛选条件有误');
     expect(html).toContain(field);
     expectNoInternals(html);
@@ -115,9 +100,7 @@ describe('notice list page', () => {
 
 describe('notice page', () => {
   it('shows an open notice with its facts, the time left and the comment form', async () => {
-    const response = await get(`/notices/${ids.open}`);
-    expect(response.status).toBe(200);
-    const html = await response.text();
+    const html = await portal.getText(`/notices/${ids.open}`);
     expect(html).toContain('id="comment-form"');
     expect(html).toContain('公示中');
     expect(html).toContain('还剩 5 天');
@@ -132,9 +115,7 @@ describe('notice page', () => {
   });
 
   it('shows a closed notice without the form, naming the window, with the decision and the published comments', async () => {
-    const response = await get(`/notices/${ids.closed}`);
-    expect(response.status).toBe(200);
-    const html = await response.text();
+    const html = await portal.getText(`/notices/${ids.closed}`);
     expect(html).not.toContain('id="comment-form"');
     expect(html).toContain('公示已结束');
     expect(html).toContain(`公示期已于 ${formatWindowTime(CLOSED.windowEnd, 'end')}结束，不再接受异议和意见。`);
@@ -149,16 +130,14 @@ describe('notice page', () => {
   });
 
   it('shows an upcoming notice without the form and says when it starts', async () => {
-    const html = await text(`/notices/${ids.upcoming}`);
+    const html = await portal.getText(`/notices/${ids.upcoming}`);
     expect(html).not.toContain('id="comment-form"');
     expect(html).toContain(`公示将于 ${formatWindowTime(UPCOMING.windowStart, 'start')}开始，届时可在本页提出异议和意见。`);
     expect(html).toContain('id="objection-heading"');
   });
 
   it.each(['abc', '999999', '1e3', '0'])('answers 404 for /notices/%s', async (id) => {
-    const response = await get(`/notices/${id}`);
-    expect(response.status).toBe(404);
-    const html = await response.text();
+    const html = await portal.getText(`/notices/${id}`, 404);
     expect(html).toContain('未找到该公示');
     expectNoInternals(html);
   });
@@ -166,7 +145,7 @@ describe('notice page', () => {
 
 describe('notice API', () => {
   it('lists notices with total, pages and items in order, open to any origin', async () => {
-    const response = await get('/api/v1/notices');
+    const response = await portal.get('/api/v1/notices');
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const body = await response.json();
@@ -192,13 +171,13 @@ describe('notice API', () => {
   });
 
   it('filters like the page', async () => {
-    const body = await (await get('/api/v1/notices?state=closed&page=1')).json();
+    const body = await portal.getJson('/api/v1/notices?state=closed&page=1');
     expect(body.total).toBe(1);
     expect(body.items.map((item: { state: string }) => item.state)).toEqual(['closed']);
   });
 
   it('answers one notice with everything it states, its published comments and the certificate', async () => {
-    const response = await get(`/api/v1/notices/${ids.closed}`);
+    const response = await portal.get(`/api/v1/notices/${ids.closed}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const notice = await response.json();
@@ -228,7 +207,7 @@ describe('notice API', () => {
   });
 
   it('answers an undecided notice without a certificate', async () => {
-    const notice = await (await get(`/api/v1/notices/${ids.open}`)).json();
+    const notice = await portal.getJson(`/api/v1/notices/${ids.open}`);
     expect(notice).toMatchObject({ state: 'open', decision: 'pending', decidedAt: null, certificate: null, comments: [] });
   });
 
@@ -240,7 +219,7 @@ describe('notice API', () => {
     ['an unknown id', '/api/v1/notices/999999', 404, 'notice_not_found'],
     ['an id that is not a number', '/api/v1/notices/abc', 404, 'notice_not_found'],
   ])('refuses %s in the one error shape', async (_, path, status, code) => {
-    const response = await get(path);
+    const response = await portal.get(path);
     expect(response.status).toBe(status);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const answer = await response.json();
@@ -260,7 +239,7 @@ describe('personal data of commenters', () => {
       `/api/v1/notices/${ids.open}`,
       `/api/v1/notices/${ids.closed}`,
     ];
-    const answers = await Promise.all(paths.map(text));
+    const answers = await Promise.all(paths.map((path) => portal.getText(path)));
     for (const body of answers) {
       for (const secret of [PRIVATE_NAME, PRIVATE_CONTACT, PRIVATE_ORGANISATION, 'not-a-real-hash', UNPUBLISHED_TEXT]) {
         expect(body).not.toContain(secret);
@@ -276,33 +255,24 @@ describe('personal data of commenters', () => {
 });
 
 describe('a list longer than its pages go', () => {
-  let long: TestDatabase;
-  let longPortal: RunningPortal;
   const COUNT = 2050;
-
-  beforeAll(async () => {
-    long = await createTestDatabase();
+  const longPortal = usePortal(async (long) => {
     const ground = await insertBodyAndScheme(long.db);
     const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000009');
     await insertListedNotice(long.db, ground, { reference: 'GS-LONG-OPEN', organisationId: applicant, ...OPEN });
     await insertClosedNotices(long.db, COUNT, (i) => `GS-LONG-${i}`, at(-30 * DAY));
-    longPortal = await startPortal(long);
-  });
-  afterAll(async () => {
-    await longPortal?.stop();
-    await long?.remove();
   });
 
   it('says the exact total, and that only the first 2,000 are listed, in both languages', async () => {
-    const zh = await (await fetch(`${longPortal.baseUrl}/notices`)).text();
+    const zh = await longPortal.getText('/notices');
     expect(zh).toMatch(new RegExp(`共 <strong[^>]*>${COUNT + 1}</strong> 条公示，第 1 / 100 页`));
     expect(zh).toContain('只列出前 2000 条');
     expect(zh).toContain('宁波甬江物业管理有限公司 售后服务认证初次认证公示');
-    const en = await (await fetch(`${longPortal.baseUrl}/en/notices`)).text();
+    const en = await longPortal.getText('/en/notices');
     expect(en).toContain('Only the first 2000 are listed');
-    const api = await (await fetch(`${longPortal.baseUrl}/api/v1/notices?page=100`)).json();
+    const api = await longPortal.getJson('/api/v1/notices?page=100');
     expect(api).toMatchObject({ total: COUNT + 1, listed: 2000, page: 100, pageCount: 100 });
     expect(api.items).toHaveLength(20);
-    expect((await (await fetch(`${longPortal.baseUrl}/api/v1/notices?page=101`)).json()).items).toEqual([]);
+    expect((await longPortal.getJson('/api/v1/notices?page=101')).items).toEqual([]);
   });
 });

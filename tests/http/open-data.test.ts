@@ -2,15 +2,14 @@ import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { statusOnDay } from '../../src/lib/certificates/status.ts';
 import type { StoredCertificateStatus } from '../../src/lib/db/registry.table.ts';
 import { toSearchForm } from '../../src/lib/text/normalise.ts';
 import { beijingDate } from '../../src/lib/time/beijing.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertComment } from '../support/notice-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 /** The bulk files of /data: listed, served, read back and counted against the API, and written again after a change. */
 const FILES = ['certificates.csv.gz', 'certificates.ndjson.gz', 'certificate-events.csv.gz', 'certificate-events.ndjson.gz', 'notices.csv.gz', 'notices.ndjson.gz'];
@@ -25,13 +24,10 @@ interface Listing {
   files: { name: string; url: string; dataset: string; format: string; records: number; bytes: number; sha256: string }[];
 }
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let awkwardNumber: string;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${portal.baseUrl}${path}`, { headers });
-const listing = async (): Promise<Listing> => (await (await get('/data.json')).json()) as Listing;
+const listing = () => portal.getJson<Listing>('/data.json');
 
 const shaOf = (list: Listing, name: string) => list.files.find((file) => file.name === name)?.sha256;
 
@@ -49,7 +45,7 @@ async function listed(ready: (list: Listing) => boolean = () => true, withinMs =
 /** A file as served, checked against its line in the listing, and decompressed. */
 async function download(list: Listing, name: string): Promise<string> {
   const listed = list.files.find((file) => file.name === name)!;
-  const response = await get(`/data/${name}`);
+  const response = await portal.get(`/data/${name}`);
   expect(response.status, name).toBe(200);
   const bytes = Buffer.from(await response.arrayBuffer());
   expect(response.headers.get('content-type')).toBe('application/gzip');
@@ -67,8 +63,7 @@ const ndjsonRecords = (text: string) =>
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, string | number | null>);
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   await seedDemoData(test.db, { certificates: 120, notices: 40, seed: 16, now: new Date() });
   const first = await test.db.selectFrom('certificate').select(['id', 'number', 'organisationId']).orderBy('id').executeTakeFirstOrThrow();
   awkwardNumber = first.number;
@@ -76,12 +71,7 @@ beforeAll(async () => {
   await test.db.updateTable('organisation').set({ name: AWKWARD_HOLDER, nameSearch: toSearchForm(AWKWARD_HOLDER) }).where('id', '=', first.organisationId).execute();
   const notice = await test.db.selectFrom('notice').select('id').orderBy('id').executeTakeFirstOrThrow();
   await insertComment(test.db, notice.id, { text: '公开数据中不得出现我的信息', submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT, published: 1, status: 'answered', reply: '已答复' });
-  portal = await startPortal(test, { PORTAL_OPEN_DATA_INTERVAL: '1' });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, { PORTAL_OPEN_DATA_INTERVAL: '1' });
 
 describe('bulk files', () => {
   it('lists every file on /data.json, each served with the size and SHA-256 listed, and 304 for a current copy', async () => {
@@ -90,14 +80,14 @@ describe('bulk files', () => {
     for (const file of list.files) {
       expect(file.url).toBe(`${SITE_URL}/data/${file.name}`);
       await download(list, file.name);
-      const again = await get(`/data/${file.name}`, { 'if-none-match': `"${file.sha256}"` });
+      const again = await portal.get(`/data/${file.name}`, { headers: { 'if-none-match': `"${file.sha256}"` } });
       expect(again.status).toBe(304);
       expect(await again.text()).toBe('');
     }
-    const head = await fetch(`${portal.baseUrl}/data/notices.csv.gz`, { method: 'HEAD' });
+    const head = await portal.get('/data/notices.csv.gz', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(Number(head.headers.get('content-length'))).toBe(list.files.find((file) => file.name === 'notices.csv.gz')!.bytes);
-    expect((await get('/data/nothing.csv.gz')).status).toBe(404);
+    expect((await portal.get('/data/nothing.csv.gz')).status).toBe(404);
   });
 
   it('holds every certificate, event and notice the API counts, the same in CSV (read by a CSV parser) and NDJSON', async () => {
@@ -113,10 +103,10 @@ describe('bulk files', () => {
     expect(certificatesNdjson.map((record) => record.number)).toEqual(certificates.map((record) => record.number));
 
     // The API's totals: every body's certificates by status today.
-    const { items: bodies } = (await (await get('/api/v1/bodies')).json()) as { items: { code: string }[] };
+    const { items: bodies } = await portal.getJson<{ items: { code: string }[] }>('/api/v1/bodies');
     const counted: Record<string, number> = {};
     for (const { code } of bodies) {
-      const profile = (await (await get(`/api/v1/bodies/${encodeURIComponent(code)}`)).json()) as { certificates: Record<string, number> };
+      const profile = await portal.getJson<{ certificates: Record<string, number> }>(`/api/v1/bodies/${encodeURIComponent(code)}`);
       for (const [status, count] of Object.entries(profile.certificates)) counted[status] = (counted[status] ?? 0) + count;
     }
     expect(certificates.length).toBe(counted.total);
@@ -136,7 +126,7 @@ describe('bulk files', () => {
 
     const noticesCsv = csvRecords(await download(list, 'notices.csv.gz'));
     const noticesNdjson = ndjsonRecords(await download(list, 'notices.ndjson.gz'));
-    const { total: noticeTotal } = (await (await get('/api/v1/notices')).json()) as { total: number };
+    const { total: noticeTotal } = await portal.getJson<{ total: number }>('/api/v1/notices');
     expect(noticesCsv.length).toBe(noticeTotal);
     expect(noticesNdjson.length).toBe(noticeTotal);
     expect(noticesNdjson.map((record) => record.id)).toEqual(noticesCsv.map((record) => Number(record.id)));
@@ -147,7 +137,7 @@ describe('bulk files', () => {
     expect(eventsNdjson.length).toBe(events.length);
     expect(events.length).toBe(list.files.find((file) => file.name === 'certificate-events.csv.gz')!.records);
     for (const { number } of certificates.filter((_record, i) => i % 20 === 0)) {
-      const api = (await (await get(`/api/v1/certificates/${encodeURIComponent(number!)}`)).json()) as { events: { kind: string; occurredAt: string }[] };
+      const api = await portal.getJson<{ events: { kind: string; occurredAt: string }[] }>(`/api/v1/certificates/${encodeURIComponent(number!)}`);
       const inFile = events.filter((event) => event.certificateNumber === number);
       expect(inFile.map(({ kind, occurredAt }) => ({ kind, occurredAt })), number).toEqual(api.events.map(({ kind, occurredAt }) => ({ kind, occurredAt })));
     }
@@ -155,7 +145,7 @@ describe('bulk files', () => {
 
   it('never holds anything of who sent a comment', async () => {
     const list = await listed();
-    const contacts = (await test.db.selectFrom('comment').select(['submitterName', 'submitterContact']).execute()).flatMap((comment) => [comment.submitterContact]);
+    const contacts = (await portal.test.db.selectFrom('comment').select(['submitterName', 'submitterContact']).execute()).flatMap((comment) => [comment.submitterContact]);
     expect(contacts).toContain(PRIVATE_CONTACT);
     for (const { name } of list.files) {
       const text = await download(list, name);
@@ -167,7 +157,7 @@ describe('bulk files', () => {
   it('/data and /en/data list each file with its records, size and SHA-256 as /data.json does, and the footer and /api link there', async () => {
     const list = await listed();
     for (const [path, heading] of [['/data', '批量数据下载'], ['/en/data', 'Bulk data downloads']] as const) {
-      const response = await get(path);
+      const response = await portal.get(path);
       expect(response.status).toBe(200);
       const page = (await response.text()).replace(/ data-astro-cid-\w+/g, '');
       expect(page).toContain(`<h1>${heading}</h1>`);
@@ -180,13 +170,13 @@ describe('bulk files', () => {
       }
       expect(page).toContain(`href="${path.replace('/data', '')}/data"`);
     }
-    expect(await (await get('/api')).text()).toContain('href="/data"');
+    expect(await portal.getText('/api')).toContain('href="/data"');
   });
 
   it('is written again after a change made by plain SQL, and lists the new files', async () => {
     const before = await listed();
     const changedScope = '由 SQL 直接改写的认证范围';
-    const other = test.connect();
+    const other = portal.test.connect();
     try {
       await sql`update certificate set scope = ${changedScope} where number = ${awkwardNumber}`.execute(other);
     } finally {
@@ -198,6 +188,6 @@ describe('bulk files', () => {
     expect(certificates.find((record) => record.number === awkwardNumber)!.scope).toBe(changedScope);
     // Nothing else changed: the other files are the same bytes. A client holding the old certificates file is sent the new one.
     expect(shaOf(after, 'notices.csv.gz')).toBe(shaOf(before, 'notices.csv.gz'));
-    expect((await get('/data/certificates.csv.gz', { 'if-none-match': `"${shaOf(before, 'certificates.csv.gz')}"` })).status).toBe(200);
+    expect((await portal.get('/data/certificates.csv.gz', { headers: { 'if-none-match': `"${shaOf(before, 'certificates.csv.gz')}"` } })).status).toBe(200);
   });
 });

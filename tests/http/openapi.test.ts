@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_EXAMPLES, EXAMPLE_SITE, type ApiExample } from '../../src/lib/api/openapi.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertComment, testUscc } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { SITE_URL, usePortal } from '../support/server.ts';
 
 /**
  * /api/v1/openapi.json on the real server: valid OpenAPI 3.1 by an independent validator,
@@ -19,12 +18,8 @@ import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts'
 const API_RATE = 30;
 const RECORD = process.env.RECORD_API_EXAMPLES === '1';
 
-let test: TestDatabase;
-let portal: RunningPortal;
-
-beforeAll(async () => {
+const portal = usePortal(async (test) => {
   expect(SITE_URL).toBe(EXAMPLE_SITE);
-  test = await createTestDatabase();
   const ground = await insertBodyAndScheme(test.db);
   const holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000001'));
   const certificateId = await insertCertificate(test.db, ground, {
@@ -58,17 +53,12 @@ beforeAll(async () => {
   // Stamped as the back office would have: the examples show these instants.
   await sql`update certificate set updated_at = '2026-09-01T02:00:00.000Z'`.execute(test.db);
   await sql`update notice set updated_at = '2026-04-20T02:00:00.000Z'`.execute(test.db);
-  portal = await startPortal(test, { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) });
 
 let clients = 0;
 /** Each request from a client of its own, so the allowance binds only where a test exhausts it. */
 function request(example: ApiExample, client = `192.0.2.${++clients}`) {
-  return fetch(`${portal.baseUrl}${example.address}`, {
+  return portal.request(example.address, {
     method: example.method,
     headers: { 'x-forwarded-for': client, ...(example.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: example.body === undefined ? undefined : JSON.stringify(example.body),
@@ -87,7 +77,7 @@ async function answerTo(name: string, example: ApiExample): Promise<Response> {
 
 describe('/api/v1/openapi.json', () => {
   it('is an OpenAPI 3.1 document that an independent validator accepts, naming this portal and its limit', async () => {
-    const response = await fetch(`${portal.baseUrl}/api/v1/openapi.json`);
+    const response = await portal.get('/api/v1/openapi.json');
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     const document = await response.json();
@@ -120,7 +110,7 @@ describe('/api/v1/openapi.json', () => {
   });
 
   it('shows every example in the document, and each is the answer its request gets', async () => {
-    const document = await (await fetch(`${portal.baseUrl}/api/v1/openapi.json`)).json();
+    const document = await portal.getJson('/api/v1/openapi.json');
     const shown = JSON.stringify(document);
     const recorded: Record<string, ApiExample> = {};
     for (const [name, example] of Object.entries(API_EXAMPLES)) {

@@ -1,28 +1,18 @@
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { commentFormBody } from '../support/notice-fixtures.ts';
+import { describe, expect, it } from 'vitest';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+import { commentForm, SITE_URL, usePortal, whenSearchIsReady } from '../support/server.ts';
 
 const HOUR = 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let openNotice: number;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-PROCESSES' });
-  portal = await startPortal(test, { PORTAL_PROCESSES: '2', PORTAL_BENCH: '1' });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, { PORTAL_PROCESSES: '2', PORTAL_BENCH: '1' });
 
 /** One kept-alive connection: every request on it reaches the same server process. */
 function connection() {
@@ -71,7 +61,7 @@ describe('npm start with PORTAL_PROCESSES=2', () => {
       'POST',
       `/notices/${openNotice}/comments`,
       { origin: SITE_URL, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      commentFormBody('processes-test-form-0001-abcdefgh', '两个进程之间的意见应当互相可见，测试用。'),
+      new URLSearchParams(commentForm({ text: '两个进程之间的意见应当互相可见，测试用。' })).toString(),
     );
     expect(sent.status).toBe(201);
     const { trackingNumber } = JSON.parse(sent.text) as { trackingNumber: string };

@@ -1,36 +1,26 @@
 import { sql } from 'kysely';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
-import { commentFormBody } from '../support/notice-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { TEST_DIALECT } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
-import { SITE_URL, startPortal, type RunningPortal } from '../support/server.ts';
+import { commentForm, usePortal } from '../support/server.ts';
 
 const HOUR = 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CERTIFICATE = 'CCC-CACHE-0001';
 
-let test: TestDatabase;
-let portal: RunningPortal;
 let ground: { bodyId: number; schemeId: number };
 let applicant: number;
 let openNotice: number;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   ground = await insertBodyAndScheme(test.db);
   applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
   openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-CACHE-OPEN' });
-  portal = await startPortal(test, { PORTAL_BENCH: '1' });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, { PORTAL_BENCH: '1' });
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${portal.baseUrl}${path}`, { headers, redirect: 'manual' });
 
 /** How often the server answered from its cache, and how often it rendered. */
 async function cacheCounts(): Promise<{ hits: number; misses: number }> {
@@ -50,7 +40,7 @@ async function untilSettled(ask: () => Promise<boolean>, withinMs: number): Prom
 
 describe('the response cache', () => {
   it('answers a repeated page from memory with the same ETag, and 304 to a client that has it', async () => {
-    const first = await get(`/certificates/${CERTIFICATE}`);
+    const first = await portal.get(`/certificates/${CERTIFICATE}`, { redirect: 'manual' });
     expect(first.status).toBe(200);
     expect(await first.text()).toContain(CERTIFICATE);
     const etag = first.headers.get('etag')!;
@@ -61,7 +51,7 @@ describe('the response cache', () => {
     let again: Response;
     await untilSettled(async () => {
       const before = await cacheCounts();
-      again = await get(`/certificates/${CERTIFICATE}`);
+      again = await portal.get(`/certificates/${CERTIFICATE}`, { redirect: 'manual' });
       return (await cacheCounts()).hits === before.hits + 1;
     }, 5000);
     again = again!;
@@ -71,30 +61,30 @@ describe('the response cache', () => {
     expect(again.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await again.text()).toContain(CERTIFICATE);
 
-    const current = await get(`/certificates/${CERTIFICATE}`, { 'if-none-match': etag });
+    const current = await portal.get(`/certificates/${CERTIFICATE}`, { headers: { 'if-none-match': etag }, redirect: 'manual' });
     expect(current.status).toBe(304);
     expect(current.headers.get('etag')).toBe(etag);
     expect(await current.text()).toBe('');
-    const stale = await get(`/certificates/${CERTIFICATE}`, { 'if-none-match': 'W/"something-else"' });
+    const stale = await portal.get(`/certificates/${CERTIFICATE}`, { headers: { 'if-none-match': 'W/"something-else"' }, redirect: 'manual' });
     expect(stale.status).toBe(200);
   });
 
   it('says the Age of a kept answer that may be kept for max-age, so no one keeps it longer', async () => {
     // Both requests within one minute: entries live at most to the next whole minute.
     while (Date.now() % 60_000 > 57_000) await sleep(200);
-    const first = await get('/feeds/notices.xml');
+    const first = await portal.get('/feeds/notices.xml', { redirect: 'manual' });
     expect(first.headers.get('cache-control')).toMatch(/max-age=\d+/);
     expect(await first.text()).toContain('<rss');
     expect(first.headers.get('age')).toBeNull();
     await sleep(1100);
-    const again = await get('/feeds/notices.xml');
+    const again = await portal.get('/feeds/notices.xml', { redirect: 'manual' });
     expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(Number(again.headers.get('age'))).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps each language apart: the English page under /en is not the Chinese one', async () => {
-    const chinese = await (await get(`/certificates/${CERTIFICATE}`)).text();
-    const english = await (await get(`/en/certificates/${CERTIFICATE}`)).text();
+    const chinese = await portal.getText(`/certificates/${CERTIFICATE}`);
+    const english = await portal.getText(`/en/certificates/${CERTIFICATE}`);
     expect(chinese).toContain('lang="zh-CN"');
     expect(english).toContain('lang="en"');
   });
@@ -131,29 +121,29 @@ describe('the response cache', () => {
   });
 
   it('compresses what it does not keep: the JSON API and a page with a form', async () => {
-    const json = await get('/api/v1/notices?state=open', { 'accept-encoding': 'br' });
+    const json = await portal.get('/api/v1/notices?state=open', { headers: { 'accept-encoding': 'br' }, redirect: 'manual' });
     expect(json.headers.get('content-encoding')).toBe('br');
     expect((await json.json()).total).toBe(1);
-    const form = await get(`/notices/${openNotice}`, { 'accept-encoding': 'gzip' });
+    const form = await portal.get(`/notices/${openNotice}`, { headers: { 'accept-encoding': 'gzip' }, redirect: 'manual' });
     expect(form.headers.get('content-encoding')).toBe('gzip');
     expect(await form.text()).toContain('GS-CACHE-OPEN');
   });
 
   it('sends the built stylesheet compressed beforehand, as the client asks', async () => {
-    const home = await (await get('/')).text();
+    const home = await portal.getText('/');
     const stylesheet = /<link rel="stylesheet" href="(\/_astro\/[^"]+\.css)"/.exec(home)![1]!;
-    const brotli = await get(stylesheet, { 'accept-encoding': 'br' });
+    const brotli = await portal.get(stylesheet, { headers: { 'accept-encoding': 'br' }, redirect: 'manual' });
     expect(brotli.headers.get('content-encoding')).toBe('br');
     expect(brotli.headers.get('vary')).toBe('Accept-Encoding');
     const css = await brotli.text();
-    const plain = await get(stylesheet, { 'accept-encoding': 'identity' });
+    const plain = await portal.get(stylesheet, { headers: { 'accept-encoding': 'identity' }, redirect: 'manual' });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe(css);
     expect(css).toContain('{');
   });
 
   it('never keeps a search answer: the index follows the database a moment after each commit', async () => {
-    const search = await get(`/api/v1/search?q=${encodeURIComponent('西子湖畔')}`, { 'accept-encoding': 'br' });
+    const search = await portal.get(`/api/v1/search?q=${encodeURIComponent('西子湖畔')}`, { headers: { 'accept-encoding': 'br' }, redirect: 'manual' });
     expect([200, 503]).toContain(search.status);
     expect(search.headers.get('content-type')).toContain('json');
     expect(search.headers.get('etag')).toBeNull();
@@ -161,7 +151,7 @@ describe('the response cache', () => {
 
   it('never keeps a page with a comment form: each visitor gets a form key of their own', async () => {
     const formKey = async () => {
-      const response = await get(`/notices/${openNotice}`);
+      const response = await portal.get(`/notices/${openNotice}`, { redirect: 'manual' });
       expect(response.headers.get('cache-control')).toBe('private, no-store');
       expect(response.headers.get('etag')).toBeNull();
       const html = await response.text();
@@ -173,31 +163,26 @@ describe('the response cache', () => {
   });
 
   it('never keeps anything under /comments: a reply is on the receipt at the next request', async () => {
-    const sent = await fetch(`${portal.baseUrl}/notices/${openNotice}/comments`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { origin: SITE_URL, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: commentFormBody('cache-test-form-0001-abcdefgh'),
-    });
+    const sent = await portal.postComment(openNotice, commentForm(), { accept: 'application/json' });
     expect(sent.status).toBe(201);
     const { trackingNumber } = await sent.json();
     const receipt = async () => {
-      const response = await get(`/comments/${trackingNumber}`);
+      const response = await portal.get(`/comments/${trackingNumber}`, { redirect: 'manual' });
       expect(response.headers.get('etag')).toBeNull();
       return response.text();
     };
     expect(await receipt()).toContain(trackingNumber);
     expect(await receipt()).not.toContain('贵方意见已核实');
-    await test.db.updateTable('comment').set({ status: 'answered', reply: '贵方意见已核实', updatedAt: new Date().toISOString() }).where('trackingNumber', '=', trackingNumber).execute();
+    await portal.test.db.updateTable('comment').set({ status: 'answered', reply: '贵方意见已核实', updatedAt: new Date().toISOString() }).where('trackingNumber', '=', trackingNumber).execute();
     expect(await receipt()).toContain('贵方意见已核实');
   });
 
   it('shows a change committed by another connection within 5 seconds', async () => {
-    const page = () => get(`/certificates/${CERTIFICATE}`).then((response) => response.text());
+    const page = () => portal.get(`/certificates/${CERTIFICATE}`, { redirect: 'manual' }).then((response) => response.text());
     await page();
     expect(await page()).not.toContain('新增的服务范围');
     // This test's own connection to the file: another process, to the portal.
-    await test.db.updateTable('certificate').set({ scope: '新增的服务范围：家用电器的安装' }).where('number', '=', CERTIFICATE).execute();
+    await portal.test.db.updateTable('certificate').set({ scope: '新增的服务范围：家用电器的安装' }).where('number', '=', CERTIFICATE).execute();
     const waited = await untilSettled(async () => (await page()).includes('新增的服务范围'), 5000);
     expect(waited).toBeLessThan(5000);
   });
@@ -206,13 +191,13 @@ describe('the response cache', () => {
     // A window on no whole second, a few seconds from now: the entry must not outlive either boundary.
     const opens = Date.now() + 2500 + 123;
     const closes = opens + 2000;
-    const id = await insertNotice(test.db, ground, {
+    const id = await insertNotice(portal.test.db, ground, {
       organisationId: applicant,
       windowStart: new Date(opens).toISOString(),
       windowEnd: new Date(closes).toISOString(),
       reference: 'GS-CACHE-SOON',
     });
-    const state = async () => ((await (await get(`/api/v1/notices/${id}`)).json()) as { state: string }).state;
+    const state = async () => (await portal.getJson<{ state: string }>(`/api/v1/notices/${id}`)).state;
     // Kept once the insert (and the search index it starts rebuilding) has been seen: answered from memory while upcoming.
     await untilSettled(async () => {
       const before = await cacheCounts();
@@ -239,7 +224,7 @@ describe('a change written by anyone', () => {
   async function writeScopeInPlainSql(): Promise<string> {
     writes += 1;
     const scope = `琉璃瓦屋面修缮服务第${'一二三四五'[writes - 1]}版`;
-    const other = test.connect();
+    const other = portal.test.connect();
     try {
       const now = new Date().toISOString();
       await sql`update certificate set scope = ${scope}, updated_at = ${now} where number = ${CERTIFICATE}`.execute(other);
@@ -254,15 +239,15 @@ describe('a change written by anyone', () => {
   const certificatePageKept = () =>
     untilSettled(async () => {
       const before = await cacheCounts();
-      await (await get(`/certificates/${CERTIFICATE}`)).text();
+      await portal.getText(`/certificates/${CERTIFICATE}`);
       return (await cacheCounts()).hits === before.hits + 1;
     }, 5000);
 
   /** How long until both the certificate page and the search show `scope` (the search: the open notice, found by it). */
   async function seenWithin(scope: string, withinMs: number): Promise<number> {
-    const onPage = untilSettled(async () => (await (await get(`/certificates/${CERTIFICATE}`)).text()).includes(scope), withinMs);
+    const onPage = untilSettled(async () => (await portal.getText(`/certificates/${CERTIFICATE}`)).includes(scope), withinMs);
     const inSearch = untilSettled(async () => {
-      const response = await get(`/api/v1/search?q=${encodeURIComponent(scope)}`);
+      const response = await portal.get(`/api/v1/search?q=${encodeURIComponent(scope)}`, { redirect: 'manual' });
       if (response.status !== 200) return false;
       const { notices } = (await response.json()) as { notices: { items: { id: number }[] } };
       return notices.items[0]?.id === openNotice;
@@ -278,14 +263,14 @@ describe('a change written by anyone', () => {
 
   it.runIf(TEST_DIALECT === 'postgres')('still does after the connections that listen for changes are killed: they come back, and nothing is missed meanwhile', async () => {
     const listening = async () =>
-      (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db)).rows.map(
+      (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(portal.test.db)).rows.map(
         (row) => row.pid,
       );
     // The server's (for its cache), the search indexer's and the bulk files' generator's.
     const killed = await listening();
     expect(killed).toHaveLength(3);
     await certificatePageKept();
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(portal.test.db);
     const scope = await writeScopeInPlainSql();
     expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
     await untilSettled(async () => {

@@ -1,22 +1,17 @@
 import Parser from 'rss-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { describe, expect, it } from 'vitest';
 import { insertComment } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 import { insertSearchableNotice, SEARCH_CORPUS } from '../support/search-fixtures.ts';
-import { startPortal, whenSearchIsReady, type RunningPortal } from '../support/server.ts';
+import { usePortal } from '../support/server.ts';
 
 const PRIVATE_NAME = '搜索隐私姓名丙';
 const PRIVATE_CONTACT = 'search-private@example.cn';
-let test: TestDatabase;
-let portal: RunningPortal;
 let ground: { bodyId: number; schemeId: number };
 
-const get = (path: string) => fetch(`${portal.baseUrl}${path}`);
-const search = (query: string, extra = '') => get(`/search?q=${encodeURIComponent(query)}${extra}`);
+const search = (query: string, extra = '') => portal.get(`/search?q=${encodeURIComponent(query)}${extra}`);
 
-beforeAll(async () => {
-  test = await createTestDatabase();
+const portal = usePortal(async (test) => {
   ground = await insertBodyAndScheme(test.db);
   for (const notice of SEARCH_CORPUS.slice(0, 4)) {
     const id = await insertSearchableNotice(test.db, ground, notice);
@@ -24,13 +19,7 @@ beforeAll(async () => {
   }
   const holder = await test.db.selectFrom('organisation').select('id').where('name', 'like', '杭州西子%').executeTakeFirstOrThrow();
   await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000555', organisationId: holder.id });
-  portal = await startPortal(test);
-  await whenSearchIsReady(portal.baseUrl);
-});
-afterAll(async () => {
-  await portal?.stop();
-  await test?.remove();
-});
+}, {}, { searchReady: true });
 
 describe('the search page', () => {
   it('answers notices in full text and certificates from the registry in one page', async () => {
@@ -70,16 +59,14 @@ describe('the search page', () => {
 
 describe('the search API', () => {
   it('answers notices and certificates, each with a total and items', async () => {
-    const response = await get(`/api/v1/search?q=${encodeURIComponent('91330100799655058B')}`);
-    expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await portal.getJson(`/api/v1/search?q=${encodeURIComponent('91330100799655058B')}`);
     expect(body.notices.total).toBe(1);
     expect(body.notices.items[0]).toMatchObject({ title: expect.stringContaining('西子湖畔'), state: expect.any(String), url: expect.stringMatching(/^https:\/\/cert\.example\.cn\/notices\/\d+$/) });
     expect(body.certificates).toMatchObject({ total: 1, items: [{ number: 'TCB-SH-24-000555' }] });
   });
 
   it('shows a published comment nowhere in search, and never its author', async () => {
-    const body = await (await get(`/api/v1/search?q=${encodeURIComponent('有限公司')}`)).text();
+    const body = await portal.getText(`/api/v1/search?q=${encodeURIComponent('有限公司')}`);
     expect(body).not.toContain(PRIVATE_NAME);
     expect(body).not.toContain(PRIVATE_CONTACT);
     const html = await (await search('有限公司')).text();
@@ -89,7 +76,7 @@ describe('the search API', () => {
 
 describe('the search feed', () => {
   it('is any search as an RSS feed', async () => {
-    const response = await get(`/feeds/search.xml?q=${encodeURIComponent('甬江')}`);
+    const response = await portal.get(`/feeds/search.xml?q=${encodeURIComponent('甬江')}`);
     expect(response.status).toBe(200);
     const feed = await new Parser().parseString(await response.text());
     expect(feed.items.map((item) => item.title)).toEqual([expect.stringContaining('宁波甬江物业管理有限公司')]);
@@ -97,19 +84,19 @@ describe('the search feed', () => {
   });
 
   it('refuses a query with nothing to search for with 400', async () => {
-    expect((await get('/feeds/search.xml?q=%2A')).status).toBe(400);
+    expect((await portal.get('/feeds/search.xml?q=%2A')).status).toBe(400);
   });
 });
 
 describe('while the back office writes', () => {
   it('finds a notice written by another process within 5 seconds, without a restart', async () => {
-    const writer = test.connect();
+    const writer = portal.test.connect();
     await insertSearchableNotice(writer, ground, SEARCH_CORPUS[4]!);
     await writer.destroy();
     const started = Date.now();
     let found = 0;
     while (Date.now() - started < 5000 && found === 0) {
-      found = (await (await get(`/api/v1/search?q=${encodeURIComponent('浦江冷链')}`)).json()).notices.total;
+      found = (await portal.getJson(`/api/v1/search?q=${encodeURIComponent('浦江冷链')}`)).notices.total;
       if (found === 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(found).toBe(1);

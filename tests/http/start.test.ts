@@ -77,7 +77,7 @@ describe('npm start', () => {
     const first = await startPortal(fresh);
     try {
       expect(first.output()).toContain('filled it with the demo data set (2000 certificates, 300 notices)');
-      const { total } = await (await fetch(`${first.baseUrl}/api/v1/notices?state=open`)).json();
+      const { total } = await first.getJson('/api/v1/notices?state=open');
       expect(total).toBeGreaterThan(0);
     } finally {
       await first.stop();
@@ -86,7 +86,7 @@ describe('npm start', () => {
     try {
       expect(second.output()).not.toContain('demo data set');
       // 有限公司 is in nearly every name: counted up to the limit, and the answer says it stopped there.
-      const certificates = await (await fetch(`${second.baseUrl}/api/v1/certificates?q=${encodeURIComponent('有限公司')}`)).json();
+      const certificates = await second.getJson(`/api/v1/certificates?q=${encodeURIComponent('有限公司')}`);
       expect(certificates).toMatchObject({ total: 1000, totalCapped: true });
     } finally {
       await second.stop();
@@ -101,7 +101,7 @@ describe('npm start', () => {
     await seedDemoData(test.db, { certificates: 500, notices: 4000, seed: 3, now: new Date() });
     const portal = await startPortal(test);
     try {
-      const [search, home] = await Promise.all([fetch(`${portal.baseUrl}/search?q=%E7%89%A9%E4%B8%9A`), fetch(`${portal.baseUrl}/`)]);
+      const [search, home] = await Promise.all([portal.get('/search?q=%E7%89%A9%E4%B8%9A'), portal.get('/')]);
       expect(search.status).toBe(503);
       expect(search.headers.get('retry-after')).toBe('5');
       expect(await search.text()).toContain('搜索索引正在建立');

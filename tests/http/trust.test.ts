@@ -34,7 +34,7 @@ describe('who runs the site', () => {
   it.each(['/', '/certificates', `/certificates/${NUMBER}`, '/notices', '/no-such-page', '/en/notices'])(
     'is said in the footer of %s, with its filing numbers linked to their registers',
     async (path) => {
-      const footer = footerOf(await (await fetch(`${configured.baseUrl}${path}`)).text());
+      const footer = footerOf(await configured.getText(path, path === '/no-such-page' ? 404 : 200));
       expect(footer).toContain('某某市认证认可协会');
       expect(footer).toContain('电话 010-12345678');
       expect(footer).toContain('<a href="https://beian.miit.gov.cn/" rel="noopener">京ICP备12345678号-1</a>');
@@ -46,7 +46,7 @@ describe('who runs the site', () => {
   );
 
   it('is said to be unregistered when it is not configured, warning against real personal data', async () => {
-    const footer = footerOf(await (await fetch(`${unconfigured.baseUrl}/`)).text());
+    const footer = footerOf(await unconfigured.getText('/'));
     expect(footer).toContain('本站未登记主办单位和备案号');
     expect(footer).not.toContain('ICP备');
   });
@@ -57,9 +57,7 @@ describe('who runs the site', () => {
     ['/privacy', '个人信息处理说明', '保存多久'],
     ['/en/privacy', 'How personal information is handled', 'How long it is kept'],
   ])('%s is a page of its own', async (path, heading, text) => {
-    const response = await fetch(`${configured.baseUrl}${path}`);
-    expect(response.status).toBe(200);
-    const html = await response.text();
+    const html = await configured.getText(path);
     expect(html).toMatch(new RegExp(`<h1[^>]*>${heading}</h1>`));
     expect(html).toContain(text);
   });
@@ -67,7 +65,7 @@ describe('who runs the site', () => {
 
 describe('the certificate page', () => {
   it('gives the issuing body’s telephone and address, and where to check its approval number', async () => {
-    const html = await (await fetch(`${configured.baseUrl}/certificates/${NUMBER}`)).text();
+    const html = await configured.getText(`/certificates/${NUMBER}`);
     expect(html).toContain('电话：010-88886666');
     expect(html).toContain('地址：北京市朝阳区测试路 8 号');
     expect(html).toMatch(/认证机构的批准号和本证书可在<a href="http:\/\/cx.cnca.cn\/"[^>]*>全国认证认可信息公共服务平台<\/a>核对/);

@@ -1,11 +1,12 @@
 import type { Page, Response } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import { submitComment } from '../../src/lib/comments/submit.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { insertComment } from './notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from './registry-fixtures.ts';
 import { insertSearchableNotice, SEARCH_CORPUS } from './search-fixtures.ts';
-import { startPortal, whenSearchIsReady, type RunningPortal } from './server.ts';
+import { startPortal, whenSearchIsReady, whenStarted, type RunningPortal } from './server.ts';
 
 const DAY = 24 * 60 * 60_000;
 /** The served portal runs on the real clock, so windows are placed around the real now. */
@@ -96,6 +97,18 @@ export async function startE2ePortal(): Promise<E2ePortal> {
       await test.remove();
     },
   };
+}
+
+/** The portal of startE2ePortal for the test file: started before its tests, stopped after them. */
+export function useE2ePortal(): E2ePortal {
+  let portal: E2ePortal | undefined;
+  beforeAll(async () => {
+    portal = await startE2ePortal();
+  });
+  afterAll(async () => {
+    await portal?.stop();
+  });
+  return whenStarted(() => portal, 'useE2ePortal');
 }
 
 /** Every kind of page the portal serves people (feeds and the JSON API aside). */

@@ -87,8 +87,3 @@ export async function insertComment(db: PortalDb, noticeId: number, fixture: Com
     })
     .execute();
 }
-
-/** A comment form as a visitor fills it in (made-up personal data), as the form posts it. */
-export function commentFormBody(idempotencyKey: string, text = '该企业的售后服务电话经常无人接听，评价结果值得怀疑。'): string {
-  return new URLSearchParams({ kind: 'objection', text, name: '赵六', contact: '13900139000', organisation: '', consent: 'yes', idempotencyKey, website: '' }).toString();
-}

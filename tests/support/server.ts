@@ -1,13 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { projectRoot } from '../../scripts/build.ts';
 import { isStatsAnswer, type ProcessStats } from '../../src/lib/runtime/process-stats.ts';
-import type { TestDatabase } from './database.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 
 /** The public address the test portals are served under (every absolute link, and the Origin a form must come from). */
 export const SITE_URL = 'https://cert.example.cn';
 
-export interface RunningPortal {
+/** What a GET (or HEAD) may say beside its address: headers, redirect, signal. */
+export type GetInit = Omit<RequestInit, 'body' | 'method'> & { method?: 'GET' | 'HEAD' };
+
+/** Requests to one running portal, as a client of it would send them. */
+export interface PortalClient {
+  /**
+   * The answer to `path` (or to an absolute address under SITE_URL, as the portal's links and
+   * cursors give them); `init` as fetch takes it.
+   */
+  request: (path: string, init?: RequestInit) => Promise<Response>;
+  /** The answer to a GET (or HEAD) of `path`, e.g. with `{ headers, redirect: 'manual' }`. */
+  get: (path: string, init?: GetInit) => Promise<Response>;
+  /** The body of the answer, once it is checked to have come with `status`: the page itself, a redirect is not followed. */
+  getText: (path: string, status?: number, init?: GetInit) => Promise<string>;
+  /** The JSON body of the answer, once it is checked to have come with `status` (a redirect is not followed). */
+  getJson: <Body = any>(path: string, status?: number, init?: GetInit) => Promise<Body>;
+  /**
+   * A comment form sent as a browser on the site sends it: from the site's Origin, the redirect
+   * not followed, from a client address of its own (X-Forwarded-For, for a portal behind a proxy)
+   * unless `headers` say otherwise. `notice` is a notice's id, or the form's action.
+   */
+  postComment: (notice: number | string, fields: Record<string, string>, headers?: Record<string, string>) => Promise<Response>;
+}
+
+export interface RunningPortal extends PortalClient {
   baseUrl: string;
   /** Everything the server printed, to check that no personal data reaches the log. */
   output: () => string;
@@ -58,6 +83,7 @@ export async function startPortal(database: TestDatabase | string, env: Record<s
 
   let statsRequests = 0;
   return {
+    ...clientOf(() => baseUrl),
     baseUrl,
     pid: child.pid!,
     stats: () =>
@@ -85,6 +111,95 @@ function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
     child.once('exit', () => resolve());
     child.kill(signal);
   });
+}
+
+/** How many comment forms this test file has made: each is a person and a client of its own. */
+let forms = 0;
+
+/**
+ * A comment form as a visitor fills it in (made-up personal data), with a contact and an
+ * idempotency key of its own so that the per-person limits and the duplicate check count each
+ * form apart; `overrides` say what a test needs otherwise.
+ */
+export function commentForm(overrides: Record<string, string> = {}): Record<string, string> {
+  forms += 1;
+  return {
+    kind: 'objection',
+    text: `该企业的售后服务电话经常无人接听，评价结果值得怀疑（第 ${forms} 条）。`,
+    name: '赵六',
+    contact: `139${String(forms).padStart(8, '0')}`,
+    organisation: '',
+    consent: 'yes',
+    idempotencyKey: `http-test-form-${forms}-abcdefgh`,
+    website: '',
+    ...overrides,
+  };
+}
+
+function clientOf(baseUrl: () => string): PortalClient {
+  const request = (path: string, init?: RequestInit) => fetch(`${baseUrl()}${path.startsWith(SITE_URL) ? path.slice(SITE_URL.length) : path}`, init);
+  const getText = async (path: string, status = 200, init?: GetInit) => {
+    const response = await request(path, { redirect: 'manual', ...init });
+    const body = await response.text();
+    expect(response.status, `${path}: ${body.slice(0, 300)}`).toBe(status);
+    return body;
+  };
+  return {
+    request,
+    get: request,
+    getText,
+    getJson: async (path, status, init) => JSON.parse(await getText(path, status, init)),
+    postComment: (notice, fields, headers = {}) =>
+      request(typeof notice === 'number' ? `/notices/${notice}/comments` : notice, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams(fields),
+        headers: { origin: SITE_URL, 'x-forwarded-for': `203.0.113.${forms % 250}`, ...headers },
+      }),
+  };
+}
+
+/**
+ * A portal a test file shares: its database (`test`) beside the running portal's fields and
+ * requests. The requests may be taken apart at the top of the file (`const { get } = portal`).
+ */
+export type UsedPortal = RunningPortal & { test: TestDatabase };
+
+/**
+ * One portal for the test file: before its tests a database of its own, filled by `fill`,
+ * served by the portal started with `env` (its search index built first when `searchReady`);
+ * after them both are gone. The portal is read at each use, so the handle is taken at the top
+ * of the file and used inside the tests.
+ */
+export function usePortal(fill: (test: TestDatabase) => Promise<unknown>, env: Record<string, string> = {}, { searchReady = false } = {}): UsedPortal {
+  let test: TestDatabase | undefined;
+  let portal: RunningPortal | undefined;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    await fill(test);
+    portal = await startPortal(test, env);
+    if (searchReady) await whenSearchIsReady(portal.baseUrl);
+  });
+  afterAll(async () => {
+    await portal?.stop();
+    await test?.remove();
+  });
+  const started = () => (portal && test ? { ...portal, test } : undefined);
+  return whenStarted(started, 'usePortal', clientOf(() => started()?.baseUrl ?? notStarted('usePortal')));
+}
+
+/**
+ * A handle on what a hook makes before the tests: each property is read from it at the moment
+ * of use, but those of `known`, which are there from the start.
+ */
+export function whenStarted<Started extends object>(started: () => Started | undefined, what: string, known: Partial<Started> = {}): Started {
+  return new Proxy(known as Started, {
+    get: (_, key) => (key in known ? Reflect.get(known, key) : Reflect.get(started() ?? notStarted(what), key)),
+  });
+}
+
+function notStarted(what: string): never {
+  throw new Error(`${what}: not started yet (use it inside a test or a later hook)`);
 }
 
 /** Search answers 503 until the worker has built its index after the start. */
