@@ -1,5 +1,6 @@
 import { expressionBuilder, type NotNull } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { DomainError } from '../errors.ts';
 import { beijingDate, startOfBeijingDay } from '../time/beijing.ts';
@@ -257,9 +258,10 @@ async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): 
 /**
  * Notices matching the filters, open ones first, then upcoming, then closed (LIST_PARTS);
  * paginated, the first NOTICE_LIST_LIMIT of them. Open and upcoming notices are counted;
- * the closed ones are the rest of the tally.
+ * the closed ones are the rest of the tally. `pageSize` is smaller for a page that shows only
+ * the first few (the home page): the rest are not read.
  */
-export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
+export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date, pageSize = NOTICE_PAGE_SIZE): Promise<NoticeList> {
   const instant = now.toISOString();
   const open = filters.state === 'upcoming' ? 0 : await countPart(db, filters, 'open', instant);
   const upcoming = filters.state === 'open' ? 0 : await countPart(db, filters, 'upcoming', instant);
@@ -273,16 +275,16 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
   // ids, from the covering index, so that skipped rows cost an index entry each; the page's
   // twenty are then read by id.
   const ids: number[] = [];
-  let skip = (page - 1) * NOTICE_PAGE_SIZE;
+  let skip = (page - 1) * pageSize;
   let room = Math.max(0, listed - skip);
   for (const part of parts) {
     const count = countOf[part];
-    if (ids.length === NOTICE_PAGE_SIZE || room === 0) break;
+    if (ids.length === pageSize || room === 0) break;
     if (skip >= count) {
       skip -= count;
       continue;
     }
-    const wanted = Math.min(NOTICE_PAGE_SIZE - ids.length, count - skip, room);
+    const wanted = Math.min(pageSize - ids.length, count - skip, room);
     ids.push(...(await partIds(db, filters, part, instant).limit(wanted).offset(skip).execute()).map((row) => row.id));
     room -= wanted;
     skip = 0;
@@ -295,7 +297,7 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
     total,
     listed,
     page,
-    pageCount: Math.ceil(listed / NOTICE_PAGE_SIZE),
+    pageCount: Math.ceil(listed / pageSize),
     items: rows.map((row) => {
       const headline = toHeadline(row);
       return { ...headline, state: noticeState(headline, now) };
@@ -551,11 +553,15 @@ function toNoticeRecord(row: NoticeRecordRow, publishedComments: PublishedCommen
   };
 }
 
+/** The notice page's reads, on every notice page: compiled once. */
+const noticeRecordById = preparedQuery((db: PortalDb, id: number) => selectNoticeRecords(db).where('notice.id', '=', id));
+const publishedCommentsOfNotice = preparedQuery((db: PortalDb, noticeId: number) => selectPublishedComments(db).where('noticeId', '=', noticeId));
+
 /** The notice with this id, with its published comments, or null. */
 export async function findNotice(db: PortalDb, id: number): Promise<NoticeRecord | null> {
-  const row = await selectNoticeRecords(db).where('notice.id', '=', id).executeTakeFirst();
+  const row = (await noticeRecordById(db, id)).rows[0];
   if (!row) return null;
-  return toNoticeRecord(row, (await publishedCommentEntries(db, [id])).map(toPublishedComment));
+  return toNoticeRecord(row, (await publishedCommentsOfNotice(db, id)).rows.map(toPublishedCommentEntry).map(toPublishedComment));
 }
 
 /**
@@ -580,22 +586,24 @@ export interface PublishedCommentEntry extends PublishedComment {
   answeredOn: string | null;
 }
 
-/** The published comments of these notices, each notice's in the order they were received. */
-export async function publishedCommentEntries(db: PortalDb, noticeIds: readonly number[]): Promise<PublishedCommentEntry[]> {
-  const rows = await db
+/** Published comments, each notice's in the order they were received; callers say whose. */
+function selectPublishedComments(db: PortalDb) {
+  return db
     .selectFrom('comment')
     .select(['id', 'noticeId', 'kind', 'text', 'receivedAt', 'updatedAt', 'status', 'reply', 'finding'])
-    .where('noticeId', 'in', noticeIds)
     .where('published', '=', 1)
     .orderBy('noticeId')
     .orderBy('receivedAt')
-    .orderBy('id')
-    .execute();
-  return rows.map(({ receivedAt, updatedAt, ...comment }) => ({
-    ...comment,
-    receivedOn: beijingDate(new Date(receivedAt)),
-    answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null,
-  }));
+    .orderBy('id');
+}
+
+function toPublishedCommentEntry({ receivedAt, updatedAt, ...comment }: Awaited<ReturnType<ReturnType<typeof selectPublishedComments>['executeTakeFirstOrThrow']>>): PublishedCommentEntry {
+  return { ...comment, receivedOn: beijingDate(new Date(receivedAt)), answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null };
+}
+
+/** The published comments of these notices, each notice's in the order they were received. */
+export async function publishedCommentEntries(db: PortalDb, noticeIds: readonly number[]): Promise<PublishedCommentEntry[]> {
+  return (await selectPublishedComments(db).where('noticeId', 'in', noticeIds).execute()).map(toPublishedCommentEntry);
 }
 
 /** The notice a path names (/notices/{id}); anything but the id of a notice is notice_not_found. */
