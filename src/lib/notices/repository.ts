@@ -1,4 +1,4 @@
-import { expressionBuilder, type NotNull } from 'kysely';
+import { expressionBuilder, type Compilable, type NotNull, type QueryResult } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
@@ -289,7 +289,7 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
     room -= wanted;
     skip = 0;
   }
-  const found = ids.length === 0 ? [] : await selectNoticeHeadlines(db).where('notice.id', 'in', ids).execute();
+  const found = ids.length === 0 ? [] : (await headlinesOfPage(db, ids, pageSize)).rows;
   const byId = new Map(found.map((row) => [row.id, row]));
   const rows = ids.flatMap((id) => byId.get(id) ?? []);
 
@@ -303,6 +303,19 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
       return { ...headline, state: noticeState(headline, now) };
     }),
   };
+}
+
+/** The headlines of a page of notices by id, compiled once per page size (the list's, the home page's). */
+const headlinesById = new Map<number, (db: PortalDb, ...ids: number[]) => Promise<QueryResult<HeadlineRow>>>();
+
+/** A page's ids (`slots` at most) fill every slot, the last repeated (IN ignores repeats): one query text per page size. */
+function headlinesOfPage(db: PortalDb, ids: readonly number[], slots: number): Promise<QueryResult<HeadlineRow>> {
+  let read = headlinesById.get(slots);
+  if (!read) {
+    read = preparedQuery((db: PortalDb, ...ids: number[]) => selectNoticeHeadlines(db).where('notice.id', 'in', ids), slots);
+    headlinesById.set(slots, read);
+  }
+  return read(db, ...Array.from({ length: slots }, (_, slot) => ids[Math.min(slot, ids.length - 1)]!));
 }
 
 /** A notice as published: what a feed of new notices tells. */
@@ -366,7 +379,7 @@ export async function newestNotices(
 /**
  * The notices withdrawn by `now` that match the filters, the most recently withdrawn first.
  * A withdrawal is the notice's last change, so they are read in the order of the notice's
- * updatedAt (index notice_withdrawn), and each is dated by its withdrawal's own time where
+ * updatedAt (index notice_withdrawn, or a filter's own: notice_province_withdrawn, …), and each is dated by its withdrawal's own time where
  * the body recorded one (withdrawalTime); withdrawn notices are few, so a filter reads few of them.
  */
 export async function newestWithdrawals(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
@@ -631,11 +644,15 @@ export interface NoticeFilterOptions {
   years: number[];
 }
 
+/** The filter form's reads, on every list page: compiled once (the years' test once per number of years). */
+const schemeChoices = preparedQuery((db: PortalDb) => db.selectFrom('scheme').select(['code', 'name']).orderBy('id'));
+const bodyChoices = preparedQuery((db: PortalDb) => db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code'));
+
 /** The choices of the list page's filter form. */
 export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOptions> {
   const [schemes, bodies, provinces, years] = await Promise.all([
-    db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
-    db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code').execute(),
+    schemeChoices(db).then((result) => result.rows),
+    bodyChoices(db).then((result) => result.rows),
     noticeProvinces(db),
     noticeYears(db),
   ]);
@@ -648,7 +665,11 @@ export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOpt
  * notices.
  */
 async function noticeProvinces(db: PortalDb): Promise<string[]> {
-  const rows = await db
+  return (await listedProvinces(db)).rows.map((row) => row.name!);
+}
+
+const listedProvinces = preparedQuery((db: PortalDb) =>
+  db
     .withRecursive('listedProvince(name)', (qb) =>
       qb
         .selectFrom('notice')
@@ -668,23 +689,15 @@ async function noticeProvinces(db: PortalDb): Promise<string[]> {
     )
     .selectFrom('listedProvince')
     .select('name')
-    .where('name', 'is not', null)
-    .execute();
-  return rows.map((row) => row.name!);
-}
+    .where('name', 'is not', null),
+);
 
 /**
  * Years from the first window start to the last, each kept when a window starts in it:
  * one existence test a year on the window index, the years computed in JS, not in SQL.
  */
 async function noticeYears(db: PortalDb): Promise<number[]> {
-  // Two subqueries, so that each is one seek at an end of the index (one query would read it all).
-  const span = await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
-      eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
-    ])
-    .executeTakeFirstOrThrow();
+  const span = (await windowStartSpan(db)).rows[0]!;
   if (!span.first || !span.last) return [];
   const yearOf = (instant: string) => Number(beijingDate(new Date(instant)).slice(0, 4));
   const candidates: number[] = [];
@@ -692,16 +705,35 @@ async function noticeYears(db: PortalDb): Promise<number[]> {
     candidates.push(year);
   }
   if (candidates.length === 0) return [];
-  const present = await db
-    .selectNoFrom((eb) =>
-      candidates.map((year) => {
-        const { from, to } = beijingYearSpan(year);
-        return eb
-          .exists(eb.selectFrom('notice').select('notice.id').where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to))
-          .as(`y${year}`);
-      }),
-    )
-    .executeTakeFirstOrThrow();
-  const found = present as Record<string, unknown>;
-  return candidates.filter((year) => Boolean(Number(found[`y${year}`])));
+  const spans = candidates.flatMap((year) => Object.values(beijingYearSpan(year)));
+  const found = (await yearsPresent(candidates.length)(db, ...spans)).rows[0]!;
+  return candidates.filter((_, index) => Boolean(Number(found[`y${index}`])));
+}
+
+// Two subqueries, so that each is one seek at an end of the index (one query would read it all).
+const windowStartSpan = preparedQuery((db: PortalDb) =>
+  db.selectNoFrom((eb) => [
+    eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
+    eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
+  ]),
+);
+
+const yearsPresentByCount = new Map<number, (db: PortalDb, ...spans: string[]) => Promise<QueryResult<Record<string, unknown>>>>();
+
+/** Whether a window starts in each of `count` years, given as [from, to) pairs: y0, y1, … */
+function yearsPresent(count: number) {
+  let test = yearsPresentByCount.get(count);
+  if (!test) {
+    test = preparedQuery(
+      (db: PortalDb, ...spans: string[]) =>
+        db.selectNoFrom((eb) =>
+          Array.from({ length: count }, (_, index) =>
+            eb.exists(eb.selectFrom('notice').select('notice.id').where('notice.windowStart', '>=', spans[2 * index]!).where('notice.windowStart', '<', spans[2 * index + 1]!)).as(`y${index}`),
+          ),
+        ) as Compilable<Record<string, unknown>>,
+      2 * count,
+    );
+    yearsPresentByCount.set(count, test);
+  }
+  return test;
 }
