@@ -173,6 +173,11 @@ function aboutCondition(filters: Omit<NoticeFilters, 'state'>, part?: ListPart) 
   return eb.and(conditions);
 }
 
+/** Whether any filter aboutCondition reads is set: without one, the list's and feeds' queries are the same every time. */
+function aboutAnything(filters: Omit<NoticeFilters, 'state'>): boolean {
+  return Boolean(filters.kind || filters.scheme || filters.province || filters.body) || filters.year !== undefined;
+}
+
 /** The instants a Beijing calendar year spans, [from, to), as stored ISO strings. */
 function beijingYearSpan(year: number): { from: string; to: string } {
   return {
@@ -232,12 +237,25 @@ export const NOTICE_LIST_LIMIT = 2000;
 
 /** The notices of `part` matching `filters`: the open and upcoming ones are those of the coming weeks, few whatever the registry. */
 async function countPart(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: 'open' | 'upcoming', now: string): Promise<number> {
-  const { count } = await db
-    .selectFrom(partIds(db, filters, part, now, 'index').as('matching'))
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
+  const { count } = aboutAnything(filters) ? await partCount(db, filters, part, now).executeTakeFirstOrThrow() : (await UNFILTERED[part].count(db, now)).rows[0]!;
   return Number(count);
 }
+
+function partCount(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: ListPart, now: string) {
+  return db.selectFrom(partIds(db, filters, part, now, 'index').as('matching')).select((eb) => eb.fn.countAll<number>().as('count'));
+}
+
+/** The ids of a page of `part`, at `offset`. */
+function partPage(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: ListPart, now: string, limit: number, offset: number) {
+  return partIds(db, filters, part, now).limit(limit).offset(offset);
+}
+
+/** The unfiltered list's reads (/notices, the home page, the API's list), compiled once per part. */
+const unfilteredPart = (part: ListPart) => ({
+  count: preparedQuery((db: PortalDb, now: string) => partCount(db, {}, part, now)),
+  page: preparedQuery((db: PortalDb, now: string, limit: number, offset: number) => partPage(db, {}, part, now, limit, offset)),
+});
+const UNFILTERED = { open: unfilteredPart('open'), upcoming: unfilteredPart('upcoming'), closed: unfilteredPart('closed') };
 
 /**
  * Every notice matching the filters, whatever its state: from the tallies the database keeps,
@@ -285,7 +303,8 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
       continue;
     }
     const wanted = Math.min(pageSize - ids.length, count - skip, room);
-    ids.push(...(await partIds(db, filters, part, instant).limit(wanted).offset(skip).execute()).map((row) => row.id));
+    const rows = aboutAnything(filters) ? await partPage(db, filters, part, instant, wanted, skip).execute() : (await UNFILTERED[part].page(db, instant, wanted, skip)).rows;
+    ids.push(...rows.map((row) => row.id));
     room -= wanted;
     skip = 0;
   }
@@ -422,9 +441,9 @@ export interface NoticeDecision extends NoticeHeadline {
   certificateNumber: string | null;
 }
 
-/** The decisions made by `now` on the notices matching the filters, the most recent first. */
-export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
-  const rows = await selectNoticeHeadlines(db)
+/** Decisions made by `now` on the notices matching the filters, the most recent first. */
+function selectDecisions(db: PortalDb, filters: NoticeFeedFilters, now: string, limit: number) {
+  return selectNoticeHeadlines(db)
     .where(aboutCondition(filters))
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
@@ -438,12 +457,20 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number, fi
     ])
     .where('notice.decision', '!=', 'pending')
     .where('notice.decidedAt', 'is not', null)
-    .where('notice.decidedAt', '<=', now.toISOString())
+    .where('notice.decidedAt', '<=', now)
     .orderBy('notice.decidedAt', 'desc')
     .orderBy('notice.id', 'desc')
     .limit(limit)
-    .$narrowType<{ decision: NoticeDecision['decision']; decidedAt: NotNull }>()
-    .execute();
+    .$narrowType<{ decision: NoticeDecision['decision']; decidedAt: NotNull }>();
+}
+
+/** The decisions feed and the home page read every decision, unfiltered: compiled once. */
+const allDecisions = preparedQuery((db: PortalDb, now: string, limit: number) => selectDecisions(db, {}, now, limit));
+
+/** The decisions made by `now` on the notices matching the filters, the most recent first. */
+export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
+  const instant = now.toISOString();
+  const rows = aboutAnything(filters) ? await selectDecisions(db, filters, instant, limit).execute() : (await allDecisions(db, instant, limit)).rows;
   return rows.map((row) => ({
     ...toHeadline(row),
     body: { code: row.bodyCode, name: row.bodyName },
