@@ -32,6 +32,29 @@ function pagesInEveryLanguage() {
   };
 }
 
+/**
+ * Astro's pipeline imports the actions module anew for every request (its getActions keeps
+ * no answer), and under a module loader (tsx, scripts/start.ts) each import() is a round
+ * trip to the loader's thread: a twentieth of a page's CPU. The built entry keeps the first
+ * import's answer instead; a build whose entry no longer reads as expected is warned of.
+ */
+/** @returns {import('vite').Plugin} */
+function actionsImportedOnce() {
+  const IMPORTED_EACH_TIME = /actions: \(\) => import\(("[^"]+")\)/;
+  return {
+    name: 'actions-imported-once',
+    enforce: 'post',
+    transform(code, id) {
+      if (!id.includes('astrojs-ssr-virtual-entry')) return null;
+      if (!IMPORTED_EACH_TIME.test(code)) {
+        this.warn('the server entry no longer imports actions as expected: every request imports them again');
+        return null;
+      }
+      return { code: code.replace(IMPORTED_EACH_TIME, 'actions: ((kept) => () => (kept ??= import($1)))()'), map: null };
+    },
+  };
+}
+
 // Server mode: every page reads the database at request time. The node adapter's handler
 // (middleware mode) is mounted by scripts/start.ts, which owns the listening socket, serves the
 // built client files and hands the assembled portal to every request in locals.
@@ -55,5 +78,6 @@ export default defineConfig({
   build: { inlineStylesheets: 'never', format: 'file' },
   vite: {
     ssr: { external: ['better-sqlite3'] },
+    plugins: [actionsImportedOnce()],
   },
 });

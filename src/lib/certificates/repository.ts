@@ -1,3 +1,4 @@
+import type { QueryResult } from 'kysely';
 import { preparedQuery } from '../db/prepared.ts';
 import type { PortalDb } from '../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../db/registry.table.ts';
@@ -207,14 +208,9 @@ export interface CertificateEventSummary {
   certificate: { number: string; holderName: string; uscc: string; province: string; schemeName: string };
 }
 
-/** Events of these kinds, or of this certificate, that happened by `now`, the most recent first. */
-export async function newestCertificateEvents(
-  db: PortalDb,
-  which: { kinds: readonly CertificateEventKind[] } | { certificateId: number },
-  now: Date,
-  limit: number,
-): Promise<CertificateEventSummary[]> {
-  let query = db
+/** Events with whose certificate they are, that happened by `now`, the most recent first; callers say which and how many. */
+function selectEventSummaries(db: PortalDb, now: string) {
+  return db
     .selectFrom('certificateEvent')
     .innerJoin('certificate', 'certificate.id', 'certificateEvent.certificateId')
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
@@ -230,16 +226,37 @@ export async function newestCertificateEvents(
       'organisation.province',
       'scheme.name as schemeName',
     ])
-    .where('certificateEvent.occurredAt', '<=', now.toISOString());
-  query =
-    'kinds' in which
-      ? query.where('certificateEvent.kind', 'in', which.kinds)
-      : query.where('certificateEvent.certificateId', '=', which.certificateId);
-  const rows = await query
+    .where('certificateEvent.occurredAt', '<=', now)
     .orderBy('certificateEvent.occurredAt', 'desc')
-    .orderBy('certificateEvent.id', 'desc')
-    .limit(limit)
-    .execute();
+    .orderBy('certificateEvent.id', 'desc');
+}
+
+type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof selectEventSummaries>['executeTakeFirstOrThrow']>>;
+
+/** A certificate's feed and the decisions feed (and the home page) read these: compiled once, the kinds' once per number of kinds. */
+const eventsOfOneCertificate = preparedQuery((db: PortalDb, now: string, limit: number, certificateId: number) =>
+  selectEventSummaries(db, now).where('certificateEvent.certificateId', '=', certificateId).limit(limit),
+);
+const eventsOfKinds = new Map<number, (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) => Promise<QueryResult<EventSummaryRow>>>();
+
+function eventsOfKindsQuery(count: number) {
+  let read = eventsOfKinds.get(count);
+  if (!read) {
+    read = preparedQuery((db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) => selectEventSummaries(db, now).where('certificateEvent.kind', 'in', kinds).limit(limit), 2 + count);
+    eventsOfKinds.set(count, read);
+  }
+  return read;
+}
+
+/** Events of these kinds, or of this certificate, that happened by `now`, the most recent first. */
+export async function newestCertificateEvents(
+  db: PortalDb,
+  which: { kinds: readonly CertificateEventKind[] } | { certificateId: number },
+  now: Date,
+  limit: number,
+): Promise<CertificateEventSummary[]> {
+  const instant = now.toISOString();
+  const { rows } = 'kinds' in which ? await eventsOfKindsQuery(which.kinds.length)(db, instant, limit, ...which.kinds) : await eventsOfOneCertificate(db, instant, limit, which.certificateId);
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,

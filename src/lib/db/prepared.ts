@@ -9,12 +9,12 @@ const placeholder = (index: number) => `\u0000prepared value ${index}\u0000`;
  * with new values: building and compiling anew for every request was a tenth of a page's
  * CPU, though only the values change. `build` must use each value as a plain bound
  * value (compared, not inspected or spliced into text): preparing checks that each
- * placeholder reached the compiled query's parameters untouched.
+ * placeholder reached the compiled query's parameters untouched. `arity` is how many values
+ * there are, for a `build` that takes them as a rest parameter (a list of a fixed length).
  */
-export function preparedQuery<Values extends unknown[], Row>(build: (db: PortalDb, ...values: Values) => Compilable<Row>) {
+export function preparedQuery<Values extends unknown[], Row>(build: (db: PortalDb, ...values: Values) => Compilable<Row>, arity = build.length - 1) {
   const compiled = new WeakMap<PortalDb, { query: CompiledQuery<Row>; slots: (number | undefined)[] }>();
   const prepare = (db: PortalDb) => {
-    const arity = build.length - 1;
     const placeholders = Array.from({ length: arity }, (_, index) => placeholder(index));
     const query = build(db, ...(placeholders as Values)).compile();
     const slots = query.parameters.map((parameter) => {

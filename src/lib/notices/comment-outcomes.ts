@@ -1,4 +1,5 @@
 import type { PortalDb } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import { COMMENT_KINDS, COMMENT_STATUSES, type Comment, type Notice } from '../db/notice.table.ts';
 
 /**
@@ -19,14 +20,18 @@ export interface CommentOutcomes {
 
 const zeroes = <Key extends string>(keys: readonly Key[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
 
-/** The outcome counts of one notice's comments: one grouped read of its comments through comment_notice. */
-export async function commentOutcomes(db: PortalDb, noticeId: number): Promise<CommentOutcomes> {
-  const groups = await db
+/** Read for every decided notice's page: compiled once. */
+const commentGroupsOfNotice = preparedQuery((db: PortalDb, noticeId: number) =>
+  db
     .selectFrom('comment')
     .select((eb) => ['kind', 'status', 'finding', 'published', eb.fn.countAll<number>().as('count')])
     .where('noticeId', '=', noticeId)
-    .groupBy(['kind', 'status', 'finding', 'published'])
-    .execute();
+    .groupBy(['kind', 'status', 'finding', 'published']),
+);
+
+/** The outcome counts of one notice's comments: one grouped read of its comments through comment_notice. */
+export async function commentOutcomes(db: PortalDb, noticeId: number): Promise<CommentOutcomes> {
+  const { rows: groups } = await commentGroupsOfNotice(db, noticeId);
   const outcomes: CommentOutcomes = {
     received: 0,
     byKind: zeroes(COMMENT_KINDS),

@@ -1,5 +1,6 @@
-import { expressionBuilder, type NotNull } from 'kysely';
+import { expressionBuilder, type Compilable, type NotNull, type QueryResult } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { Comment, Notice, NoticeKind } from '../db/notice.table.ts';
 import { recordIdFromText } from '../db/record-id.ts';
 import { DomainError } from '../errors.ts';
@@ -173,6 +174,11 @@ function aboutCondition(filters: Omit<NoticeFilters, 'state'>, part?: ListPart) 
   return eb.and(conditions);
 }
 
+/** Whether any filter aboutCondition reads is set: without one, the list's and feeds' queries are the same every time. */
+function aboutAnything(filters: Omit<NoticeFilters, 'state'>): boolean {
+  return Boolean(filters.kind || filters.scheme || filters.province || filters.body) || filters.year !== undefined;
+}
+
 /** The instants a Beijing calendar year spans, [from, to), as stored ISO strings. */
 function beijingYearSpan(year: number): { from: string; to: string } {
   return {
@@ -232,12 +238,25 @@ export const NOTICE_LIST_LIMIT = 2000;
 
 /** The notices of `part` matching `filters`: the open and upcoming ones are those of the coming weeks, few whatever the registry. */
 async function countPart(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: 'open' | 'upcoming', now: string): Promise<number> {
-  const { count } = await db
-    .selectFrom(partIds(db, filters, part, now, 'index').as('matching'))
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
+  const { count } = aboutAnything(filters) ? await partCount(db, filters, part, now).executeTakeFirstOrThrow() : (await UNFILTERED[part].count(db, now)).rows[0]!;
   return Number(count);
 }
+
+function partCount(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: ListPart, now: string) {
+  return db.selectFrom(partIds(db, filters, part, now, 'index').as('matching')).select((eb) => eb.fn.countAll<number>().as('count'));
+}
+
+/** The ids of a page of `part`, at `offset`. */
+function partPage(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: ListPart, now: string, limit: number, offset: number) {
+  return partIds(db, filters, part, now).limit(limit).offset(offset);
+}
+
+/** The unfiltered list's reads (/notices, the home page, the API's list), compiled once per part. */
+const unfilteredPart = (part: ListPart) => ({
+  count: preparedQuery((db: PortalDb, now: string) => partCount(db, {}, part, now)),
+  page: preparedQuery((db: PortalDb, now: string, limit: number, offset: number) => partPage(db, {}, part, now, limit, offset)),
+});
+const UNFILTERED = { open: unfilteredPart('open'), upcoming: unfilteredPart('upcoming'), closed: unfilteredPart('closed') };
 
 /**
  * Every notice matching the filters, whatever its state: from the tallies the database keeps,
@@ -258,9 +277,10 @@ async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): 
 /**
  * Notices matching the filters, open ones first, then upcoming, then closed (LIST_PARTS);
  * paginated, the first NOTICE_LIST_LIMIT of them. Open and upcoming notices are counted;
- * the closed ones are the rest of the tally.
+ * the closed ones are the rest of the tally. `pageSize` is smaller for a page that shows only
+ * the first few (the home page): the rest are not read.
  */
-export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date): Promise<NoticeList> {
+export async function listNotices(db: PortalDb, filters: NoticeFilters, page: number, now: Date, pageSize = NOTICE_PAGE_SIZE): Promise<NoticeList> {
   const instant = now.toISOString();
   const open = filters.state === 'upcoming' ? 0 : await countPart(db, filters, 'open', instant);
   const upcoming = filters.state === 'open' ? 0 : await countPart(db, filters, 'upcoming', instant);
@@ -274,21 +294,22 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
   // ids, from the covering index, so that skipped rows cost an index entry each; the page's
   // twenty are then read by id.
   const ids: number[] = [];
-  let skip = (page - 1) * NOTICE_PAGE_SIZE;
+  let skip = (page - 1) * pageSize;
   let room = Math.max(0, listed - skip);
   for (const part of parts) {
     const count = countOf[part];
-    if (ids.length === NOTICE_PAGE_SIZE || room === 0) break;
+    if (ids.length === pageSize || room === 0) break;
     if (skip >= count) {
       skip -= count;
       continue;
     }
-    const wanted = Math.min(NOTICE_PAGE_SIZE - ids.length, count - skip, room);
-    ids.push(...(await partIds(db, filters, part, instant).limit(wanted).offset(skip).execute()).map((row) => row.id));
+    const wanted = Math.min(pageSize - ids.length, count - skip, room);
+    const rows = aboutAnything(filters) ? await partPage(db, filters, part, instant, wanted, skip).execute() : (await UNFILTERED[part].page(db, instant, wanted, skip)).rows;
+    ids.push(...rows.map((row) => row.id));
     room -= wanted;
     skip = 0;
   }
-  const found = ids.length === 0 ? [] : await selectNoticeHeadlines(db).where('notice.id', 'in', ids).execute();
+  const found = ids.length === 0 ? [] : (await headlinesOfPage(db, ids, pageSize)).rows;
   const byId = new Map(found.map((row) => [row.id, row]));
   const rows = ids.flatMap((id) => byId.get(id) ?? []);
 
@@ -296,12 +317,25 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
     total,
     listed,
     page,
-    pageCount: Math.ceil(listed / NOTICE_PAGE_SIZE),
+    pageCount: Math.ceil(listed / pageSize),
     items: rows.map((row) => {
       const headline = toHeadline(row);
       return { ...headline, state: noticeState(headline, now) };
     }),
   };
+}
+
+/** The headlines of a page of notices by id, compiled once per page size (the list's, the home page's). */
+const headlinesById = new Map<number, (db: PortalDb, ...ids: number[]) => Promise<QueryResult<HeadlineRow>>>();
+
+/** A page's ids (`slots` at most) fill every slot, the last repeated (IN ignores repeats): one query text per page size. */
+function headlinesOfPage(db: PortalDb, ids: readonly number[], slots: number): Promise<QueryResult<HeadlineRow>> {
+  let read = headlinesById.get(slots);
+  if (!read) {
+    read = preparedQuery((db: PortalDb, ...ids: number[]) => selectNoticeHeadlines(db).where('notice.id', 'in', ids), slots);
+    headlinesById.set(slots, read);
+  }
+  return read(db, ...Array.from({ length: slots }, (_, slot) => ids[Math.min(slot, ids.length - 1)]!));
 }
 
 /** A notice as published: what a feed of new notices tells. */
@@ -365,7 +399,7 @@ export async function newestNotices(
 /**
  * The notices withdrawn by `now` that match the filters, the most recently withdrawn first.
  * A withdrawal is the notice's last change, so they are read in the order of the notice's
- * updatedAt (index notice_withdrawn), and each is dated by its withdrawal's own time where
+ * updatedAt (index notice_withdrawn, or a filter's own: notice_province_withdrawn, …), and each is dated by its withdrawal's own time where
  * the body recorded one (withdrawalTime); withdrawn notices are few, so a filter reads few of them.
  */
 export async function newestWithdrawals(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit: number): Promise<PublishedNotice[]> {
@@ -408,9 +442,9 @@ export interface NoticeDecision extends NoticeHeadline {
   certificateNumber: string | null;
 }
 
-/** The decisions made by `now` on the notices matching the filters, the most recent first. */
-export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
-  const rows = await selectNoticeHeadlines(db)
+/** Decisions made by `now` on the notices matching the filters, the most recent first. */
+function selectDecisions(db: PortalDb, filters: NoticeFeedFilters, now: string, limit: number) {
+  return selectNoticeHeadlines(db)
     .where(aboutCondition(filters))
     .innerJoin('certificationBody', 'certificationBody.id', 'notice.bodyId')
     .leftJoin('certificate', 'certificate.id', 'notice.certificateId')
@@ -424,12 +458,20 @@ export async function newestDecisions(db: PortalDb, now: Date, limit: number, fi
     ])
     .where('notice.decision', '!=', 'pending')
     .where('notice.decidedAt', 'is not', null)
-    .where('notice.decidedAt', '<=', now.toISOString())
+    .where('notice.decidedAt', '<=', now)
     .orderBy('notice.decidedAt', 'desc')
     .orderBy('notice.id', 'desc')
     .limit(limit)
-    .$narrowType<{ decision: NoticeDecision['decision']; decidedAt: NotNull }>()
-    .execute();
+    .$narrowType<{ decision: NoticeDecision['decision']; decidedAt: NotNull }>();
+}
+
+/** The decisions feed and the home page read every decision, unfiltered: compiled once. */
+const allDecisions = preparedQuery((db: PortalDb, now: string, limit: number) => selectDecisions(db, {}, now, limit));
+
+/** The decisions made by `now` on the notices matching the filters, the most recent first. */
+export async function newestDecisions(db: PortalDb, now: Date, limit: number, filters: NoticeFeedFilters = {}): Promise<NoticeDecision[]> {
+  const instant = now.toISOString();
+  const rows = aboutAnything(filters) ? await selectDecisions(db, filters, instant, limit).execute() : (await allDecisions(db, instant, limit)).rows;
   return rows.map((row) => ({
     ...toHeadline(row),
     body: { code: row.bodyCode, name: row.bodyName },
@@ -552,11 +594,15 @@ function toNoticeRecord(row: NoticeRecordRow, publishedComments: PublishedCommen
   };
 }
 
+/** The notice page's reads, on every notice page: compiled once. */
+const noticeRecordById = preparedQuery((db: PortalDb, id: number) => selectNoticeRecords(db).where('notice.id', '=', id));
+const publishedCommentsOfNotice = preparedQuery((db: PortalDb, noticeId: number) => selectPublishedComments(db).where('noticeId', '=', noticeId));
+
 /** The notice with this id, with its published comments, or null. */
 export async function findNotice(db: PortalDb, id: number): Promise<NoticeDetails | null> {
-  const row = await selectNoticeRecords(db).where('notice.id', '=', id).executeTakeFirst();
+  const row = (await noticeRecordById(db, id)).rows[0];
   if (!row) return null;
-  return toNoticeRecord(row, (await publishedCommentEntries(db, [id])).map(toPublishedComment));
+  return toNoticeRecord(row, (await publishedCommentsOfNotice(db, id)).rows.map(toPublishedCommentEntry).map(toPublishedComment));
 }
 
 /**
@@ -581,22 +627,24 @@ export interface PublishedCommentEntry extends PublishedComment {
   answeredOn: string | null;
 }
 
-/** The published comments of these notices, each notice's in the order they were received. */
-export async function publishedCommentEntries(db: PortalDb, noticeIds: readonly number[]): Promise<PublishedCommentEntry[]> {
-  const rows = await db
+/** Published comments, each notice's in the order they were received; callers say whose. */
+function selectPublishedComments(db: PortalDb) {
+  return db
     .selectFrom('comment')
     .select(['id', 'noticeId', 'kind', 'text', 'receivedAt', 'updatedAt', 'status', 'reply', 'finding'])
-    .where('noticeId', 'in', noticeIds)
     .where('published', '=', 1)
     .orderBy('noticeId')
     .orderBy('receivedAt')
-    .orderBy('id')
-    .execute();
-  return rows.map(({ receivedAt, updatedAt, ...comment }) => ({
-    ...comment,
-    receivedOn: beijingDate(new Date(receivedAt)),
-    answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null,
-  }));
+    .orderBy('id');
+}
+
+function toPublishedCommentEntry({ receivedAt, updatedAt, ...comment }: Awaited<ReturnType<ReturnType<typeof selectPublishedComments>['executeTakeFirstOrThrow']>>): PublishedCommentEntry {
+  return { ...comment, receivedOn: beijingDate(new Date(receivedAt)), answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null };
+}
+
+/** The published comments of these notices, each notice's in the order they were received. */
+export async function publishedCommentEntries(db: PortalDb, noticeIds: readonly number[]): Promise<PublishedCommentEntry[]> {
+  return (await selectPublishedComments(db).where('noticeId', 'in', noticeIds).execute()).map(toPublishedCommentEntry);
 }
 
 /** The notice a path names (/notices/{id}); anything but the id of a notice is notice_not_found. */
@@ -624,11 +672,15 @@ export interface NoticeFilterOptions {
   years: number[];
 }
 
+/** The filter form's reads, on every list page: compiled once (the years' test once per number of years). */
+const schemeChoices = preparedQuery((db: PortalDb) => db.selectFrom('scheme').select(['code', 'name']).orderBy('id'));
+const bodyChoices = preparedQuery((db: PortalDb) => db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code'));
+
 /** The choices of the list page's filter form. */
 export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOptions> {
   const [schemes, bodies, provinces, years] = await Promise.all([
-    db.selectFrom('scheme').select(['code', 'name']).orderBy('id').execute(),
-    db.selectFrom('certificationBody').select(['code', 'name']).orderBy('code').execute(),
+    schemeChoices(db).then((result) => result.rows),
+    bodyChoices(db).then((result) => result.rows),
     noticeProvinces(db),
     noticeYears(db),
   ]);
@@ -641,7 +693,11 @@ export async function noticeFilterOptions(db: PortalDb): Promise<NoticeFilterOpt
  * notices.
  */
 async function noticeProvinces(db: PortalDb): Promise<string[]> {
-  const rows = await db
+  return (await listedProvinces(db)).rows.map((row) => row.name!);
+}
+
+const listedProvinces = preparedQuery((db: PortalDb) =>
+  db
     .withRecursive('listedProvince(name)', (qb) =>
       qb
         .selectFrom('notice')
@@ -661,23 +717,15 @@ async function noticeProvinces(db: PortalDb): Promise<string[]> {
     )
     .selectFrom('listedProvince')
     .select('name')
-    .where('name', 'is not', null)
-    .execute();
-  return rows.map((row) => row.name!);
-}
+    .where('name', 'is not', null),
+);
 
 /**
  * Years from the first window start to the last, each kept when a window starts in it:
  * one existence test a year on the window index, the years computed in JS, not in SQL.
  */
 async function noticeYears(db: PortalDb): Promise<number[]> {
-  // Two subqueries, so that each is one seek at an end of the index (one query would read it all).
-  const span = await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
-      eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
-    ])
-    .executeTakeFirstOrThrow();
+  const span = (await windowStartSpan(db)).rows[0]!;
   if (!span.first || !span.last) return [];
   const yearOf = (instant: string) => Number(beijingDate(new Date(instant)).slice(0, 4));
   const candidates: number[] = [];
@@ -685,16 +733,35 @@ async function noticeYears(db: PortalDb): Promise<number[]> {
     candidates.push(year);
   }
   if (candidates.length === 0) return [];
-  const present = await db
-    .selectNoFrom((eb) =>
-      candidates.map((year) => {
-        const { from, to } = beijingYearSpan(year);
-        return eb
-          .exists(eb.selectFrom('notice').select('notice.id').where('notice.windowStart', '>=', from).where('notice.windowStart', '<', to))
-          .as(`y${year}`);
-      }),
-    )
-    .executeTakeFirstOrThrow();
-  const found = present as Record<string, unknown>;
-  return candidates.filter((year) => Boolean(Number(found[`y${year}`])));
+  const spans = candidates.flatMap((year) => Object.values(beijingYearSpan(year)));
+  const found = (await yearsPresent(candidates.length)(db, ...spans)).rows[0]!;
+  return candidates.filter((_, index) => Boolean(Number(found[`y${index}`])));
+}
+
+// Two subqueries, so that each is one seek at an end of the index (one query would read it all).
+const windowStartSpan = preparedQuery((db: PortalDb) =>
+  db.selectNoFrom((eb) => [
+    eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
+    eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
+  ]),
+);
+
+const yearsPresentByCount = new Map<number, (db: PortalDb, ...spans: string[]) => Promise<QueryResult<Record<string, unknown>>>>();
+
+/** Whether a window starts in each of `count` years, given as [from, to) pairs: y0, y1, … */
+function yearsPresent(count: number) {
+  let test = yearsPresentByCount.get(count);
+  if (!test) {
+    test = preparedQuery(
+      (db: PortalDb, ...spans: string[]) =>
+        db.selectNoFrom((eb) =>
+          Array.from({ length: count }, (_, index) =>
+            eb.exists(eb.selectFrom('notice').select('notice.id').where('notice.windowStart', '>=', spans[2 * index]!).where('notice.windowStart', '<', spans[2 * index + 1]!)).as(`y${index}`),
+          ),
+        ) as Compilable<Record<string, unknown>>,
+      2 * count,
+    );
+    yearsPresentByCount.set(count, test);
+  }
+  return test;
 }
