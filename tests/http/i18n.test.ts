@@ -239,7 +239,7 @@ describe('English error pages', () => {
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('state must be open, upcoming or closed');
+    expect(html).toContain('The filters are not valid. The state can only be open, upcoming or closed.');
   });
 
   it('refuse a malformed date with 400', async () => {

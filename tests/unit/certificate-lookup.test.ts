@@ -73,7 +73,7 @@ describe('certificate lookup by USCC', () => {
     const failure = lookupCertificates(test.db, '91330100799655058C', 1, TODAY);
     await expect(failure).rejects.toBeInstanceOf(DomainError);
     await expect(failure).rejects.toMatchObject({ code: 'invalid_uscc', kind: 'unprocessable' });
-    await expect(failure).rejects.toThrow('the check character should be B');
+    await expect(failure).rejects.toMatchObject({ details: { uscc: '91330100799655058C', problem: { problem: 'check', expected: 'B', found: 'C' } } });
   });
 });
 

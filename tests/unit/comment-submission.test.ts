@@ -6,6 +6,8 @@ import { hashClient, hashContact, readClientSalt } from '../../src/lib/comments/
 import { normaliseContact } from '../../src/lib/comments/inputs.ts';
 import { clientAddressOf } from '../../src/lib/http/client-address.ts';
 import { parseCommentForm } from '../../src/lib/comments/form.ts';
+import type { DomainError } from '../../src/lib/errors.ts';
+import { errorMessageFor } from '../../src/lib/i18n/messages.ts';
 import { absorbRobotSubmission, RATE_LIMITS, submitComment, type CommentSubmission } from '../../src/lib/comments/submit.ts';
 import { newTrackingNumber, parseTrackingNumber } from '../../src/lib/comments/tracking-number.ts';
 import { findCommentByTrackingNumber } from '../../src/lib/comments/tracking.ts';
@@ -79,8 +81,8 @@ describe('the window decides, to the millisecond', () => {
     const before = await commentCount();
     const refusal = submitComment(test.db, submission(), at(END));
     await expect(refusal).rejects.toMatchObject({ code: 'window_closed' });
-    await expect(refusal).rejects.toSatisfy((error: { messageZh: string }) =>
-      error.messageZh.includes('2026年11月20日9时（北京时间） 至 2026年11月30日17时（北京时间）'),
+    await expect(refusal).rejects.toSatisfy((error: DomainError) =>
+      errorMessageFor(error, 'zh-CN').includes('2026年11月20日9时（北京时间） 至 2026年11月30日17时（北京时间）'),
     );
     expect(await commentCount()).toBe(before);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommentForm } from '../../src/lib/comments/form.ts';
 import { DomainError } from '../../src/lib/errors.ts';
+import { apiError } from '../../src/lib/http/errors.ts';
 import { localeOfPath, pathWithoutLocale } from '../../src/lib/language/locales.ts';
 import { errorMessageFor, MESSAGES } from '../../src/lib/i18n/messages.ts';
 import { noticeTitle, noticeTitleEn } from '../../src/lib/notices/labels.ts';
@@ -23,9 +24,17 @@ describe('the language of an address', () => {
 
 describe('words in each language', () => {
   it('tell a domain error in Chinese or in English', () => {
-    const error = new DomainError('unprocessable', 'invalid_uscc', 'not a valid USCC', '不是有效的统一社会信用代码');
-    expect(errorMessageFor(error, 'zh-CN')).toBe('不是有效的统一社会信用代码');
-    expect(errorMessageFor(error, 'en')).toBe('not a valid USCC');
+    const error = new DomainError('unprocessable', 'invalid_uscc', { uscc: '91330100799655058C', problem: { problem: 'check', expected: 'B', found: 'C' } });
+    expect(errorMessageFor(error, 'zh-CN')).toBe('91330100799655058C 不是有效的统一社会信用代码：第 18 位校验码应为 B，而不是 C。');
+    expect(errorMessageFor(error, 'en')).toBe('91330100799655058C is not a valid USCC: the check character should be B, not C.');
+    expect(apiError(error)).toEqual({ code: 'invalid_uscc', message: '91330100799655058C is not a valid USCC: the check character should be B, not C.' });
+  });
+
+  it('tell people in English what the API tells programs in its own words', () => {
+    const error = new DomainError('not_found', 'notice_not_found', { id: '42' });
+    expect(errorMessageFor(error, 'zh-CN')).toBe('未找到编号为 42 的公示。');
+    expect(errorMessageFor(error, 'en')).toBe('There is no notice 42.');
+    expect(apiError(error).message).toBe('No notice has the id 42. List the notices with /api/v1/notices.');
   });
 
   it('name a notice in each language', () => {

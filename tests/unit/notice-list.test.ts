@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/lib/errors.ts';
+import { errorMessageFor } from '../../src/lib/i18n/messages.ts';
 import { parseNoticeListQuery } from '../../src/lib/notices/inputs.ts';
 import {
   findNotice,
@@ -318,6 +319,6 @@ describe('notice list query', () => {
     }
     expect(caught).toBeInstanceOf(DomainError);
     expect(caught).toMatchObject({ kind: 'invalid_input', code: 'invalid_query' });
-    expect((caught as DomainError).messageZh).toContain(field);
+    expect(errorMessageFor(caught as DomainError, 'zh-CN')).toContain(field);
   });
 });

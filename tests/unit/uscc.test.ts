@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeUsccProblem, findUsccProblem, looksLikeUscc, usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { usccProblemEn, usccProblemZh } from '../../src/lib/i18n/errors.ts';
+import { findUsccProblem, looksLikeUscc, usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
 
 describe('USCC check character', () => {
   it.each(['91330100799655058B', '91440300708461136T'])('accepts the real code %s', (code) => {
@@ -10,7 +11,7 @@ describe('USCC check character', () => {
   it('names the check character a mistyped code should have', () => {
     const problem = findUsccProblem('91330100799655058C');
     expect(problem).toEqual({ problem: 'check', expected: 'B', found: 'C' });
-    expect(describeUsccProblem(problem!).en).toBe('not a valid USCC: the check character should be B, not C');
+    expect(usccProblemEn(problem!)).toBe('not a valid USCC: the check character should be B, not C');
   });
 
   it('catches a changed digit in the body of the code through the check character', () => {
@@ -20,7 +21,7 @@ describe('USCC check character', () => {
   it('refuses the letters I, O, S, V and Z, which the alphabet leaves out', () => {
     const problem = findUsccProblem('91330100799655O58B');
     expect(problem).toEqual({ problem: 'alphabet', foreign: ['O'] });
-    expect(describeUsccProblem(problem!).zh).toContain('不使用 I、O、S、V、Z');
+    expect(usccProblemZh(problem!)).toContain('不使用 I、O、S、V、Z');
   });
 
   it('reports a wrong length', () => {

@@ -20,12 +20,7 @@ export function listBodies(db: PortalDb): Promise<CertificationBody[]> {
 export async function requireBody(db: PortalDb, code: string): Promise<StoredBody> {
   const body = await db.selectFrom('certificationBody').select(['id', ...BODY_COLUMNS]).where('code', '=', code).executeTakeFirst();
   if (!body) {
-    throw new DomainError(
-      'not_found',
-      'body_not_found',
-      `No certification body has the code ${code.slice(0, 50)}. List the bodies with /api/v1/bodies.`,
-      `未找到代码为 ${code.slice(0, 50)} 的认证机构。`,
-    );
+    throw new DomainError('not_found', 'body_not_found', { code: code.slice(0, 50) });
   }
   return body;
 }

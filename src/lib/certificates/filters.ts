@@ -112,7 +112,7 @@ export async function resolveFilters(db: PortalDb, filters: LookupFilters): Prom
     filters.scheme === undefined ? undefined : db.selectFrom('scheme').select('id').where('code', '=', filters.scheme).executeTakeFirst(),
   ]);
   if (filters.scheme !== undefined && !scheme) {
-    throw new DomainError('not_found', 'scheme_not_found', `No scheme has the code ${filters.scheme.slice(0, 50)}.`, `未找到代码为 ${filters.scheme.slice(0, 50)} 的认证类别。`);
+    throw new DomainError('not_found', 'scheme_not_found', { scheme: filters.scheme.slice(0, 50) });
   }
   return { status: filters.status, schemeId: scheme?.id, province: filters.province, bodyId: body?.id };
 }

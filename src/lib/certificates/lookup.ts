@@ -1,7 +1,7 @@
 import type { PortalDb } from '../db/database.ts';
 import { matchHolderNames } from '../db/seam.ts';
 import { DomainError } from '../errors.ts';
-import { correctedUscc, describeUsccProblem, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
+import { correctedUscc, findUsccProblem, looksLikeUscc } from '../organisations/uscc.ts';
 import { certificateNumberKey, normaliseInput, toSearchForm } from '../text/normalise.ts';
 import { requireBody } from '../bodies/repository.ts';
 import { HOLDER_MATCH_LIMIT } from '../db/holder-names.ts';
@@ -40,12 +40,7 @@ export function normalisedQuery(rawQuery: string): string {
   const query = normaliseInput(rawQuery);
   const length = Array.from(query).length;
   if (length > MAX_QUERY_LENGTH) {
-    throw new DomainError(
-      'invalid_input',
-      'query_too_long',
-      `The query has ${length} characters; at most ${MAX_QUERY_LENGTH} are accepted.`,
-      `查询内容有 ${length} 个字符，最多可输入 ${MAX_QUERY_LENGTH} 个字符。`,
-    );
+    throw new DomainError('invalid_input', 'query_too_long', { length, max: MAX_QUERY_LENGTH });
   }
   return query;
 }
@@ -86,10 +81,7 @@ export async function lookupCertificates(db: PortalDb, rawQuery: string, page: n
   const compact = compactCode(query);
   if (looksLikeUscc(compact)) {
     const problem = findUsccProblem(compact);
-    if (problem) {
-      const { en, zh } = describeUsccProblem(problem);
-      throw new DomainError('unprocessable', 'invalid_uscc', `${compact} is ${en}.`, `${compact} ${zh}。`);
-    }
+    if (problem) throw new DomainError('unprocessable', 'invalid_uscc', { uscc: compact, problem });
     // A holder's certificates: a few, in number order, at most HOLDER_MATCH_LIMIT.
     const held = await db
       .selectFrom('certificate')

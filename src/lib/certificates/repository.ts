@@ -188,12 +188,7 @@ export async function certificatesChangedAfter(db: PortalDb, after: ChangePositi
 export async function requireCertificate(db: PortalDb, number: string): Promise<CertificateDetails> {
   const record = await findCertificateByNumber(db, number);
   if (!record) {
-    throw new DomainError(
-      'not_found',
-      'certificate_not_found',
-      `No certificate numbered ${number} is registered. Check the number, or search with /api/v1/certificates?q=.`,
-      `未找到编号为 ${number} 的证书。`,
-    );
+    throw new DomainError('not_found', 'certificate_not_found', { number });
   }
   return record;
 }

@@ -17,12 +17,7 @@ export interface VerificationResult {
 /** Bulk verification: one answer per number, in the order asked; dash and case variants match. */
 export async function verifyCertificates(db: PortalDb, numbers: readonly string[], today: string): Promise<VerificationResult[]> {
   if (numbers.length > MAX_VERIFY_NUMBERS) {
-    throw new DomainError(
-      'too_large',
-      'too_many_numbers',
-      `At most ${MAX_VERIFY_NUMBERS} numbers can be verified in one request; this one has ${numbers.length}.`,
-      `每次最多核验 ${MAX_VERIFY_NUMBERS} 个证书编号，本次提交了 ${numbers.length} 个。`,
-    );
+    throw new DomainError('too_large', 'too_many_numbers', { count: numbers.length, max: MAX_VERIFY_NUMBERS });
   }
   const keys = [...new Set(numbers.map(certificateNumberKey).filter((key) => key !== ''))];
   const byKey = new Map<string, { number: string; status: CertificateStatus }>();

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { PortalDb } from '../db/database.ts';
 import { oneAtATime } from '../db/seam.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, type CommentLimit } from '../errors.ts';
 import { findNoticeWindow } from '../notices/repository.ts';
 import { noticeState } from '../notices/state.ts';
-import { formatWindowTime } from '../time/beijing.ts';
 import type { CommentForm } from './inputs.ts';
 import { newTrackingNumber } from './tracking-number.ts';
 
@@ -20,12 +19,12 @@ export type RateLimitScope = 'address' | 'contact' | 'contact_notice';
  * carrier shares among many people, only stops a flood that changes its contact each time.
  */
 export const RATE_LIMITS = [
-  { scope: 'contact', windowMs: 10 * 60_000, max: 5, zh: '同一联系方式 10 分钟内最多提交 5 条', en: '5 comments per 10 minutes with one contact' },
-  { scope: 'contact', windowMs: 24 * 60 * 60_000, max: 20, zh: '同一联系方式 24 小时内最多提交 20 条', en: '20 comments per 24 hours with one contact' },
-  { scope: 'contact_notice', windowMs: 24 * 60 * 60_000, max: 10, zh: '同一联系方式对同一公示 24 小时内最多提交 10 条', en: '10 comments per 24 hours on one notice with one contact' },
-  { scope: 'address', windowMs: 10 * 60_000, max: 60, zh: '同一网络地址 10 分钟内最多提交 60 条', en: '60 comments per 10 minutes from one network address' },
-  { scope: 'address', windowMs: 24 * 60 * 60_000, max: 400, zh: '同一网络地址 24 小时内最多提交 400 条', en: '400 comments per 24 hours from one network address' },
-] as const satisfies readonly { scope: RateLimitScope; windowMs: number; max: number; zh: string; en: string }[];
+  { scope: 'contact', windowMs: 10 * 60_000, max: 5 },
+  { scope: 'contact', windowMs: 24 * 60 * 60_000, max: 20 },
+  { scope: 'contact_notice', windowMs: 24 * 60 * 60_000, max: 10 },
+  { scope: 'address', windowMs: 10 * 60_000, max: 60 },
+  { scope: 'address', windowMs: 24 * 60 * 60_000, max: 400 },
+] as const satisfies readonly CommentLimit[];
 
 /** Submissions are counted for the longest limit's window, then forgotten. */
 const SUBMISSION_MEMORY_MS = Math.max(...RATE_LIMITS.map((limit) => limit.windowMs));
@@ -69,7 +68,7 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
 
     const notice = await findNoticeWindow(trx, submission.noticeId);
     if (!notice) {
-      throw new DomainError('not_found', 'notice_not_found', `No notice ${submission.noticeId} exists.`, '该公示不存在。');
+      throw new DomainError('not_found', 'notice_not_found', { commentedOn: submission.noticeId });
     }
     const state = noticeState(notice, now);
     if (state !== 'open') throw windowClosed(notice, state);
@@ -116,21 +115,10 @@ function windowClosed(
   notice: { reference: string; windowStart: string; windowEnd: string },
   state: 'upcoming' | 'closed' | 'withdrawn',
 ): DomainError {
-  const window = `${formatWindowTime(notice.windowStart, 'start')} 至 ${formatWindowTime(notice.windowEnd, 'end')}`;
-  // English pages show this message to people, so it says the window in Beijing time too.
-  const windowEn = `${formatWindowTime(notice.windowStart, 'start', 'en')} to ${formatWindowTime(notice.windowEnd, 'end', 'en')}`;
-  const reasons = {
-    upcoming: { en: 'has not opened yet', zh: '尚未开始' },
-    closed: { en: 'has closed', zh: '已经结束' },
-    withdrawn: { en: 'was withdrawn', zh: '已撤回' },
-  } as const;
-  const { en, zh } = reasons[state];
-  return new DomainError(
-    'conflict',
-    state === 'withdrawn' ? 'notice_withdrawn' : 'window_closed',
-    `Notice ${notice.reference} ${en}: comments are accepted only from ${windowEn}. Nothing was stored.`,
-    `公示 ${notice.reference} ${zh}。意见仅在公示期内受理：${window}。本次提交未被保存。`,
-  );
+  const { reference, windowStart, windowEnd } = notice;
+  return state === 'withdrawn'
+    ? new DomainError('conflict', 'notice_withdrawn', { reference, windowStart, windowEnd })
+    : new DomainError('conflict', 'window_closed', { reference, windowStart, windowEnd, state });
 }
 
 /** Deletes the address hashes no limit needs any more (older than a day), whoever submitted last. */
@@ -169,14 +157,8 @@ async function countSubmission(db: PortalDb, submitter: Submitter, now: Date): P
     if (recent.length >= limit.max) {
       // The oldest counted submission leaves the window first: that is when a new one fits.
       const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(recent[0]!.submittedAt) + limit.windowMs - now.getTime()) / 1000));
-      const who = { address: ['from this address', '来自同一网络地址的'], contact: ['with this contact', '使用同一联系方式的'], contact_notice: ['on this notice with this contact', '使用同一联系方式对本公示的'] }[limit.scope];
-      throw new DomainError(
-        'rate_limited',
-        limit.scope === 'address' ? 'too_many_comments' : 'too_many_comments_from_contact',
-        `Too many comments ${who[0]} (${limit.en}). Try again in ${retryAfterSeconds} seconds.`,
-        `${who[1]}提交过于频繁（${limit.zh}），请在 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试。`,
-        retryAfterSeconds,
-      );
+      const code = limit.scope === 'address' ? 'too_many_comments' : 'too_many_comments_from_contact';
+      throw new DomainError('rate_limited', code, { limit, retryAfterSeconds }, { retryAfterSeconds });
     }
   }
   await db

@@ -160,14 +160,13 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
  * code), said with the same codes as on SQLite: 503 with Retry-After, the cause in the log.
  */
 const STORAGE_FAILURES: (StorageFailure & { matches: (code: string) => boolean })[] = [
-  { matches: (code) => ['55P03', '40001', '40P01'].includes(code), domainCode: 'database_busy', en: 'another transaction holds the lock', zh: '数据库正被其他程序写入' },
-  { matches: (code) => code === '53100', domainCode: 'database_full', en: 'the disk is full', zh: '存储空间已满' },
-  { matches: (code) => code === '25006', domainCode: 'database_read_only', en: 'the database is read-only', zh: '数据库处于只读状态' },
+  { matches: (code) => ['55P03', '40001', '40P01'].includes(code), domainCode: 'database_busy', reason: 'locked_by_transaction' },
+  { matches: (code) => code === '53100', domainCode: 'database_full', reason: 'disk_full' },
+  { matches: (code) => code === '25006', domainCode: 'database_read_only', reason: 'read_only' },
   {
     matches: (code) => code.startsWith('08') || code.startsWith('57P') || code === '53300' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'].includes(code),
     domainCode: 'database_unreachable',
-    en: 'the database server cannot be reached',
-    zh: '无法连接数据库服务器',
+    reason: 'unreachable',
   },
 ];
 

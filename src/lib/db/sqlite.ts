@@ -390,12 +390,12 @@ function run<R>(statement: SQLite.Statement, query: CompiledQuery): QueryResult<
 
 /** The storage failures a person can only wait out, by the SQLite codes they come with. */
 const STORAGE_FAILURES: (StorageFailure & { code: string })[] = [
-  { code: 'SQLITE_BUSY', domainCode: 'database_busy', en: 'another process holds the write lock', zh: '数据库正被其他程序写入' },
-  { code: 'SQLITE_FULL', domainCode: 'database_full', en: 'the disk is full', zh: '存储空间已满' },
-  { code: 'SQLITE_READONLY', domainCode: 'database_read_only', en: 'the database is read-only', zh: '数据库处于只读状态' },
-  { code: 'SQLITE_IOERR', domainCode: 'database_io_error', en: 'the disk could not be written', zh: '存储设备写入失败' },
-  { code: 'SQLITE_CANTOPEN', domainCode: 'database_io_error', en: 'the database file could not be opened', zh: '数据库文件无法打开' },
-  { code: 'SQLITE_NOTADB', domainCode: 'database_io_error', en: 'the file is not a SQLite database', zh: '该文件不是 SQLite 数据库' },
+  { code: 'SQLITE_BUSY', domainCode: 'database_busy', reason: 'locked_by_process' },
+  { code: 'SQLITE_FULL', domainCode: 'database_full', reason: 'disk_full' },
+  { code: 'SQLITE_READONLY', domainCode: 'database_read_only', reason: 'read_only' },
+  { code: 'SQLITE_IOERR', domainCode: 'database_io_error', reason: 'write_failed' },
+  { code: 'SQLITE_CANTOPEN', domainCode: 'database_io_error', reason: 'cannot_open' },
+  { code: 'SQLITE_NOTADB', domainCode: 'database_io_error', reason: 'not_a_database' },
 ];
 
 /** A storage failure becomes the portal's 'unavailable' error; anything else (a constraint, a bug) is left as it is. */

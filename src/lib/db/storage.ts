@@ -1,14 +1,12 @@
-import { DomainError } from '../errors.ts';
+import { DomainError, type StorageFailureReason } from '../errors.ts';
 
 /** Seconds to suggest before trying again when the database cannot take a write. */
 export const STORAGE_RETRY_SECONDS = 30;
 
 /** A storage failure a person can only wait out, as each database seam recognises it. */
 export interface StorageFailure {
-  /** database_busy, database_full, database_read_only, database_io_error, database_unreachable. */
-  domainCode: string;
-  en: string;
-  zh: string;
+  domainCode: 'database_busy' | 'database_full' | 'database_read_only' | 'database_io_error' | 'database_unreachable';
+  reason: StorageFailureReason;
 }
 
 /**
@@ -16,14 +14,7 @@ export interface StorageFailure {
  * carrying the database's own code and message as its cause, which the log names.
  */
 export function storageUnavailable(failure: StorageFailure, cause: string): DomainError {
-  return new DomainError(
-    'unavailable',
-    failure.domainCode,
-    `The database cannot take the write now: ${failure.en}. Nothing was saved; try again in ${STORAGE_RETRY_SECONDS} seconds.`,
-    `数据库暂时无法写入（${failure.zh}），本次提交未被保存，请 ${STORAGE_RETRY_SECONDS} 秒后重试。`,
-    STORAGE_RETRY_SECONDS,
-    cause,
-  );
+  return new DomainError('unavailable', failure.domainCode, { reason: failure.reason, retryAfterSeconds: STORAGE_RETRY_SECONDS }, { retryAfterSeconds: STORAGE_RETRY_SECONDS, cause });
 }
 
 /**

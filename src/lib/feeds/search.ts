@@ -2,7 +2,7 @@ import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { newestNotices } from '../notices/repository.ts';
 import { isSearchable } from '../search/notice-index.ts';
-import type { NoticeSearchService } from '../search/service.ts';
+import { searchNotRunning, type NoticeSearchService } from '../search/service.ts';
 import { searchFeedUrl, searchUrl } from '../site/urls.ts';
 import { normaliseInput, shownBack } from '../text/normalise.ts';
 import { FEED_SIZE, type Feed } from './feed.ts';
@@ -12,14 +12,9 @@ import { noticeItem, NOTICES_TTL_MINUTES } from './notices.ts';
 export async function searchFeed(db: PortalDb, noticeSearch: NoticeSearchService | null, rawQuery: string, siteUrl: string, now: Date): Promise<Feed> {
   const query = normaliseInput(rawQuery);
   if (!isSearchable(query)) {
-    throw new DomainError(
-      'invalid_input',
-      'invalid_query',
-      'q must hold at least two Chinese characters, or a word or number.',
-      '请输入至少两个汉字，或一个词、编号。',
-    );
+    throw new DomainError('invalid_input', 'invalid_query', { problem: 'not_searchable' });
   }
-  if (!noticeSearch) throw new DomainError('unavailable', 'search_unavailable', 'Full-text search is not running.', '全文搜索暂不可用。', 60);
+  if (!noticeSearch) throw searchNotRunning();
   const { hits } = await noticeSearch.search(query, {}, 1, now, { order: 'newest', pageSize: FEED_SIZE });
   const notices = await newestNotices(db, {}, now, FEED_SIZE, hits.map((hit) => hit.id));
   return {

@@ -46,13 +46,7 @@ export class ApiRateLimit {
 /** The 429 in the API's one error shape, with Retry-After, written to the socket's response. */
 export async function answerRateLimited(response: ServerResponse, retryAfterSeconds: number): Promise<void> {
   const answer = errorResponse(
-    new DomainError(
-      'rate_limited',
-      'too_many_requests',
-      'Too many API requests from this address: wait the seconds Retry-After says. The allowance per client is described at /api/v1/openapi.json.',
-      `来自该地址的接口请求过多，请在 ${retryAfterSeconds} 秒后重试。`,
-      retryAfterSeconds,
-    ),
+    new DomainError('rate_limited', 'too_many_requests', { retryAfterSeconds }, { retryAfterSeconds }),
     true,
   );
   response.writeHead(answer.status, Object.fromEntries(answer.headers));

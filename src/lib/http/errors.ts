@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
-import { DomainError, type DomainErrorKind } from '../errors.ts';
+import { DomainError, sayError, type DomainErrorKind } from '../errors.ts';
+import { ERRORS_FOR_PROGRAMS, INTERNAL_ERROR_FOR_PROGRAMS } from '../i18n/errors.ts';
 
 /** The one mapping from domain error kinds to HTTP statuses. */
 export const HTTP_STATUS: Record<DomainErrorKind, number> = {
@@ -43,19 +44,24 @@ export function preflightResponse(methods: readonly string[]): Response {
   });
 }
 
+/** A domain error as the API says it: its code, and its message for programs. */
+export function apiError(error: DomainError): { code: string; message: string } {
+  return { code: error.code, message: sayError(ERRORS_FOR_PROGRAMS, error) };
+}
+
 /** `{ "error": { "code", "message" } }` with the status its kind maps to; anything unexpected is a bare 500. */
 export function errorResponse(error: unknown, corsOpen = false): Response {
   if (error instanceof DomainError) {
     logUnavailable(error);
     return jsonResponse(
-      { error: { code: error.code, message: error.message } },
+      { error: apiError(error) },
       { status: HTTP_STATUS[error.kind], corsOpen, headers: retryAfterHeader(error) },
     );
   }
   // The details go to the server log only; the caller learns nothing of the internals.
   console.error('Unexpected error in API route:', error);
   return jsonResponse(
-    { error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again later.' } },
+    { error: { code: 'internal_error', message: INTERNAL_ERROR_FOR_PROGRAMS } },
     { status: 500, corsOpen },
   );
 }
@@ -76,8 +82,8 @@ export function asApiAnswer(response: Response, method: string, pathname: string
   if (response.ok || (response.headers.get('content-type') ?? '').includes('json')) return response;
   const error =
     response.status === 404 && method !== 'GET' && method !== 'HEAD'
-      ? new DomainError('method_not_allowed', 'method_not_allowed', `${method} is not answered at ${pathname.slice(0, 80)}.`, `该地址不接受 ${method} 请求。`)
-      : new DomainError('not_found', 'no_such_endpoint', `There is no API endpoint at ${pathname.slice(0, 80)}.`, '没有这个数据接口。');
+      ? new DomainError('method_not_allowed', 'method_not_allowed', { method, path: pathname.slice(0, 80) })
+      : new DomainError('not_found', 'no_such_endpoint', { path: pathname.slice(0, 80) });
   return errorResponse(error, true);
 }
 

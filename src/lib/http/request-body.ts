@@ -13,18 +13,13 @@ interface BodyLimits {
 export async function readJsonBody(request: Request, limits: BodyLimits): Promise<unknown> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw new DomainError(
-      'unsupported_media_type',
-      'json_expected',
-      'The request body must be JSON, sent with Content-Type: application/json.',
-      '请求内容须为 JSON，并带有 Content-Type: application/json。',
-    );
+    throw new DomainError('unsupported_media_type', 'json_expected', {});
   }
   const body = await readLimited(request, limits);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
-    throw new DomainError('invalid_input', 'invalid_json', 'The request body is not valid JSON.', '请求内容不是有效的 JSON。');
+    throw new DomainError('invalid_input', 'invalid_json', {});
   }
 }
 
@@ -34,7 +29,7 @@ export async function readFormBody(request: Request, limits: BodyLimits): Promis
   try {
     return await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
   } catch {
-    throw new DomainError('invalid_input', 'invalid_form', 'The request body is not a form submission.', '提交的内容不是有效的表单。');
+    throw new DomainError('invalid_input', 'invalid_form', {});
   }
 }
 
@@ -72,20 +67,13 @@ async function readLimited(request: Request, { bytes, within = BODY_DEADLINE_MIL
 }
 
 function bodyTooLarge(limitBytes: number): DomainError {
-  const kib = Math.round(limitBytes / 1024);
-  return new DomainError('too_large', 'body_too_large', `The request body is larger than ${kib} KiB.`, `请求内容超过 ${kib} KiB。`);
+  return new DomainError('too_large', 'body_too_large', { limitBytes });
 }
 
 function bodyTooSlow(milliseconds: number): DomainError {
-  const seconds = Math.round(milliseconds / 1000);
-  return new DomainError(
-    'timeout',
-    'body_too_slow',
-    `The request body did not arrive within ${seconds} seconds. Nothing was stored.`,
-    `请求内容未能在 ${seconds} 秒内传送完毕，本次提交未被保存。`,
-  );
+  return new DomainError('timeout', 'body_too_slow', { seconds: Math.round(milliseconds / 1000) });
 }
 
 function bodyIncomplete(): DomainError {
-  return new DomainError('invalid_input', 'body_incomplete', 'The request body ended before it was complete. Nothing was stored.', '请求内容不完整，本次提交未被保存。');
+  return new DomainError('invalid_input', 'body_incomplete', {});
 }

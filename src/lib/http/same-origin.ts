@@ -7,10 +7,5 @@ import { DomainError } from '../errors.ts';
  */
 export function requireSameOrigin(request: Request, siteUrl: string): void {
   if (request.headers.get('origin') === new URL(siteUrl).origin) return;
-  throw new DomainError(
-    'forbidden',
-    'cross_site_form',
-    `Forms are accepted only from the portal's own pages (Origin ${new URL(siteUrl).origin}). Nothing was stored.`,
-    '只受理从本平台页面提交的表单，本次提交未被保存。',
-  );
+  throw new DomainError('forbidden', 'cross_site_form', { origin: new URL(siteUrl).origin });
 }

@@ -5,14 +5,13 @@ import { DomainError } from '../errors.ts';
 export function parseInput<Schema extends z.ZodTypeAny>(
   schema: Schema,
   input: unknown,
-  code = 'invalid_request',
+  code: 'invalid_query' | 'invalid_request' | 'invalid_date' = 'invalid_request',
   kind: 'invalid_input' | 'unprocessable' = 'invalid_input',
 ): z.infer<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new DomainError(kind, code, `${where}${issue.message}`, `输入有误：${where}${issue.message}`);
+  throw new DomainError(kind, code, { problem: 'schema', field: issue.path.join('.'), rule: issue.message });
 }
 
 /** A URL's query parameters as a plain object (the last value wins). */

@@ -5,8 +5,8 @@ import type { FileOutcome } from '../import/import.ts';
 import type { CertificateMove } from '../import/plan.ts';
 import type { ImportProblem, ProblemDetail, RecordLocation, ReferenceTarget } from '../import/problems.ts';
 import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
-import { describeUsccProblem } from '../organisations/uscc.ts';
 import { formatBeijingDateTime } from '../time/beijing.ts';
+import { usccProblemEn, usccProblemZh } from './errors.ts';
 
 /*
  * Every word the back office's commands (import, comments, backup) say to the staff, once
@@ -70,7 +70,7 @@ const zhReasons: Sentences<ProblemDetail> = {
   not_slug_code: () => '应为小写字母和数字，各部分用“-”连接，例如 after-sales',
   not_calendar_date: () => '应为实际存在的日期，写作 YYYY-MM-DD，例如 2026-11-26',
   not_instant: () => '应为带时区偏移的 ISO 8601 时间，例如 2026-11-26T15:00:00+08:00 或 2026-11-26T07:00:00Z',
-  not_uscc: ({ uscc, detail }) => `${uscc} ${describeUsccProblem(detail).zh}`,
+  not_uscc: ({ uscc, detail }) => `${uscc} ${usccProblemZh(detail)}`,
   no_letters_or_digits: () => '应包含字母或数字',
   not_web_address: () => '应为完整的网址，例如 https://www.example.cn',
   not_http: () => '应以 http:// 或 https:// 开头',
@@ -302,7 +302,7 @@ const enReasons: Sentences<ProblemDetail> = {
   not_slug_code: () => 'must be lower-case letters and digits, parts joined by "-", e.g. after-sales',
   not_calendar_date: () => 'must be a calendar date written YYYY-MM-DD, e.g. 2026-11-26',
   not_instant: () => 'must be an ISO 8601 instant with its offset, e.g. 2026-11-26T15:00:00+08:00 or 2026-11-26T07:00:00Z',
-  not_uscc: ({ uscc, detail }) => `${uscc} is ${describeUsccProblem(detail).en}`,
+  not_uscc: ({ uscc, detail }) => `${uscc} is ${usccProblemEn(detail)}`,
   no_letters_or_digits: () => 'must contain letters or digits',
   not_web_address: () => 'must be an absolute address such as https://www.example.cn',
   not_http: () => 'must start with http:// or https://',

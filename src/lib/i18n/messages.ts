@@ -16,13 +16,14 @@ import {
 } from '../comments/tracking.ts';
 import type { Notice, NoticeKind } from '../db/notice.table.ts';
 import type { CertificateEventKind } from '../db/registry.table.ts';
-import type { DomainError } from '../errors.ts';
+import { sayError, type DomainError } from '../errors.ts';
 import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN, noticeTitle, noticeTitleEn } from '../notices/labels.ts';
 import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../notices/state.ts';
 import type { FacetName } from '../search/notice-index.ts';
 import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../time/beijing.ts';
 import { counted, noun } from '../language/english.ts';
-import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
+import type { Locale } from '../language/locales.ts';
+import { ERRORS_EN, ERRORS_ZH } from './errors.ts';
 
 /*
  * Every word the pages say, once per language. `Messages` is the Chinese dictionary's type,
@@ -74,6 +75,8 @@ const zh = {
   timeLeft: (end: string, now: Date) => timeLeft(end, now, 'zh-CN'),
   noticeTitle: (notice: NoticeNaming) => noticeTitle(notice.applicant.name, notice.scheme.name, notice.kind),
   labels: zhLabels,
+  /** What each domain error says to people. */
+  errors: ERRORS_ZH,
   site: {
     name: '服务认证公示与证书查询',
     description: '服务认证证书查询与认证公示：核验证书是否真实有效，查看公示并在公示期内提出意见。',
@@ -654,6 +657,7 @@ const en: Messages = {
     commentStatus: COMMENT_STATUS_LABELS_EN,
     facet: { state: 'State', kind: 'Kind of notice', scheme: 'Certification scheme', province: 'Province', year: 'Year' },
   },
+  errors: ERRORS_EN,
   site: {
     name: 'Service certification: notices and certificate check',
     description:
@@ -1238,7 +1242,7 @@ const en: Messages = {
 
 export const MESSAGES: Record<Locale, Messages> = { 'zh-CN': zh, en };
 
-/** What a page says of a domain error: its Chinese message, or else its English one (the API's). */
+/** What a page says of a domain error, in its language. */
 export function errorMessageFor(error: DomainError, locale: Locale): string {
-  return locale === DEFAULT_LOCALE ? error.messageZh : error.message;
+  return sayError(MESSAGES[locale].errors, error);
 }

@@ -35,30 +35,19 @@ export const noticeListParameters = z.object({
 
 export type NoticeListQuery = z.infer<typeof noticeListParameters>;
 
-/** What each parameter accepts, said to people. */
-const PARAMETER_RULES_ZH: Record<keyof NoticeListQuery, string> = {
-  state: '“公示状态”只能是公示中（open）、即将公示（upcoming）或公示已结束（closed）。',
-  kind: '“公示类型”只能是初次认证、监督审核、再认证、等级变更或范围变更。',
-  scheme: '“认证类别”应为不超过 100 个字符的类别代码。',
-  province: '“省份”最多 20 个字符。',
-  body: '“认证机构”应为不超过 50 个字符的机构代码。',
-  year: `“年份”应为 ${FIRST_NOTICE_YEAR} 至 ${LAST_NOTICE_YEAR} 之间的四位数年份，例如 2026。`,
-  page: '“页码”应为 1 至 100000 之间的整数。',
-};
-
 /**
- * The list filters from a URL's query. parseInput's message names the first problem in
- * English for programs; people get every wrong parameter explained in Chinese.
+ * The list filters from a URL's query. parseInput names the first problem for programs;
+ * the error also lists every wrong filter, each explained to people (i18n/errors.ts).
  */
 export function parseNoticeListQuery(query: Record<string, string>): NoticeListQuery {
   try {
     return parseInput(noticeListParameters, query, 'invalid_query');
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    const rules = (Object.keys(PARAMETER_RULES_ZH) as (keyof NoticeListQuery)[])
-      .filter((name) => !noticeListParameters.shape[name].safeParse(query[name]).success)
-      .map((name) => PARAMETER_RULES_ZH[name]);
-    throw new DomainError(error.kind, error.code, error.message, `筛选条件有误：${rules.join('')}`);
+    if (!(error instanceof DomainError) || error.details.problem !== 'schema') throw error;
+    const noticeFilters = (Object.keys(noticeListParameters.shape) as (keyof NoticeListQuery)[]).filter(
+      (name) => !noticeListParameters.shape[name].safeParse(query[name]).success,
+    );
+    throw new DomainError(error.kind, 'invalid_query', { ...error.details, noticeFilters });
   }
 }
 

@@ -652,12 +652,7 @@ export async function requireNotice(db: PortalDb, idText: string): Promise<Notic
   const id = recordIdFromText(idText);
   const notice = id === null ? null : await findNotice(db, id);
   if (!notice) {
-    throw new DomainError(
-      'not_found',
-      'notice_not_found',
-      `No notice has the id ${idText}. List the notices with /api/v1/notices.`,
-      `未找到编号为 ${idText} 的公示。`,
-    );
+    throw new DomainError('not_found', 'notice_not_found', { id: idText });
   }
   return notice;
 }

@@ -32,26 +32,6 @@ export function findUsccProblem(code: string): UsccProblem | null {
   return code[17] === expected ? null : { problem: 'check', expected, found: code[17]! };
 }
 
-export function describeUsccProblem(problem: UsccProblem): { en: string; zh: string } {
-  switch (problem.problem) {
-    case 'length':
-      return {
-        en: `not a valid USCC: it has ${problem.length} characters, a USCC has 18`,
-        zh: `不是有效的统一社会信用代码：共 ${problem.length} 位，应为 18 位`,
-      };
-    case 'alphabet':
-      return {
-        en: `not a valid USCC: it never contains ${problem.foreign.join(', ')} (I, O, S, V and Z are not used)`,
-        zh: `不是有效的统一社会信用代码：代码中不会出现 ${problem.foreign.join('、')}（不使用 I、O、S、V、Z）`,
-      };
-    case 'check':
-      return {
-        en: `not a valid USCC: the check character should be ${problem.expected}, not ${problem.found}`,
-        zh: `不是有效的统一社会信用代码：第 18 位校验码应为 ${problem.expected}，而不是 ${problem.found}`,
-      };
-  }
-}
-
 /**
  * Whether an input is meant as a USCC: 18 letters and digits whose 3rd to 8th characters
  * (the administrative division code) are digits. Such input is judged as a USCC, so a typo

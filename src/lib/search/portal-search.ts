@@ -3,7 +3,7 @@ import type { PortalDb } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { findNoticesWithText, type NoticeWithText } from '../notices/repository.ts';
 import { isSearchable, type FacetCounts, type NoticeSearchFilters, type NoticeSearchPage } from './notice-index.ts';
-import type { NoticeSearchService } from './service.ts';
+import { searchNotRunning, type NoticeSearchService } from './service.ts';
 import { hasMatch, highlightTerms, snippet, type SnippetPart } from './snippet.ts';
 
 export interface NoticeHit extends NoticeWithText {
@@ -59,7 +59,7 @@ async function searchNotices(
     return { ok: true, total: 0, rankedBy: 'relevance', page, pageCount: 0, items: [], facets: { state: [], kind: [], scheme: [], province: [], year: [] } };
   }
   if (!noticeSearch) {
-    return { ok: false, error: new DomainError('unavailable', 'search_unavailable', 'Full-text search is not running.', '全文搜索暂不可用。', 60) };
+    return { ok: false, error: searchNotRunning() };
   }
   let found: NoticeSearchPage;
   try {

@@ -40,13 +40,12 @@ const RESTART_FIRST_MS = 1000;
 const RESTART_LAST_MS = 60_000;
 
 export function searchUnavailable(): DomainError {
-  return new DomainError(
-    'unavailable',
-    'search_warming_up',
-    'The search index is being built; try again in a few seconds.',
-    '搜索索引正在建立，请几秒钟后再试。',
-    WARMING_UP_RETRY_SECONDS,
-  );
+  return new DomainError('unavailable', 'search_warming_up', {}, { retryAfterSeconds: WARMING_UP_RETRY_SECONDS });
+}
+
+/** Full-text search is not running in this portal (no search service was started). */
+export function searchNotRunning(): DomainError {
+  return new DomainError('unavailable', 'search_unavailable', {}, { retryAfterSeconds: 60 });
 }
 
 /** What a page needs of the search: this process's own NoticeSearch, or the one the cluster's primary owns (shared.ts). */

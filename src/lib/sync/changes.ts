@@ -44,12 +44,7 @@ function encodeCursor(list: ChangeList, position: ChangePosition): string {
 function decodeCursor(list: ChangeList, cursor: string): ChangePosition {
   const [name, updatedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(' ');
   if (name === list && updatedAt && STORED_INSTANT.test(updatedAt) && id && recordIdFromText(id) !== null && rest.length === 0) return { updatedAt, id: Number(id) };
-  throw new DomainError(
-    'invalid_input',
-    'invalid_cursor',
-    `cursor is not one this API gave for /api/v1/${list}: pass the "next" of the previous page unchanged, or start again with updatedSince.`,
-    '翻页标记无效：请原样使用上一页给出的 next，或以 updatedSince 重新开始。',
-  );
+  throw new DomainError('invalid_input', 'invalid_cursor', { list });
 }
 
 /** What starts (updatedSince) or continues (cursor) a listing; the other parameters of the list do not apply. */

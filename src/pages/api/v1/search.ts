@@ -1,5 +1,5 @@
 import { certificateSummaryJson } from '../../../lib/certificates/json.ts';
-import { apiRoute, jsonResponse } from '../../../lib/http/errors.ts';
+import { apiError, apiRoute, jsonResponse } from '../../../lib/http/errors.ts';
 import { parseInput, queryParameters } from '../../../lib/http/validation.ts';
 import { noticeSummaryJson } from '../../../lib/notices/json.ts';
 import { searchParameters } from '../../../lib/search/inputs.ts';
@@ -33,7 +33,7 @@ export const GET = apiRoute(
               matchedBy: result.certificates.lookup.matchedBy,
               items: result.certificates.lookup.items.map((summary) => certificateSummaryJson(summary, locals.siteUrl)),
             }
-          : { total: 0, items: [], error: { code: result.certificates.error.code, message: result.certificates.error.message } },
+          : { total: 0, items: [], error: apiError(result.certificates.error) },
       },
       { corsOpen: true },
     );
