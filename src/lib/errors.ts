@@ -1,5 +1,3 @@
-import type { RateLimitScope } from './comments/submit.ts';
-import type { NoticeListQuery } from './notices/inputs.ts';
 import type { UsccProblem } from './organisations/uscc.ts';
 
 /**
@@ -21,13 +19,19 @@ export type DomainErrorKind =
   | 'rate_limited'
   | 'unavailable';
 
+/** The notice list's filters (notices/inputs.ts validates each), named here so an error can say which were wrong. */
+export type NoticeFilterName = 'state' | 'kind' | 'scheme' | 'province' | 'body' | 'year' | 'page';
+
+/** Whose comments a limit counts (comments/submit.ts RATE_LIMITS): one address's, one contact's, or one contact's on one notice. */
+export type RateLimitScope = 'address' | 'contact' | 'contact_notice';
+
 /** Input that breaks its schema: the field and the schema's own rule for it (said to programs, in English). */
 export interface SchemaProblem {
   problem: 'schema';
   field: string;
   rule: string;
   /** The notice list's filters that are wrong, each explained to people. */
-  noticeFilters?: readonly (keyof NoticeListQuery)[];
+  noticeFilters?: readonly NoticeFilterName[];
 }
 
 export type InvalidInput = SchemaProblem | { problem: 'not_searchable' };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PortalDb } from '../db/database.ts';
 import { oneAtATime } from '../db/seam.ts';
-import { DomainError, type CommentLimit } from '../errors.ts';
+import { DomainError, type CommentLimit, type RateLimitScope } from '../errors.ts';
 import { findNoticeWindow } from '../notices/repository.ts';
 import { noticeState } from '../notices/state.ts';
 import type { CommentForm } from './inputs.ts';
@@ -11,7 +11,6 @@ import { newTrackingNumber } from './tracking-number.ts';
  * What a limit counts: every submission from one network address; or those giving one
  * contact (a person), on any notice or on one notice.
  */
-export type RateLimitScope = 'address' | 'contact' | 'contact_notice';
 
 /**
  * How many comments may be sent, per window of time, at most. One person is held by the

@@ -1,6 +1,6 @@
-import type { CommentLimit, ErrorWords, SchemaProblem, StorageFailureReason } from '../errors.ts';
+import type { CommentLimit, ErrorWords, NoticeFilterName, SchemaProblem, StorageFailureReason } from '../errors.ts';
 import { counted } from '../language/english.ts';
-import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR, type NoticeListQuery } from '../notices/inputs.ts';
+import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR } from '../notices/inputs.ts';
 import type { UsccProblem } from '../organisations/uscc.ts';
 import { formatWindowTime } from '../time/beijing.ts';
 
@@ -34,7 +34,7 @@ export function usccProblemEn(problem: UsccProblem): string {
 }
 
 /** What each notice list filter accepts, said to people. */
-const NOTICE_FILTER_RULES_ZH: Record<keyof NoticeListQuery, string> = {
+const NOTICE_FILTER_RULES_ZH: Record<NoticeFilterName, string> = {
   state: '“公示状态”只能是公示中（open）、即将公示（upcoming）或公示已结束（closed）。',
   kind: '“公示类型”只能是初次认证、监督审核、再认证、等级变更或范围变更。',
   scheme: '“认证类别”应为不超过 100 个字符的类别代码。',
@@ -44,7 +44,7 @@ const NOTICE_FILTER_RULES_ZH: Record<keyof NoticeListQuery, string> = {
   page: '“页码”应为 1 至 100000 之间的整数。',
 };
 
-const NOTICE_FILTER_RULES_EN: Record<keyof NoticeListQuery, string> = {
+const NOTICE_FILTER_RULES_EN: Record<NoticeFilterName, string> = {
   state: 'The state can only be open, upcoming or closed.',
   kind: 'The kind of notice can only be initial certification, surveillance, re-certification, a level change or a scope change.',
   scheme: 'The certification scheme must be a scheme code of at most 100 characters.',

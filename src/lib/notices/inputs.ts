@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lookupParameters } from '../certificates/inputs.ts';
 import { NOTICE_KINDS } from '../db/notice.table.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, type NoticeFilterName } from '../errors.ts';
 import { parseInput } from '../http/validation.ts';
 
 /** The states a list can be filtered by: a withdrawn notice is listed among the closed ones. */
@@ -31,7 +31,7 @@ export const noticeListParameters = z.object({
       .max(LAST_NOTICE_YEAR, `year must be from ${FIRST_NOTICE_YEAR} to ${LAST_NOTICE_YEAR}`),
   ),
   page: lookupParameters.shape.page,
-});
+}) satisfies z.ZodObject<Record<NoticeFilterName, z.ZodTypeAny>>;
 
 export type NoticeListQuery = z.infer<typeof noticeListParameters>;
 
@@ -44,7 +44,7 @@ export function parseNoticeListQuery(query: Record<string, string>): NoticeListQ
     return parseInput(noticeListParameters, query, 'invalid_query');
   } catch (error) {
     if (!(error instanceof DomainError) || error.details.problem !== 'schema') throw error;
-    const noticeFilters = (Object.keys(noticeListParameters.shape) as (keyof NoticeListQuery)[]).filter(
+    const noticeFilters = (Object.keys(noticeListParameters.shape) as NoticeFilterName[]).filter(
       (name) => !noticeListParameters.shape[name].safeParse(query[name]).success,
     );
     throw new DomainError(error.kind, 'invalid_query', { ...error.details, noticeFilters });
