@@ -2,7 +2,7 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import node from '@astrojs/node';
 import { readdirSync } from 'node:fs';
-import { DEFAULT_LOCALE, LOCALES } from './src/lib/language/locales.ts';
+import { DEFAULT_LOCALE, LOCALES } from './src/lib/ground/language/locales.ts';
 
 /**
  * Every page of src/pages also answers under each other language's prefix (/en/notices/3):
@@ -63,7 +63,7 @@ export default defineConfig({
   adapter: node({ mode: 'middleware' }),
   server: { host: process.env.HOST ?? 'localhost', port: Number(process.env.PORT ?? 4321) },
   // Astro's origin check compares Origin with the request's own Host, which the client writes:
-  // the comment form compares it with SITE_URL instead (src/lib/http/same-origin.ts).
+  // the comment form compares it with SITE_URL instead (src/lib/web/http/same-origin.ts).
   security: { checkOrigin: false },
   // Chinese at the addresses printed in QR codes, unprefixed; English under /en/.
   i18n: { locales: [...LOCALES], defaultLocale: DEFAULT_LOCALE, routing: { prefixDefaultLocale: false } },

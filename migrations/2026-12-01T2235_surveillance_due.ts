@@ -9,7 +9,7 @@ import { schemaDialect } from './dialects/index.ts';
  * A row holds the last Beijing day by which the next surveillance must be recorded, the
  * certificate's end date and its holder; certificates with no surveillance due have no row. Whether one is
  * overdue is decided at request time (due_on < today <= expires_on), never stored. The rule
- * is src/lib/certificates/surveillance.ts's, which the pages apply to the events themselves:
+ * is src/lib/domain/certificates/surveillance.ts's, which the pages apply to the events themselves:
  * - the cycle starts on issued_on (the issue or the latest re-certification);
  * - a cycle of N whole years needs N - 1 surveillances (two for the usual three years), the
  *   re-certification taking the place of the last;

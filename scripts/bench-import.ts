@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
-import { exportRecords } from '../src/lib/import/export.ts';
-import { formatRecords } from '../src/lib/import/formats.ts';
-import { importFiles, type FileOutcome, type ImportSource } from '../src/lib/import/import.ts';
-import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind } from '../src/lib/import/records.ts';
+import { exportRecords } from '../src/lib/back-office/import/export.ts';
+import { formatRecords } from '../src/lib/back-office/import/formats.ts';
+import { importFiles, type FileOutcome, type ImportSource } from '../src/lib/back-office/import/import.ts';
+import { KIND_DEFINITIONS, RECORD_KINDS, type RecordKind } from '../src/lib/back-office/import/records.ts';
 import { seedDemoData } from './demo/generate.ts';
 
 const DATA_SET = { certificates: 20_000, notices: 4_000, seed: 20261126 };

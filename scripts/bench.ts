@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { certificateNotices } from '../src/lib/certificates/life.ts';
-import { lookupCertificates } from '../src/lib/certificates/lookup.ts';
-import { lookupOverdueCertificates, newestOverdueCertificates } from '../src/lib/certificates/overdue.ts';
+import { certificateNotices } from '../src/lib/domain/certificates/life.ts';
+import { lookupCertificates } from '../src/lib/domain/certificates/lookup.ts';
+import { lookupOverdueCertificates, newestOverdueCertificates } from '../src/lib/domain/certificates/overdue.ts';
 import type { PortalDb } from '../src/lib/db/database.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { openDatabase } from '../src/lib/db/sqlite.ts';
-import { beijingDate } from '../src/lib/time/beijing.ts';
+import { beijingDate } from '../src/lib/ground/time/beijing.ts';
 import { sampler } from './bench/sampler.ts';
 import { benchNoticeSearchAtBothSizes } from './bench/search.ts';
 import { seedDemoData } from './demo/generate.ts';

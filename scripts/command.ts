@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/config/config.ts';
-import type { DomainError } from '../src/lib/errors.ts';
+import { ConfigError, loadConfig, type PortalConfig } from '../src/lib/ground/config/config.ts';
+import type { DomainError } from '../src/lib/ground/errors.ts';
 import type { BackOfficeWords, Unavailable } from '../src/lib/i18n/back-office.ts';
-import { DEFAULT_LOCALE, type Locale } from '../src/lib/language/locales.ts';
+import { DEFAULT_LOCALE, type Locale } from '../src/lib/ground/language/locales.ts';
 
 /** A command's arguments are wrong: said with the command's usage, exit code 2. */
 export class UsageError extends Error {}

@@ -26,15 +26,15 @@ import {
   type ExportFilter,
   type ExportFormat,
   type HandlingProblem,
-} from '../src/lib/comments/handling.ts';
+} from '../src/lib/back-office/comment-handling.ts';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { connectDatabase } from '../src/lib/db/connect.ts';
 import { isDatabaseUnavailable } from '../src/lib/db/storage.ts';
-import type { DomainError } from '../src/lib/errors.ts';
+import type { DomainError } from '../src/lib/ground/errors.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
-import { beijingDate, isCalendarDate, startOfBeijingDay } from '../src/lib/time/beijing.ts';
-import { systemClock } from '../src/lib/time/clock.ts';
-import { parseBeijingDayOrInstant } from '../src/lib/time/instant.ts';
+import { beijingDate, isCalendarDate, startOfBeijingDay } from '../src/lib/ground/time/beijing.ts';
+import { systemClock } from '../src/lib/ground/time/clock.ts';
+import { parseBeijingDayOrInstant } from '../src/lib/ground/time/instant.ts';
 import {
   commandLocale,
   fromInvocationFolder,

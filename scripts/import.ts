@@ -13,13 +13,13 @@ import cliProgress from 'cli-progress';
 import { migrateToLatest } from '../src/lib/db/migrate.ts';
 import { connectDatabase, databaseName } from '../src/lib/db/connect.ts';
 import { isDatabaseUnavailable } from '../src/lib/db/storage.ts';
-import type { DomainError } from '../src/lib/errors.ts';
+import type { DomainError } from '../src/lib/ground/errors.ts';
 import { BACK_OFFICE_WORDS, holderChangedDescription } from '../src/lib/i18n/back-office.ts';
-import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../src/lib/import/import.ts';
-import type { AddedRecord, ChangedRecord } from '../src/lib/import/plan.ts';
-import { MAX_SHOWN_PROBLEMS } from '../src/lib/import/problems.ts';
-import { RECORD_KINDS, type RecordKind } from '../src/lib/import/records.ts';
-import { systemClock } from '../src/lib/time/clock.ts';
+import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../src/lib/back-office/import/import.ts';
+import type { AddedRecord, ChangedRecord } from '../src/lib/back-office/import/plan.ts';
+import { MAX_SHOWN_PROBLEMS } from '../src/lib/back-office/import/problems.ts';
+import { RECORD_KINDS, type RecordKind } from '../src/lib/back-office/import/records.ts';
+import { systemClock } from '../src/lib/ground/time/clock.ts';
 import {
   commandLocale,
   fromInvocationFolder,

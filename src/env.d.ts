@@ -3,9 +3,9 @@
 declare namespace App {
   interface Locals {
     /** Handed over by the process that owns the socket (scripts/start.ts), once per request. */
-    portal: import('./lib/runtime/portal.ts').Portal;
+    portal: import('./lib/web/runtime/portal.ts').Portal;
     /**
-     * Who sent the request, as the socket owner judged it (src/lib/http/client-address.ts):
+     * Who sent the request, as the socket owner judged it (src/lib/web/http/client-address.ts):
      * for rate limiting only, never logged or shown; null when the client has hung up.
      */
     clientAddress: string | null;
@@ -16,6 +16,6 @@ declare namespace App {
     today: string;
     siteUrl: string;
     /** Full-text search over the notices, when the server started it. */
-    noticeSearch: import('./lib/search/service.ts').NoticeSearchService | null;
+    noticeSearch: import('./lib/domain/search/service.ts').NoticeSearchService | null;
   }
 }

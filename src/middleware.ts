@@ -1,7 +1,7 @@
 import { defineMiddleware } from 'astro:middleware';
-import { beijingDate } from './lib/time/beijing.ts';
-import { asApiAnswer } from './lib/http/errors.ts';
-import { privacyHeaders } from './lib/http/privacy.ts';
+import { beijingDate } from './lib/ground/time/beijing.ts';
+import { asApiAnswer } from './lib/web/http/errors.ts';
+import { privacyHeaders } from './lib/web/http/privacy.ts';
 
 /**
  * The portal the socket owner hands over with every request. Astro renders an error page of

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { connectDatabase, type DatabaseLocation } from '../../src/lib/db/connect.ts';
-import type { ProcessStats } from '../../src/lib/runtime/process-stats.ts';
+import type { ProcessStats } from '../../src/lib/web/runtime/process-stats.ts';
 import { startThrowAwayCluster } from '../../tests/support/postgres-cluster.ts';
 import { startPortal, type RunningPortal } from '../../tests/support/server.ts';
 import { ensureFreshBuild, projectRoot } from '../build.ts';

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/lib/config/config.ts';
+import { loadConfig } from '../../src/lib/ground/config/config.ts';
 import { connectDatabase, databaseName } from '../../src/lib/db/connect.ts';
-import { generateOpenData } from '../../src/lib/open-data/generate.ts';
+import { generateOpenData } from '../../src/lib/domain/open-data/generate.ts';
 
 const config = loadConfig(process.argv[2] ? { ...process.env, PORTAL_DB: process.argv[2] } : process.env);
 const db = connectDatabase(config);

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../../src/lib/db/database.ts';
-import { beijingDate } from '../../src/lib/time/beijing.ts';
+import { beijingDate } from '../../src/lib/ground/time/beijing.ts';
 import { beijingInstant, isoOf, toDay, workingDayOnOrBefore } from './calendar.ts';
 import { BODIES, SCHEMES } from './catalogue.ts';
 import { COMMENTS_PER_NOTICE } from './comments.ts';

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { openDatabase } from '../../src/lib/db/sqlite.ts';
-import { exportRecords } from '../../src/lib/import/export.ts';
-import { FILE_FORMATS, formatRecords, type FileFormat } from '../../src/lib/import/formats.ts';
-import { KIND_DEFINITIONS, RECORD_KINDS } from '../../src/lib/import/records.ts';
+import { exportRecords } from '../../src/lib/back-office/import/export.ts';
+import { FILE_FORMATS, formatRecords, type FileFormat } from '../../src/lib/back-office/import/formats.ts';
+import { KIND_DEFINITIONS, RECORD_KINDS } from '../../src/lib/back-office/import/records.ts';
 import { seedDemoData } from './generate.ts';
 
 const USAGE = 'Usage: node --import tsx scripts/demo/import-files.ts --out DIR [--certificates N] [--notices N] [--seed N] [--format csv|ndjson|json]';

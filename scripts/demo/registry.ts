@@ -3,7 +3,7 @@
  * history. Holders are made one at a time, so a million certificates never sit in memory.
  */
 import type { CertificateEventKind, StoredCertificateStatus } from '../../src/lib/db/registry.table.ts';
-import { USCC_ALPHABET, usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { USCC_ALPHABET, usccCheckCharacter } from '../../src/lib/ground/organisations/uscc.ts';
 import {
   chineseDate,
   dateOf,

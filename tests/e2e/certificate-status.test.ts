@@ -4,7 +4,7 @@ import { useBrowser } from '../support/browser.ts';
 import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { useE2ePortal } from '../support/e2e-portal.ts';
 import { insertCertificate } from '../support/registry-fixtures.ts';
-import { addDays, beijingDate, formatBeijingDate } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate, formatBeijingDate } from '../../src/lib/ground/time/beijing.ts';
 
 const browser = useBrowser();
 const today = beijingDate(new Date());

@@ -5,7 +5,7 @@ import { LANGUAGES, openOn, SCREENS } from '../support/screens.ts';
 import { fillCommentForm, useE2ePortal, submitCommentForm } from '../support/e2e-portal.ts';
 import { insertApplicant, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertCertificate } from '../support/registry-fixtures.ts';
-import { addDays, beijingDate, formatBeijingDateTime } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate, formatBeijingDateTime } from '../../src/lib/ground/time/beijing.ts';
 
 /**
  * What issue 15's last points look like to a person, in both languages, on a phone and a

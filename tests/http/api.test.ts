@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { CHANGES_PAGE_SIZE } from '../../src/lib/sync/changes.ts';
+import { CHANGES_PAGE_SIZE } from '../../src/lib/domain/sync/changes.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { testUscc } from '../support/notice-fixtures.ts';
 import { SITE_URL, usePortal } from '../support/server.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingDate } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate } from '../../src/lib/ground/time/beijing.ts';
 import { insertApplicant, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 import { SITE_URL, usePortal } from '../support/server.ts';

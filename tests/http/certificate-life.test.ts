@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, beijingDate, formatBeijingDate, startOfBeijingDay } from '../../src/lib/time/beijing.ts';
+import { addDays, addMonths, beijingDate, formatBeijingDate, startOfBeijingDay } from '../../src/lib/ground/time/beijing.ts';
 import { parseFeed, SITE_URL } from '../support/feeds.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';

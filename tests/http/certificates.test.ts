@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { beijingDate, addDays } from '../../src/lib/time/beijing.ts';
+import { beijingDate, addDays } from '../../src/lib/ground/time/beijing.ts';
 import { insertBodyAndScheme, insertCertificate, insertNoticeWithComment, insertOrganisation } from '../support/registry-fixtures.ts';
-import { qrCodeSvg } from '../../src/lib/site/qr.ts';
+import { qrCodeSvg } from '../../src/lib/ground/site/qr.ts';
 import { SITE_URL, usePortal } from '../support/server.ts';
 
 // The served portal uses the real clock, so the fixtures are placed around today.

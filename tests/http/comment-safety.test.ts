@@ -8,7 +8,7 @@ import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { commentForm, SITE_URL, startPortal, usePortal, type RunningPortal } from '../support/server.ts';
 import { holdWriteLock } from '../support/write-lock.ts';
-import { RATE_LIMITS } from '../../src/lib/comments/submit.ts';
+import { RATE_LIMITS } from '../../src/lib/domain/comments/submit.ts';
 
 const HOUR = 60 * 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();

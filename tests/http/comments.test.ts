@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RATE_LIMITS } from '../../src/lib/comments/submit.ts';
+import { RATE_LIMITS } from '../../src/lib/domain/comments/submit.ts';
 import { insertBodyAndScheme, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { commentForm, usePortal } from '../support/server.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingDate } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate } from '../../src/lib/ground/time/beijing.ts';
 import { guidsOf, parseFeed, SITE_URL } from '../support/feeds.ts';
 import { insertApplicant, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate, formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/ground/time/beijing.ts';
 import { insertApplicant, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 import { commentForm, SITE_URL, usePortal } from '../support/server.ts';

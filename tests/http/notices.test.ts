@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingDate, formatWindowTime, toBeijingIso } from '../../src/lib/time/beijing.ts';
+import { addDays, beijingDate, formatWindowTime, toBeijingIso } from '../../src/lib/ground/time/beijing.ts';
 import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';
 import { usePortal } from '../support/server.ts';

@@ -4,10 +4,10 @@ import { sql } from 'kysely';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { statusOnDay } from '../../src/lib/certificates/status.ts';
+import { statusOnDay } from '../../src/lib/domain/certificates/status.ts';
 import type { StoredCertificateStatus } from '../../src/lib/db/registry.table.ts';
-import { toSearchForm } from '../../src/lib/text/normalise.ts';
-import { beijingDate } from '../../src/lib/time/beijing.ts';
+import { toSearchForm } from '../../src/lib/ground/text/normalise.ts';
+import { beijingDate } from '../../src/lib/ground/time/beijing.ts';
 import { insertComment } from '../support/notice-fixtures.ts';
 import { SITE_URL, usePortal } from '../support/server.ts';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { API_EXAMPLES, EXAMPLE_SITE, type ApiExample } from '../../src/lib/api/openapi.ts';
+import { API_EXAMPLES, EXAMPLE_SITE, type ApiExample } from '../../src/lib/web/api/openapi.ts';
 import { insertComment, testUscc } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';
 import { SITE_URL, usePortal } from '../support/server.ts';
@@ -13,7 +13,7 @@ import { SITE_URL, usePortal } from '../support/server.ts';
  * below (chosen not to change with the day: fields that say when an answer was made are
  * listed with their example), and its answer must be the example. After a deliberate
  * change of an answer, `RECORD_API_EXAMPLES=1 npx vitest run tests/http/openapi.test.ts`
- * writes the answers into src/lib/api/examples.json; read its diff before committing it.
+ * writes the answers into src/lib/web/api/examples.json; read its diff before committing it.
  */
 const API_RATE = 30;
 const RECORD = process.env.RECORD_API_EXAMPLES === '1';
@@ -123,6 +123,6 @@ describe('/api/v1/openapi.json', () => {
       const asOf = Object.fromEntries((example.asOfFields ?? []).map((field) => [field, answer[field]]));
       expect(answer, name).toEqual({ ...(example.answer as object), ...asOf });
     }
-    if (RECORD) writeFileSync(new URL('../../src/lib/api/examples.json', import.meta.url), `${JSON.stringify(recorded, null, 2)}\n`);
+    if (RECORD) writeFileSync(new URL('../../src/lib/web/api/examples.json', import.meta.url), `${JSON.stringify(recorded, null, 2)}\n`);
   });
 });

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { formatBeijingDate, formatBeijingDateTime } from '../../src/lib/time/beijing.ts';
+import { formatBeijingDate, formatBeijingDateTime } from '../../src/lib/ground/time/beijing.ts';
 import { parseFeed } from '../support/feeds.ts';
 import { insertApplicant, insertListedNotice } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme } from '../support/registry-fixtures.ts';

@@ -6,7 +6,7 @@ import { projectRoot } from '../../scripts/build.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import type { TestDatabase } from './database.ts';
 import { BACK_OFFICE_WORDS } from '../../src/lib/i18n/back-office.ts';
-import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../../src/lib/import/import.ts';
+import { importFiles, type FileOutcome, type ImportOptions, type ImportSource } from '../../src/lib/back-office/import/import.ts';
 
 export const EXAMPLES_FOLDER = join(projectRoot, 'data/examples');
 

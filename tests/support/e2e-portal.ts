@@ -1,7 +1,7 @@
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { submitComment } from '../../src/lib/comments/submit.ts';
+import { submitComment } from '../../src/lib/domain/comments/submit.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { insertComment } from './notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from './registry-fixtures.ts';

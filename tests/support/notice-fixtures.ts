@@ -1,6 +1,6 @@
 import type { PortalDb } from '../../src/lib/db/database.ts';
 import type { Comment } from '../../src/lib/db/notice.table.ts';
-import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { usccCheckCharacter } from '../../src/lib/ground/organisations/uscc.ts';
 import { insertNotice, insertOrganisation, type NoticeFixture } from './registry-fixtures.ts';
 
 const RECORDED = '2026-01-01T00:00:00.000Z';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { projectRoot } from '../../scripts/build.ts';
-import { isStatsAnswer, type ProcessStats } from '../../src/lib/runtime/process-stats.ts';
+import { isStatsAnswer, type ProcessStats } from '../../src/lib/web/runtime/process-stats.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 /** The public address the test portals are served under (every absolute link, and the Origin a form must come from). */

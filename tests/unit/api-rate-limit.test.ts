@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRateLimit, isApiRequest } from '../../src/lib/http/api-rate-limit.ts';
+import { ApiRateLimit, isApiRequest } from '../../src/lib/web/http/api-rate-limit.ts';
 
 /** The per-client allowance of API requests, on a clock the test moves. */
 describe('ApiRateLimit', () => {

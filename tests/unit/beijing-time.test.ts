@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { timeLeft } from '../../src/lib/notices/state.ts';
-import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/time/beijing.ts';
+import { timeLeft } from '../../src/lib/domain/notices/state.ts';
+import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/ground/time/beijing.ts';
 
 describe('dates and times in Beijing time, in each language', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { certificateCountsOfBody } from '../../src/lib/bodies/repository.ts';
-import { statusOnDay } from '../../src/lib/certificates/status.ts';
-import { listNotices } from '../../src/lib/notices/repository.ts';
-import { beijingDate } from '../../src/lib/time/beijing.ts';
+import { certificateCountsOfBody } from '../../src/lib/domain/bodies/repository.ts';
+import { statusOnDay } from '../../src/lib/domain/certificates/status.ts';
+import { listNotices } from '../../src/lib/domain/notices/repository.ts';
+import { beijingDate } from '../../src/lib/ground/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 /** certificate_tally and notice_body_tally agree with the rows they count, whoever writes them, and the pages read them. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { LOOKUP_STATUSES, type LookupFilters } from '../../src/lib/certificates/filters.ts';
-import { LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/certificates/lookup.ts';
-import { statusOnDay, type CertificateStatus } from '../../src/lib/certificates/status.ts';
-import { moveCertificateTallyForward } from '../../src/lib/certificates/tally.ts';
+import { LOOKUP_STATUSES, type LookupFilters } from '../../src/lib/domain/certificates/filters.ts';
+import { LOOKUP_PAGE_SIZE, lookupCertificates } from '../../src/lib/domain/certificates/lookup.ts';
+import { statusOnDay, type CertificateStatus } from '../../src/lib/domain/certificates/status.ts';
+import { moveCertificateTallyForward } from '../../src/lib/domain/certificates/tally.ts';
 import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 

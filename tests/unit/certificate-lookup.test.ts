@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { findNearMatches, keysOneSlipFrom, LOOKUP_PAGE_SIZE, lookupCertificates, meantUscc, shorterNamePart } from '../../src/lib/certificates/lookup.ts';
-import { findCertificateByNumber } from '../../src/lib/certificates/repository.ts';
+import { findNearMatches, keysOneSlipFrom, LOOKUP_PAGE_SIZE, lookupCertificates, meantUscc, shorterNamePart } from '../../src/lib/domain/certificates/lookup.ts';
+import { findCertificateByNumber } from '../../src/lib/domain/certificates/repository.ts';
 import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
-import { DomainError } from '../../src/lib/errors.ts';
-import { usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
-import { toSearchForm } from '../../src/lib/text/normalise.ts';
+import { DomainError } from '../../src/lib/ground/errors.ts';
+import { usccCheckCharacter } from '../../src/lib/ground/organisations/uscc.ts';
+import { toSearchForm } from '../../src/lib/ground/text/normalise.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { observedDatabase } from '../support/query-plans.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusStatement, type EventForStatement } from '../../src/lib/certificates/status.ts';
+import { statusStatement, type EventForStatement } from '../../src/lib/domain/certificates/status.ts';
 
 const event = (kind: EventForStatement['kind'], occurredAt: string, description = ''): EventForStatement => ({ kind, occurredAt, description });
 const issued = event('issued', '2025-01-10T02:00:00.000Z', '初次颁发');

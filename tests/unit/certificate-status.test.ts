@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { statusFromHistory, statusOnDay, type EventForStatus } from '../../src/lib/certificates/status.ts';
-import { beijingDate } from '../../src/lib/time/beijing.ts';
+import { statusFromHistory, statusOnDay, type EventForStatus } from '../../src/lib/domain/certificates/status.ts';
+import { beijingDate } from '../../src/lib/ground/time/beijing.ts';
 
 const event = (kind: EventForStatus['kind'], occurredAt: string, extra: Partial<EventForStatus> = {}): EventForStatus => ({
   kind,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_VERIFY_NUMBERS, verifyCertificates } from '../../src/lib/certificates/verify.ts';
+import { MAX_VERIFY_NUMBERS, verifyCertificates } from '../../src/lib/domain/certificates/verify.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 

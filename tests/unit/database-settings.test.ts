@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitCounter } from '../../src/lib/db/seam.ts';
 import { openDatabase } from '../../src/lib/db/sqlite.ts';
-import { DomainError } from '../../src/lib/errors.ts';
+import { DomainError } from '../../src/lib/ground/errors.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertComment } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertNotice } from '../support/registry-fixtures.ts';

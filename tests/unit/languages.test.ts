@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommentForm } from '../../src/lib/comments/form.ts';
-import { DomainError } from '../../src/lib/errors.ts';
-import { apiError } from '../../src/lib/http/errors.ts';
-import { localeOfPath, pathWithoutLocale } from '../../src/lib/language/locales.ts';
+import { parseCommentForm } from '../../src/lib/domain/comments/form.ts';
+import { DomainError } from '../../src/lib/ground/errors.ts';
+import { apiError } from '../../src/lib/web/http/errors.ts';
+import { localeOfPath, pathWithoutLocale } from '../../src/lib/ground/language/locales.ts';
 import { errorMessageFor, MESSAGES } from '../../src/lib/i18n/messages.ts';
-import { noticeTitle, noticeTitleEn } from '../../src/lib/notices/labels.ts';
+import { noticeTitle, noticeTitleEn } from '../../src/lib/domain/notices/labels.ts';
 
 describe('the language of an address', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certificateNumberKey, normaliseCertificateNumber, normaliseInput, toSearchForm } from '../../src/lib/text/normalise.ts';
+import { certificateNumberKey, normaliseCertificateNumber, normaliseInput, toSearchForm } from '../../src/lib/ground/text/normalise.ts';
 
 describe('input normalisation', () => {
   it('folds full-width letters, digits and dashes to half-width (NFKC)', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/lib/errors.ts';
+import { DomainError } from '../../src/lib/ground/errors.ts';
 import { errorMessageFor } from '../../src/lib/i18n/messages.ts';
-import { parseNoticeListQuery } from '../../src/lib/notices/inputs.ts';
+import { parseNoticeListQuery } from '../../src/lib/domain/notices/inputs.ts';
 import {
   findNotice,
   listNotices,
@@ -9,7 +9,7 @@ import {
   NOTICE_PAGE_SIZE,
   noticeFilterOptions,
   type NoticeFilters,
-} from '../../src/lib/notices/repository.ts';
+} from '../../src/lib/domain/notices/repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertApplicant, insertClosedNotices, insertComment, insertListedNotice, insertScheme } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate } from '../support/registry-fixtures.ts';

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { DEFAULT_PAGE_SIZE } from '../../src/lib/open-data/datasets.ts';
-import { MANIFEST_NAME, readManifest, type OpenDataManifest } from '../../src/lib/open-data/files.ts';
-import { generateOpenData } from '../../src/lib/open-data/generate.ts';
-import { openDataFileServer } from '../../src/lib/open-data/serve.ts';
+import { DEFAULT_PAGE_SIZE } from '../../src/lib/domain/open-data/datasets.ts';
+import { MANIFEST_NAME, readManifest, type OpenDataManifest } from '../../src/lib/domain/open-data/files.ts';
+import { generateOpenData } from '../../src/lib/domain/open-data/generate.ts';
+import { openDataFileServer } from '../../src/lib/domain/open-data/serve.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { observedDatabase, type ObservedDatabase } from '../support/query-plans.ts';
 

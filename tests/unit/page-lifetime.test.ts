@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nextChangeByTime } from '../../src/lib/runtime/page-lifetime.ts';
+import { nextChangeByTime } from '../../src/lib/web/runtime/page-lifetime.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testUscc } from '../support/notice-fixtures.ts';
 import { insertBodyAndScheme, insertCertificate, insertNotice, insertOrganisation } from '../support/registry-fixtures.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../../src/lib/errors.ts';
-import { readFormBody, readJsonBody } from '../../src/lib/http/request-body.ts';
+import type { DomainError } from '../../src/lib/ground/errors.ts';
+import { readFormBody, readJsonBody } from '../../src/lib/web/http/request-body.ts';
 import { errorMessageFor } from '../../src/lib/i18n/messages.ts';
 
 /** A request whose body arrives in pieces, `pauseMs` apart, as a slow (or hostile) client sends it. */

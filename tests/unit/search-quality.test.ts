@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { NoticeIndexer } from '../../src/lib/search/indexer.ts';
-import { searchNoticeIndex } from '../../src/lib/search/notice-index.ts';
+import { NoticeIndexer } from '../../src/lib/domain/search/indexer.ts';
+import { searchNoticeIndex } from '../../src/lib/domain/search/notice-index.ts';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertSearchableNotice, reviseNotice, SEARCH_CORPUS, type SearchableNotice } from '../support/search-fixtures.ts';

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/lib/errors.ts';
-import { NoticeIndexer } from '../../src/lib/search/indexer.ts';
-import { searchNoticeIndex } from '../../src/lib/search/notice-index.ts';
-import { NoticeSearch } from '../../src/lib/search/service.ts';
+import { DomainError } from '../../src/lib/ground/errors.ts';
+import { NoticeIndexer } from '../../src/lib/domain/search/indexer.ts';
+import { searchNoticeIndex } from '../../src/lib/domain/search/notice-index.ts';
+import { NoticeSearch } from '../../src/lib/domain/search/service.ts';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertSearchableNotice, SEARCH_CORPUS } from '../support/search-fixtures.ts';

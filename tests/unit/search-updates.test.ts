@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { exportRecords } from '../../src/lib/import/export.ts';
-import { importFiles } from '../../src/lib/import/import.ts';
-import { NoticeIndexer } from '../../src/lib/search/indexer.ts';
-import { searchNoticeIndex } from '../../src/lib/search/notice-index.ts';
+import { exportRecords } from '../../src/lib/back-office/import/export.ts';
+import { importFiles } from '../../src/lib/back-office/import/import.ts';
+import { NoticeIndexer } from '../../src/lib/domain/search/indexer.ts';
+import { searchNoticeIndex } from '../../src/lib/domain/search/notice-index.ts';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
 import { textSource } from '../support/back-office.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

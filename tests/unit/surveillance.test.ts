@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { findCertificateByNumber } from '../../src/lib/certificates/repository.ts';
+import { findCertificateByNumber } from '../../src/lib/domain/certificates/repository.ts';
 import {
   recertificationAsOf,
   surveillanceAsOf,
   surveillanceDueOn,
   type NoticeForRecertification,
   type SurveillanceFacts,
-} from '../../src/lib/certificates/surveillance.ts';
+} from '../../src/lib/domain/certificates/surveillance.ts';
 import type { PortalDb } from '../../src/lib/db/database.ts';
-import { officialBeijingTime } from '../../src/lib/time/beijing.ts';
+import { officialBeijingTime } from '../../src/lib/ground/time/beijing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertBodyAndScheme, insertCertificate, insertOrganisation } from '../support/registry-fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { usccProblemEn, usccProblemZh } from '../../src/lib/i18n/errors.ts';
-import { findUsccProblem, looksLikeUscc, usccCheckCharacter } from '../../src/lib/organisations/uscc.ts';
+import { findUsccProblem, looksLikeUscc, usccCheckCharacter } from '../../src/lib/ground/organisations/uscc.ts';
 
 describe('USCC check character', () => {
   it.each(['91330100799655058B', '91440300708461136T'])('accepts the real code %s', (code) => {

@@ -1,4 +1,4 @@
-import type { PortalConfig } from '../config/config.ts';
+import type { PortalConfig } from '../ground/config/config.ts';
 import type { PortalDb } from './database.ts';
 import { openPostgres } from './postgres.ts';
 import { openDatabase } from './sqlite.ts';

@@ -1,4 +1,4 @@
-import { certificateNumberKey, toSearchForm } from '../text/normalise.ts';
+import { certificateNumberKey, toSearchForm } from '../ground/text/normalise.ts';
 
 /*
  * The columns the registry derives from what a record says, made in one place for whoever

@@ -19,8 +19,8 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
-import type { ConfigProblem } from '../config/config.ts';
-import { DomainError } from '../errors.ts';
+import type { ConfigProblem } from '../ground/config/config.ts';
+import { DomainError } from '../ground/errors.ts';
 import type { PortalDatabase, PortalDb } from './database.ts';
 import { HOLDER_MATCH_LIMIT, matchHolderNames, type HolderNameMatches } from './holder-names.ts';
 import { storageUnavailable, type StorageFailure } from './storage.ts';

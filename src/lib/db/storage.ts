@@ -1,4 +1,4 @@
-import { DomainError, type StorageFailureReason } from '../errors.ts';
+import { DomainError, type StorageFailureReason } from '../ground/errors.ts';
 
 /** Seconds to suggest before trying again when the database cannot take a write. */
 export const STORAGE_RETRY_SECONDS = 30;

@@ -1,11 +1,11 @@
-import type { ConfigProblem } from '../config/config.ts';
-import type { CommentExportAudit, ErasureCount, ExportFilter, HandlingProblem } from '../comments/handling.ts';
-import { COMMENT_STATUS_LABELS, COMMENT_STATUS_LABELS_EN, type TrackedComment } from '../comments/tracking.ts';
-import type { FileOutcome } from '../import/import.ts';
-import type { CertificateMove } from '../import/plan.ts';
-import type { ImportProblem, ProblemDetail, RecordLocation, ReferenceTarget } from '../import/problems.ts';
-import { DEFAULT_LOCALE, type Locale } from '../language/locales.ts';
-import { formatBeijingDateTime } from '../time/beijing.ts';
+import type { ConfigProblem } from '../ground/config/config.ts';
+import type { CommentExportAudit, ErasureCount, ExportFilter, HandlingProblem } from '../back-office/comment-handling.ts';
+import { COMMENT_STATUS_LABELS, COMMENT_STATUS_LABELS_EN, type TrackedComment } from '../domain/comments/tracking.ts';
+import type { FileOutcome } from '../back-office/import/import.ts';
+import type { CertificateMove } from '../back-office/import/plan.ts';
+import type { ImportProblem, ProblemDetail, RecordLocation, ReferenceTarget } from '../back-office/import/problems.ts';
+import { DEFAULT_LOCALE, type Locale } from '../ground/language/locales.ts';
+import { formatBeijingDateTime } from '../ground/time/beijing.ts';
 import { usccProblemEn, usccProblemZh } from './errors.ts';
 
 /*

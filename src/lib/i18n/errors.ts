@@ -1,8 +1,8 @@
-import type { CommentLimit, ErrorWords, NoticeFilterName, SchemaProblem, StorageFailureReason } from '../errors.ts';
-import { counted } from '../language/english.ts';
-import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR } from '../notices/inputs.ts';
-import type { UsccProblem } from '../organisations/uscc.ts';
-import { formatWindowTime } from '../time/beijing.ts';
+import type { CommentLimit, ErrorWords, NoticeFilterName, SchemaProblem, StorageFailureReason } from '../ground/errors.ts';
+import { counted } from '../ground/language/english.ts';
+import { FIRST_NOTICE_YEAR, LAST_NOTICE_YEAR } from '../domain/notices/inputs.ts';
+import type { UsccProblem } from '../ground/organisations/uscc.ts';
+import { formatWindowTime } from '../ground/time/beijing.ts';
 
 /*
  * What each domain error says: to people in Chinese and in English (the pages), and to

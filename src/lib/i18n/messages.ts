@@ -5,24 +5,24 @@ import {
   STATUS_EXPLANATIONS_EN,
   STATUS_LABELS,
   STATUS_LABELS_EN,
-} from '../certificates/labels.ts';
-import type { CertificateStatus } from '../certificates/status.ts';
+} from '../domain/certificates/labels.ts';
+import type { CertificateStatus } from '../domain/certificates/status.ts';
 import {
   COMMENT_KIND_LABELS,
   COMMENT_KIND_LABELS_EN,
   COMMENT_STATUS_LABELS,
   COMMENT_STATUS_LABELS_EN,
   type TrackedComment,
-} from '../comments/tracking.ts';
+} from '../domain/comments/tracking.ts';
 import type { Notice, NoticeKind } from '../db/notice.table.ts';
 import type { CertificateEventKind } from '../db/registry.table.ts';
-import { sayError, type DomainError } from '../errors.ts';
-import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN, noticeTitle, noticeTitleEn } from '../notices/labels.ts';
-import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../notices/state.ts';
-import type { FacetName } from '../search/notice-index.ts';
-import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../time/beijing.ts';
-import { counted, noun } from '../language/english.ts';
-import type { Locale } from '../language/locales.ts';
+import { sayError, type DomainError } from '../ground/errors.ts';
+import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN, noticeTitle, noticeTitleEn } from '../domain/notices/labels.ts';
+import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../domain/notices/state.ts';
+import type { FacetName } from '../domain/search/notice-index.ts';
+import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../ground/time/beijing.ts';
+import { counted, noun } from '../ground/language/english.ts';
+import type { Locale } from '../ground/language/locales.ts';
 import { ERRORS_EN, ERRORS_ZH } from './errors.ts';
 
 /*

@@ -1,6 +1,6 @@
 import { getRelativeLocaleUrl } from 'astro:i18n';
-import type { DomainError } from '../errors.ts';
-import { LOCALES, localeOfPath, pathWithoutLocale, type Locale } from '../language/locales.ts';
+import type { DomainError } from '../ground/errors.ts';
+import { LOCALES, localeOfPath, pathWithoutLocale, type Locale } from '../ground/language/locales.ts';
 import { errorMessageFor, MESSAGES } from './messages.ts';
 
 /** A portal address as the Chinese site writes it (query and fragment kept), in `locale`: /notices?state=open → /en/notices?state=open. */

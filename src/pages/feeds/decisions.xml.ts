@@ -1,4 +1,4 @@
-import { decisionsFeed } from '../../lib/feeds/decisions.ts';
-import { feedRoute } from '../../lib/feeds/response.ts';
+import { decisionsFeed } from '../../lib/web/feeds/decisions.ts';
+import { feedRoute } from '../../lib/web/feeds/response.ts';
 
 export const GET = feedRoute(({ locals }) => decisionsFeed(locals.db, locals.siteUrl, locals.now));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { feedRoute } from '../../lib/feeds/response.ts';
-import { searchFeed } from '../../lib/feeds/search.ts';
-import { parseInput, queryParameters } from '../../lib/http/validation.ts';
+import { feedRoute } from '../../lib/web/feeds/response.ts';
+import { searchFeed } from '../../lib/web/feeds/search.ts';
+import { parseInput, queryParameters } from '../../lib/ground/validation.ts';
 
 const searchFeedParameters = z.object({ q: z.string({ required_error: 'q is required: /feeds/search.xml?q=…' }).max(200, 'q has at most 200 characters') });
 

@@ -1,5 +1,5 @@
-import { openApiDocument } from '../../../lib/api/openapi.ts';
-import { apiRoute, jsonResponse } from '../../../lib/http/errors.ts';
+import { openApiDocument } from '../../../lib/web/api/openapi.ts';
+import { apiRoute, jsonResponse } from '../../../lib/web/http/errors.ts';
 
 /** Built once per address and limit: it depends on nothing else. */
 const documents = new Map<string, ReturnType<typeof openApiDocument>>();

@@ -1,9 +1,9 @@
-import { certificateSummaryJson } from '../../../lib/certificates/json.ts';
-import { apiError, apiRoute, jsonResponse } from '../../../lib/http/errors.ts';
-import { parseInput, queryParameters } from '../../../lib/http/validation.ts';
-import { noticeSummaryJson } from '../../../lib/notices/json.ts';
-import { searchParameters } from '../../../lib/search/inputs.ts';
-import { searchPortal } from '../../../lib/search/portal-search.ts';
+import { certificateSummaryJson } from '../../../lib/domain/certificates/json.ts';
+import { apiError, apiRoute, jsonResponse } from '../../../lib/web/http/errors.ts';
+import { parseInput, queryParameters } from '../../../lib/ground/validation.ts';
+import { noticeSummaryJson } from '../../../lib/domain/notices/json.ts';
+import { searchParameters } from '../../../lib/domain/search/inputs.ts';
+import { searchPortal } from '../../../lib/domain/search/portal-search.ts';
 
 export const GET = apiRoute(
   async ({ url, locals }) => {

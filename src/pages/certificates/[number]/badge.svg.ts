@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { badgeMaxAgeSeconds, badgeOfCertificate, UNKNOWN_CERTIFICATE_BADGE } from '../../../lib/certificates/badge.ts';
-import { findCertificateByNumber } from '../../../lib/certificates/repository.ts';
-import { conditionalResponse } from '../../../lib/http/conditional.ts';
-import { certificateUrl } from '../../../lib/site/urls.ts';
-import { startOfBeijingDay } from '../../../lib/time/beijing.ts';
+import { badgeMaxAgeSeconds, badgeOfCertificate, UNKNOWN_CERTIFICATE_BADGE } from '../../../lib/domain/certificates/badge.ts';
+import { findCertificateByNumber } from '../../../lib/domain/certificates/repository.ts';
+import { conditionalResponse } from '../../../lib/web/http/conditional.ts';
+import { certificateUrl } from '../../../lib/ground/site/urls.ts';
+import { startOfBeijingDay } from '../../../lib/ground/time/beijing.ts';
 
 const SVG = 'image/svg+xml; charset=utf-8';
 // Other sites show the badge: it may be embedded anywhere, also by pages that isolate themselves.

@@ -1,6 +1,6 @@
-import { bodyProfileJson } from '../../../../lib/bodies/json.ts';
-import { certificateCountsOfBody, requireBody, schemesOfBody } from '../../../../lib/bodies/repository.ts';
-import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
+import { bodyProfileJson } from '../../../../lib/domain/bodies/json.ts';
+import { certificateCountsOfBody, requireBody, schemesOfBody } from '../../../../lib/domain/bodies/repository.ts';
+import { apiRoute, jsonResponse } from '../../../../lib/web/http/errors.ts';
 
 export const GET = apiRoute(
   async ({ params, locals }) => {

@@ -1,7 +1,7 @@
-import { certificateJson } from '../../../../lib/certificates/json.ts';
-import { certificateNotices } from '../../../../lib/certificates/life.ts';
-import { requireCertificate } from '../../../../lib/certificates/repository.ts';
-import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
+import { certificateJson } from '../../../../lib/domain/certificates/json.ts';
+import { certificateNotices } from '../../../../lib/domain/certificates/life.ts';
+import { requireCertificate } from '../../../../lib/domain/certificates/repository.ts';
+import { apiRoute, jsonResponse } from '../../../../lib/web/http/errors.ts';
 
 export const GET = apiRoute(
   async ({ params, locals }) => {

@@ -1,11 +1,11 @@
-import { certificateRecordJson, certificateSummaryJson, overdueLookupJson } from '../../../../lib/certificates/json.ts';
-import { lookupParameters } from '../../../../lib/certificates/inputs.ts';
-import { lookupCertificates } from '../../../../lib/certificates/lookup.ts';
-import { lookupOverdueCertificates } from '../../../../lib/certificates/overdue.ts';
-import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
-import { parseInput, queryParameters } from '../../../../lib/http/validation.ts';
-import { certificatesChangedAfter } from '../../../../lib/certificates/repository.ts';
-import { asksForChanges, listChanges } from '../../../../lib/sync/changes.ts';
+import { certificateRecordJson, certificateSummaryJson, overdueLookupJson } from '../../../../lib/domain/certificates/json.ts';
+import { lookupParameters } from '../../../../lib/domain/certificates/inputs.ts';
+import { lookupCertificates } from '../../../../lib/domain/certificates/lookup.ts';
+import { lookupOverdueCertificates } from '../../../../lib/domain/certificates/overdue.ts';
+import { apiRoute, jsonResponse } from '../../../../lib/web/http/errors.ts';
+import { parseInput, queryParameters } from '../../../../lib/ground/validation.ts';
+import { certificatesChangedAfter } from '../../../../lib/domain/certificates/repository.ts';
+import { asksForChanges, listChanges } from '../../../../lib/domain/sync/changes.ts';
 
 export const GET = apiRoute(
   async ({ url, locals }) => {

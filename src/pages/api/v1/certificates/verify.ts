@@ -1,8 +1,8 @@
-import { MAX_NUMBER_LENGTH, verifyRequest } from '../../../../lib/certificates/inputs.ts';
-import { MAX_VERIFY_NUMBERS, verifyCertificates } from '../../../../lib/certificates/verify.ts';
-import { apiRoute, jsonResponse, preflightResponse } from '../../../../lib/http/errors.ts';
-import { readJsonBody } from '../../../../lib/http/request-body.ts';
-import { parseInput } from '../../../../lib/http/validation.ts';
+import { MAX_NUMBER_LENGTH, verifyRequest } from '../../../../lib/domain/certificates/inputs.ts';
+import { MAX_VERIFY_NUMBERS, verifyCertificates } from '../../../../lib/domain/certificates/verify.ts';
+import { apiRoute, jsonResponse, preflightResponse } from '../../../../lib/web/http/errors.ts';
+import { readJsonBody } from '../../../../lib/web/http/request-body.ts';
+import { parseInput } from '../../../../lib/ground/validation.ts';
 
 /**
  * Room for the documented maximum written the longest way JSON allows: 1,000 numbers of the

@@ -1,7 +1,7 @@
-import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
-import { outcomesOnceDecided } from '../../../../lib/notices/comment-outcomes.ts';
-import { noticeJson } from '../../../../lib/notices/json.ts';
-import { requireNotice } from '../../../../lib/notices/repository.ts';
+import { apiRoute, jsonResponse } from '../../../../lib/web/http/errors.ts';
+import { outcomesOnceDecided } from '../../../../lib/domain/notices/comment-outcomes.ts';
+import { noticeJson } from '../../../../lib/domain/notices/json.ts';
+import { requireNotice } from '../../../../lib/domain/notices/repository.ts';
 
 export const GET = apiRoute(
   async ({ params, locals }) => {

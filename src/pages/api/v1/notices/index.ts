@@ -1,9 +1,9 @@
-import { apiRoute, jsonResponse } from '../../../../lib/http/errors.ts';
-import { queryParameters } from '../../../../lib/http/validation.ts';
-import { parseNoticeListQuery } from '../../../../lib/notices/inputs.ts';
-import { noticeDetailsJson, noticeSummaryJson } from '../../../../lib/notices/json.ts';
-import { listNotices, noticesChangedAfter } from '../../../../lib/notices/repository.ts';
-import { asksForChanges, listChanges } from '../../../../lib/sync/changes.ts';
+import { apiRoute, jsonResponse } from '../../../../lib/web/http/errors.ts';
+import { queryParameters } from '../../../../lib/ground/validation.ts';
+import { parseNoticeListQuery } from '../../../../lib/domain/notices/inputs.ts';
+import { noticeDetailsJson, noticeSummaryJson } from '../../../../lib/domain/notices/json.ts';
+import { listNotices, noticesChangedAfter } from '../../../../lib/domain/notices/repository.ts';
+import { asksForChanges, listChanges } from '../../../../lib/domain/sync/changes.ts';
 
 export const GET = apiRoute(
   async ({ url, locals }) => {

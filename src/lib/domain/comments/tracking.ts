@@ -1,0 +1,68 @@
+import type { PortalDb } from '../../db/database.ts';
+
+/** What the holder of a tracking number may see: never the submitter's name, contact or address. */
+export interface TrackedComment {
+  trackingNumber: string;
+  kind: 'objection' | 'opinion' | 'support';
+  /** What the holder sent: theirs to read again (the page is never cached). */
+  text: string;
+  status: 'received' | 'under_review' | 'answered' | 'rejected';
+  reply: string | null;
+  published: boolean;
+  receivedAt: string;
+  updatedAt: string;
+  notice: { id: number; reference: string; organisationName: string; schemeName: string; windowEnd: string };
+}
+
+export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: string): Promise<TrackedComment | null> {
+  const row = await db
+    .selectFrom('comment')
+    .innerJoin('notice', 'notice.id', 'comment.noticeId')
+    .innerJoin('organisation', 'organisation.id', 'notice.organisationId')
+    .innerJoin('scheme', 'scheme.id', 'notice.schemeId')
+    .select([
+      'comment.trackingNumber',
+      'comment.kind',
+      'comment.text',
+      'comment.status',
+      'comment.reply',
+      'comment.published',
+      'comment.receivedAt',
+      'comment.updatedAt',
+      'notice.id as noticeId',
+      'notice.reference',
+      'notice.windowEnd',
+      'organisation.name as organisationName',
+      'scheme.name as schemeName',
+    ])
+    .where('comment.trackingNumber', '=', trackingNumber)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    trackingNumber: row.trackingNumber,
+    kind: row.kind,
+    text: row.text,
+    status: row.status,
+    reply: row.reply,
+    published: row.published === 1,
+    receivedAt: row.receivedAt,
+    updatedAt: row.updatedAt,
+    notice: { id: row.noticeId, reference: row.reference, organisationName: row.organisationName, schemeName: row.schemeName, windowEnd: row.windowEnd },
+  };
+}
+
+export const COMMENT_KIND_LABELS = { objection: '异议', opinion: '意见', support: '支持' } as const;
+export const COMMENT_STATUS_LABELS = {
+  received: '已收到',
+  under_review: '核查中',
+  answered: '已答复',
+  rejected: '不予受理',
+} as const;
+
+export const COMMENT_KIND_LABELS_EN: Record<TrackedComment['kind'], string> = { objection: 'Objection', opinion: 'Opinion', support: 'Support' };
+export const COMMENT_STATUS_LABELS_EN: Record<TrackedComment['status'], string> = {
+  received: 'Received',
+  under_review: 'Under review',
+  answered: 'Answered',
+  rejected: 'Not accepted',
+};
