@@ -68,9 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('first_issued_on', 'text', (c) => c.notNull())
     .addColumn('issued_on', 'text', (c) => c.notNull())
     .addColumn('expires_on', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('valid', 'suspended', 'withdrawn', 'cancelled')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('valid', 'suspended', 'withdrawn', 'cancelled')`))
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addForeignKeyConstraint('certificate_level', ['scheme_id', 'level_code'], 'scheme_level', ['scheme_id', 'code'])
     .execute();
@@ -93,20 +91,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_on', 'text')
     .addColumn('scope', 'text')
     .execute();
-  await db.schema
-    .createIndex('certificate_event_certificate')
-    .on('certificate_event')
-    .columns(['certificate_id', 'occurred_at'])
-    .execute();
+  await db.schema.createIndex('certificate_event_certificate').on('certificate_event').columns(['certificate_id', 'occurred_at']).execute();
   await db.schema.createIndex('certificate_event_occurred').on('certificate_event').column('occurred_at').execute();
 
   await db.schema
     .createTable('notice')
     .addColumn('id', 'integer', dialect.generatedId)
     .addColumn('reference', 'text', (c) => c.notNull().unique())
-    .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('initial', 'surveillance', 'recertification', 'level_change', 'scope_change')`),
-    )
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('initial', 'surveillance', 'recertification', 'level_change', 'scope_change')`))
     .addColumn('organisation_id', 'integer', (c) => c.notNull().references('organisation.id'))
     .addColumn('scheme_id', 'integer', (c) => c.notNull().references('scheme.id'))
     .addColumn('body_id', 'integer', (c) => c.notNull().references('certification_body.id'))
@@ -143,9 +135,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('submitter_contact', 'text', (c) => c.notNull())
     .addColumn('submitter_organisation', 'text')
     .addColumn('client_hash', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('received', 'under_review', 'answered', 'rejected')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('received', 'under_review', 'answered', 'rejected')`))
     .addColumn('reply', 'text')
     .addColumn('published', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('received_at', 'text', (c) => c.notNull())
@@ -160,16 +150,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await schemaDialect(db).dropHolderNameIndexes(db);
-  for (const table of [
-    'comment',
-    'notice',
-    'certificate_event',
-    'certificate',
-    'organisation',
-    'scheme_level',
-    'scheme',
-    'certification_body',
-  ]) {
+  for (const table of ['comment', 'notice', 'certificate_event', 'certificate', 'organisation', 'scheme_level', 'scheme', 'certification_body']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

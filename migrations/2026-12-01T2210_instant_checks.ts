@@ -21,7 +21,12 @@ const INSTANT_COLUMNS: Record<string, string[]> = {
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [table, columns] of Object.entries(INSTANT_COLUMNS)) {
-    await schemaDialect(db).instantChecks(db, table, columns, `${table}: ${columns.join(', ')} must be UTC instants written as 2026-12-01T08:00:00.000Z`);
+    await schemaDialect(db).instantChecks(
+      db,
+      table,
+      columns,
+      `${table}: ${columns.join(', ')} must be UTC instants written as 2026-12-01T08:00:00.000Z`,
+    );
   }
 }
 

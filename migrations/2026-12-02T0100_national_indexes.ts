@@ -51,8 +51,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('notice_end').on('notice').columns(BY_END).execute();
   await db.schema.createIndex('notice_published').on('notice').column('published_at').execute();
   for (const [filter, column] of FILTERS) {
-    await db.schema.createIndex(`notice_${filter}_start`).on('notice').columns([column, ...BY_START]).execute();
-    await db.schema.createIndex(`notice_${filter}_end`).on('notice').columns([column, ...BY_END]).execute();
+    await db.schema
+      .createIndex(`notice_${filter}_start`)
+      .on('notice')
+      .columns([column, ...BY_START])
+      .execute();
+    await db.schema
+      .createIndex(`notice_${filter}_end`)
+      .on('notice')
+      .columns([column, ...BY_END])
+      .execute();
     await db.schema.createIndex(`notice_${filter}_published`).on('notice').columns([column, 'published_at']).execute();
   }
   await db.schema.createIndex('notice_decided').on('notice').column('decided_at').execute();

@@ -47,8 +47,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await schemaDialect(db).certificateProvinceAndTally(db);
   await schemaDialect(db).changeNotifications(db);
 
-  for (const [name, lead] of ORDERED) await db.schema.createIndex(name).on('certificate').columns([...lead, 'status', 'expires_on', 'id']).execute();
-  await db.schema.createIndex('certificate_lapsing').on('certificate').columns(['expires_on', 'status', 'body_id', 'scheme_id', 'province']).execute();
+  for (const [name, lead] of ORDERED)
+    await db.schema
+      .createIndex(name)
+      .on('certificate')
+      .columns([...lead, 'status', 'expires_on', 'id'])
+      .execute();
+  await db.schema
+    .createIndex('certificate_lapsing')
+    .on('certificate')
+    .columns(['expires_on', 'status', 'body_id', 'scheme_id', 'province'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

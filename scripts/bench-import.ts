@@ -40,7 +40,9 @@ function lockOf(outcome: FileOutcome | undefined) {
 }
 
 async function main(): Promise<void> {
-  console.log(`Generating the demo data set (${DATA_SET.certificates.toLocaleString('en')} certificates, ${DATA_SET.notices.toLocaleString('en')} notices)…`);
+  console.log(
+    `Generating the demo data set (${DATA_SET.certificates.toLocaleString('en')} certificates, ${DATA_SET.notices.toLocaleString('en')} notices)…`,
+  );
   const demo = openDatabase(':memory:');
   await migrateToLatest(demo);
   await seedDemoData(demo, { ...DATA_SET, now: new Date() });
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
       const [outcome] = await importFiles(db, [source(kind, file)], { dryRun: false, now: new Date() });
       const lock = lockOf(outcome);
       const per10k = (milliseconds: number) => (milliseconds / lock.records) * 10_000;
-      const largest = (milliseconds: number) => Math.floor((LOCK_BUDGET_MS / milliseconds) * lock.records / 1000) * 1000;
+      const largest = (milliseconds: number) => Math.floor(((LOCK_BUDGET_MS / milliseconds) * lock.records) / 1000) * 1000;
       rows.push(
         `| ${kind} | ${what} | ${lock.records.toLocaleString('en')} | ${(lock.milliseconds / 1000).toFixed(2)} | ${(lock.cpuMilliseconds / 1000).toFixed(2)} | ` +
           `${(per10k(lock.cpuMilliseconds) / 1000).toFixed(2)} | ${largest(lock.cpuMilliseconds).toLocaleString('en')} | ${largest(lock.milliseconds).toLocaleString('en')} |`,

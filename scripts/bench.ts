@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   const db = await openBenchDatabase();
   const today = beijingDate(new Date());
   const random = sampler(7);
-  const { total } = await db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const { total } = await db
+    .selectFrom('certificate')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
   const numbers = await db.selectFrom('certificate').select('number').execute();
   const names = await db.selectFrom('organisation').select('name').execute();
 
@@ -137,13 +140,17 @@ async function benchSurveillance(
     ['overdue surveillance feed (50 newest)', blank, () => newestOverdueCertificates(db, today, 50)],
     ['the notices of a certificate, with their counts', certificates, (id) => certificateNotices(db, Number(id))],
   ];
-  console.log(`\nSurveillance and the life of a certificate, ${total.toLocaleString('en')} overdue today, ${SAMPLES} queries each (ms; CPU as a multiple of the lookup by number, ${reference.toFixed(3)} ms):`);
+  console.log(
+    `\nSurveillance and the life of a certificate, ${total.toLocaleString('en')} overdue today, ${SAMPLES} queries each (ms; CPU as a multiple of the lookup by number, ${reference.toFixed(3)} ms):`,
+  );
   console.log('| query | p50 | p95 | max | CPU per query | × lookup by number |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [label, queries, run] of rows) {
     const figures = await percentiles(queries, run);
     const cpu = await cpuPerQuery(queries, run);
-    console.log(`| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} | ${cpu.toFixed(3)} | ${(cpu / reference).toFixed(1)} |`);
+    console.log(
+      `| ${label} | ${figures.p50.toFixed(2)} | ${figures.p95.toFixed(2)} | ${figures.max.toFixed(2)} | ${cpu.toFixed(3)} | ${(cpu / reference).toFixed(1)} |`,
+    );
   }
 }
 

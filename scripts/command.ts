@@ -19,7 +19,11 @@ export const CONFIGURATION_EXIT_CODE = 1;
  * bad, what is wrong is said in the staff's language and the exit code is returned: the
  * command then stops, having done nothing.
  */
-export function startCommand<Options>(words: BackOfficeWords, usage: string, readArguments: () => Options): { options: Options; config: PortalConfig } | number {
+export function startCommand<Options>(
+  words: BackOfficeWords,
+  usage: string,
+  readArguments: () => Options,
+): { options: Options; config: PortalConfig } | number {
   try {
     const options = readArguments();
     return { options, config: loadConfig() };

@@ -91,7 +91,8 @@ function readCommand(argv: string[], today: string): Command {
     if (positionals.length !== 1) throw new UsageError(words.comments.oneTrackingNumber);
     const status = values.status?.replace(/-/g, '_');
     if (status !== undefined && !(ANSWER_STATUSES as readonly string[]).includes(status)) throw new UsageError(words.comments.status(CLI_STATUSES));
-    if (status === undefined && values.reply === undefined && !values.publish) throw new UsageError(words.comments.refused.nothing_to_change({ code: 'nothing_to_change' }));
+    if (status === undefined && values.reply === undefined && !values.publish)
+      throw new UsageError(words.comments.refused.nothing_to_change({ code: 'nothing_to_change' }));
     return {
       name,
       trackingNumber: positionals[0]!,
@@ -168,7 +169,14 @@ async function main(): Promise<number> {
         }
         consequence = words.comments.exportNotKept(command.out);
         try {
-          await recordCommentExport(db, { exportedAt: now.toISOString(), osUser: operatingSystemUser(), filter: command.filter, format: command.format, commentCount: comments.length, file });
+          await recordCommentExport(db, {
+            exportedAt: now.toISOString(),
+            osUser: operatingSystemUser(),
+            filter: command.filter,
+            format: command.format,
+            commentCount: comments.length,
+            file,
+          });
         } catch (error) {
           // An export that is not in the audit table must not exist.
           rmSync(file, { force: true });
@@ -179,16 +187,32 @@ async function main(): Promise<number> {
       }
       case 'exports': {
         const exports = await listCommentExports(db);
-        console.log(exports.length === 0 ? words.comments.noExports : [words.comments.exportsHeading, ...exports.map(words.comments.exportLine)].join('\n'));
+        console.log(
+          exports.length === 0 ? words.comments.noExports : [words.comments.exportsHeading, ...exports.map(words.comments.exportLine)].join('\n'),
+        );
         return 0;
       }
       case 'answer': {
-        const comment = await answerComment(db, command.trackingNumber, { ...(command.status ? { status: command.status } : {}), ...(command.reply === undefined ? {} : { reply: command.reply }), publish: command.publish }, now);
+        const comment = await answerComment(
+          db,
+          command.trackingNumber,
+          {
+            ...(command.status ? { status: command.status } : {}),
+            ...(command.reply === undefined ? {} : { reply: command.reply }),
+            publish: command.publish,
+          },
+          now,
+        );
         console.log(words.comments.answered(comment));
         return 0;
       }
       case 'purge': {
-        const erased = await erasePersonalData(db, startOfBeijingDay(command.decidedBefore), now, (count) => (consequence = words.comments.erasedSoFar(count)));
+        const erased = await erasePersonalData(
+          db,
+          startOfBeijingDay(command.decidedBefore),
+          now,
+          (count) => (consequence = words.comments.erasedSoFar(count)),
+        );
         console.log(words.comments.erased(erased, command.decidedBefore));
         return 0;
       }

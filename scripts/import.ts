@@ -20,15 +20,7 @@ import type { AddedRecord, ChangedRecord } from '../src/lib/back-office/import/p
 import { MAX_SHOWN_PROBLEMS } from '../src/lib/back-office/import/problems.ts';
 import { RECORD_KINDS, type RecordKind } from '../src/lib/back-office/import/records.ts';
 import { systemClock } from '../src/lib/ground/time/clock.ts';
-import {
-  commandLocale,
-  fromInvocationFolder,
-  LANGUAGE_OPTION,
-  parseCommandArguments,
-  startCommand,
-  unavailable,
-  UsageError,
-} from './command.ts';
+import { commandLocale, fromInvocationFolder, LANGUAGE_OPTION, parseCommandArguments, startCommand, unavailable, UsageError } from './command.ts';
 
 const words = BACK_OFFICE_WORDS[commandLocale(process.argv.slice(2))];
 
@@ -59,7 +51,12 @@ function readArguments() {
 function progressReporter(): { onProgress: ImportOptions['onProgress']; stop: () => void } {
   if (!process.stdout.isTTY) return { onProgress: undefined, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: '{file} {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', stream: process.stdout, hideCursor: true, clearOnComplete: true },
+    {
+      format: '{file} {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}',
+      stream: process.stdout,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let current: string | null = null;
@@ -86,15 +83,17 @@ const MAX_SHOWN_CHANGES = 50;
 
 function changeLines(outcome: Extract<FileOutcome, { result: 'imported' }>, dryRun: boolean, changesFile: string | null): string[] {
   const planned: (AddedRecord | ChangedRecord)[] = [...outcome.plan.added, ...outcome.plan.changed].sort((a, b) => position(a) - position(b));
-  const lines = planned.slice(0, MAX_SHOWN_CHANGES).flatMap((record) =>
-    'fields' in record
-      ? [
-          `  ${words.import.changed(record.location, record.label)}`,
-          ...record.fields.map((change) => `    ${words.import.fieldChange(change.field, change.old, change.new)}`),
-          ...(record.move ? [`    ${words.import.holderEvent(dryRun)}`] : []),
-        ]
-      : [`  ${words.import.added(record.location, record.label)}`],
-  );
+  const lines = planned
+    .slice(0, MAX_SHOWN_CHANGES)
+    .flatMap((record) =>
+      'fields' in record
+        ? [
+            `  ${words.import.changed(record.location, record.label)}`,
+            ...record.fields.map((change) => `    ${words.import.fieldChange(change.field, change.old, change.new)}`),
+            ...(record.move ? [`    ${words.import.holderEvent(dryRun)}`] : []),
+          ]
+        : [`  ${words.import.added(record.location, record.label)}`],
+    );
   if (planned.length > MAX_SHOWN_CHANGES) lines.push(`  ${words.import.moreChanges(planned.length - MAX_SHOWN_CHANGES, changesFile)}`);
   return lines;
 }

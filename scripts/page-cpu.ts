@@ -56,8 +56,12 @@ function samples() {
     400,
   );
   const notices = byId<{ id: number }>('select id from notice where id = ?', 'notice', 400).map((row) => row.id);
-  const tracking = byId<{ tracking_number: string }>('select tracking_number from comment where id = ?', 'comment', 200).map((row) => row.tracking_number);
-  const provinces = (db.prepare('select distinct province from organisation where id < 5000').all() as { province: string }[]).map((row) => row.province);
+  const tracking = byId<{ tracking_number: string }>('select tracking_number from comment where id = ?', 'comment', 200).map(
+    (row) => row.tracking_number,
+  );
+  const provinces = (db.prepare('select distinct province from organisation where id < 5000').all() as { province: string }[]).map(
+    (row) => row.province,
+  );
   const schemes = (db.prepare('select code from scheme').all() as { code: string }[]).map((row) => row.code);
   db.close();
   return { certificates, notices, tracking, provinces, schemes };

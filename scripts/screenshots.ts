@@ -62,7 +62,10 @@ async function chooseSubjects(databasePath: string, now: Date): Promise<Shot[]> 
 async function capture(page: Page, url: string, file: string): Promise<void> {
   const response = await page.goto(url);
   if (response?.status() !== 200) throw new Error(`${url} answered ${response?.status()}`);
-  const { width, height } = await page.evaluate(() => ({ width: document.documentElement.clientWidth, height: document.documentElement.scrollHeight }));
+  const { width, height } = await page.evaluate(() => ({
+    width: document.documentElement.clientWidth,
+    height: document.documentElement.scrollHeight,
+  }));
   await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, MAX_HEIGHT) } });
 }
 
@@ -77,13 +80,24 @@ async function main(): Promise<void> {
     try {
       await whenSearchIsReady(portal.baseUrl);
       const english = (await fetch(`${portal.baseUrl}/en`)).status === 200;
-      const languages = english ? [{ prefix: '', suffix: '' }, { prefix: '/en', suffix: '-en' }] : [{ prefix: '', suffix: '' }];
+      const languages = english
+        ? [
+            { prefix: '', suffix: '' },
+            { prefix: '/en', suffix: '-en' },
+          ]
+        : [{ prefix: '', suffix: '' }];
       mkdirSync(OUTPUT, { recursive: true });
       // A page that is no longer taken must not linger in the README's folder.
       for (const file of readdirSync(OUTPUT)) if (file.endsWith('.png')) rmSync(join(OUTPUT, file));
       for (const width of WIDTHS) {
         const phone = width < 640;
-        const context = await browser.newContext({ ...CHINA, viewport: { width, height: 900 }, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
+        const context = await browser.newContext({
+          ...CHINA,
+          viewport: { width, height: 900 },
+          deviceScaleFactor: 1,
+          isMobile: phone,
+          hasTouch: phone,
+        });
         const page = await context.newPage();
         for (const { prefix, suffix } of languages) {
           for (const shot of shots) {

@@ -25,7 +25,6 @@ const MAX_SEED = 2 ** 32 - 1;
 /** The page cache while seeding: the national data set's indexes are filled in memory. */
 const SEEDING_CACHE_MEGABYTES = 256;
 
-
 function wholeNumber(option: string, text: string, maximum: number, minimum = 1): number {
   if (!/^\d+$/.test(text) || Number(text) < minimum || Number(text) > maximum) {
     throw new UsageError(`--${option} must be a whole number from ${minimum} to ${maximum.toLocaleString('en')}, not "${text}"`);
@@ -59,7 +58,12 @@ function readArguments() {
 function progressBar(certificates: number): { update: DemoDataOptions['progress']; stop: () => void } {
   if (!process.stdout.isTTY) return { update: undefined, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: 'Seeding [{bar}] {percentage}% | {value}/{total} certificates | {duration_formatted}', stream: process.stdout, hideCursor: true, clearOnComplete: true },
+    {
+      format: 'Seeding [{bar}] {percentage}% | {value}/{total} certificates | {duration_formatted}',
+      stream: process.stdout,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(certificates, 0);
@@ -80,7 +84,9 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   if (options.replace && config.databaseUrl) {
-    console.error(`--replace deletes SQLite files only: drop and create ${name} (dropdb, createdb --locale=C.UTF-8 --template=template0), then seed it.`);
+    console.error(
+      `--replace deletes SQLite files only: drop and create ${name} (dropdb, createdb --locale=C.UTF-8 --template=template0), then seed it.`,
+    );
     return 1;
   }
   if (options.replace) {
@@ -99,9 +105,10 @@ async function main(): Promise<number> {
   const progress = progressBar(options.certificates);
   const seed = (db: Parameters<typeof seedDemoData>[0]) => seedDemoData(db, { ...options, now, progress: progress.update });
   // PostgreSQL's statement triggers already index each chunk in one pass: nothing to set aside while seeding.
-  const counts = await (config.databaseUrl ? seedThrough(config, seed) : withBulkWriting(databasePath, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES, kept: INDEXES_TRIGGERS_READ }, seed)).finally(
-    progress.stop,
-  );
+  const counts = await (config.databaseUrl
+    ? seedThrough(config, seed)
+    : withBulkWriting(databasePath, { cacheMegabytes: SEEDING_CACHE_MEGABYTES, tables: SEEDED_TABLES, kept: INDEXES_TRIGGERS_READ }, seed)
+  ).finally(progress.stop);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const cpu = process.cpuUsage();
   const count = (n: number) => n.toLocaleString('en');

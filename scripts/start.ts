@@ -17,7 +17,14 @@ import { postgresProblems } from '../src/lib/db/postgres.ts';
 import { commitCounter } from '../src/lib/db/seam.ts';
 import { answerRateLimited, ApiRateLimit, isApiRequest } from '../src/lib/web/http/api-rate-limit.ts';
 import { clientAddressOf } from '../src/lib/web/http/client-address.ts';
-import { connectionReading, isMalformedAddress, malformedAddressRoute, unparsableRequestAnswer, withEscapedTarget, withPlainPath } from '../src/lib/web/http/malformed-request.ts';
+import {
+  connectionReading,
+  isMalformedAddress,
+  malformedAddressRoute,
+  unparsableRequestAnswer,
+  withEscapedTarget,
+  withPlainPath,
+} from '../src/lib/web/http/malformed-request.ts';
 import { SECURITY_HEADERS } from '../src/lib/web/http/security-headers.ts';
 import { BACK_OFFICE_WORDS } from '../src/lib/i18n/back-office.ts';
 import { MESSAGES } from '../src/lib/i18n/messages.ts';
@@ -88,7 +95,11 @@ async function startNoticeSearch(config: PortalConfig): Promise<NoticeSearch> {
 /** The bulk files of /data, written by a thread of this process whenever the data changed (at most once per interval). */
 function startOpenData(config: PortalConfig): OpenDataGenerator {
   const generator = new OpenDataGenerator(
-    { database: { ...config, databasePoolSize: 1 }, folder: openDataFolder(config.databasePath), intervalMilliseconds: config.openDataIntervalMilliseconds },
+    {
+      database: { ...config, databasePoolSize: 1 },
+      folder: openDataFolder(config.databasePath),
+      intervalMilliseconds: config.openDataIntervalMilliseconds,
+    },
     (line) => console.log(line),
   );
   generator.start();
@@ -103,7 +114,9 @@ function startOpenData(config: PortalConfig): OpenDataGenerator {
 function forgetOldSubmissionsHourly(db: PortalDb): void {
   const forget = () => {
     void forgetOldSubmissions(db, systemClock()).catch((error: unknown) => console.error(`Could not delete old address hashes: ${String(error)}`));
-    void moveCertificateTallyForward(db, beijingDate(systemClock())).catch((error: unknown) => console.error(`Could not move the certificate tally forward: ${String(error)}`));
+    void moveCertificateTallyForward(db, beijingDate(systemClock())).catch((error: unknown) =>
+      console.error(`Could not move the certificate tally forward: ${String(error)}`),
+    );
   };
   forget();
   setInterval(forget, 60 * 60_000).unref();
@@ -127,11 +140,17 @@ function keepPageModules(pageMap: Map<string, () => Promise<unknown>>): void {
  * listened on; `stop` closes the server and then runs `release`.
  */
 async function serve(config: PortalConfig, portal: Portal, release: () => Promise<unknown>): Promise<{ url: string; stop: () => void }> {
-  const { handler, pageMap } = (await import(pathToFileURL(serverEntry).href)) as { handler: AstroHandler; pageMap: Map<string, () => Promise<unknown>> };
+  const { handler, pageMap } = (await import(pathToFileURL(serverEntry).href)) as {
+    handler: AstroHandler;
+    pageMap: Map<string, () => Promise<unknown>>;
+  };
   keepPageModules(pageMap);
   const serveStatic = loadStaticFiles(clientFolder);
   // Said in both languages: a file's address has none.
-  const serveOpenData = openDataFileServer(openDataFolder(config.databasePath), LOCALES.map((locale) => MESSAGES[locale].openData.preparing).join(' / '));
+  const serveOpenData = openDataFileServer(
+    openDataFolder(config.databasePath),
+    LOCALES.map((locale) => MESSAGES[locale].openData.preparing).join(' / '),
+  );
   const dataVersion = await commitCounter(portal.db);
   const responses = new ResponseCache({
     maxBytes: config.responseCacheBytes,
@@ -141,7 +160,8 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
     nextChangeByTime: (now) => nextChangeByTime(portal.db, now),
   });
   const apiLimit = config.apiRequestsPerMinute > 0 ? new ApiRateLimit(config.apiRequestsPerMinute) : null;
-  if (process.env.PORTAL_BENCH === '1') answerStatsRequests(processStatsReader('server', () => ({ hits: responses.hits, misses: responses.misses, ...responses.size })));
+  if (process.env.PORTAL_BENCH === '1')
+    answerStatsRequests(processStatsReader('server', () => ({ hits: responses.hits, misses: responses.misses, ...responses.size })));
 
   const server = createServer((request, response) => {
     request.url = withPlainPath(request.url ?? '/');
@@ -212,12 +232,21 @@ async function serve(config: PortalConfig, portal: Portal, release: () => Promis
 function answerStatsRequests(read: () => ProcessStats, others: () => Promise<ProcessStats[]> = async () => []): void {
   process.on('message', (message) => {
     if (!isStatsRequest(message)) return;
-    void others().then((processes) => process.send?.({ kind: 'bench-stats-answer', requestId: message.requestId, processes: [read(), ...processes] } satisfies StatsAnswer));
+    void others().then((processes) =>
+      process.send?.({ kind: 'bench-stats-answer', requestId: message.requestId, processes: [read(), ...processes] } satisfies StatsAnswer),
+    );
   });
 }
 
 function portalOf(config: PortalConfig, db: PortalDb, noticeSearch: NoticeSearchService): Portal {
-  return { config, siteUrl: config.siteUrl ?? '', db, clock: systemClock, noticeSearch, clientSalt: readClientSalt(clientSaltPath(config.databasePath)) };
+  return {
+    config,
+    siteUrl: config.siteUrl ?? '',
+    db,
+    clock: systemClock,
+    noticeSearch,
+    clientSalt: readClientSalt(clientSaltPath(config.databasePath)),
+  };
 }
 
 const openPortalDatabase = (config: PortalConfig) => connectDatabase(config);
@@ -228,7 +257,9 @@ async function runAlone(config: PortalConfig): Promise<void> {
   const noticeSearch = await startNoticeSearch(config);
   const openData = startOpenData(config);
   forgetOldSubmissionsHourly(db);
-  const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () => Promise.all([noticeSearch.stop(), openData.stop(), db.destroy()]));
+  const { url, stop } = await serve(config, portalOf(config, db, noticeSearch), () =>
+    Promise.all([noticeSearch.stop(), openData.stop(), db.destroy()]),
+  );
   console.log(`Portal listening on ${url} (database ${databaseName(config)}, site ${config.siteUrl ?? url}, one process)`);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

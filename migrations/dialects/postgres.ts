@@ -30,7 +30,9 @@ const unindex = (certificateIds: string) => `
  */
 async function statementTrigger(db: Kysely<any>, name: string, table: string, event: string, transitions: string, body: string): Promise<void> {
   await sql.raw(`create function ${name}() returns trigger language plpgsql as $body$ begin ${body} return null; end $body$`).execute(db);
-  await sql.raw(`create trigger ${name} after ${event} on ${table} referencing ${transitions} for each statement execute function ${name}()`).execute(db);
+  await sql
+    .raw(`create trigger ${name} after ${event} on ${table} referencing ${transitions} for each statement execute function ${name}()`)
+    .execute(db);
 }
 
 /** 2026-11-26T0900: substring search on holder names (see ./sqlite.ts for the design). */
@@ -47,14 +49,17 @@ export async function holderNameIndexes(db: Kysely<any>): Promise<void> {
   await sql`create table certificate_holder_name (certificate_id integer primary key, name text not null)`.execute(db);
   await sql`create index certificate_holder_name_trigram on certificate_holder_name using gin (name gin_trgm_ops)`.execute(db);
 
-  const moved = 'select now.id from new_certificates as now join old_certificates as before using (id) where now.organisation_id <> before.organisation_id';
+  const moved =
+    'select now.id from new_certificates as now join old_certificates as before using (id) where now.organisation_id <> before.organisation_id';
   await statementTrigger(
     db,
     'certificate_holder_indexed',
     'certificate',
     'insert',
     'new table as new_certificates',
-    indexHolderNames('select c.id as certificate_id, o.name_search as name from new_certificates as c join organisation as o on o.id = c.organisation_id'),
+    indexHolderNames(
+      'select c.id as certificate_id, o.name_search as name from new_certificates as c join organisation as o on o.id = c.organisation_id',
+    ),
   );
   await statementTrigger(
     db,
@@ -63,10 +68,20 @@ export async function holderNameIndexes(db: Kysely<any>): Promise<void> {
     'update',
     'old table as old_certificates new table as new_certificates',
     unindex(moved) +
-      indexHolderNames(`select c.id as certificate_id, o.name_search as name from certificate as c join organisation as o on o.id = c.organisation_id where c.id in (${moved})`),
+      indexHolderNames(
+        `select c.id as certificate_id, o.name_search as name from certificate as c join organisation as o on o.id = c.organisation_id where c.id in (${moved})`,
+      ),
   );
-  await statementTrigger(db, 'certificate_holder_unindexed', 'certificate', 'delete', 'old table as old_certificates', unindex('select id from old_certificates'));
-  const renamed = 'select now.id from new_organisations as now join old_organisations as before using (id) where now.name_search <> before.name_search';
+  await statementTrigger(
+    db,
+    'certificate_holder_unindexed',
+    'certificate',
+    'delete',
+    'old table as old_certificates',
+    unindex('select id from old_certificates'),
+  );
+  const renamed =
+    'select now.id from new_organisations as now join old_organisations as before using (id) where now.name_search <> before.name_search';
   await statementTrigger(
     db,
     'organisation_renamed',
@@ -74,7 +89,9 @@ export async function holderNameIndexes(db: Kysely<any>): Promise<void> {
     'update',
     'old table as old_organisations new table as new_organisations',
     unindex(`select id from certificate where organisation_id in (${renamed})`) +
-      indexHolderNames(`select c.id as certificate_id, o.name_search as name from certificate as c join organisation as o on o.id = c.organisation_id where o.id in (${renamed})`),
+      indexHolderNames(
+        `select c.id as certificate_id, o.name_search as name from certificate as c join organisation as o on o.id = c.organisation_id where o.id in (${renamed})`,
+      ),
   );
 }
 
@@ -89,12 +106,14 @@ export async function dropHolderNameIndexes(db: Kysely<any>): Promise<void> {
 /** 2026-12-01T2210: instants in their one stored form, as a CHECK constraint. */
 export async function instantChecks(db: Kysely<any>, table: string, columns: readonly string[], _message: string): Promise<void> {
   // The form, and a real instant (no 13th month): what the text says when read back is the text itself.
-  await sql.raw(`create or replace function portal_is_instant(value text) returns boolean language plpgsql immutable as $body$
+  await sql
+    .raw(`create or replace function portal_is_instant(value text) returns boolean language plpgsql immutable as $body$
     begin
       return value ~ '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$' and to_char(value::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') = value;
     exception when others then
       return false;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   const right = columns.map((column) => `portal_is_instant(${column})`).join(' and ');
   await sql.raw(`alter table ${table} add constraint ${table}_instants check (${right})`).execute(db);
 }
@@ -122,7 +141,8 @@ export async function surveillanceDue(db: Kysely<any>): Promise<void> {
 
   // The first instant after the issue day, Beijing time: surveillances from then on count for the cycle.
   const cycleStart = `to_char(c.issued_on::date + 1 - interval '8 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  await sql.raw(`create function refresh_certificate_surveillance_due(certificate_ids integer[]) returns void language sql as $body$
+  await sql
+    .raw(`create function refresh_certificate_surveillance_due(certificate_ids integer[]) returns void language sql as $body$
     delete from certificate_surveillance_due where certificate_id = any(certificate_ids);
     insert into certificate_surveillance_due (certificate_id, due_on, expires_on, organisation_id)
     select id, due_on, expires_on, organisation_id from (
@@ -148,14 +168,29 @@ export async function surveillanceDue(db: Kysely<any>): Promise<void> {
       where c.id = any(certificate_ids)
     ) as due
     where due_on is not null and due_on < expires_on;
-  $body$`).execute(db);
+  $body$`)
+    .execute(db);
 
   const refreshFor = (ids: string) => `perform refresh_certificate_surveillance_due(array(${ids}));`;
   const changed = `select now.id from new_certificates as now join old_certificates as before using (id)
     where (now.issued_on, now.expires_on, now.status, now.organisation_id) is distinct from (before.issued_on, before.expires_on, before.status, before.organisation_id)`;
   const events = (table: string) => `select distinct certificate_id from ${table} where kind = 'surveillance_passed'`;
-  await statementTrigger(db, 'certificate_surveillance_issued', 'certificate', 'insert', 'new table as new_certificates', refreshFor('select id from new_certificates'));
-  await statementTrigger(db, 'certificate_surveillance_changed', 'certificate', 'update', 'old table as old_certificates new table as new_certificates', refreshFor(changed));
+  await statementTrigger(
+    db,
+    'certificate_surveillance_issued',
+    'certificate',
+    'insert',
+    'new table as new_certificates',
+    refreshFor('select id from new_certificates'),
+  );
+  await statementTrigger(
+    db,
+    'certificate_surveillance_changed',
+    'certificate',
+    'update',
+    'old table as old_certificates new table as new_certificates',
+    refreshFor(changed),
+  );
   await statementTrigger(
     db,
     'certificate_surveillance_removed',
@@ -165,8 +200,22 @@ export async function surveillanceDue(db: Kysely<any>): Promise<void> {
     'delete from certificate_surveillance_due where certificate_id in (select id from old_certificates);',
   );
   // Refreshing a certificate for an event before its cycle changes nothing, so no finer test is needed.
-  await statementTrigger(db, 'certificate_surveillance_recorded', 'certificate_event', 'insert', 'new table as new_events', refreshFor(events('new_events')));
-  await statementTrigger(db, 'certificate_surveillance_unrecorded', 'certificate_event', 'delete', 'old table as old_events', refreshFor(events('old_events')));
+  await statementTrigger(
+    db,
+    'certificate_surveillance_recorded',
+    'certificate_event',
+    'insert',
+    'new table as new_events',
+    refreshFor(events('new_events')),
+  );
+  await statementTrigger(
+    db,
+    'certificate_surveillance_unrecorded',
+    'certificate_event',
+    'delete',
+    'old table as old_events',
+    refreshFor(events('old_events')),
+  );
   await statementTrigger(
     db,
     'certificate_surveillance_rerecorded',
@@ -228,7 +277,14 @@ export async function holderNamesByOrganisation(db: Kysely<any>): Promise<void> 
   const named = (table: string) => `select id as organisation_id, name_search as name from ${table}`;
   const renamed = (side: 'now' | 'before') => `select ${side}.id as organisation_id, ${side}.name_search as name
     from new_organisations as now join old_organisations as before using (id) where now.name_search <> before.name_search`;
-  await statementTrigger(db, 'organisation_name_indexed', 'organisation', 'insert', 'new table as new_organisations', indexOrganisationNames(named('new_organisations')));
+  await statementTrigger(
+    db,
+    'organisation_name_indexed',
+    'organisation',
+    'insert',
+    'new table as new_organisations',
+    indexOrganisationNames(named('new_organisations')),
+  );
   await statementTrigger(
     db,
     'organisation_name_changed',
@@ -237,7 +293,14 @@ export async function holderNamesByOrganisation(db: Kysely<any>): Promise<void> 
     'old table as old_organisations new table as new_organisations',
     unindexOrganisationNames(renamed('before')) + indexOrganisationNames(renamed('now')),
   );
-  await statementTrigger(db, 'organisation_name_unindexed', 'organisation', 'delete', 'old table as old_organisations', unindexOrganisationNames(named('old_organisations')));
+  await statementTrigger(
+    db,
+    'organisation_name_unindexed',
+    'organisation',
+    'delete',
+    'old table as old_organisations',
+    unindexOrganisationNames(named('old_organisations')),
+  );
   await sql.raw(indexOrganisationNames(named('organisation'))).execute(db);
 }
 
@@ -247,17 +310,21 @@ export async function holderNamesByOrganisation(db: Kysely<any>): Promise<void> 
  * written, and the tally counts it after.
  */
 export async function noticeProvinceAndTally(db: Kysely<any>): Promise<void> {
-  await sql.raw(`create function notice_province_set() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function notice_province_set() returns trigger language plpgsql as $body$ begin
       if tg_op = 'INSERT' or new.organisation_id is distinct from old.organisation_id then
         new.province := (select province from organisation where organisation.id = new.organisation_id);
       end if;
       return new;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger notice_province_set before insert or update on notice for each row execute function notice_province_set()`.execute(db);
-  await sql.raw(`create function organisation_province_changed() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function organisation_province_changed() returns trigger language plpgsql as $body$ begin
       update notice set province = new.province where organisation_id = new.id;
       return null;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger organisation_province_changed after update of province on organisation for each row
     when (new.province is distinct from old.province) execute function organisation_province_changed()`.execute(db);
 
@@ -267,11 +334,13 @@ export async function noticeProvinceAndTally(db: Kysely<any>): Promise<void> {
       insert into notice_tally (kind, scheme_id, province, year, notices) values (${row}.kind, ${row}.scheme_id, ${row}.province, ${year(`${row}.window_start`)}, ${change})
       on conflict (kind, scheme_id, province, year) do update set notices = notice_tally.notices + ${change};
     end if;`;
-  await sql.raw(`create function notice_tallied() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function notice_tallied() returns trigger language plpgsql as $body$ begin
       if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
       if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
       return null;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger notice_tallied after insert or delete or update of kind, scheme_id, province, window_start on notice
     for each row execute function notice_tallied()`.execute(db);
   await sql
@@ -322,11 +391,13 @@ export async function bodyTallies(db: Kysely<any>): Promise<void> {
   const countCertificate = (row: 'new' | 'old', change: 1 | -1) => `
     insert into certificate_tally (body_id, status, expires_on, certificates) values (${row}.body_id, ${row}.status, ${row}.expires_on, ${change})
     on conflict (body_id, status, expires_on) do update set certificates = certificate_tally.certificates + ${change};`;
-  await sql.raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function certificate_tallied() returns trigger language plpgsql as $body$ begin
       if tg_op in ('UPDATE', 'DELETE') then ${countCertificate('old', -1)} end if;
       if tg_op in ('INSERT', 'UPDATE') then ${countCertificate('new', 1)} end if;
       return null;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger certificate_tallied after insert or delete or update of body_id, status, expires_on on certificate
     for each row execute function certificate_tallied()`.execute(db);
   await sql`insert into certificate_tally (body_id, status, expires_on, certificates)
@@ -339,11 +410,13 @@ export async function bodyTallies(db: Kysely<any>): Promise<void> {
         values (${row}.body_id, ${row}.kind, ${row}.scheme_id, ${row}.province, ${year(`${row}.window_start`)}, ${change})
       on conflict (body_id, kind, scheme_id, province, year) do update set notices = notice_body_tally.notices + ${change};
     end if;`;
-  await sql.raw(`create function notice_body_tallied() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function notice_body_tallied() returns trigger language plpgsql as $body$ begin
       if tg_op in ('UPDATE', 'DELETE') then ${countNotice('old', -1)} end if;
       if tg_op in ('INSERT', 'UPDATE') then ${countNotice('new', 1)} end if;
       return null;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger notice_body_tallied after insert or delete or update of body_id, kind, scheme_id, province, window_start on notice
     for each row execute function notice_body_tallied()`.execute(db);
   await sql
@@ -392,8 +465,20 @@ const UPDATED_WHEN_PUBLISHED_CHANGES: [name: string, table: string, event: strin
     'old table as old_organisations new table as new_organisations',
     restamp('certificate', 'organisation_id', changedHolders) + restamp('notice', 'organisation_id', changedHolders),
   ],
-  ['comment_published', 'comment', 'insert', 'new table as new_comments', restamp('notice', 'id', 'select notice_id from new_comments where published = 1')],
-  ['comment_unpublished', 'comment', 'delete', 'old table as old_comments', restamp('notice', 'id', 'select notice_id from old_comments where published = 1')],
+  [
+    'comment_published',
+    'comment',
+    'insert',
+    'new table as new_comments',
+    restamp('notice', 'id', 'select notice_id from new_comments where published = 1'),
+  ],
+  [
+    'comment_unpublished',
+    'comment',
+    'delete',
+    'old table as old_comments',
+    restamp('notice', 'id', 'select notice_id from old_comments where published = 1'),
+  ],
   ['comment_republished', 'comment', 'update', 'old table as old_comments new table as new_comments', restamp('notice', 'id', changedComments)],
 ];
 
@@ -406,20 +491,24 @@ export async function updatedWhenPublishedChanges(db: Kysely<any>): Promise<void
   await sql`create function portal_stamp() returns text language sql volatile as $body$
     select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $body$`.execute(db);
   // Runs after notice_province_set (triggers run in name order): a province alone changed comes with its applicant's change, stamped as well.
-  await sql.raw(`create function portal_row_stamped() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function portal_row_stamped() returns trigger language plpgsql as $body$ begin
       if new.updated_at = old.updated_at and new is distinct from old and ${UNPAUSED} then
         new.updated_at := greatest(old.updated_at, portal_stamp());
       end if;
       return new;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   for (const table of ['certificate', 'notice']) {
     await sql.raw(`create trigger ${table}_stamped before update on ${table} for each row execute function portal_row_stamped()`).execute(db);
   }
-  for (const [name, table, event, transitions, body] of UPDATED_WHEN_PUBLISHED_CHANGES) await statementTrigger(db, name, table, event, transitions, body);
+  for (const [name, table, event, transitions, body] of UPDATED_WHEN_PUBLISHED_CHANGES)
+    await statementTrigger(db, name, table, event, transitions, body);
 }
 
 export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<void> {
-  for (const [name, table] of UPDATED_WHEN_PUBLISHED_CHANGES) await sql.raw(`drop trigger if exists ${name} on ${table}; drop function if exists ${name}()`).execute(db);
+  for (const [name, table] of UPDATED_WHEN_PUBLISHED_CHANGES)
+    await sql.raw(`drop trigger if exists ${name} on ${table}; drop function if exists ${name}()`).execute(db);
   for (const table of ['certificate', 'notice']) await sql.raw(`drop trigger if exists ${table}_stamped on ${table}`).execute(db);
   await sql`drop function if exists portal_row_stamped()`.execute(db);
   await sql`drop function if exists portal_stamp()`.execute(db);
@@ -427,21 +516,28 @@ export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<
 
 /** 2026-12-02T0722: certificate.province and certificate_filter_tally, as ./sqlite.ts keeps them, by row triggers. */
 export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void> {
-  await sql.raw(`create function certificate_province_set() returns trigger language plpgsql as $body$ begin
+  await sql
+    .raw(`create function certificate_province_set() returns trigger language plpgsql as $body$ begin
       if tg_op = 'INSERT' or new.organisation_id is distinct from old.organisation_id then
         new.province := (select province from organisation where organisation.id = new.organisation_id);
       end if;
       return new;
-    end $body$`).execute(db);
-  await sql`create trigger certificate_province_set before insert or update on certificate for each row execute function certificate_province_set()`.execute(db);
-  await sql.raw(`create function organisation_province_to_certificates() returns trigger language plpgsql as $body$ begin
+    end $body$`)
+    .execute(db);
+  await sql`create trigger certificate_province_set before insert or update on certificate for each row execute function certificate_province_set()`.execute(
+    db,
+  );
+  await sql
+    .raw(`create function organisation_province_to_certificates() returns trigger language plpgsql as $body$ begin
       update certificate set province = new.province where organisation_id = new.id;
       return null;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger organisation_province_to_certificates after update of province on organisation for each row
     when (new.province is distinct from old.province) execute function organisation_province_to_certificates()`.execute(db);
 
-  const lapse = (row: string) => `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < since then 'past' else 'current' end`;
+  const lapse = (row: string) =>
+    `case when ${row}.status not in ('valid', 'suspended') then '' when ${row}.expires_on < since then 'past' else 'current' end`;
   const count = (row: 'new' | 'old', change: 1 | -1) => `
     if ${row}.province is not null then
       insert into certificate_filter_tally (body_id, scheme_id, province, status, lapse, certificates)
@@ -449,12 +545,14 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
       on conflict (body_id, scheme_id, province, status, lapse) do update set certificates = certificate_filter_tally.certificates + ${change};
     end if;`;
   // The day 'past' ends, under a share lock: the portal's daily move (for update) waits for writers, and they for it.
-  await sql.raw(`create function certificate_filter_tallied() returns trigger language plpgsql as $body$ declare since text; begin
+  await sql
+    .raw(`create function certificate_filter_tallied() returns trigger language plpgsql as $body$ declare since text; begin
       select lapsed_before into since from certificate_filter_tally_since for share;
       if tg_op in ('UPDATE', 'DELETE') then ${count('old', -1)} end if;
       if tg_op in ('INSERT', 'UPDATE') then ${count('new', 1)} end if;
       return null;
-    end $body$`).execute(db);
+    end $body$`)
+    .execute(db);
   await sql`create trigger certificate_filter_tallied after insert or delete or update of body_id, scheme_id, province, status, expires_on on certificate
     for each row execute function certificate_filter_tallied()`.execute(db);
   await sql

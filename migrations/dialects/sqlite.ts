@@ -60,7 +60,8 @@ export async function holderNameIndexes(db: Kysely<any>): Promise<void> {
 }
 
 export async function dropHolderNameIndexes(db: Kysely<any>): Promise<void> {
-  for (const table of ['name_position', 'certificate_holder_trigram', 'certificate_holder_bigram']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['name_position', 'certificate_holder_trigram', 'certificate_holder_bigram'])
+    await db.schema.dropTable(table).ifExists().execute();
 }
 
 /**
@@ -74,7 +75,9 @@ export async function instantChecks(db: Kysely<any>, table: string, columns: rea
     ['insert', 'insert'],
     ['update', `update of ${columns.join(', ')}`],
   ] as const) {
-    await sql.raw(`create trigger ${table}_instants_${event} before ${when} on ${table} when ${wrong} begin select raise(abort, '${message}'); end`).execute(db);
+    await sql
+      .raw(`create trigger ${table}_instants_${event} before ${when} on ${table} when ${wrong} begin select raise(abort, '${message}'); end`)
+      .execute(db);
   }
 }
 
@@ -194,7 +197,9 @@ export async function holderNamesByOrganisation(db: Kysely<any>): Promise<void> 
     delete from organisation_name_trigram where rowid = ${row}.id;
     delete from organisation_name_bigram where (bigram, inside, name_length, organisation_id) in (${bigrams(`${row}.id`, `${row}.name_search`)});`);
   await sql`create trigger organisation_name_indexed after insert on organisation begin ${index('new')} end`.execute(db);
-  await sql`create trigger organisation_name_changed after update of name_search on organisation begin ${unindex('old')} ${index('new')} end`.execute(db);
+  await sql`create trigger organisation_name_changed after update of name_search on organisation begin ${unindex('old')} ${index('new')} end`.execute(
+    db,
+  );
   await sql`create trigger organisation_name_unindexed after delete on organisation begin ${unindex('old')} end`.execute(db);
 
   await sql`insert into organisation_name_trigram (rowid, name) select id, name_search from organisation`.execute(db);
@@ -213,7 +218,9 @@ const beijingYear = (instant: string) => `cast(strftime('%Y', ${instant}, '+8 ho
  * the insert trigger sets it by an update, which the tally trigger counts.
  */
 export async function noticeProvinceAndTally(db: Kysely<any>): Promise<void> {
-  const fromApplicant = sql.raw(`update notice set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`);
+  const fromApplicant = sql.raw(
+    `update notice set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`,
+  );
   await sql`create trigger notice_province_set after insert on notice begin ${fromApplicant} end`.execute(db);
   await sql`create trigger notice_province_moved after update of organisation_id on notice begin ${fromApplicant} end`.execute(db);
   await sql`create trigger organisation_province_changed after update of province on organisation begin
@@ -261,11 +268,15 @@ export async function bodyTallies(db: Kysely<any>): Promise<void> {
       where not exists (select 1 from certificate_tally where ${certificateKey(row)});
     update certificate_tally set certificates = certificates ${change} where ${certificateKey(row)};`;
   await sql.raw(`create trigger certificate_tallied after insert on certificate begin ${countCertificate('new', '+ 1')} end`).execute(db);
-  await sql.raw(`create trigger certificate_retallied after update of body_id, status, expires_on on certificate begin
-    ${countCertificate('old', '- 1')} ${countCertificate('new', '+ 1')} end`).execute(db);
+  await sql
+    .raw(`create trigger certificate_retallied after update of body_id, status, expires_on on certificate begin
+    ${countCertificate('old', '- 1')} ${countCertificate('new', '+ 1')} end`)
+    .execute(db);
   await sql.raw(`create trigger certificate_untallied after delete on certificate begin ${countCertificate('old', '- 1')} end`).execute(db);
-  await sql.raw(`insert into certificate_tally (body_id, status, expires_on, certificates)
-    select body_id, status, expires_on, count(*) from certificate group by 1, 2, 3`).execute(db);
+  await sql
+    .raw(`insert into certificate_tally (body_id, status, expires_on, certificates)
+    select body_id, status, expires_on, count(*) from certificate group by 1, 2, 3`)
+    .execute(db);
 
   const noticeKey = (row: 'new' | 'old') =>
     `body_id = ${row}.body_id and kind = ${row}.kind and scheme_id = ${row}.scheme_id and province = ${row}.province and year = ${beijingYear(`${row}.window_start`)}`;
@@ -274,11 +285,15 @@ export async function bodyTallies(db: Kysely<any>): Promise<void> {
       select ${row}.body_id, ${row}.kind, ${row}.scheme_id, ${row}.province, ${beijingYear(`${row}.window_start`)}, 0
       where ${row}.province is not null and not exists (select 1 from notice_body_tally where ${noticeKey(row)});
     update notice_body_tally set notices = notices ${change} where ${row}.province is not null and ${noticeKey(row)};`;
-  await sql.raw(`create trigger notice_body_tallied after update of body_id, kind, scheme_id, province, window_start on notice begin
-    ${countNotice('old', '- 1')} ${countNotice('new', '+ 1')} end`).execute(db);
+  await sql
+    .raw(`create trigger notice_body_tallied after update of body_id, kind, scheme_id, province, window_start on notice begin
+    ${countNotice('old', '- 1')} ${countNotice('new', '+ 1')} end`)
+    .execute(db);
   await sql.raw(`create trigger notice_body_untallied after delete on notice begin ${countNotice('old', '- 1')} end`).execute(db);
-  await sql.raw(`insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
-    select body_id, kind, scheme_id, province, ${beijingYear('window_start')}, count(*) from notice where province is not null group by 1, 2, 3, 4, 5`).execute(db);
+  await sql
+    .raw(`insert into notice_body_tally (body_id, kind, scheme_id, province, year, notices)
+    select body_id, kind, scheme_id, province, ${beijingYear('window_start')}, count(*) from notice where province is not null group by 1, 2, 3, 4, 5`)
+    .execute(db);
 }
 
 export async function dropBodyTallies(db: Kysely<any>): Promise<void> {
@@ -296,11 +311,23 @@ const UNPAUSED = 'not exists (select 1 from stamp_pause)';
 
 const UPDATED_WHEN_PUBLISHED_CHANGES: [name: string, trigger: string][] = [
   // A row a writer changed without stamping it (province alone is the triggers' copy of the applicant's).
-  ['certificate_stamped', `after update on certificate when new.updated_at is old.updated_at and ${UNPAUSED} begin ${restamp('certificate', 'id = new.id')} end`],
-  ['notice_stamped', `after update on notice when new.updated_at is old.updated_at and new.province is old.province and ${UNPAUSED} begin ${restamp('notice', 'id = new.id')} end`],
+  [
+    'certificate_stamped',
+    `after update on certificate when new.updated_at is old.updated_at and ${UNPAUSED} begin ${restamp('certificate', 'id = new.id')} end`,
+  ],
+  [
+    'notice_stamped',
+    `after update on notice when new.updated_at is old.updated_at and new.province is old.province and ${UNPAUSED} begin ${restamp('notice', 'id = new.id')} end`,
+  ],
   ['certificate_event_recorded', `after insert on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id = new.certificate_id')} end`],
-  ['certificate_event_unrecorded', `after delete on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id = old.certificate_id')} end`],
-  ['certificate_event_rerecorded', `after update on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id in (old.certificate_id, new.certificate_id)')} end`],
+  [
+    'certificate_event_unrecorded',
+    `after delete on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id = old.certificate_id')} end`,
+  ],
+  [
+    'certificate_event_rerecorded',
+    `after update on certificate_event when ${UNPAUSED} begin ${restamp('certificate', 'id in (old.certificate_id, new.certificate_id)')} end`,
+  ],
   [
     'organisation_published_changed',
     `after update of name, uscc, province, address on organisation
@@ -332,7 +359,9 @@ export async function dropUpdatedWhenPublishedChanges(db: Kysely<any>): Promise<
  * trigger counts.
  */
 export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void> {
-  const fromHolder = sql.raw(`update certificate set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`);
+  const fromHolder = sql.raw(
+    `update certificate set province = (select province from organisation where organisation.id = new.organisation_id) where id = new.id;`,
+  );
   await sql`create trigger certificate_province_set after insert on certificate begin ${fromHolder} end`.execute(db);
   await sql`create trigger certificate_province_moved after update of organisation_id on certificate begin ${fromHolder} end`.execute(db);
   await sql`create trigger organisation_province_to_certificates after update of province on organisation begin
@@ -358,7 +387,13 @@ export async function certificateProvinceAndTally(db: Kysely<any>): Promise<void
 }
 
 export async function dropCertificateProvinceAndTally(db: Kysely<any>): Promise<void> {
-  for (const trigger of ['certificate_filter_tallied', 'certificate_filter_untallied', 'certificate_province_set', 'certificate_province_moved', 'organisation_province_to_certificates']) {
+  for (const trigger of [
+    'certificate_filter_tallied',
+    'certificate_filter_untallied',
+    'certificate_province_set',
+    'certificate_province_moved',
+    'organisation_province_to_certificates',
+  ]) {
     await sql`drop trigger ${sql.id(trigger)}`.execute(db);
   }
 }

@@ -65,7 +65,12 @@ const seedArguments = (set: DataSet, replace: boolean) => [
   ...(replace ? ['--replace'] : []),
 ];
 
-const locationOf = (path: string, url: string | null): DatabaseLocation => ({ databasePath: path, databaseUrl: url, databasePoolSize: 2, writeWaitMilliseconds: 5000 });
+const locationOf = (path: string, url: string | null): DatabaseLocation => ({
+  databasePath: path,
+  databaseUrl: url,
+  databasePoolSize: 2,
+  writeWaitMilliseconds: 5000,
+});
 
 /** Seeds the SQLite data set once, and remembers how long that took. */
 function sqliteDataSet(set: DataSet): SeededDataSet {
@@ -75,7 +80,11 @@ function sqliteDataSet(set: DataSet): SeededDataSet {
   if (!existsSync(path) || !existsSync(facts)) {
     console.log(`Seeding ${path} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices), once…`);
     const started = performance.now();
-    const run = spawnSync(process.execPath, seedArguments(set, true), { cwd: projectRoot, env: { ...process.env, PORTAL_DB: path }, stdio: 'inherit' });
+    const run = spawnSync(process.execPath, seedArguments(set, true), {
+      cwd: projectRoot,
+      env: { ...process.env, PORTAL_DB: path },
+      stdio: 'inherit',
+    });
     if (run.status !== 0) throw new Error(`seeding ${path} failed`);
     writeFileSync(facts, JSON.stringify({ seedSeconds: (performance.now() - started) / 1000 }));
   }
@@ -109,7 +118,9 @@ async function postgresDataSet(set: DataSet, serverUrl: string, keep: boolean): 
   const path = keep ? join(FOLDER, `postgres-${set.name}.db`) : join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal.db');
   const env = { PORTAL_DB: path, PORTAL_DATABASE_URL: url.href };
   if (!seeded) {
-    console.log(`Seeding PostgreSQL database ${name} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices)${keep ? ', once' : ''}…`);
+    console.log(
+      `Seeding PostgreSQL database ${name} (${set.certificates.toLocaleString('en')} certificates, ${set.notices.toLocaleString('en')} notices)${keep ? ', once' : ''}…`,
+    );
     const started = performance.now();
     const run = spawnSync(process.execPath, seedArguments(set, false), { cwd: projectRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
     if (run.status !== 0) throw new Error(`seeding ${name} failed`);
@@ -129,11 +140,21 @@ async function pageKinds(location: DatabaseLocation): Promise<PageKind[]> {
   const db = connectDatabase(location);
   const random = sampler(20261202);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random(list.length))]!;
-  const count = async (table: 'certificate' | 'notice') => Number((await sql<{ n: number }>`select max(id) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
+  const count = async (table: 'certificate' | 'notice') =>
+    Number((await sql<{ n: number }>`select max(id) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
   const [certificateIds, noticeIds] = await Promise.all([count('certificate'), count('notice')]);
   const sampleIds = (top: number) => Array.from({ length: ADDRESSES_PER_KIND }, () => 1 + Math.floor(random(top)));
-  const numbers = (await db.selectFrom('certificate').select('number').where('id', 'in', sampleIds(certificateIds)).execute()).map((row) => row.number);
-  const names = (await db.selectFrom('certificate').innerJoin('organisation', 'organisation.id', 'certificate.organisationId').select('organisation.name').where('certificate.id', 'in', sampleIds(certificateIds).slice(0, 500)).execute()).map((row) => row.name);
+  const numbers = (await db.selectFrom('certificate').select('number').where('id', 'in', sampleIds(certificateIds)).execute()).map(
+    (row) => row.number,
+  );
+  const names = (
+    await db
+      .selectFrom('certificate')
+      .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
+      .select('organisation.name')
+      .where('certificate.id', 'in', sampleIds(certificateIds).slice(0, 500))
+      .execute()
+  ).map((row) => row.name);
   const notices = (await db.selectFrom('notice').select('id').where('id', 'in', sampleIds(noticeIds)).execute()).map((row) => row.id);
   const provinces = (await db.selectFrom('organisation').select('province').distinct().execute()).map((row) => row.province);
   await db.destroy();
@@ -149,12 +170,18 @@ async function pageKinds(location: DatabaseLocation): Promise<PageKind[]> {
   return [
     { label: 'home `/`, `/en`', addresses: ['/', '/en'] },
     { label: '`/notices?page=N`', addresses: many(() => `/notices?page=${1 + Math.floor(random(listPages))}`) },
-    { label: '`/notices?province=…&page=N`', addresses: many(() => `/notices?province=${encodeURIComponent(pick(provinces))}&page=${1 + Math.floor(random(20))}`) },
+    {
+      label: '`/notices?province=…&page=N`',
+      addresses: many(() => `/notices?province=${encodeURIComponent(pick(provinces))}&page=${1 + Math.floor(random(20))}`),
+    },
     { label: '`/notices/{id}`', addresses: notices.map((id) => `/notices/${id}`) },
     { label: '`/certificates/{number}`', addresses: numbers.map((number) => `/certificates/${encodeURIComponent(number)}`) },
     { label: '`/certificates?q=` (part of a name)', addresses: many(() => `/certificates?q=${namePiece()}`) },
     { label: '`/search?q=` (never kept)', addresses: many(() => `/search?q=${namePiece()}`) },
-    { label: '`/feeds/notices.xml?province=…`, `/feeds/decisions.xml`', addresses: many(() => (random(2) < 1 ? '/feeds/decisions.xml' : `/feeds/notices.xml?province=${encodeURIComponent(pick(provinces))}`)) },
+    {
+      label: '`/feeds/notices.xml?province=…`, `/feeds/decisions.xml`',
+      addresses: many(() => (random(2) < 1 ? '/feeds/decisions.xml' : `/feeds/notices.xml?province=${encodeURIComponent(pick(provinces))}`)),
+    },
     { label: '`/feeds/certificates/{number}.xml`', addresses: numbers.map((number) => `/feeds/certificates/${encodeURIComponent(number)}.xml`) },
     { label: '`/api/v1/certificates/{number}`', addresses: numbers.map((number) => `/api/v1/certificates/${encodeURIComponent(number)}`) },
     { label: '`/api/v1/notices?page=N`', addresses: many(() => `/api/v1/notices?page=${1 + Math.floor(random(listPages))}`) },
@@ -202,7 +229,13 @@ function wrk(baseUrl: string, addresses: string[], connections: number, headers:
   writeFileSync(scriptFile, WRK_SCRIPT);
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', scriptFile, baseUrl], {
-      env: { ...process.env, BENCH_ADDRESSES: listFile, BENCH_HEADERS: Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\n') },
+      env: {
+        ...process.env,
+        BENCH_ADDRESSES: listFile,
+        BENCH_HEADERS: Object.entries(headers)
+          .map(([name, value]) => `${name}: ${value}`)
+          .join('\n'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let printed = '';
@@ -264,8 +297,12 @@ async function answerOf(baseUrl: string, address: string): Promise<{ headers: Re
 async function bareServer(answer: { headers: Record<string, string>; body: Buffer }): Promise<{ baseUrl: string; stop: () => void }> {
   const file = join(FOLDER, 'bare-answer.json');
   writeFileSync(file, JSON.stringify({ headers: answer.headers, body: answer.body.toString('base64') }));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/bench/bare-http.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout.on('data', (chunk: Buffer) => resolve(Number(/listening (\d+)/.exec(chunk.toString())?.[1]))));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/bench/bare-http.ts'), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => resolve(Number(/listening (\d+)/.exec(chunk.toString())?.[1]))),
+  );
   return { baseUrl: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
@@ -287,9 +324,19 @@ interface DataSetFigures {
 /** The same load as wrk -c`connections` on one instance, spread over two on the one database: requests a second of both together. */
 async function spreadOverTwo(first: RunningPortal, second: RunningPortal, addresses: string[], connections: number): Promise<Load> {
   const half = addresses.length / 2;
-  const [one, other] = await Promise.all([wrk(first.baseUrl, addresses.slice(0, half), connections / 2, {}), wrk(second.baseUrl, addresses.slice(half), connections / 2, {})]);
+  const [one, other] = await Promise.all([
+    wrk(first.baseUrl, addresses.slice(0, half), connections / 2, {}),
+    wrk(second.baseUrl, addresses.slice(half), connections / 2, {}),
+  ]);
   const both = (pick: (load: Load) => number) => Math.max(pick(one), pick(other));
-  return { requests: one.requests + other.requests, perSecond: one.perSecond + other.perSecond, failures: one.failures + other.failures, p50: both((l) => l.p50), p95: both((l) => l.p95), p99: both((l) => l.p99) };
+  return {
+    requests: one.requests + other.requests,
+    perSecond: one.perSecond + other.perSecond,
+    failures: one.failures + other.failures,
+    p50: both((l) => l.p50),
+    p95: both((l) => l.p95),
+    p99: both((l) => l.p99),
+  };
 }
 
 async function benchDataSet(set: DataSet, seeded: SeededDataSet): Promise<DataSetFigures> {
@@ -366,9 +413,15 @@ const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 const rate = (value: number) => Math.round(value).toLocaleString('en');
 
 function report(results: DataSetFigures[]): void {
-  const sizes = results.map((r) => `${r.set.certificates.toLocaleString('en')} / ${r.set.notices.toLocaleString('en')}${options.postgres ? ` (${r.database})` : ''}`);
-  console.log(`\nServer CPU per request (ms) and latency (ms, p50 / p95 / p99, 2 connections), addresses varying, response cache off; and the same kind repeated at two addresses with the cache on:`);
-  console.log(`| page | ${sizes.map((size) => `CPU at ${size}`).join(' | ')} | ${sizes.map((size) => `latency at ${size}`).join(' | ')} | ${sizes.map((size) => `repeated, CPU at ${size}`).join(' | ')} |`);
+  const sizes = results.map(
+    (r) => `${r.set.certificates.toLocaleString('en')} / ${r.set.notices.toLocaleString('en')}${options.postgres ? ` (${r.database})` : ''}`,
+  );
+  console.log(
+    `\nServer CPU per request (ms) and latency (ms, p50 / p95 / p99, 2 connections), addresses varying, response cache off; and the same kind repeated at two addresses with the cache on:`,
+  );
+  console.log(
+    `| page | ${sizes.map((size) => `CPU at ${size}`).join(' | ')} | ${sizes.map((size) => `latency at ${size}`).join(' | ')} | ${sizes.map((size) => `repeated, CPU at ${size}`).join(' | ')} |`,
+  );
   console.log(`| --- |${' ---: |'.repeat(sizes.length * 3)}`);
   results[0]!.kinds.forEach((kind, index) => {
     const at = results.map((r) => r.kinds[index]!);
@@ -403,8 +456,14 @@ function report(results: DataSetFigures[]): void {
   const large = results.filter((r) => r.database === 'SQLite').at(-1)!;
   const repeatedWorst = Math.max(...large.kinds.filter((kind) => !kind.label.includes('never kept')).map((kind) => kind.repeated.cpuPerRequest));
   const goals: [string, boolean][] = [
-    [`cached certificate page ≥ 50 % of bare node:http (${Math.round((100 * large.cachedCertificate.perSecond) / large.bare.perSecond)} %)`, large.cachedCertificate.perSecond >= 0.5 * large.bare.perSecond],
-    [`uncached certificate pages ≥ 2,000 requests a second (${rate(large.uncachedCertificate.perSecond)})`, large.uncachedCertificate.perSecond >= 2000],
+    [
+      `cached certificate page ≥ 50 % of bare node:http (${Math.round((100 * large.cachedCertificate.perSecond) / large.bare.perSecond)} %)`,
+      large.cachedCertificate.perSecond >= 0.5 * large.bare.perSecond,
+    ],
+    [
+      `uncached certificate pages ≥ 2,000 requests a second (${rate(large.uncachedCertificate.perSecond)})`,
+      large.uncachedCertificate.perSecond >= 2000,
+    ],
     [`no request holds the event loop > 20 ms (max ${ms(large.mix.delay.max)} ms)`, large.mix.delay.max <= 20],
     [`a repeated page ≤ 2 ms CPU (worst of the kinds kept: ${ms(repeatedWorst)} ms)`, repeatedWorst <= 2],
   ];

@@ -27,7 +27,8 @@ try {
   const cpu = process.cpuUsage(cpuBefore);
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   console.log(`Bulk files of ${databaseName(config)}:`);
-  for (const file of manifest.files) console.log(`  ${file.name.padEnd(30)} ${String(file.records).padStart(9)} records  ${mb(file.bytes).padStart(10)}`);
+  for (const file of manifest.files)
+    console.log(`  ${file.name.padEnd(30)} ${String(file.records).padStart(9)} records  ${mb(file.bytes).padStart(10)}`);
   console.log(`CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s), wall ${(wall / 1000).toFixed(1)} s`);
   console.log(`peak resident ${mb(process.resourceUsage().maxRSS * 1024)}, peak heap ${mb(peakHeap)}`);
 } finally {

@@ -139,7 +139,10 @@ async function typedQueries(databasePath: string, notices: number): Promise<stri
   const db = openDatabase(databasePath);
   const random = sampler(7);
   const ids = (await db.selectFrom('notice').select('id').orderBy('id').execute()).map((row) => row.id);
-  const entries = await readNoticeEntries(db, Array.from({ length: QUERIES }, () => ids[Math.floor(random(Math.min(notices, ids.length)))]!));
+  const entries = await readNoticeEntries(
+    db,
+    Array.from({ length: QUERIES }, () => ids[Math.floor(random(Math.min(notices, ids.length)))]!),
+  );
   await db.destroy();
   return Array.from({ length: QUERIES }, (_, i) => {
     const { document } = entries[i % entries.length]!;
@@ -229,7 +232,10 @@ async function servePhase(databasePath: string, cacheFolder: string): Promise<Se
   const readySeconds = (performance.now() - started) / 1000;
   const { indexer, memory } = await search.status();
   const typed = await timeQueries(search, await typedQueries(databasePath, indexer.liveNotices));
-  const common = await timeQueries(search, Array.from({ length: QUERIES }, (_, i) => COMMON_WORDS[i % COMMON_WORDS.length]!));
+  const common = await timeQueries(
+    search,
+    Array.from({ length: QUERIES }, (_, i) => COMMON_WORDS[i % COMMON_WORDS.length]!),
+  );
   const changes = await changesPhase(search, databasePath);
   await search.stop();
   return {
@@ -255,7 +261,9 @@ interface PortalFigures {
 
 /** Kilobytes of a /proc/PID/status line ("VmRSS:  123456 kB"). */
 function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((candidate) => candidate.startsWith(`${field}:`))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${field}:`))!;
   return (Number(/(\d+)/.exec(line)![1]) * 1024) / MB;
 }
 
@@ -277,10 +285,11 @@ async function portalPhase(databasePath: string, queries: readonly string[]): Pr
       });
       server.once('exit', (code) => reject(new Error(`the portal exited with code ${code}:\n${printed}`)));
     });
-    const ask = (query: string) => fetch(`${baseUrl}/search?q=${encodeURIComponent(query)}`).then(async (response) => {
-      await response.arrayBuffer();
-      return response.status;
-    });
+    const ask = (query: string) =>
+      fetch(`${baseUrl}/search?q=${encodeURIComponent(query)}`).then(async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      });
     while ((await ask('服务')) !== 200) await pause(100);
     const residentMb = procStatusMb(server.pid!, 'VmRSS');
     for (const query of queries.slice(0, 200)) await ask(query);
@@ -293,7 +302,9 @@ async function portalPhase(databasePath: string, queries: readonly string[]): Pr
 /** Runs one phase in a fresh process (with --expose-gc, so heaps are read after a full collection). */
 function inOwnProcess<Figures>(phase: Phase, databasePath: string, cacheFolder: string): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--phase', phase, databasePath, cacheFolder], { execArgv: ['--expose-gc', '--import', 'tsx'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--phase', phase, databasePath, cacheFolder], {
+      execArgv: ['--expose-gc', '--import', 'tsx'],
+    });
     child.once('message', (figures) => resolve(figures as Figures));
     child.once('exit', (code) => reject(new Error(`the ${phase} phase exited with code ${code}`)));
   });
@@ -301,7 +312,9 @@ function inOwnProcess<Figures>(phase: Phase, databasePath: string, cacheFolder: 
 
 async function ensureNationalDatabase(): Promise<void> {
   if (existsSync(nationalSearchDatabase)) return;
-  console.log(`Building ${nationalSearchDatabase}: ${NATIONAL.certificates.toLocaleString('en')} certificates, ${NATIONAL.notices.toLocaleString('en')} notices (once, about 10 minutes)…`);
+  console.log(
+    `Building ${nationalSearchDatabase}: ${NATIONAL.certificates.toLocaleString('en')} certificates, ${NATIONAL.notices.toLocaleString('en')} notices (once, about 10 minutes)…`,
+  );
   const db = openDatabase(nationalSearchDatabase);
   await migrateToLatest(db);
   await seedDemoData(db, { ...NATIONAL, now: new Date() });
@@ -335,15 +348,21 @@ export async function benchNoticeSearch(databasePaths: readonly string[]): Promi
   );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { build, serve, portal } of rows) {
-    const merge = build.largestMerge ? `${build.largestMerge.notices.toLocaleString('en')} in ${f(build.largestMerge.milliseconds / 1000)} s` : 'none';
+    const merge = build.largestMerge
+      ? `${build.largestMerge.notices.toLocaleString('en')} in ${f(build.largestMerge.milliseconds / 1000)} s`
+      : 'none';
     const { memory } = serve;
     const whole = portal ? `${Math.round(portal.residentMb)} | ${Math.round(portal.peakResidentMb)}` : 'n/a | n/a';
     console.log(
       `| ${build.notices.toLocaleString('en')} | ${f(build.readySeconds)} | ${f(build.cpuSeconds)} | ${build.parts} parts | ${merge} | ${Math.round(build.peakRssMb)} | ${f(serve.readySeconds)} | ${Math.round(memory.queryHeapMb)} | ${Math.round(memory.indexerHeapMb)} | ${Math.round(memory.partsMb)} | ${Math.round(memory.rssMb)} | ${whole} |`,
     );
   }
-  console.log(`\nNotice search: queries (${QUERIES} each after ${WARMUP} warm-up, ms, as the server asks the query thread) and ${CHANGES} single-notice changes by another process:`);
-  console.log('| notices | typed p50 | typed p95 | common words p50 | common words p95 | CPU per query | commit to found p50 | p95 | CPU per change | merges | their time | peak resident |');
+  console.log(
+    `\nNotice search: queries (${QUERIES} each after ${WARMUP} warm-up, ms, as the server asks the query thread) and ${CHANGES} single-notice changes by another process:`,
+  );
+  console.log(
+    '| notices | typed p50 | typed p95 | common words p50 | common words p95 | CPU per query | commit to found p50 | p95 | CPU per change | merges | their time | peak resident |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { build, serve } of rows) {
     console.log(

@@ -160,8 +160,7 @@ export const SCHEMES: readonly SchemeSpec[] = [
     name: '批发业服务认证',
     nameEn: 'Wholesale service',
     basis: '认证机构《批发业服务认证实施规则》',
-    description:
-      '评价批发企业的采购与供应、仓储物流、订单处理与交付、客户服务和质量追溯等服务能力。等级由认证机构规则确定。',
+    description: '评价批发企业的采购与供应、仓储物流、订单处理与交付、客户服务和质量追溯等服务能力。等级由认证机构规则确定。',
     abbreviation: 'PF',
     levels: [
       { code: 'qualified', name: '合格', minScore: null, rank: 1, weight: 55 },

@@ -83,8 +83,13 @@ class BatchInserter {
       const key = `${table}:${columns.join(',')}:${count}`;
       let text = this.compiled.get(key);
       if (text === undefined) {
-        const objects = Array.from({ length: count }, (_, row) => Object.fromEntries(columns.map((column, i) => [column, chunk[row * columns.length + i]])));
-        text = this.db.insertInto(table).values(objects as never).compile().sql;
+        const objects = Array.from({ length: count }, (_, row) =>
+          Object.fromEntries(columns.map((column, i) => [column, chunk[row * columns.length + i]])),
+        );
+        text = this.db
+          .insertInto(table)
+          .values(objects as never)
+          .compile().sql;
         this.compiled.set(key, text);
       }
       await this.db.executeQuery(CompiledQuery.raw(text, chunk));
@@ -200,19 +205,28 @@ export async function seedDemoData(db: PortalDb, options: DemoDataOptions): Prom
       )
       .execute();
     const levels = SCHEMES.flatMap((scheme) =>
-      scheme.levels.map((level) => ({ schemeId: schemeId(bases, scheme), code: level.code, name: level.name, minScore: level.minScore, rank: level.rank })),
+      scheme.levels.map((level) => ({
+        schemeId: schemeId(bases, scheme),
+        code: level.code,
+        name: level.name,
+        minScore: level.minScore,
+        rank: level.rank,
+      })),
     );
     await trx.insertInto('schemeLevel').values(levels).execute();
 
     const inserter = new BatchInserter(trx);
     const written: WrittenRows = { organisations: 0, certificates: 0, events: 0, notices: 0, comments: 0 };
-    await receiveRows({ certificates: options.certificates, notices: options.notices, comments, seed: options.seed, anchor, bases }, async (tables) => {
-      for (const rows of tables) {
-        await inserter.insert(rows);
-        written[WRITTEN_AS[rows.table]] += rows.rows;
-      }
-      options.progress?.(written);
-    });
+    await receiveRows(
+      { certificates: options.certificates, notices: options.notices, comments, seed: options.seed, anchor, bases },
+      async (tables) => {
+        for (const rows of tables) {
+          await inserter.insert(rows);
+          written[WRITTEN_AS[rows.table]] += rows.rows;
+        }
+        options.progress?.(written);
+      },
+    );
     await expectIds(trx, bases, written);
     await sql`delete from stamp_pause where writer = 'demo seed'`.execute(trx);
     return { bodies: BODIES.length, schemes: SCHEMES.length, ...written };

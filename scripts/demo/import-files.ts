@@ -14,7 +14,8 @@ import { FILE_FORMATS, formatRecords, type FileFormat } from '../../src/lib/back
 import { KIND_DEFINITIONS, RECORD_KINDS } from '../../src/lib/back-office/import/records.ts';
 import { seedDemoData } from './generate.ts';
 
-const USAGE = 'Usage: node --import tsx scripts/demo/import-files.ts --out DIR [--certificates N] [--notices N] [--seed N] [--format csv|ndjson|json]';
+const USAGE =
+  'Usage: node --import tsx scripts/demo/import-files.ts --out DIR [--certificates N] [--notices N] [--seed N] [--format csv|ndjson|json]';
 
 function wholeNumber(option: string, text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`--${option} must be a whole number, not "${text}"`);

@@ -49,8 +49,14 @@ function evaluationSummary(random: Random, kind: NoticeKind, scheme: SchemeSpec,
   const rate = (random.int(880, 995) / 10).toFixed(1);
   const coverage: Record<SchemeCode, [string, string]> = {
     'after-sales': ['覆盖售后服务体系、服务过程和服务绩效三个方面', `抽查服务工单${random.int(40, 300)}份，顾客满意度调查有效样本${sample}份。`],
-    restaurant: ['现场观察了午市和晚市的就餐环境、菜品质量、桌边服务和食品安全管理', `抽查门店${random.int(1, 6)}家，顾客满意度调查有效样本${sample}份，满意率${rate}%。`],
-    property: ['核查了客户服务、房屋及设施设备维护、秩序维护和环境管理', `共抽查在管项目${random.int(2, 12)}个，业主满意度调查有效样本${sample}份，满意率${rate}%。`],
+    restaurant: [
+      '现场观察了午市和晚市的就餐环境、菜品质量、桌边服务和食品安全管理',
+      `抽查门店${random.int(1, 6)}家，顾客满意度调查有效样本${sample}份，满意率${rate}%。`,
+    ],
+    property: [
+      '核查了客户服务、房屋及设施设备维护、秩序维护和环境管理',
+      `共抽查在管项目${random.int(2, 12)}个，业主满意度调查有效样本${sample}份，满意率${rate}%。`,
+    ],
     wholesale: ['核查了采购、仓储、配送和客户服务过程', `抽查订单${random.int(50, 400)}份，订单准时交付率${rate}%。`],
   };
   const [covered, detail] = coverage[scheme.code];
@@ -69,7 +75,6 @@ function evaluationSummary(random: Random, kind: NoticeKind, scheme: SchemeSpec,
   }
   return sentences.join('');
 }
-
 
 export function objectionContact(body: BodySpec): string {
   return (
@@ -157,9 +162,7 @@ export class NoticeSources {
  * Whom a notice is about: a registered certificate (and for a certified notice, the event it
  * led to), or the `applicant`th new applicant, invented once the registry's names are known.
  */
-export type NoticeSubject =
-  | { certificate: number; decidedBy: number | null }
-  | { applicant: number; updatedAt: number };
+export type NoticeSubject = { certificate: number; decidedBy: number | null } | { applicant: number; updatedAt: number };
 
 /** A notice as planned: everything but its wording. */
 export interface PlannedNotice {
@@ -178,8 +181,7 @@ export interface PlannedNotice {
 }
 
 /** n notices: `first` of the first thousand, `rest` of the others, since a large registry has its windows spread over years. */
-const shareOf = (count: number, first: number, rest: number): number =>
-  Math.round(Math.min(count, 1000) * first + Math.max(0, count - 1000) * rest);
+const shareOf = (count: number, first: number, rest: number): number => Math.round(Math.min(count, 1000) * first + Math.max(0, count - 1000) * rest);
 
 /**
  * The notices: open, upcoming, closed and pending, withdrawn, certified (each before a decision

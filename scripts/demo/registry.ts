@@ -431,17 +431,31 @@ function historyShape(random: Random, anchor: Day, scheme: SchemeSpec, fate: Fat
   return { levelCode: level, firstIssuedOn: cycleStarts[0]!, issuedOn, expiresOn: lastValidDay(issuedOn), status, events: timed };
 }
 
-const REASONS = { suspended: SUSPENSION_REASONS, withdrawn: WITHDRAWAL_REASONS, cancelled: CANCELLATION_REASONS, holder_changed: HOLDER_CHANGES } as const;
+const REASONS = {
+  suspended: SUSPENSION_REASONS,
+  withdrawn: WITHDRAWAL_REASONS,
+  cancelled: CANCELLATION_REASONS,
+  holder_changed: HOLDER_CHANGES,
+} as const;
 
 /** The event's wording, and the scope in force after it. */
-function wordEvent(random: Random, event: EventShape, scheme: SchemeSpec, organisation: DemoOrganisation, scope: string): { description: string; scope: string } {
+function wordEvent(
+  random: Random,
+  event: EventShape,
+  scheme: SchemeSpec,
+  organisation: DemoOrganisation,
+  scope: string,
+): { description: string; scope: string } {
   const levelName = (code: string) => levelOf(scheme, code).name;
   switch (event.kind) {
     case 'issued':
       return { scope, description: `经文件评价和初始现场评价，认证决定批准颁发${scheme.name}证书，认证等级：${levelName(event.levelCode!)}。` };
     case 'recertified': {
       const renewed = random.chance(0.15) ? differentScope(random, scheme.code, organisation, scope) : scope;
-      return { scope: renewed, description: `再认证评价通过，换发证书，认证等级：${levelName(event.levelCode!)}，有效期至${chineseDate(event.expiresOn!)}。` };
+      return {
+        scope: renewed,
+        description: `再认证评价通过，换发证书，认证等级：${levelName(event.levelCode!)}，有效期至${chineseDate(event.expiresOn!)}。`,
+      };
     }
     case 'surveillance_passed':
       return { scope, description: `第${ORDINALS[event.surveillance! - 1]}次年度监督审核通过，认证证书保持有效。` };

@@ -7,5 +7,8 @@ import { openDataListingJson } from '../lib/domain/open-data/listing.ts';
 export const GET: APIRoute = async ({ locals }) => {
   const { config } = locals.portal;
   const manifest = await readManifest(openDataFolder(config.databasePath));
-  return jsonResponse(openDataListingJson(manifest, locals.siteUrl, config.openDataIntervalMilliseconds), { corsOpen: true, headers: { 'cache-control': 'no-cache' } });
+  return jsonResponse(openDataListingJson(manifest, locals.siteUrl, config.openDataIntervalMilliseconds), {
+    corsOpen: true,
+    headers: { 'cache-control': 'no-cache' },
+  });
 };

@@ -3,4 +3,6 @@ import { calendarRoute } from '../lib/web/calendar/response.ts';
 import { queryParameters } from '../lib/ground/validation.ts';
 import { parseNoticeFeedQuery } from '../lib/domain/notices/inputs.ts';
 
-export const GET = calendarRoute(({ url, locals }) => noticesCalendar(locals.db, parseNoticeFeedQuery(queryParameters(url)), locals.siteUrl, locals.now));
+export const GET = calendarRoute(({ url, locals }) =>
+  noticesCalendar(locals.db, parseNoticeFeedQuery(queryParameters(url)), locals.siteUrl, locals.now),
+);

@@ -51,7 +51,6 @@ beforeAll(async () => {
   });
 });
 
-
 /** The status box as a person reads it: the banner (status and its date) and what is said beside it. */
 async function statusBox(page: Page) {
   const banner = page.locator('.status-banner');

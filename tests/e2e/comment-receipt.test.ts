@@ -52,7 +52,10 @@ describe.for(LANGUAGES)('$language', ({ prefix, english }) => {
 
     it('is reached from every footer, says what a tracking number looks like, and opens it', async () => {
       const page = await open('/');
-      await page.locator('.site-footer').getByRole('link', { name: english ? 'Check the status of a comment' : '查询意见处理状态' }).click();
+      await page
+        .locator('.site-footer')
+        .getByRole('link', { name: english ? 'Check the status of a comment' : '查询意见处理状态' })
+        .click();
       await page.waitForURL(`**${prefix}/comments`);
       expect(await page.locator('main').innerText()).toContain('7K3MQ-9QX2A-BC4EF');
       await page.locator('#tracking-input').fill(portal.trackingNumber.toLowerCase().replace(/-/g, ''));

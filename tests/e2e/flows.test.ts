@@ -3,15 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PHONE } from '../support/chromium.ts';
 import { useBrowser } from '../support/browser.ts';
 import { parseFeed } from '../support/feeds.ts';
-import {
-  CERTIFICATE_NUMBER,
-  HOLDER,
-  NAME_PART,
-  fillCommentForm,
-  placeWindow,
-  useE2ePortal,
-  submitCommentForm,
-} from '../support/e2e-portal.ts';
+import { CERTIFICATE_NUMBER, HOLDER, NAME_PART, fillCommentForm, placeWindow, useE2ePortal, submitCommentForm } from '../support/e2e-portal.ts';
 
 const browser = useBrowser();
 
@@ -30,7 +22,10 @@ async function statusBanner(page: Page) {
     fontSize: await banner.evaluate((element) => parseFloat(getComputedStyle(element).fontSize)),
     bottom: box ? box.y + box.height : Infinity,
     /** Status first: no heading of the page comes before it. */
-    firstHeading: await page.locator('main :is(h1, h2)').first().evaluate((element) => element.classList.contains('status-banner')),
+    firstHeading: await page
+      .locator('main :is(h1, h2)')
+      .first()
+      .evaluate((element) => element.classList.contains('status-banner')),
   };
 }
 

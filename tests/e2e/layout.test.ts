@@ -20,9 +20,11 @@ describe.for(LANGUAGES)('$language', ({ prefix, locale }) => {
     it('home: a heading of its own, cards without empty space above their headings, decisions with badges, numbers unbroken', async () => {
       const page = await open('/');
       expect((await page.locator('main h1').innerText()).trim()).not.toBe(brand);
-      const gaps = await page.locator('main .card > h2:first-child').evaluateAll((headings) =>
-        headings.map((heading) => heading.getBoundingClientRect().top - heading.parentElement!.getBoundingClientRect().top),
-      );
+      const gaps = await page
+        .locator('main .card > h2:first-child')
+        .evaluateAll((headings) =>
+          headings.map((heading) => heading.getBoundingClientRect().top - heading.parentElement!.getBoundingClientRect().top),
+        );
       expect(gaps.length).toBeGreaterThan(2);
       for (const gap of gaps) expect(gap).toBeLessThanOrEqual(MAX_GAP_ABOVE_HEADING_PX);
 
@@ -30,7 +32,9 @@ describe.for(LANGUAGES)('$language', ({ prefix, locale }) => {
       expect(await decisions.count()).toBeGreaterThan(0);
       for (const item of await decisions.all()) expect(await item.locator('.status').count()).toBe(1);
       // Every certificate number in the list is on one line.
-      const lines = await page.locator('section[aria-labelledby="decisions-heading"] .nowrap').evaluateAll((numbers) => numbers.map((number) => number.getClientRects().length));
+      const lines = await page
+        .locator('section[aria-labelledby="decisions-heading"] .nowrap')
+        .evaluateAll((numbers) => numbers.map((number) => number.getClientRects().length));
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.every((count) => count === 1)).toBe(true);
     });

@@ -29,7 +29,8 @@ beforeAll(async () => {
     ['TCB-WY-22-000003', 'suspended', addDays(today, 300)],
     ['TCB-WY-23-000004', 'valid', addDays(today, 400)],
   ];
-  for (const [number, status, expiresOn] of certificates) await insertCertificate(portal.db, portal.ground, { number, organisationId: holder, status, expiresOn });
+  for (const [number, status, expiresOn] of certificates)
+    await insertCertificate(portal.db, portal.ground, { number, organisationId: holder, status, expiresOn });
   withdrawnNotice = await insertListedNotice(portal.db, portal.ground, {
     reference: 'GS-E2E-WITHDRAWN',
     organisationId: holder,
@@ -89,7 +90,15 @@ describe.for(LANGUAGES)('$language', ({ prefix, english, locale }) => {
           method: 'POST',
           redirect: 'manual',
           headers: { origin: portal.baseUrl },
-          body: new URLSearchParams({ kind: 'opinion', text: `第 ${i + 1} 条意见：售后电话无人接听，请核实。`, name: '钱七', contact, consent: 'yes', idempotencyKey: `flood-${english ? 'en' : 'zh'}-${screen.width}-${i}-abcdefgh`, website: '' }),
+          body: new URLSearchParams({
+            kind: 'opinion',
+            text: `第 ${i + 1} 条意见：售后电话无人接听，请核实。`,
+            name: '钱七',
+            contact,
+            consent: 'yes',
+            idempotencyKey: `flood-${english ? 'en' : 'zh'}-${screen.width}-${i}-abcdefgh`,
+            website: '',
+          }),
         });
         expect(answer.status).toBe(303);
       }

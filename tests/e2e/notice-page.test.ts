@@ -55,7 +55,9 @@ describe.for(LANGUAGES)('$language notice page', ({ prefix, locale }) => {
       const page = await open(openNotice);
       const howTo = await page.locator('section[aria-labelledby="objection-heading"]').innerText();
       expect(howTo).toContain(locale === 'en' ? 'Either of these two ways will do' : '以下两种方式任选其一');
-      expect(howTo).toContain(locale === 'en' ? 'is a written objection or comment under your real name to 测试认证中心' : '就是向测试认证中心实名提出的书面意见');
+      expect(howTo).toContain(
+        locale === 'en' ? 'is a written objection or comment under your real name to 测试认证中心' : '就是向测试认证中心实名提出的书面意见',
+      );
       expect(howTo).toContain('请以书面形式实名提出异议：测试认证中心，电话 010-00000000。');
     });
 

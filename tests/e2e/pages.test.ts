@@ -62,7 +62,10 @@ describe('the JavaScript count', () => {
     await page.route('http://budget.test/**', (route) =>
       route.request().url().endsWith('.js')
         ? route.fulfill({ contentType: 'text/javascript', body: `/*${'x'.repeat(JAVASCRIPT_BUDGET_BYTES)}*/` })
-        : route.fulfill({ contentType: 'text/html', body: '<script src="/a.js"></script><script>var inline = 1;</script><script type="application/ld+json">{}</script>' }),
+        : route.fulfill({
+            contentType: 'text/html',
+            body: '<script src="/a.js"></script><script>var inline = 1;</script><script type="application/ld+json">{}</script>',
+          }),
     );
     const shipped = await openCountingScripts(page, 'http://budget.test/');
     expect(shipped.scriptBytes).toBe(JAVASCRIPT_BUDGET_BYTES + 4 + 'var inline = 1;'.length);

@@ -15,7 +15,8 @@ beforeAll(async () => {
   const copy = async (reference: string, repeat: number) => {
     const source = await portal.db.selectFrom('notice').selectAll().where('id', '=', portal.openNotice).executeTakeFirstOrThrow();
     const { id: _id, ...fields } = source;
-    const paragraph = '评价组现场核查了服务网点、服务人员资质、投诉处理记录和回访记录，抽查服务工单一百二十份，顾客满意度调查有效样本二百一十七份，满意率百分之九十六点五。';
+    const paragraph =
+      '评价组现场核查了服务网点、服务人员资质、投诉处理记录和回访记录，抽查服务工单一百二十份，顾客满意度调查有效样本二百一十七份，满意率百分之九十六点五。';
     const row = await portal.db
       .insertInto('notice')
       .values({
@@ -53,19 +54,22 @@ const jsQrSource = readFileSync(createRequire(import.meta.url).resolve('jsqr/dis
 async function decodeQr(page: Page, png: Buffer): Promise<string | null> {
   await page.goto('about:blank');
   await page.evaluate(jsQrSource.replace('module.exports = factory();', 'window.jsQR = factory();'));
-  return page.evaluate(async (dataUrl) => {
-    const image = new Image();
-    image.src = dataUrl;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const pixels = context.getImageData(0, 0, image.width, image.height);
-    const decode = (window as unknown as { jsQR: (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null }).jsQR;
-    return decode(pixels.data, pixels.width, pixels.height)?.data ?? null;
-  }, `data:image/png;base64,${png.toString('base64')}`);
+  return page.evaluate(
+    async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, image.width, image.height);
+      const decode = (window as unknown as { jsQR: (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null }).jsQR;
+      return decode(pixels.data, pixels.width, pixels.height)?.data ?? null;
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
 }
 
 describe('the notice-board poster printed', () => {

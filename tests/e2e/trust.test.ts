@@ -17,7 +17,9 @@ describe.for(LANGUAGES)('$language', ({ prefix, english }) => {
       const text = await footer.innerText();
       for (const value of Object.values(E2E_OPERATOR)) expect(text).toContain(value);
       expect(await footer.getByRole('link', { name: E2E_OPERATOR.PORTAL_ICP_FILING }).getAttribute('href')).toBe('https://beian.miit.gov.cn/');
-      expect(await footer.getByRole('link', { name: english ? 'Consumer complaints: 12315' : '消费者投诉举报：12315' }).getAttribute('href')).toBe('https://www.12315.cn/');
+      expect(await footer.getByRole('link', { name: english ? 'Consumer complaints: 12315' : '消费者投诉举报：12315' }).getAttribute('href')).toBe(
+        'https://www.12315.cn/',
+      );
       await footer.getByRole('link', { name: english ? 'About this site' : '关于本站' }).click();
       await page.waitForURL(`**${prefix}/about`);
       expect(await page.locator('main').innerText()).toContain(E2E_OPERATOR.PORTAL_OPERATOR);

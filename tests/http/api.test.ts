@@ -17,18 +17,28 @@ const LONG_AGO = '2026-01-01T00:00:00.000Z';
 
 let noticeId: number;
 
-const portal = usePortal(async (test) => {
-  const ground = await insertBodyAndScheme(test.db);
-  const holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000100'));
-  for (let i = 1; i <= CERTIFICATES; i++) {
-    await insertCertificate(test.db, ground, { number: `TCB-SYNC-${String(i).padStart(4, '0')}`, organisationId: holder });
-  }
-  noticeId = await insertNotice(test.db, ground, { organisationId: holder, windowStart: '2026-03-01T00:00:00.000Z', windowEnd: '2026-03-11T00:00:00.000Z', reference: 'GS-SYNC-1' });
-  // All changed at one instant long ago but the last ten, a second apart: the cursor must part ties by id.
-  await sql`update certificate set updated_at = ${LONG_AGO}`.execute(test.db);
-  await sql`update certificate set updated_at = '2026-01-02T00:00:' || substr('0' || (id % 10), -2) || '.000Z' where id > ${CERTIFICATES - 10}`.execute(test.db);
-  await sql`update notice set updated_at = ${LONG_AGO}`.execute(test.db);
-}, { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) });
+const portal = usePortal(
+  async (test) => {
+    const ground = await insertBodyAndScheme(test.db);
+    const holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000100'));
+    for (let i = 1; i <= CERTIFICATES; i++) {
+      await insertCertificate(test.db, ground, { number: `TCB-SYNC-${String(i).padStart(4, '0')}`, organisationId: holder });
+    }
+    noticeId = await insertNotice(test.db, ground, {
+      organisationId: holder,
+      windowStart: '2026-03-01T00:00:00.000Z',
+      windowEnd: '2026-03-11T00:00:00.000Z',
+      reference: 'GS-SYNC-1',
+    });
+    // All changed at one instant long ago but the last ten, a second apart: the cursor must part ties by id.
+    await sql`update certificate set updated_at = ${LONG_AGO}`.execute(test.db);
+    await sql`update certificate set updated_at = '2026-01-02T00:00:' || substr('0' || (id % 10), -2) || '.000Z' where id > ${CERTIFICATES - 10}`.execute(
+      test.db,
+    );
+    await sql`update notice set updated_at = ${LONG_AGO}`.execute(test.db);
+  },
+  { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) },
+);
 
 const client = (address: string) => async (path: string) => {
   const response = await portal.get(path, { headers: { 'x-forwarded-for': address } });
@@ -58,7 +68,10 @@ describe('incremental sync', () => {
   const ask = client('198.51.100.1');
 
   it('lists every certificate once, in (updatedAt, id) order, a page at a time with a cursor', async () => {
-    const { items, pages } = await readAll<{ number: string; updatedAt: string; registeredStatus: string; events: unknown[] }>(ask, '/api/v1/certificates?updatedSince=2025-12-31T00:00:00Z');
+    const { items, pages } = await readAll<{ number: string; updatedAt: string; registeredStatus: string; events: unknown[] }>(
+      ask,
+      '/api/v1/certificates?updatedSince=2025-12-31T00:00:00Z',
+    );
     expect(pages.map((page) => page.items.length)).toEqual([CHANGES_PAGE_SIZE, CERTIFICATES - CHANGES_PAGE_SIZE]);
     expect(pages[0]!.next).toMatch(/^[\w-]+$/);
     expect(pages[0]!.nextUrl).toBe(`${SITE_URL}/api/v1/certificates?cursor=${pages[0]!.next}`);
@@ -80,7 +93,10 @@ describe('incremental sync', () => {
     const { body: start } = await ask('/api/v1/certificates?updatedSince=2026-01-01T08:00:00%2B08:00');
     const resumeSince = start.resumeSince ?? (await readAll(ask, start.nextUrl)).pages.at(-1)!.resumeSince;
     await sql`update certificate set status = 'suspended' where number = 'TCB-SYNC-0007'`.execute(portal.test.db);
-    const { items } = await readAll<{ number: string; registeredStatus: string }>(ask, `/api/v1/certificates?updatedSince=${encodeURIComponent(resumeSince)}`);
+    const { items } = await readAll<{ number: string; registeredStatus: string }>(
+      ask,
+      `/api/v1/certificates?updatedSince=${encodeURIComponent(resumeSince)}`,
+    );
     expect(items.find((item) => item.number === 'TCB-SYNC-0007')).toMatchObject({ registeredStatus: 'suspended' });
     // The one changed, and the few at the instant resumed from (a listing includes its start).
     expect(items.length).toBeLessThanOrEqual(2);
@@ -91,7 +107,15 @@ describe('incremental sync', () => {
     const resumeSince = pages.at(-1)!.resumeSince!;
     await sql`update notice set status = 'withdrawn' where id = ${noticeId}`.execute(portal.test.db);
     const { items } = await readAll<Record<string, unknown>>(ask, `/api/v1/notices?updatedSince=${encodeURIComponent(resumeSince)}`);
-    expect(items).toEqual([expect.objectContaining({ id: noticeId, reference: 'GS-SYNC-1', status: 'withdrawn', body: expect.objectContaining({ code: 'TCB' }), comments: [] })]);
+    expect(items).toEqual([
+      expect.objectContaining({
+        id: noticeId,
+        reference: 'GS-SYNC-1',
+        status: 'withdrawn',
+        body: expect.objectContaining({ code: 'TCB' }),
+        comments: [],
+      }),
+    ]);
     // What depends on the clock or on every new comment is not part of a synced record.
     expect(items[0]).not.toHaveProperty('state');
     expect(items[0]).not.toHaveProperty('commentCount');

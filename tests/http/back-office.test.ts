@@ -68,20 +68,34 @@ const certificateJson = async () => {
 function submitComment(text: string, contact?: string): Promise<Response> {
   submissions += 1;
   const fields = commentForm({ kind: 'opinion', text, name: SUBMITTER.name, ...(contact ? { contact } : {}) });
-  return portal.postComment(openNoticeId, fields, { accept: 'application/json', 'x-forwarded-for': `198.18.${submissions >> 8}.${submissions & 255}` });
+  return portal.postComment(openNoticeId, fields, {
+    accept: 'application/json',
+    'x-forwarded-for': `198.18.${submissions >> 8}.${submissions & 255}`,
+  });
 }
 
-const portal = usePortal(async (test) => {
-  folder = mkdtempSync(join(tmpdir(), 'portal-back-office-'));
-  await importAll(test.db, exampleSources('json'));
-  await importAll(test.db, [
-    textSource(
-      'notices.json',
-      JSON.stringify([{ ...exampleRecord('notices', 1), reference: 'GS-LIVE-OPEN', published_at: iso(-2 * DAY), window_start: iso(-DAY), window_end: iso(5 * DAY) }]),
-    ),
-  ]);
-  openNoticeId = (await test.db.selectFrom('notice').select('id').where('reference', '=', 'GS-LIVE-OPEN').executeTakeFirstOrThrow()).id;
-}, { TRUST_PROXY: '1' });
+const portal = usePortal(
+  async (test) => {
+    folder = mkdtempSync(join(tmpdir(), 'portal-back-office-'));
+    await importAll(test.db, exampleSources('json'));
+    await importAll(test.db, [
+      textSource(
+        'notices.json',
+        JSON.stringify([
+          {
+            ...exampleRecord('notices', 1),
+            reference: 'GS-LIVE-OPEN',
+            published_at: iso(-2 * DAY),
+            window_start: iso(-DAY),
+            window_end: iso(5 * DAY),
+          },
+        ]),
+      ),
+    ]);
+    openNoticeId = (await test.db.selectFrom('notice').select('id').where('reference', '=', 'GS-LIVE-OPEN').executeTakeFirstOrThrow()).id;
+  },
+  { TRUST_PROXY: '1' },
+);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('a running portal picks up what another process writes, within 5 seconds', () => {
@@ -138,7 +152,9 @@ describe('a running portal picks up what another process writes, within 5 second
 
   it('a status change the back office writes into the database directly', async () => {
     // Not the import: a program of the body's own, with nothing but SQLite (or node-postgres).
-    const writer = TEST_DIALECT === 'postgres' ? `
+    const writer =
+      TEST_DIALECT === 'postgres'
+        ? `
       const { Client } = require('pg');
       const db = new Client({ connectionString: process.argv[1] });
       const now = new Date().toISOString();
@@ -150,7 +166,8 @@ describe('a running portal picks up what another process writes, within 5 second
         await db.query("insert into certificate_event (certificate_id, kind, occurred_at, description) values ($1, 'withdrawn', $2, '暂停期满仍未整改，撤销认证证书。')", [id, now]);
         await db.query('commit');
         await db.end();
-      })();` : `
+      })();`
+        : `
       const Database = require('better-sqlite3');
       const db = new Database(process.argv[1]);
       db.pragma('busy_timeout = 5000');
@@ -161,7 +178,12 @@ describe('a running portal picks up what another process writes, within 5 second
         db.prepare("insert into certificate_event (certificate_id, kind, occurred_at, description) values (?, 'withdrawn', ?, '暂停期满仍未整改，撤销认证证书。')").run(id, now);
       })();
       db.close();`;
-    const exitCode = await new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', writer, portal.test.url ?? portal.test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once('close', resolve));
+    const exitCode = await new Promise<number | null>((resolve) =>
+      spawn(process.execPath, ['-e', writer, portal.test.url ?? portal.test.path, NUMBER], { cwd: projectRoot, stdio: 'inherit' }).once(
+        'close',
+        resolve,
+      ),
+    );
     expect(exitCode).toBe(0);
     const withdrawn = await eventId('withdrawn');
     await pickedUp(async () => (await certificateJson())?.status === 'withdrawn');
@@ -171,7 +193,14 @@ describe('a running portal picks up what another process writes, within 5 second
   it('a new notice from the import: the list, its page and the notices feed', async () => {
     await importInAnotherProcess(
       writeRecords('notices', 'csv', [
-        { ...exampleRecord('notices', 1), reference: 'GS-LIVE-NEW', applicant_uscc: HOLDER.uscc, published_at: iso(-DAY), window_start: iso(-60_000), window_end: iso(7 * DAY) },
+        {
+          ...exampleRecord('notices', 1),
+          reference: 'GS-LIVE-NEW',
+          applicant_uscc: HOLDER.uscc,
+          published_at: iso(-DAY),
+          window_start: iso(-60_000),
+          window_end: iso(7 * DAY),
+        },
       ]),
     );
     await pickedUp(async () => {
@@ -212,11 +241,19 @@ describe('a certificate moved to another holder by the import', { timeout: 120_0
   it('shows the holder_changed event on its page, in both languages, and in its feed', async () => {
     const other = { uscc: '91440300708461136T', name: '深圳前海晨光电器服务有限公司' };
     await importInAnotherProcess(writeRecords('organisations', 'csv', [{ ...exampleRecord('organisations', 1), ...other }]));
-    const refused = await startCommand('import', [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], portal.test);
+    const refused = await startCommand(
+      'import',
+      [writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])],
+      portal.test,
+    );
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain(`holder_uscc：会把证书 ${NUMBER} 的获证组织从 ${HOLDER.uscc} 改为 ${other.uscc}，已拒绝。`);
 
-    const moved = await startCommand('import', ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])], portal.test);
+    const moved = await startCommand(
+      'import',
+      ['--allow-holder-change', writeRecords('certificates', 'csv', [{ number: NUMBER, holder_uscc: other.uscc }], ['number', 'holder_uscc'])],
+      portal.test,
+    );
     expect(moved.status).toBe(0);
     expect(moved.stdout).toContain(`    holder_uscc：${HOLDER.uscc} → ${other.uscc}\n    （已在证书记录中增加一条 holder_changed 事件）`);
     const description = `获证组织由“${HOLDER.name}”（统一社会信用代码 ${HOLDER.uscc}）变更为“${other.name}”（统一社会信用代码 ${other.uscc}）。`;
@@ -273,7 +310,15 @@ describe('a large import while the portal takes comments', { timeout: 180_000 },
   });
 });
 
-const certificateCount = async () => Number((await portal.test.db.selectFrom('certificate').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const certificateCount = async () =>
+  Number(
+    (
+      await portal.test.db
+        .selectFrom('certificate')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('a backup', { timeout: 120_000 }, () => {
   it('taken while comments keep arriving opens, passes the integrity check and holds every comment acknowledged before it began', async () => {
@@ -310,38 +355,41 @@ describe('a backup', { timeout: 120_000 }, () => {
   });
 
   // How SQLite's backup is written; pg_dump writes PostgreSQL's into the same 0600 file.
-  it.runIf(TEST_DIALECT === 'sqlite')('is readable by its owner only, written through a temporary file of an unguessable name, never onto the live database', async () => {
-    const target = join(folder, 'private-backup.db');
-    const seen = new Set<string>();
-    const watcher = watch(folder, (_, name) => name && seen.add(name));
-    try {
-      for (const round of [1, 2]) {
-        const run = await startCommand('backup', ['--force', target], portal.test);
-        expect(run.stdout).toContain(`已将 ${portal.test.path} 备份到 ${target}（仅您本人可读）`);
-        expect(run.status, `round ${round}`).toBe(0);
-        expect(statSync(target).mode & 0o777).toBe(0o600);
+  it.runIf(TEST_DIALECT === 'sqlite')(
+    'is readable by its owner only, written through a temporary file of an unguessable name, never onto the live database',
+    async () => {
+      const target = join(folder, 'private-backup.db');
+      const seen = new Set<string>();
+      const watcher = watch(folder, (_, name) => name && seen.add(name));
+      try {
+        for (const round of [1, 2]) {
+          const run = await startCommand('backup', ['--force', target], portal.test);
+          expect(run.stdout).toContain(`已将 ${portal.test.path} 备份到 ${target}（仅您本人可读）`);
+          expect(run.status, `round ${round}`).toBe(0);
+          expect(statSync(target).mode & 0o777).toBe(0o600);
+        }
+      } finally {
+        watcher.close();
       }
-    } finally {
-      watcher.close();
-    }
-    const temporary = [...seen].filter((name) => name !== 'private-backup.db' && name.startsWith('.private-backup.db.'));
-    expect(temporary.length).toBeGreaterThanOrEqual(2);
-    for (const name of temporary) expect(name).toMatch(/^\.private-backup\.db\.[0-9a-f]{24}\.partial(-journal)?$/);
-    expect(new Set(temporary.map((name) => name.replace(/-journal$/, ''))).size).toBeGreaterThanOrEqual(2);
-    expect(readdirSync(folder).filter((name) => name.includes('.partial'))).toEqual([]);
+      const temporary = [...seen].filter((name) => name !== 'private-backup.db' && name.startsWith('.private-backup.db.'));
+      expect(temporary.length).toBeGreaterThanOrEqual(2);
+      for (const name of temporary) expect(name).toMatch(/^\.private-backup\.db\.[0-9a-f]{24}\.partial(-journal)?$/);
+      expect(new Set(temporary.map((name) => name.replace(/-journal$/, ''))).size).toBeGreaterThanOrEqual(2);
+      expect(readdirSync(folder).filter((name) => name.includes('.partial'))).toEqual([]);
 
-    const live = runCommand('backup', ['--force', portal.test.path], portal.test);
-    expect(live.status).toBe(2);
-    expect(live.stdout).toBe(`${portal.test.path} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。\n`);
-    const link = join(folder, 'link-to-live.db');
-    symlinkSync(portal.test.path, link);
-    const linked = runCommand('backup', ['--force', link], portal.test, ENGLISH);
-    expect(linked.status).toBe(2);
-    expect(linked.stdout).toContain('is the live database (PORTAL_DB) itself');
-    expect(runCommand('backup', [`${portal.test.path}-wal`], portal.test).status).toBe(2);
-    // The live database is whole and in use.
-    const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(portal.test.db);
-    expect(rows).toEqual([{ integrityCheck: 'ok' }]);
-    expect((await portal.get(`/certificates/${NUMBER}`)).status).toBe(200);
-  });
+      const live = runCommand('backup', ['--force', portal.test.path], portal.test);
+      expect(live.status).toBe(2);
+      expect(live.stdout).toBe(`${portal.test.path} 就是正在使用的数据库（PORTAL_DB）本身，不能把备份写到它上面；请另指定一个文件。\n`);
+      const link = join(folder, 'link-to-live.db');
+      symlinkSync(portal.test.path, link);
+      const linked = runCommand('backup', ['--force', link], portal.test, ENGLISH);
+      expect(linked.status).toBe(2);
+      expect(linked.stdout).toContain('is the live database (PORTAL_DB) itself');
+      expect(runCommand('backup', [`${portal.test.path}-wal`], portal.test).status).toBe(2);
+      // The live database is whole and in use.
+      const { rows } = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(portal.test.db);
+      expect(rows).toEqual([{ integrityCheck: 'ok' }]);
+      expect((await portal.get(`/certificates/${NUMBER}`)).status).toBe(200);
+    },
+  );
 });

@@ -15,7 +15,15 @@ const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const other = await test.db
     .insertInto('certificationBody')
-    .values({ code: 'OCB', name: '远东服务认证有限公司', approvalNumber: 'CNCA-R-2011-077', website: 'javascript:alert(1)', phone: '010-12345678', address: '北京市朝阳区建国路 9 号', updatedAt: at(-DAY) })
+    .values({
+      code: 'OCB',
+      name: '远东服务认证有限公司',
+      approvalNumber: 'CNCA-R-2011-077',
+      website: 'javascript:alert(1)',
+      phone: '010-12345678',
+      address: '北京市朝阳区建国路 9 号',
+      updatedAt: at(-DAY),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const otherGround = { bodyId: other.id, schemeId: ground.schemeId };
@@ -34,8 +42,18 @@ const portal = usePortal(async (test) => {
   for (const [number, organisationId, where, status, expiresOn] of certificates) {
     await insertCertificate(test.db, where, { number, organisationId, status, expiresOn });
   }
-  ids.tcbOpen = await insertListedNotice(test.db, ground, { reference: 'GS-BODY-TCB', organisationId: zhejiang, windowStart: at(-DAY), windowEnd: at(5 * DAY) });
-  ids.ocbOpen = await insertListedNotice(test.db, otherGround, { reference: 'GS-BODY-OCB', organisationId: beijing, windowStart: at(-2 * DAY), windowEnd: at(6 * DAY) });
+  ids.tcbOpen = await insertListedNotice(test.db, ground, {
+    reference: 'GS-BODY-TCB',
+    organisationId: zhejiang,
+    windowStart: at(-DAY),
+    windowEnd: at(5 * DAY),
+  });
+  ids.ocbOpen = await insertListedNotice(test.db, otherGround, {
+    reference: 'GS-BODY-OCB',
+    organisationId: beijing,
+    windowStart: at(-2 * DAY),
+    windowEnd: at(6 * DAY),
+  });
   await insertListedNotice(test.db, ground, { reference: 'GS-BODY-GD', organisationId: guangdong, windowStart: at(-3 * DAY), windowEnd: at(-DAY) });
   await insertListedNotice(test.db, ground, { reference: 'GS-BODY-HB', organisationId: hebei, windowStart: at(-4 * DAY), windowEnd: at(-2 * DAY) });
 });
@@ -46,7 +64,10 @@ const mainOf = (page: string) => page.slice(page.indexOf('<main'), page.indexOf(
 
 describe('bodies', () => {
   it('/bodies lists every body with its approval number, page and feed, in both languages', async () => {
-    for (const [path, heading] of [['/bodies', '认证机构'], ['/en/bodies', 'Certification bodies']] as const) {
+    for (const [path, heading] of [
+      ['/bodies', '认证机构'],
+      ['/en/bodies', 'Certification bodies'],
+    ] as const) {
       const page = mainOf(await html(path));
       expect(page).toContain(`<h1>${heading}</h1>`);
       expect(page).toContain('测试认证中心');
@@ -63,7 +84,9 @@ describe('bodies', () => {
     expect(zh).toContain('CNCA-R-2002-001');
     expect(zh).toContain('售后服务认证');
     expect(zh).toContain('共 4 张证书');
-    const counts = Object.fromEntries([...zh.matchAll(/data-status="(\w+)">[^<]*<strong>(\d+)<\/strong>/g)].map((match) => [match[1], Number(match[2])]));
+    const counts = Object.fromEntries(
+      [...zh.matchAll(/data-status="(\w+)">[^<]*<strong>(\d+)<\/strong>/g)].map((match) => [match[1], Number(match[2])]),
+    );
     expect(counts).toEqual({ valid: 1, suspended: 1, expired: 1, withdrawn: 1, cancelled: 0 });
     expect(zh).toContain('共 3 条公示');
     expect(zh).toContain(`/notices/${ids.tcbOpen}`);
@@ -143,7 +166,10 @@ describe('the API explained', () => {
   it('the footer\'s "开放数据接口（JSON）" leads to /api, which names every endpoint and answers in both languages', async () => {
     expect(await html('/')).toContain('<a href="/api">开放数据接口（JSON）</a>');
     expect(await html('/en')).toContain('<a href="/en/api">Open data API (JSON)</a>');
-    for (const [path, heading] of [['/api', '开放数据接口（JSON）'], ['/en/api', 'Open data API (JSON)']] as const) {
+    for (const [path, heading] of [
+      ['/api', '开放数据接口（JSON）'],
+      ['/en/api', 'Open data API (JSON)'],
+    ] as const) {
       const page = mainOf(await html(path));
       expect(page).toContain(`<h1>${heading}</h1>`);
       const endpoints = [...page.matchAll(/data-endpoint="([^"]+)"/g)].map((match) => match[1]!);
@@ -151,7 +177,11 @@ describe('the API explained', () => {
       expect(page).toContain('province=%E6%B5%99%E6%B1%9F%E7%9C%81');
       // Every endpoint named answers JSON at the address shown, its placeholders filled in.
       for (const endpoint of endpoints.filter((address) => !address.endsWith('/verify'))) {
-        const address = endpoint.replace('{number}', 'TCB-SH-26-000001').replace('{id}', String(ids.tcbOpen)).replace('{code}', 'TCB').replace(/[?&]\w+=(?=&|$)/g, (match) => (match.startsWith('?') ? '?q=%E6%9D%AD%E5%B7%9E' : ''));
+        const address = endpoint
+          .replace('{number}', 'TCB-SH-26-000001')
+          .replace('{id}', String(ids.tcbOpen))
+          .replace('{code}', 'TCB')
+          .replace(/[?&]\w+=(?=&|$)/g, (match) => (match.startsWith('?') ? '?q=%E6%9D%AD%E5%B7%9E' : ''));
         const response = await portal.get(address);
         expect(response.headers.get('content-type'), address).toContain('application/json');
         expect([200, 503], address).toContain(response.status);

@@ -25,7 +25,13 @@ const portal = usePortal(async (test) => {
   ];
   for (const [name, organisationId, start, end, status] of fixtures) {
     windows[name] = { start: at(start), end: at(end) };
-    ids[name] = await insertListedNotice(test.db, ground, { reference: `GS-ICS-${name}`, organisationId, windowStart: windows[name].start, windowEnd: windows[name].end, status });
+    ids[name] = await insertListedNotice(test.db, ground, {
+      reference: `GS-ICS-${name}`,
+      organisationId,
+      windowStart: windows[name].start,
+      windowEnd: windows[name].end,
+      status,
+    });
   }
 });
 beforeAll(async () => {

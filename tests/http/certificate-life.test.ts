@@ -50,15 +50,28 @@ const portal = usePortal(async (test) => {
   ids.overdue = await certificate(NUMBERS.overdue, overdueHolder, addDays(today, -400), threeYears(addDays(today, -400)));
   const auditedHolder = await holder('宁波三江家电服务有限公司', 'MA6000002');
   ids.audited = await certificate(NUMBERS.audited, auditedHolder, addDays(today, -500), threeYears(addDays(today, -500)), [addDays(today, -100)]);
-  ids.dueYesterday = await certificate(NUMBERS.dueYesterday, await holder('温州瓯江电器服务有限公司', 'MA6000003'), issuedForDue(yesterday), threeYears(issuedForDue(yesterday)));
-  ids.dueToday = await certificate(NUMBERS.dueToday, await holder('绍兴鉴湖家电维修有限公司', 'MA6000004'), issuedForDue(today), threeYears(issuedForDue(today)));
+  ids.dueYesterday = await certificate(
+    NUMBERS.dueYesterday,
+    await holder('温州瓯江电器服务有限公司', 'MA6000003'),
+    issuedForDue(yesterday),
+    threeYears(issuedForDue(yesterday)),
+  );
+  ids.dueToday = await certificate(
+    NUMBERS.dueToday,
+    await holder('绍兴鉴湖家电维修有限公司', 'MA6000004'),
+    issuedForDue(today),
+    threeYears(issuedForDue(today)),
+  );
   // Both surveillances done, ending within the year: re-certification is what is due.
   const ending = addDays(today, 100);
   const endingIssued = addDays(addMonths(ending, -36), 1);
-  ids.recertificationDue = await certificate(NUMBERS.recertificationDue, await holder('湖州南浔售后服务有限公司', 'MA6000005'), endingIssued, ending, [
-    addMonths(endingIssued, 11),
-    addMonths(endingIssued, 23),
-  ]);
+  ids.recertificationDue = await certificate(
+    NUMBERS.recertificationDue,
+    await holder('湖州南浔售后服务有限公司', 'MA6000005'),
+    endingIssued,
+    ending,
+    [addMonths(endingIssued, 11), addMonths(endingIssued, 23)],
+  );
   const noticedHolder = await holder('台州椒江家电服务有限公司', 'MA6000006');
   ids.recertificationNoticed = await certificate(NUMBERS.recertificationNoticed, noticedHolder, endingIssued, ending, [
     addMonths(endingIssued, 11),
@@ -82,8 +95,23 @@ const portal = usePortal(async (test) => {
     windowEnd: at(-510),
   });
   const privateData = { submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT };
-  await insertComment(test.db, ids.decided, { ...privateData, kind: 'objection', text: OBJECTION, status: 'answered', reply: ANSWER, published: 1, finding: 'upheld', receivedAt: at(-515) });
-  await insertComment(test.db, ids.decided, { ...privateData, kind: 'opinion', text: '这条意见没有公开。', status: 'answered', receivedAt: at(-514) });
+  await insertComment(test.db, ids.decided, {
+    ...privateData,
+    kind: 'objection',
+    text: OBJECTION,
+    status: 'answered',
+    reply: ANSWER,
+    published: 1,
+    finding: 'upheld',
+    receivedAt: at(-515),
+  });
+  await insertComment(test.db, ids.decided, {
+    ...privateData,
+    kind: 'opinion',
+    text: '这条意见没有公开。',
+    status: 'answered',
+    receivedAt: at(-514),
+  });
   // Its surveillance, closed and not yet decided: pending, it names no certificate.
   ids.pendingSurveillance = await insertListedNotice(test.db, ground, {
     reference: 'GS-LIFE-SURVEILLANCE',
@@ -93,7 +121,6 @@ const portal = usePortal(async (test) => {
     windowEnd: at(-102),
   });
 });
-
 
 describe('surveillance on the certificate page and in the API', () => {
   it('flags a surveillance more than 12 months overdue, in both languages', async () => {
@@ -113,11 +140,19 @@ describe('surveillance on the certificate page and in the API', () => {
     expect(page).not.toContain('年度监督审核已逾期');
     expect(page).toContain(formatBeijingDate(lastOn));
     expect(page).toContain(`应于 ${formatBeijingDate(addMonths(lastOn, 12))} 前完成`);
-    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.audited}`)).surveillance).toEqual({ lastOn, dueOn: addMonths(lastOn, 12), overdue: false });
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.audited}`)).surveillance).toEqual({
+      lastOn,
+      dueOn: addMonths(lastOn, 12),
+      overdue: false,
+    });
   });
 
   it.skipIf(!boundaryPlaceable)('flags a surveillance due yesterday, and not one due today', async () => {
-    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.dueYesterday}`)).surveillance).toEqual({ lastOn: null, dueOn: yesterday, overdue: true });
+    expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.dueYesterday}`)).surveillance).toEqual({
+      lastOn: null,
+      dueOn: yesterday,
+      overdue: true,
+    });
     expect((await portal.getJson(`/api/v1/certificates/${NUMBERS.dueToday}`)).surveillance).toEqual({ lastOn: null, dueOn: today, overdue: false });
     expect(await portal.getText(`/certificates/${NUMBERS.dueToday}`)).not.toContain('年度监督审核已逾期');
   });
@@ -155,14 +190,18 @@ describe('the life of a certificate', () => {
     expect(life).toContain('予以认证');
     expect(life).toContain('尚未作出认证决定');
     const notices = (await portal.getJson(`/api/v1/certificates/${NUMBERS.audited}`)).notices;
-    expect(notices.map((notice: any) => [notice.reference, notice.kind, notice.state, notice.commentCount, notice.objectionCount, notice.decision])).toEqual([
+    expect(
+      notices.map((notice: any) => [notice.reference, notice.kind, notice.state, notice.commentCount, notice.objectionCount, notice.decision]),
+    ).toEqual([
       ['GS-LIFE-SURVEILLANCE', 'surveillance', 'closed', 0, 0, 'pending'],
       ['GS-LIFE-DECIDED', 'initial', 'closed', 2, 1, 'certified'],
     ]);
 
     // Both ways: the decided notice names its certificate, the pending surveillance the one it concerns.
     expect(await portal.getText(`/notices/${ids.decided}`)).toContain(`href="/certificates/${NUMBERS.audited}"`);
-    expect(await portal.getText(`/notices/${ids.pendingSurveillance}`)).toMatch(new RegExp(`所涉证书</dt>\\s*<dd[^>]*><a href="/certificates/${NUMBERS.audited}"`));
+    expect(await portal.getText(`/notices/${ids.pendingSurveillance}`)).toMatch(
+      new RegExp(`所涉证书</dt>\\s*<dd[^>]*><a href="/certificates/${NUMBERS.audited}"`),
+    );
   });
 });
 
@@ -171,13 +210,24 @@ describe('how a decided notice’s comments were handled', () => {
     const page = await portal.getText(`/notices/${ids.decided}`);
     expect(page).toContain('异议处理结果');
     const count = (label: string) => new RegExp(`${label}</dt>\\s*<dd data-count="(\\d+)"`).exec(page)?.[1];
-    expect([count('收到意见'), count('其中异议'), count('已答复'), count('异议经核查成立'), count('异议经核查不成立'), count('公开意见及答复')]).toEqual(['2', '1', '2', '1', '0', '1']);
+    expect([
+      count('收到意见'),
+      count('其中异议'),
+      count('已答复'),
+      count('异议经核查成立'),
+      count('异议经核查不成立'),
+      count('公开意见及答复'),
+    ]).toEqual(['2', '1', '2', '1', '0', '1']);
     expect(page).toContain(OBJECTION);
     expect(page).toContain(ANSWER);
     expect(page).toContain('异议成立');
     const api = await portal.get(`/api/v1/notices/${ids.decided}`);
     const body = await api.text();
-    expect(JSON.parse(body).commentOutcomes).toMatchObject({ received: 2, byKind: { objection: 1, opinion: 1, support: 0 }, objections: { upheld: 1 } });
+    expect(JSON.parse(body).commentOutcomes).toMatchObject({
+      received: 2,
+      byKind: { objection: 1, opinion: 1, support: 0 },
+      objections: { upheld: 1 },
+    });
     for (const answer of [page, body, await portal.getText(`/en/notices/${ids.decided}`)]) {
       expect(answer).not.toContain(PRIVATE_NAME);
       expect(answer).not.toContain(PRIVATE_CONTACT);
@@ -207,7 +257,9 @@ describe('the lookup filter and the feed of overdue surveillance', () => {
   it('narrows them by the lookup query, and says so when none matches', async () => {
     const api = await portal.getJson(`/api/v1/certificates?surveillance=overdue&q=${encodeURIComponent('钱塘')}`);
     expect(api.items.map((item: any) => item.number)).toEqual([NUMBERS.overdue]);
-    expect(await portal.getText(`/certificates?surveillance=overdue&q=${encodeURIComponent('三江')}`)).toContain('没有相符的年度监督审核已逾期的证书。');
+    expect(await portal.getText(`/certificates?surveillance=overdue&q=${encodeURIComponent('三江')}`)).toContain(
+      '没有相符的年度监督审核已逾期的证书。',
+    );
   });
 
   it('refuses a filter it does not know with 400, in the page and in the API', async () => {
@@ -235,7 +287,9 @@ describe('the lookup filter and the feed of overdue surveillance', () => {
 
 describe('the notice-board poster', () => {
   it('is offered on an open or upcoming notice, not on a closed one', async () => {
-    expect(await portal.getText(`/notices/${ids.recertificationNotice}`)).toMatch(new RegExp(`<a href="/notices/${ids.recertificationNotice}/poster"[^>]*>打印公示张贴页</a>`));
+    expect(await portal.getText(`/notices/${ids.recertificationNotice}`)).toMatch(
+      new RegExp(`<a href="/notices/${ids.recertificationNotice}/poster"[^>]*>打印公示张贴页</a>`),
+    );
     expect(await portal.getText(`/notices/${ids.pendingSurveillance}`)).not.toContain('打印公示张贴页');
   });
 
@@ -287,7 +341,12 @@ describe('the badge', () => {
     const badge = `/certificates/${NUMBERS.recertificationDue}/badge.svg`;
     const before = await portal.get(badge);
     await portal.test.db.updateTable('certificate').set({ status: 'suspended' }).where('id', '=', ids.recertificationDue!).execute();
-    await expect.poll(async () => (await portal.get(badge, { headers: { 'if-none-match': before.headers.get('etag')! } })).status, { timeout: 5000, interval: 100 }).toBe(200);
+    await expect
+      .poll(async () => (await portal.get(badge, { headers: { 'if-none-match': before.headers.get('etag')! } })).status, {
+        timeout: 5000,
+        interval: 100,
+      })
+      .toBe(200);
     expect(await portal.getText(badge)).toContain('>服务认证证书 暂停</text>');
     expect(await portal.getText(`/certificates/${NUMBERS.overdue}/badge.svg`)).toContain('>服务认证证书 有效 · 年度监督审核已逾期</text>');
   });
@@ -295,7 +354,9 @@ describe('the badge', () => {
   it('is offered on the certificate page as a snippet to copy, and is an image saying so for an unknown number', async () => {
     const page = await portal.getText(`/certificates/${NUMBERS.audited}`);
     expect(page).toContain(`<img src="/certificates/${NUMBERS.audited}/badge.svg"`);
-    expect(page).toContain(`&lt;a href=&quot;${SITE_URL}/certificates/${NUMBERS.audited}&quot; target=&quot;_blank&quot; rel=&quot;noopener&quot;&gt;&lt;img src=&quot;${SITE_URL}/certificates/${NUMBERS.audited}/badge.svg&quot;`);
+    expect(page).toContain(
+      `&lt;a href=&quot;${SITE_URL}/certificates/${NUMBERS.audited}&quot; target=&quot;_blank&quot; rel=&quot;noopener&quot;&gt;&lt;img src=&quot;${SITE_URL}/certificates/${NUMBERS.audited}/badge.svg&quot;`,
+    );
     const unknown = await portal.get('/certificates/TCB-XX-00-000000/badge.svg');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');

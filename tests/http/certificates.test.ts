@@ -28,7 +28,12 @@ const portal = usePortal(async (test) => {
     ],
   });
   await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
-  commentedNotice = await insertNoticeWithComment(test.db, ground, { organisationId: holder, certificateId, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
+  commentedNotice = await insertNoticeWithComment(test.db, ground, {
+    organisationId: holder,
+    certificateId,
+    submitterName: PRIVATE_NAME,
+    submitterContact: PRIVATE_CONTACT,
+  });
 });
 
 const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
@@ -127,7 +132,10 @@ describe('certificate search page', () => {
   });
 
   it('goes straight to the certificate’s page for a whole certificate number, in any spelling', async () => {
-    for (const [prefix, typed] of [['', NUMBER], ['/en', 'tcb sh 24 000001']]) {
+    for (const [prefix, typed] of [
+      ['', NUMBER],
+      ['/en', 'tcb sh 24 000001'],
+    ]) {
       const response = await portal.get(`${prefix}/certificates?q=${encodeURIComponent(typed!)}`, { redirect: 'manual' });
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe(`${prefix}/certificates/${NUMBER}`);

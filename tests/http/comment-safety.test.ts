@@ -27,14 +27,31 @@ async function createFixture(test?: TestDatabase): Promise<Fixture> {
   const ground = await insertBodyAndScheme(database.db);
   const applicant = await insertOrganisation(database.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
   await insertCertificate(database.db, ground, { number: CERTIFICATE, organisationId: applicant });
-  const openNotice = await insertNotice(database.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'SAFE-OPEN' });
+  const openNotice = await insertNotice(database.db, ground, {
+    organisationId: applicant,
+    windowStart: iso(-24 * HOUR),
+    windowEnd: iso(5 * 24 * HOUR),
+    reference: 'SAFE-OPEN',
+  });
   // Closes a few seconds after the tests start: for a body that arrives after the deadline.
-  const closingNotice = await insertNotice(database.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(8_000), reference: 'SAFE-CLOSING' });
+  const closingNotice = await insertNotice(database.db, ground, {
+    organisationId: applicant,
+    windowStart: iso(-24 * HOUR),
+    windowEnd: iso(8_000),
+    reference: 'SAFE-CLOSING',
+  });
   return { test: database, openNotice, closingNotice };
 }
 
 const commentCount = async (test: TestDatabase) =>
-  Number((await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await test.db
+        .selectFrom('comment')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Reads the certificate page again and again until `until` settles: how long each read took. */
 async function readWhile(portal: RunningPortal, until: Promise<unknown>): Promise<number[]> {
@@ -242,7 +259,11 @@ describe('the client and the form', () => {
 
   it('is judged when the whole body has arrived: a body finished after the deadline is refused', async () => {
     const body = new URLSearchParams(commentForm()).toString();
-    const windowEnd = await fixture.test.db.selectFrom('notice').select('windowEnd').where('id', '=', fixture.closingNotice).executeTakeFirstOrThrow();
+    const windowEnd = await fixture.test.db
+      .selectFrom('notice')
+      .select('windowEnd')
+      .where('id', '=', fixture.closingNotice)
+      .executeTakeFirstOrThrow();
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(new URL(proxied.baseUrl).port), '127.0.0.1');
       let reply = '';
@@ -322,7 +343,11 @@ describe('the bulk verification API', () => {
   });
 
   it('answers a body that is not JSON with 415 in the one error shape', async () => {
-    const answer = await portal.request('/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'numbers=1' });
+    const answer = await portal.request('/api/v1/certificates/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'numbers=1',
+    });
     expect(answer.status).toBe(415);
     expect(await answer.json()).toEqual({ error: { code: 'json_expected', message: expect.any(String) } });
   });

@@ -12,15 +12,35 @@ const PRIVATE_ADDRESS = '198.51.100.77';
 let openNotice: number;
 let closedNotice: number;
 
-const portal = usePortal(async (test) => {
-  const ground = await insertBodyAndScheme(test.db);
-  const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
-  openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-OPEN' });
-  closedNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-10 * 24 * HOUR), windowEnd: iso(-HOUR), reference: 'GS-CLOSED' });
-}, { TRUST_PROXY: '1' });
+const portal = usePortal(
+  async (test) => {
+    const ground = await insertBodyAndScheme(test.db);
+    const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
+    openNotice = await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: iso(-24 * HOUR),
+      windowEnd: iso(5 * 24 * HOUR),
+      reference: 'GS-OPEN',
+    });
+    closedNotice = await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: iso(-10 * 24 * HOUR),
+      windowEnd: iso(-HOUR),
+      reference: 'GS-CLOSED',
+    });
+  },
+  { TRUST_PROXY: '1' },
+);
 
 const commentCount = async () =>
-  Number((await portal.test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await portal.test.db
+        .selectFrom('comment')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('submitting a comment without JavaScript', () => {
   it('stores it, redirects to a receipt with the tracking number, and the receipt page shows it', async () => {
@@ -111,7 +131,8 @@ describe('bad input and abuse', () => {
 
   it('limits one person (one contact) to 5 comments in 10 minutes, from any address, with 429 and Retry-After', async () => {
     const person = { contact: 'flood.person@example.cn' };
-    for (let i = 0; i < 5; i++) expect((await portal.postComment(openNotice, commentForm(person), { 'x-forwarded-for': `192.0.2.${60 + i}` })).status).toBe(303);
+    for (let i = 0; i < 5; i++)
+      expect((await portal.postComment(openNotice, commentForm(person), { 'x-forwarded-for': `192.0.2.${60 + i}` })).status).toBe(303);
     const refused = await portal.postComment(openNotice, commentForm({ contact: 'Flood.Person@example.cn' }), { 'x-forwarded-for': '192.0.2.70' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500);
@@ -162,7 +183,11 @@ describe('200 commenters at once', () => {
     const numbers = new Set(receipts.map((receipt) => receipt.body.trackingNumber));
     expect(numbers.size).toBe(200);
     expect(await commentCount()).toBe(before + 200);
-    const stored = await portal.test.db.selectFrom('comment').select('trackingNumber').where('trackingNumber', 'in', [...numbers]).execute();
+    const stored = await portal.test.db
+      .selectFrom('comment')
+      .select('trackingNumber')
+      .where('trackingNumber', 'in', [...numbers])
+      .execute();
     expect(stored).toHaveLength(200);
   });
 });
@@ -171,7 +196,9 @@ describe('personal data of commenters', () => {
   it('is stored for the body but appears in no page, API answer or log line', async () => {
     // A text of its own, so each page below can be seen to show this comment (or its notice).
     const text = '隐私测试：页面只公开这段意见本身，不公开提交人的姓名与联系方式。';
-    const response = await portal.postComment(openNotice, commentForm({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT, text }), { 'x-forwarded-for': PRIVATE_ADDRESS });
+    const response = await portal.postComment(openNotice, commentForm({ name: PRIVATE_NAME, contact: PRIVATE_CONTACT, text }), {
+      'x-forwarded-for': PRIVATE_ADDRESS,
+    });
     const receiptPath = response.headers.get('location')!;
     const stored = await portal.test.db.selectFrom('comment').selectAll().where('submitterName', '=', PRIVATE_NAME).executeTakeFirstOrThrow();
     expect(stored.submitterContact).toBe(PRIVATE_CONTACT);

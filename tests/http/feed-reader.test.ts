@@ -26,9 +26,27 @@ const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const zhejiang = await insertApplicant(test.db, '宁波三江口家电售后服务有限公司', 'MA6000001');
   const guangdong = await insertApplicant(test.db, '佛山顺德餐饮管理有限公司', 'MA6000002', '广东省');
-  ids.contested = await insertListedNotice(test.db, ground, { reference: 'GS-READER-CONTESTED', organisationId: zhejiang, windowStart: at(-3 * DAY), windowEnd: at(4 * DAY) });
-  ids.other = await insertListedNotice(test.db, ground, { reference: 'GS-READER-OTHER', organisationId: guangdong, windowStart: at(-2 * DAY), windowEnd: at(5 * DAY) });
-  await insertComment(test.db, ids.contested, { kind: 'objection', text: '公开的异议：售后电话无人接听。', published: 1, status: 'answered', reply: '已核查并答复。', receivedAt: at(-2 * DAY), updatedAt: at(-DAY) });
+  ids.contested = await insertListedNotice(test.db, ground, {
+    reference: 'GS-READER-CONTESTED',
+    organisationId: zhejiang,
+    windowStart: at(-3 * DAY),
+    windowEnd: at(4 * DAY),
+  });
+  ids.other = await insertListedNotice(test.db, ground, {
+    reference: 'GS-READER-OTHER',
+    organisationId: guangdong,
+    windowStart: at(-2 * DAY),
+    windowEnd: at(5 * DAY),
+  });
+  await insertComment(test.db, ids.contested, {
+    kind: 'objection',
+    text: '公开的异议：售后电话无人接听。',
+    published: 1,
+    status: 'answered',
+    reply: '已核查并答复。',
+    receivedAt: at(-2 * DAY),
+    updatedAt: at(-DAY),
+  });
 });
 const home = mkdtempSync(join(tmpdir(), 'newsboat-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -48,7 +66,10 @@ async function reload(address: string): Promise<{ feeds: { rssurl: string; title
   const subscriber = Buffer.from(address).toString('hex').slice(-40);
   writeFileSync(join(home, `${subscriber}.urls`), `${address}\n`);
   const cache = join(home, `${subscriber}.db`);
-  await run('newsboat', ['-u', join(home, `${subscriber}.urls`), '-c', cache, '-C', '/dev/null', '-x', 'reload'], { env: { ...process.env, HOME: home }, timeout: 60_000 });
+  await run('newsboat', ['-u', join(home, `${subscriber}.urls`), '-c', cache, '-C', '/dev/null', '-x', 'reload'], {
+    env: { ...process.env, HOME: home },
+    timeout: 60_000,
+  });
   const db = new Database(cache, { readonly: true });
   try {
     return {
@@ -87,7 +108,11 @@ describe('a feed reader (newsboat)', () => {
   it('shows a later withdrawal as a new unread item, in the notices feed and in the notice’s own', async () => {
     const addresses = [`${portal.baseUrl}/feeds/notices.xml`, `${portal.baseUrl}/feeds/notices/${ids.contested}.xml`];
     const before = await Promise.all(addresses.map(reload));
-    await portal.test.db.updateTable('notice').set({ status: 'withdrawn', updatedAt: at(-1000) }).where('id', '=', ids.contested!).execute();
+    await portal.test.db
+      .updateTable('notice')
+      .set({ status: 'withdrawn', updatedAt: at(-1000) })
+      .where('id', '=', ids.contested!)
+      .execute();
     const after = await Promise.all(addresses.map(reload));
     for (const [index, address] of addresses.entries()) {
       const withdrawal = after[index]!.items.filter((item) => item.guid === `${SITE_URL}/notices/${ids.contested}#withdrawal`);

@@ -17,7 +17,11 @@ const NASTY_NAME = '温州<script>alert("x")</script>&兄弟 ]]> 😀\u0001\u000
 const CLEAN_NAME = '温州<script>alert("x")</script>&兄弟 ]]> 😀电器维修有限公司';
 const NASTY_SUMMARY = '现场评价 <img src=x onerror=alert(1)> & 得分 96 😀\u0001\u000B 分。';
 const CLEAN_SUMMARY = '现场评价 <img src=x onerror=alert(1)> & 得分 96 😀 分。';
-const PRIVATE = { submitterName: '隐私测试姓名戊', submitterContact: 'private-feed-http-13500135000@example.cn', submitterOrganisation: '隐私测试提交单位戊' };
+const PRIVATE = {
+  submitterName: '隐私测试姓名戊',
+  submitterContact: 'private-feed-http-13500135000@example.cn',
+  submitterOrganisation: '隐私测试提交单位戊',
+};
 const UNPUBLISHED_TEXT = '未公开的意见，订阅中不应出现。';
 
 const ids: Record<string, number> = {};
@@ -67,12 +71,35 @@ const portal = usePortal(async (test) => {
     windowStart: at(-4 * DAY),
     windowEnd: at(4 * DAY),
   });
-  ids.nasty = await insertListedNotice(test.db, ground, { reference: 'GS-FEED-NASTY', organisationId: nasty, evaluationSummary: NASTY_SUMMARY, windowStart: at(-HOUR), windowEnd: at(7 * DAY) });
-  ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-FEED-UPCOMING', organisationId: holder, windowStart: at(2 * DAY), windowEnd: at(9 * DAY) });
+  ids.nasty = await insertListedNotice(test.db, ground, {
+    reference: 'GS-FEED-NASTY',
+    organisationId: nasty,
+    evaluationSummary: NASTY_SUMMARY,
+    windowStart: at(-HOUR),
+    windowEnd: at(7 * DAY),
+  });
+  ids.upcoming = await insertListedNotice(test.db, ground, {
+    reference: 'GS-FEED-UPCOMING',
+    organisationId: holder,
+    windowStart: at(2 * DAY),
+    windowEnd: at(9 * DAY),
+  });
   await insertComment(test.db, ids.open, { ...PRIVATE, text: UNPUBLISHED_TEXT, receivedAt: at(-DAY) });
-  await insertComment(test.db, ids.decided, { ...PRIVATE, kind: 'objection', text: '公开的异议内容', published: 1, status: 'answered', reply: '已答复', receivedAt: at(-40 * DAY) });
+  await insertComment(test.db, ids.decided, {
+    ...PRIVATE,
+    kind: 'objection',
+    text: '公开的异议内容',
+    published: 1,
+    status: 'answered',
+    reply: '已答复',
+    receivedAt: at(-40 * DAY),
+  });
   // Its answer published when it was decided (publishing moved the notice's updatedAt to now).
-  await test.db.updateTable('notice').set({ updatedAt: at(-35 * DAY) }).where('id', '=', ids.decided).execute();
+  await test.db
+    .updateTable('notice')
+    .set({ updatedAt: at(-35 * DAY) })
+    .where('id', '=', ids.decided)
+    .execute();
 });
 
 const FEEDS = {
@@ -222,7 +249,10 @@ describe('pages announce their feed', () => {
     const html = await portal.getText(path);
     const head = html.slice(0, html.indexOf('</head>'));
     const alternates = [...head.matchAll(/<link rel="alternate" type="application\/rss\+xml" title="[^"]+" href="([^"]+)">/g)];
-    expect(alternates.map((match) => match[1]!.replaceAll('&amp;', '&')), path).toEqual([feedUrl]);
+    expect(
+      alternates.map((match) => match[1]!.replaceAll('&amp;', '&')),
+      path,
+    ).toEqual([feedUrl]);
     const body = html.slice(html.indexOf('<main'));
     expect(body).toMatch(/<p class="subscribe[^"]*"/);
     expect(body.replaceAll('&amp;', '&')).toContain(`<code class="feed-address"`);
@@ -231,7 +261,10 @@ describe('pages announce their feed', () => {
 
   it('on the notice list, with the same filters', async () => {
     await expectFeedOn('/notices', `${SITE_URL}/feeds/notices.xml`);
-    await expectFeedOn('/notices?state=open&province=%E5%B9%BF%E4%B8%9C%E7%9C%81&kind=initial&year=2026', `${SITE_URL}/feeds/notices.xml?kind=initial&province=%E5%B9%BF%E4%B8%9C%E7%9C%81`);
+    await expectFeedOn(
+      '/notices?state=open&province=%E5%B9%BF%E4%B8%9C%E7%9C%81&kind=initial&year=2026',
+      `${SITE_URL}/feeds/notices.xml?kind=initial&province=%E5%B9%BF%E4%B8%9C%E7%9C%81`,
+    );
   });
 
   it('on a notice, a certificate and the certificate lookup', async () => {

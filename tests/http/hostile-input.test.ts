@@ -38,12 +38,21 @@ const RAW_ENCODINGS: Record<string, string> = {
 
 let noticeId: number;
 
-const portal = usePortal(async (test) => {
-  const ground = await insertBodyAndScheme(test.db);
-  const applicant = await insertOrganisation(test.db, '南昌物业服务有限公司', '91330100799655058B');
-  await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
-  noticeId = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-HOUR), windowEnd: iso(24 * HOUR), reference: 'HOSTILE-OPEN' });
-}, {}, { searchReady: true });
+const portal = usePortal(
+  async (test) => {
+    const ground = await insertBodyAndScheme(test.db);
+    const applicant = await insertOrganisation(test.db, '南昌物业服务有限公司', '91330100799655058B');
+    await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
+    noticeId = await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: iso(-HOUR),
+      windowEnd: iso(24 * HOUR),
+      reference: 'HOSTILE-OPEN',
+    });
+  },
+  {},
+  { searchReady: true },
+);
 
 /** Every GET address that takes free text, with `value` (already encoded) where the text goes. */
 const getAddresses = (value: string) => [
@@ -125,7 +134,9 @@ describe('broken encodings in every address', () => {
   }
 
   it('answers a GET with raw Chinese in its address (as curl sends it) as its percent-encoded form, and closes the connection after', async () => {
-    const raw = Buffer.from('GET /feeds/notices.xml?province=浙江省 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\nGET /certificates HTTP/1.1\r\nHost: x\r\n\r\n');
+    const raw = Buffer.from(
+      'GET /feeds/notices.xml?province=浙江省 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\nGET /certificates HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
     const answer = await rawRequest(raw);
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer.toLowerCase()).toContain('content-type: application/rss+xml');
@@ -139,7 +150,11 @@ describe('broken encodings in every address', () => {
 
   it('answers any other address the HTTP parser cannot read (raw bytes in a POST, a control character) with a 400 page carrying the security headers', async () => {
     for (const request of [
-      Buffer.concat([Buffer.from(`POST /notices/${noticeId}/comments?x=`), Buffer.from('浙江省'), Buffer.from(' HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')]),
+      Buffer.concat([
+        Buffer.from(`POST /notices/${noticeId}/comments?x=`),
+        Buffer.from('浙江省'),
+        Buffer.from(' HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n'),
+      ]),
       Buffer.from('GET /feeds/notices.xml?province=\u0001 HTTP/1.1\r\nHost: x\r\n\r\n'),
     ]) {
       const answer = await rawRequest(request);
@@ -183,11 +198,27 @@ describe('hostile forms', () => {
 
   it('refuses bodies that are not forms, or not JSON, with their status and never a 5xx', async () => {
     const attempts: [string, RequestInit, number][] = [
-      [`/notices/${noticeId}/comments`, { method: 'POST', headers: { origin: SITE_URL, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nbroken' }, 400],
-      [`/notices/${noticeId}/comments`, { method: 'POST', headers: { origin: SITE_URL, 'content-type': 'application/x-www-form-urlencoded' }, body: '%E0%A4%A=%zz&text=%' }, 422],
+      [
+        `/notices/${noticeId}/comments`,
+        { method: 'POST', headers: { origin: SITE_URL, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nbroken' },
+        400,
+      ],
+      [
+        `/notices/${noticeId}/comments`,
+        { method: 'POST', headers: { origin: SITE_URL, 'content-type': 'application/x-www-form-urlencoded' }, body: '%E0%A4%A=%zz&text=%' },
+        422,
+      ],
       ['/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [' }, 400],
-      ['/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [1, null, {"x": 1}]}' }, 422],
-      ['/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }, 400],
+      [
+        '/api/v1/certificates/verify',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [1, null, {"x": 1}]}' },
+        422,
+      ],
+      [
+        '/api/v1/certificates/verify',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) },
+        400,
+      ],
       ['/api/v1/certificates/verify', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<numbers/>' }, 415],
       ['/api/v1/notices', { method: 'DELETE' }, 405],
     ];
@@ -199,7 +230,10 @@ describe('hostile forms', () => {
   });
 
   it('stores nothing of any of them', async () => {
-    const { n } = await portal.test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await portal.test.db
+      .selectFrom('comment')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(0);
   });
 });
@@ -223,7 +257,14 @@ function rawRequest(bytes: Buffer, hangUpAfterBytes?: number): Promise<string> {
 
 describe('clients that hang up', () => {
   it('mid-body, mid-headers or at once: nothing stored, nothing in the log but the start, the portal answering on', async () => {
-    const body = new URLSearchParams({ kind: 'objection', text: '中途断开连接的提交，不应保存。'.repeat(3), name: '孙八', contact: '13600136000', consent: 'yes', idempotencyKey: 'hang-up-form-abcdefgh' }).toString();
+    const body = new URLSearchParams({
+      kind: 'objection',
+      text: '中途断开连接的提交，不应保存。'.repeat(3),
+      name: '孙八',
+      contact: '13600136000',
+      consent: 'yes',
+      idempotencyKey: 'hang-up-form-abcdefgh',
+    }).toString();
     const request = Buffer.from(
       `POST /notices/${noticeId}/comments HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${SITE_URL}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
@@ -231,7 +272,10 @@ describe('clients that hang up', () => {
     await Promise.all([rawRequest(request, headersEnd + 30), rawRequest(request, 40), rawRequest(request, 0)]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await portal.get(`/certificates/${CERTIFICATE}`)).status).toBe(200);
-    const { n } = await portal.test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await portal.test.db
+      .selectFrom('comment')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(0);
   });
 

@@ -22,29 +22,41 @@ const REPLY = '经现场复核，已要求整改。';
 
 const ids = { open: 0, upcoming: 0, closed: 0 };
 
-const portal = usePortal(async (test) => {
-  const ground = await insertBodyAndScheme(test.db);
-  const holder = await insertApplicant(test.db, HOLDER, 'MA3000001');
-  const certificateId = await insertCertificate(test.db, ground, {
-    number: NUMBER,
-    organisationId: holder,
-    issuedOn: addDays(today, -400),
-    expiresOn: EXPIRES,
-    events: [
-      { kind: 'issued', occurredAt: ISSUED, expiresOn: EXPIRES },
-      { kind: 'suspended', occurredAt: `${addDays(today, -100)}T02:00:00.000Z` },
-      { kind: 'restored', occurredAt: `${addDays(today, -50)}T02:00:00.000Z` },
-    ],
-  });
-  await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
-  ids.open = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-OPEN', organisationId: holder, kind: 'surveillance', ...OPEN });
-  ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-UPCOMING', organisationId: holder, ...UPCOMING });
-  ids.closed = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-CLOSED', organisationId: holder, certificateId, ...CLOSED });
-  await insertComment(test.db, ids.closed, { kind: 'objection', text: '门店售后电话多次无人接听。', status: 'answered', reply: REPLY, published: 1, receivedAt: at(-15 * DAY) });
-}, { TRUST_PROXY: '1' }, { searchReady: true });
+const portal = usePortal(
+  async (test) => {
+    const ground = await insertBodyAndScheme(test.db);
+    const holder = await insertApplicant(test.db, HOLDER, 'MA3000001');
+    const certificateId = await insertCertificate(test.db, ground, {
+      number: NUMBER,
+      organisationId: holder,
+      issuedOn: addDays(today, -400),
+      expiresOn: EXPIRES,
+      events: [
+        { kind: 'issued', occurredAt: ISSUED, expiresOn: EXPIRES },
+        { kind: 'suspended', occurredAt: `${addDays(today, -100)}T02:00:00.000Z` },
+        { kind: 'restored', occurredAt: `${addDays(today, -50)}T02:00:00.000Z` },
+      ],
+    });
+    await insertCertificate(test.db, ground, { number: 'TCB-SH-20-000009', organisationId: holder, expiresOn: addDays(today, -1) });
+    ids.open = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-OPEN', organisationId: holder, kind: 'surveillance', ...OPEN });
+    ids.upcoming = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-UPCOMING', organisationId: holder, ...UPCOMING });
+    ids.closed = await insertListedNotice(test.db, ground, { reference: 'GS-I18N-CLOSED', organisationId: holder, certificateId, ...CLOSED });
+    await insertComment(test.db, ids.closed, {
+      kind: 'objection',
+      text: '门店售后电话多次无人接听。',
+      status: 'answered',
+      reply: REPLY,
+      published: 1,
+      receivedAt: at(-15 * DAY),
+    });
+  },
+  { TRUST_PROXY: '1' },
+  { searchReady: true },
+);
 
 /** A comment form as an English-speaking visitor fills it in. */
-const englishForm = (overrides: Record<string, string> = {}) => commentForm({ text: 'The after-sales hotline of this company is never answered.', name: 'Li Lei', ...overrides });
+const englishForm = (overrides: Record<string, string> = {}) =>
+  commentForm({ text: 'The after-sales hotline of this company is never answered.', name: 'Li Lei', ...overrides });
 
 /** Attribute values as written in the page, entities decoded. */
 function attributes(html: string, pattern: RegExp): string[] {
@@ -124,7 +136,9 @@ describe('dates and times in English', () => {
 
   it('say when an upcoming notice opens', async () => {
     const html = await portal.getText(`/en/notices/${ids.upcoming}`);
-    expect(html).toContain(`The notice period starts ${formatWindowTime(UPCOMING.windowStart, 'start', 'en')}; objections and comments can then be sent on this page.`);
+    expect(html).toContain(
+      `The notice period starts ${formatWindowTime(UPCOMING.windowStart, 'start', 'en')}; objections and comments can then be sent on this page.`,
+    );
   });
 
   it('answer "was it valid on that day?" with English labels', async () => {
@@ -188,7 +202,10 @@ describe('commenting in English', () => {
   });
 
   it('returns the form with every problem named in English (422)', async () => {
-    const response = await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm({ text: 'Too short', contact: 'not-a-contact', consent: '' }));
+    const response = await portal.postComment(
+      `/en/notices/${ids.open}/comments`,
+      englishForm({ text: 'Too short', contact: 'not-a-contact', consent: '' }),
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
@@ -211,7 +228,10 @@ describe('commenting in English', () => {
 
   it('says in English when one person sends too many (429), and what else to do', async () => {
     const person = { contact: 'busy.li@example.com' };
-    for (let i = 0; i < 5; i++) expect((await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm(person), { 'x-forwarded-for': `192.0.2.${80 + i}` })).status).toBe(303);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm(person), { 'x-forwarded-for': `192.0.2.${80 + i}` })).status,
+      ).toBe(303);
     const refused = await portal.postComment(`/en/notices/${ids.open}/comments`, englishForm(person), { 'x-forwarded-for': '192.0.2.77' });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBeTruthy();

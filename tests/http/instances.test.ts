@@ -22,7 +22,12 @@ beforeAll(async () => {
   test = await createTestDatabase();
   ground = await insertBodyAndScheme(test.db);
   holder = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
-  noticeId = await insertNotice(test.db, ground, { organisationId: holder, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-TWO-INSTANCES' });
+  noticeId = await insertNotice(test.db, ground, {
+    organisationId: holder,
+    windowStart: iso(-24 * HOUR),
+    windowEnd: iso(5 * 24 * HOUR),
+    reference: 'GS-TWO-INSTANCES',
+  });
   [first, second] = await Promise.all([startPortal(test, { TRUST_PROXY: '1' }), startPortal(test, { TRUST_PROXY: '1' })]);
 });
 afterAll(async () => {

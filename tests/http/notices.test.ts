@@ -50,7 +50,6 @@ const portal = usePortal(async (test) => {
   await insertComment(test.db, ids.open, { ...privateData, text: UNPUBLISHED_TEXT, receivedAt: at(-1 * DAY) });
 });
 
-
 /** No answer may show a stack trace or internals, whatever went wrong. */
 function expectNoInternals(body: string): void {
   expect(body).not.toMatch(/\bat .+\.(m?js|ts):\d+/);
@@ -202,7 +201,14 @@ describe('notice API', () => {
       commentCount: 2,
     });
     expect(notice.comments).toEqual([
-      { kind: 'objection', text: PUBLISHED_TEXT, receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), status: 'answered', reply: REPLY, finding: null },
+      {
+        kind: 'objection',
+        text: PUBLISHED_TEXT,
+        receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        status: 'answered',
+        reply: REPLY,
+        finding: null,
+      },
     ]);
   });
 

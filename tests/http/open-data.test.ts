@@ -12,7 +12,14 @@ import { insertComment } from '../support/notice-fixtures.ts';
 import { SITE_URL, usePortal } from '../support/server.ts';
 
 /** The bulk files of /data: listed, served, read back and counted against the API, and written again after a change. */
-const FILES = ['certificates.csv.gz', 'certificates.ndjson.gz', 'certificate-events.csv.gz', 'certificate-events.ndjson.gz', 'notices.csv.gz', 'notices.ndjson.gz'];
+const FILES = [
+  'certificates.csv.gz',
+  'certificates.ndjson.gz',
+  'certificate-events.csv.gz',
+  'certificate-events.ndjson.gz',
+  'notices.csv.gz',
+  'notices.ndjson.gz',
+];
 // A cell that needs every kind of RFC 4180 quoting, with Chinese in it.
 const AWKWARD_SCOPE = '家用电器的"上门"维修,安装\r\n及回收服务';
 const AWKWARD_HOLDER = '杭州"引号",逗号家电服务有限公司';
@@ -63,15 +70,29 @@ const ndjsonRecords = (text: string) =>
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, string | number | null>);
 
-const portal = usePortal(async (test) => {
-  await seedDemoData(test.db, { certificates: 120, notices: 40, seed: 16, now: new Date() });
-  const first = await test.db.selectFrom('certificate').select(['id', 'number', 'organisationId']).orderBy('id').executeTakeFirstOrThrow();
-  awkwardNumber = first.number;
-  await sql`update certificate set scope = ${AWKWARD_SCOPE} where id = ${first.id}`.execute(test.db);
-  await test.db.updateTable('organisation').set({ name: AWKWARD_HOLDER, nameSearch: toSearchForm(AWKWARD_HOLDER) }).where('id', '=', first.organisationId).execute();
-  const notice = await test.db.selectFrom('notice').select('id').orderBy('id').executeTakeFirstOrThrow();
-  await insertComment(test.db, notice.id, { text: '公开数据中不得出现我的信息', submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT, published: 1, status: 'answered', reply: '已答复' });
-}, { PORTAL_OPEN_DATA_INTERVAL: '1' });
+const portal = usePortal(
+  async (test) => {
+    await seedDemoData(test.db, { certificates: 120, notices: 40, seed: 16, now: new Date() });
+    const first = await test.db.selectFrom('certificate').select(['id', 'number', 'organisationId']).orderBy('id').executeTakeFirstOrThrow();
+    awkwardNumber = first.number;
+    await sql`update certificate set scope = ${AWKWARD_SCOPE} where id = ${first.id}`.execute(test.db);
+    await test.db
+      .updateTable('organisation')
+      .set({ name: AWKWARD_HOLDER, nameSearch: toSearchForm(AWKWARD_HOLDER) })
+      .where('id', '=', first.organisationId)
+      .execute();
+    const notice = await test.db.selectFrom('notice').select('id').orderBy('id').executeTakeFirstOrThrow();
+    await insertComment(test.db, notice.id, {
+      text: '公开数据中不得出现我的信息',
+      submitterName: PRIVATE_NAME,
+      submitterContact: PRIVATE_CONTACT,
+      published: 1,
+      status: 'answered',
+      reply: '已答复',
+    });
+  },
+  { PORTAL_OPEN_DATA_INTERVAL: '1' },
+);
 
 describe('bulk files', () => {
   it('lists every file on /data.json, each served with the size and SHA-256 listed, and 304 for a current copy', async () => {
@@ -139,13 +160,18 @@ describe('bulk files', () => {
     for (const { number } of certificates.filter((_record, i) => i % 20 === 0)) {
       const api = await portal.getJson<{ events: { kind: string; occurredAt: string }[] }>(`/api/v1/certificates/${encodeURIComponent(number!)}`);
       const inFile = events.filter((event) => event.certificateNumber === number);
-      expect(inFile.map(({ kind, occurredAt }) => ({ kind, occurredAt })), number).toEqual(api.events.map(({ kind, occurredAt }) => ({ kind, occurredAt })));
+      expect(
+        inFile.map(({ kind, occurredAt }) => ({ kind, occurredAt })),
+        number,
+      ).toEqual(api.events.map(({ kind, occurredAt }) => ({ kind, occurredAt })));
     }
   });
 
   it('never holds anything of who sent a comment', async () => {
     const list = await listed();
-    const contacts = (await portal.test.db.selectFrom('comment').select(['submitterName', 'submitterContact']).execute()).flatMap((comment) => [comment.submitterContact]);
+    const contacts = (await portal.test.db.selectFrom('comment').select(['submitterName', 'submitterContact']).execute()).flatMap((comment) => [
+      comment.submitterContact,
+    ]);
     expect(contacts).toContain(PRIVATE_CONTACT);
     for (const { name } of list.files) {
       const text = await download(list, name);
@@ -156,7 +182,10 @@ describe('bulk files', () => {
 
   it('/data and /en/data list each file with its records, size and SHA-256 as /data.json does, and the footer and /api link there', async () => {
     const list = await listed();
-    for (const [path, heading] of [['/data', '批量数据下载'], ['/en/data', 'Bulk data downloads']] as const) {
+    for (const [path, heading] of [
+      ['/data', '批量数据下载'],
+      ['/en/data', 'Bulk data downloads'],
+    ] as const) {
       const response = await portal.get(path);
       expect(response.status).toBe(200);
       const page = (await response.text()).replace(/ data-astro-cid-\w+/g, '');
@@ -188,6 +217,8 @@ describe('bulk files', () => {
     expect(certificates.find((record) => record.number === awkwardNumber)!.scope).toBe(changedScope);
     // Nothing else changed: the other files are the same bytes. A client holding the old certificates file is sent the new one.
     expect(shaOf(after, 'notices.csv.gz')).toBe(shaOf(before, 'notices.csv.gz'));
-    expect((await portal.get('/data/certificates.csv.gz', { headers: { 'if-none-match': `"${shaOf(before, 'certificates.csv.gz')}"` } })).status).toBe(200);
+    expect(
+      (await portal.get('/data/certificates.csv.gz', { headers: { 'if-none-match': `"${shaOf(before, 'certificates.csv.gz')}"` } })).status,
+    ).toBe(200);
   });
 });

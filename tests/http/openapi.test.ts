@@ -18,42 +18,45 @@ import { SITE_URL, usePortal } from '../support/server.ts';
 const API_RATE = 30;
 const RECORD = process.env.RECORD_API_EXAMPLES === '1';
 
-const portal = usePortal(async (test) => {
-  expect(SITE_URL).toBe(EXAMPLE_SITE);
-  const ground = await insertBodyAndScheme(test.db);
-  const holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000001'));
-  const certificateId = await insertCertificate(test.db, ground, {
-    number: 'TCB-SH-26-000001',
-    organisationId: holder,
-    status: 'withdrawn',
-    issuedOn: '2026-04-20',
-    expiresOn: '2029-04-19',
-    events: [
-      { kind: 'issued', occurredAt: '2026-04-20T02:00:00.000Z', expiresOn: '2029-04-19' },
-      { kind: 'withdrawn', occurredAt: '2026-09-01T02:00:00.000Z', description: '获证组织主动申请撤销证书。' },
-    ],
-  });
-  const noticeId = await insertNotice(test.db, ground, {
-    organisationId: holder,
-    reference: 'GS-TCB-2026-0001',
-    windowStart: '2026-03-01T00:00:00.000Z',
-    windowEnd: '2026-03-11T00:00:00.000Z',
-    certificateId,
-  });
-  await insertComment(test.db, noticeId, {
-    kind: 'objection',
-    text: '该企业的售后服务电话经常无人接听。',
-    published: 1,
-    status: 'answered',
-    reply: '经现场核查，已要求整改并复核通过。',
-    finding: 'not_upheld',
-    receivedAt: '2026-03-03T02:00:00.000Z',
-    updatedAt: '2026-03-20T02:00:00.000Z',
-  });
-  // Stamped as the back office would have: the examples show these instants.
-  await sql`update certificate set updated_at = '2026-09-01T02:00:00.000Z'`.execute(test.db);
-  await sql`update notice set updated_at = '2026-04-20T02:00:00.000Z'`.execute(test.db);
-}, { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) });
+const portal = usePortal(
+  async (test) => {
+    expect(SITE_URL).toBe(EXAMPLE_SITE);
+    const ground = await insertBodyAndScheme(test.db);
+    const holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000001'));
+    const certificateId = await insertCertificate(test.db, ground, {
+      number: 'TCB-SH-26-000001',
+      organisationId: holder,
+      status: 'withdrawn',
+      issuedOn: '2026-04-20',
+      expiresOn: '2029-04-19',
+      events: [
+        { kind: 'issued', occurredAt: '2026-04-20T02:00:00.000Z', expiresOn: '2029-04-19' },
+        { kind: 'withdrawn', occurredAt: '2026-09-01T02:00:00.000Z', description: '获证组织主动申请撤销证书。' },
+      ],
+    });
+    const noticeId = await insertNotice(test.db, ground, {
+      organisationId: holder,
+      reference: 'GS-TCB-2026-0001',
+      windowStart: '2026-03-01T00:00:00.000Z',
+      windowEnd: '2026-03-11T00:00:00.000Z',
+      certificateId,
+    });
+    await insertComment(test.db, noticeId, {
+      kind: 'objection',
+      text: '该企业的售后服务电话经常无人接听。',
+      published: 1,
+      status: 'answered',
+      reply: '经现场核查，已要求整改并复核通过。',
+      finding: 'not_upheld',
+      receivedAt: '2026-03-03T02:00:00.000Z',
+      updatedAt: '2026-03-20T02:00:00.000Z',
+    });
+    // Stamped as the back office would have: the examples show these instants.
+    await sql`update certificate set updated_at = '2026-09-01T02:00:00.000Z'`.execute(test.db);
+    await sql`update notice set updated_at = '2026-04-20T02:00:00.000Z'`.execute(test.db);
+  },
+  { TRUST_PROXY: '1', PORTAL_API_RATE: String(API_RATE) },
+);
 
 let clients = 0;
 /** Each request from a client of its own, so the allowance binds only where a test exhausts it. */
@@ -99,11 +102,22 @@ describe('/api/v1/openapi.json', () => {
     ]);
     // Parameters as the zod schemas validate them, each described; every operation answers the 429 in the one error shape.
     const listNotices = document.paths['/api/v1/notices'].get;
-    expect(listNotices.parameters.find((parameter: { name: string }) => parameter.name === 'state')).toMatchObject({ in: 'query', required: false, schema: { enum: ['open', 'upcoming', 'closed'] } });
-    expect(listNotices.parameters.find((parameter: { name: string }) => parameter.name === 'updatedSince')).toMatchObject({ schema: { type: 'string', format: 'date-time' } });
-    for (const [path, operations] of Object.entries<Record<string, { parameters?: { description?: string }[]; responses: Record<string, unknown> }>>(document.paths)) {
+    expect(listNotices.parameters.find((parameter: { name: string }) => parameter.name === 'state')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { enum: ['open', 'upcoming', 'closed'] },
+    });
+    expect(listNotices.parameters.find((parameter: { name: string }) => parameter.name === 'updatedSince')).toMatchObject({
+      schema: { type: 'string', format: 'date-time' },
+    });
+    for (const [path, operations] of Object.entries<Record<string, { parameters?: { description?: string }[]; responses: Record<string, unknown> }>>(
+      document.paths,
+    )) {
       for (const operation of Object.values(operations)) {
-        expect(operation.responses['429'], path).toMatchObject({ headers: { 'Retry-After': expect.anything() }, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+        expect(operation.responses['429'], path).toMatchObject({
+          headers: { 'Retry-After': expect.anything() },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        });
         for (const parameter of operation.parameters ?? []) expect(parameter.description, path).toBeTruthy();
       }
     }

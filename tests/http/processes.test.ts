@@ -8,11 +8,19 @@ const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
 let openNotice: number;
 
-const portal = usePortal(async (test) => {
-  const ground = await insertBodyAndScheme(test.db);
-  const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
-  openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-PROCESSES' });
-}, { PORTAL_PROCESSES: '2', PORTAL_BENCH: '1' });
+const portal = usePortal(
+  async (test) => {
+    const ground = await insertBodyAndScheme(test.db);
+    const applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
+    openNotice = await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: iso(-24 * HOUR),
+      windowEnd: iso(5 * 24 * HOUR),
+      reference: 'GS-PROCESSES',
+    });
+  },
+  { PORTAL_PROCESSES: '2', PORTAL_BENCH: '1' },
+);
 
 /** One kept-alive connection: every request on it reaches the same server process. */
 function connection() {
@@ -33,7 +41,8 @@ function connection() {
 
 /** The process that answered a request on `open`: the one whose count of answers moved. */
 async function processOf(open: ReturnType<typeof connection>): Promise<number> {
-  const answered = async () => new Map((await portal.stats()).filter((p) => p.role === 'server').map((p) => [p.pid, p.responseCache!.hits + p.responseCache!.misses]));
+  const answered = async () =>
+    new Map((await portal.stats()).filter((p) => p.role === 'server').map((p) => [p.pid, p.responseCache!.hits + p.responseCache!.misses]));
   const before = await answered();
   await open.send('GET', '/api/v1/notices?state=open');
   const after = await answered();

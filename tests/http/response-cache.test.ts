@@ -14,13 +14,20 @@ let ground: { bodyId: number; schemeId: number };
 let applicant: number;
 let openNotice: number;
 
-const portal = usePortal(async (test) => {
-  ground = await insertBodyAndScheme(test.db);
-  applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
-  await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
-  openNotice = await insertNotice(test.db, ground, { organisationId: applicant, windowStart: iso(-24 * HOUR), windowEnd: iso(5 * 24 * HOUR), reference: 'GS-CACHE-OPEN' });
-}, { PORTAL_BENCH: '1' });
-
+const portal = usePortal(
+  async (test) => {
+    ground = await insertBodyAndScheme(test.db);
+    applicant = await insertOrganisation(test.db, '杭州西子湖畔家电售后服务有限公司', '91330100799655058B');
+    await insertCertificate(test.db, ground, { number: CERTIFICATE, organisationId: applicant });
+    openNotice = await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: iso(-24 * HOUR),
+      windowEnd: iso(5 * 24 * HOUR),
+      reference: 'GS-CACHE-OPEN',
+    });
+  },
+  { PORTAL_BENCH: '1' },
+);
 
 /** How often the server answered from its cache, and how often it rendered. */
 async function cacheCounts(): Promise<{ hits: number; misses: number }> {
@@ -97,7 +104,9 @@ describe('the response cache', () => {
         request(`${portal.baseUrl}/certificates/${CERTIFICATE}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ encoding: response.headers['content-encoding'], vary: response.headers.vary, body: Buffer.concat(chunks) }));
+          response.on('end', () =>
+            resolve({ encoding: response.headers['content-encoding'], vary: response.headers.vary, body: Buffer.concat(chunks) }),
+          );
         })
           .on('error', reject)
           .end();
@@ -143,7 +152,10 @@ describe('the response cache', () => {
   });
 
   it('never keeps a search answer: the index follows the database a moment after each commit', async () => {
-    const search = await portal.get(`/api/v1/search?q=${encodeURIComponent('西子湖畔')}`, { headers: { 'accept-encoding': 'br' }, redirect: 'manual' });
+    const search = await portal.get(`/api/v1/search?q=${encodeURIComponent('西子湖畔')}`, {
+      headers: { 'accept-encoding': 'br' },
+      redirect: 'manual',
+    });
     expect([200, 503]).toContain(search.status);
     expect(search.headers.get('content-type')).toContain('json');
     expect(search.headers.get('etag')).toBeNull();
@@ -173,7 +185,11 @@ describe('the response cache', () => {
     };
     expect(await receipt()).toContain(trackingNumber);
     expect(await receipt()).not.toContain('贵方意见已核实');
-    await portal.test.db.updateTable('comment').set({ status: 'answered', reply: '贵方意见已核实', updatedAt: new Date().toISOString() }).where('trackingNumber', '=', trackingNumber).execute();
+    await portal.test.db
+      .updateTable('comment')
+      .set({ status: 'answered', reply: '贵方意见已核实', updatedAt: new Date().toISOString() })
+      .where('trackingNumber', '=', trackingNumber)
+      .execute();
     expect(await receipt()).toContain('贵方意见已核实');
   });
 
@@ -261,26 +277,33 @@ describe('a change written by anyone', () => {
     expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
   });
 
-  it.runIf(TEST_DIALECT === 'postgres')('still does after the connections that listen for changes are killed: they come back, and nothing is missed meanwhile', async () => {
-    const listening = async () =>
-      (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(portal.test.db)).rows.map(
-        (row) => row.pid,
+  it.runIf(TEST_DIALECT === 'postgres')(
+    'still does after the connections that listen for changes are killed: they come back, and nothing is missed meanwhile',
+    async () => {
+      const listening = async () =>
+        (
+          await sql<{
+            pid: number;
+          }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(portal.test.db)
+        ).rows.map((row) => row.pid);
+      // The server's (for its cache), the search indexer's and the bulk files' generator's.
+      const killed = await listening();
+      expect(killed).toHaveLength(3);
+      await certificatePageKept();
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(
+        portal.test.db,
       );
-    // The server's (for its cache), the search indexer's and the bulk files' generator's.
-    const killed = await listening();
-    expect(killed).toHaveLength(3);
-    await certificatePageKept();
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(portal.test.db);
-    const scope = await writeScopeInPlainSql();
-    expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
-    await untilSettled(async () => {
-      const now = await listening();
-      return now.length === 3 && now.every((pid) => !killed.includes(pid));
-    }, 5000);
-    expect(portal.output()).toContain('PostgreSQL: listening to changes again');
-    // Listening again: the page is kept, and the next write drops it.
-    await certificatePageKept();
-    const next = await writeScopeInPlainSql();
-    expect(await seenWithin(next, 5000)).toBeLessThan(5000);
-  });
+      const scope = await writeScopeInPlainSql();
+      expect(await seenWithin(scope, 5000)).toBeLessThan(5000);
+      await untilSettled(async () => {
+        const now = await listening();
+        return now.length === 3 && now.every((pid) => !killed.includes(pid));
+      }, 5000);
+      expect(portal.output()).toContain('PostgreSQL: listening to changes again');
+      // Listening again: the page is kept, and the next write drops it.
+      await certificatePageKept();
+      const next = await writeScopeInPlainSql();
+      expect(await seenWithin(next, 5000)).toBeLessThan(5000);
+    },
+  );
 });

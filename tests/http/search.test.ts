@@ -11,15 +11,19 @@ let ground: { bodyId: number; schemeId: number };
 
 const search = (query: string, extra = '') => portal.get(`/search?q=${encodeURIComponent(query)}${extra}`);
 
-const portal = usePortal(async (test) => {
-  ground = await insertBodyAndScheme(test.db);
-  for (const notice of SEARCH_CORPUS.slice(0, 4)) {
-    const id = await insertSearchableNotice(test.db, ground, notice);
-    await insertComment(test.db, id, { text: '公开的意见内容', published: 1, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
-  }
-  const holder = await test.db.selectFrom('organisation').select('id').where('name', 'like', '杭州西子%').executeTakeFirstOrThrow();
-  await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000555', organisationId: holder.id });
-}, {}, { searchReady: true });
+const portal = usePortal(
+  async (test) => {
+    ground = await insertBodyAndScheme(test.db);
+    for (const notice of SEARCH_CORPUS.slice(0, 4)) {
+      const id = await insertSearchableNotice(test.db, ground, notice);
+      await insertComment(test.db, id, { text: '公开的意见内容', published: 1, submitterName: PRIVATE_NAME, submitterContact: PRIVATE_CONTACT });
+    }
+    const holder = await test.db.selectFrom('organisation').select('id').where('name', 'like', '杭州西子%').executeTakeFirstOrThrow();
+    await insertCertificate(test.db, ground, { number: 'TCB-SH-24-000555', organisationId: holder.id });
+  },
+  {},
+  { searchReady: true },
+);
 
 describe('the search page', () => {
   it('answers notices in full text and certificates from the registry in one page', async () => {
@@ -61,7 +65,11 @@ describe('the search API', () => {
   it('answers notices and certificates, each with a total and items', async () => {
     const body = await portal.getJson(`/api/v1/search?q=${encodeURIComponent('91330100799655058B')}`);
     expect(body.notices.total).toBe(1);
-    expect(body.notices.items[0]).toMatchObject({ title: expect.stringContaining('西子湖畔'), state: expect.any(String), url: expect.stringMatching(/^https:\/\/cert\.example\.cn\/notices\/\d+$/) });
+    expect(body.notices.items[0]).toMatchObject({
+      title: expect.stringContaining('西子湖畔'),
+      state: expect.any(String),
+      url: expect.stringMatching(/^https:\/\/cert\.example\.cn\/notices\/\d+$/),
+    });
     expect(body.certificates).toMatchObject({ total: 1, items: [{ number: 'TCB-SH-24-000555' }] });
   });
 

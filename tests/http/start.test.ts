@@ -35,8 +35,13 @@ describe('npm start', () => {
     ['PORTAL_CACHE_MB', 'lots', '应为每个服务进程响应缓存的兆字节数', "must be the megabytes of each server process's response cache"],
     ['PORTAL_API_RATE', 'fast', '应为每个客户端每分钟可发出的接口请求数', 'must be the API requests each client may make a minute'],
     ['PORTAL_OPERATOR', '名'.repeat(101), '应为网站主办单位的名称，至多 100 个字', "must be the name of the site's operator, at most 100 characters"],
-    ['PORTAL_PUBLIC_SECURITY_FILING', '京公网安备123号', '应为含 14 位备案编号的公安机关互联网站备案号', 'must be the public security filing number with its 14-digit record number'],
-  ])('stops on %s=%s with exit 1 and a message naming it and what it accepts, in Chinese or an English LANG\'s English', (name, value, zh, en) => {
+    [
+      'PORTAL_PUBLIC_SECURITY_FILING',
+      '京公网安备123号',
+      '应为含 14 位备案编号的公安机关互联网站备案号',
+      'must be the public security filing number with its 14-digit record number',
+    ],
+  ])("stops on %s=%s with exit 1 and a message naming it and what it accepts, in Chinese or an English LANG's English", (name, value, zh, en) => {
     const chinese = startWith({ [name]: value });
     expect(chinese.status).toBe(1);
     expect(chinese.stderr).toContain(`配置（环境变量）有误，未执行任何操作：\n  ${name}=“${value}”：${zh}`);
@@ -47,29 +52,36 @@ describe('npm start', () => {
     expect(english.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.runIf(TEST_DIALECT === 'postgres')('stops on a PostgreSQL database created without C.UTF-8, naming its collation and ctype, in Chinese or English', async () => {
-    const server = new URL(inject('postgresUrl'));
-    const name = `portal_test_c_locale_${randomBytes(4).toString('hex')}`;
-    const asSuperuser = async (statement: string) => {
-      const client = new pg.Client({ connectionString: server.href });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await asSuperuser(`create database ${name} template template0 encoding 'UTF8' locale 'C'`);
-    try {
-      const address = new URL(server.href);
-      address.pathname = `/${name}`;
-      const chinese = startWith({ PORTAL_DATABASE_URL: address.href });
-      expect(chinese.status).toBe(1);
-      expect(chinese.stderr).toContain('配置（环境变量）有误，未执行任何操作：\n  PORTAL_DATABASE_URL：该数据库的排序规则（collation）为 C、字符分类（ctype）为 C，门户要求两者均为 C.UTF-8');
-      const english = startWith({ PORTAL_DATABASE_URL: address.href }, 'en_US.UTF-8');
-      expect(english.status).toBe(1);
-      expect(english.stderr).toContain('PORTAL_DATABASE_URL: the database was created with collation C and ctype C; the portal needs C.UTF-8 for both');
-      expect(english.stderr).not.toMatch(/\n\s+at /);
-    } finally {
-      await asSuperuser(`drop database if exists ${name} with (force)`);
-    }
-  });
+  it.runIf(TEST_DIALECT === 'postgres')(
+    'stops on a PostgreSQL database created without C.UTF-8, naming its collation and ctype, in Chinese or English',
+    async () => {
+      const server = new URL(inject('postgresUrl'));
+      const name = `portal_test_c_locale_${randomBytes(4).toString('hex')}`;
+      const asSuperuser = async (statement: string) => {
+        const client = new pg.Client({ connectionString: server.href });
+        await client.connect();
+        await client.query(statement).finally(() => client.end());
+      };
+      await asSuperuser(`create database ${name} template template0 encoding 'UTF8' locale 'C'`);
+      try {
+        const address = new URL(server.href);
+        address.pathname = `/${name}`;
+        const chinese = startWith({ PORTAL_DATABASE_URL: address.href });
+        expect(chinese.status).toBe(1);
+        expect(chinese.stderr).toContain(
+          '配置（环境变量）有误，未执行任何操作：\n  PORTAL_DATABASE_URL：该数据库的排序规则（collation）为 C、字符分类（ctype）为 C，门户要求两者均为 C.UTF-8',
+        );
+        const english = startWith({ PORTAL_DATABASE_URL: address.href }, 'en_US.UTF-8');
+        expect(english.status).toBe(1);
+        expect(english.stderr).toContain(
+          'PORTAL_DATABASE_URL: the database was created with collation C and ctype C; the portal needs C.UTF-8 for both',
+        );
+        expect(english.stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        await asSuperuser(`drop database if exists ${name} with (force)`);
+      }
+    },
+  );
 
   // Two starts of the portal, the first migrating and seeding: longer than one request's test.
   it('fills an empty database with the demo data set, and a second start reuses it', { timeout: 90_000 }, async () => {

@@ -19,10 +19,26 @@ const portal = usePortal(async (test) => {
   const ground = await insertBodyAndScheme(test.db);
   const applicant = await insertApplicant(test.db, '温州瓯江撤回测试家电售后服务有限公司', 'MA8000101');
   const other = await insertApplicant(test.db, '宁波旧撤回测试物业服务有限公司', 'MA8000102');
-  withdrawn = await insertListedNotice(test.db, ground, { reference: 'GS-WD-REASON', organisationId: applicant, windowStart: at(-3 * DAY), windowEnd: at(4 * DAY), status: 'withdrawn' });
-  await test.db.updateTable('notice').set({ withdrawnAt: WITHDRAWN_AT, withdrawalReason: REASON, updatedAt: at(-DAY) }).where('id', '=', withdrawn).execute();
+  withdrawn = await insertListedNotice(test.db, ground, {
+    reference: 'GS-WD-REASON',
+    organisationId: applicant,
+    windowStart: at(-3 * DAY),
+    windowEnd: at(4 * DAY),
+    status: 'withdrawn',
+  });
+  await test.db
+    .updateTable('notice')
+    .set({ withdrawnAt: WITHDRAWN_AT, withdrawalReason: REASON, updatedAt: at(-DAY) })
+    .where('id', '=', withdrawn)
+    .execute();
   // Withdrawn before the portal kept when and why: neither is known.
-  withdrawnLongAgo = await insertListedNotice(test.db, ground, { reference: 'GS-WD-OLD', organisationId: other, windowStart: at(-9 * DAY), windowEnd: at(2 * DAY), status: 'withdrawn' });
+  withdrawnLongAgo = await insertListedNotice(test.db, ground, {
+    reference: 'GS-WD-OLD',
+    organisationId: other,
+    windowStart: at(-9 * DAY),
+    windowEnd: at(2 * DAY),
+    status: 'withdrawn',
+  });
 });
 
 describe('a withdrawn notice', () => {

@@ -24,11 +24,19 @@ export const textSource = (name: string, text: string): ImportSource => ({ name,
 /** What a rejected file's problems say, in English: to check a rejection names file, place, field and reason. */
 export function rejectionText(outcome: FileOutcome | undefined): string {
   if (outcome?.result !== 'rejected') return '';
-  return [BACK_OFFICE_WORDS.en.import.rejected(outcome.file), ...outcome.problems.map((problem) => BACK_OFFICE_WORDS.en.import.problemLine(outcome.file, problem))].join('\n');
+  return [
+    BACK_OFFICE_WORDS.en.import.rejected(outcome.file),
+    ...outcome.problems.map((problem) => BACK_OFFICE_WORDS.en.import.problemLine(outcome.file, problem)),
+  ].join('\n');
 }
 
 /** Imports for real at `now`; throws with the rejections when any file was not imported. */
-export async function importAll(db: PortalDb, sources: ImportSource[], now = new Date(), options: Partial<ImportOptions> = {}): Promise<FileOutcome[]> {
+export async function importAll(
+  db: PortalDb,
+  sources: ImportSource[],
+  now = new Date(),
+  options: Partial<ImportOptions> = {},
+): Promise<FileOutcome[]> {
   const outcomes = await importFiles(db, sources, { dryRun: false, now, ...options });
   const failed = outcomes.filter((outcome) => outcome.result !== 'imported');
   if (failed.length > 0) throw new Error(failed.map((outcome) => rejectionText(outcome) || `${outcome.file}: ${outcome.result}`).join('\n'));
@@ -68,7 +76,12 @@ export interface CommandRun {
 }
 
 /** runCommand without blocking this process, for tests that go on talking to the portal meanwhile. */
-export function startCommand(script: BackOfficeCommand, args: string[], database: TestDatabase | string, env: Record<string, string> = {}): Promise<CommandRun> {
+export function startCommand(
+  script: BackOfficeCommand,
+  args: string[],
+  database: TestDatabase | string,
+  env: Record<string, string> = {},
+): Promise<CommandRun> {
   const child = spawn(process.execPath, commandLine(script, args), { cwd: projectRoot, env: staffEnvironment(database, env) });
   let stdout = '';
   let stderr = '';

@@ -80,7 +80,6 @@ async function dropPostgresDatabase(url: string): Promise<void> {
   await asSuperuser(server.href, `drop database if exists ${name} with (force)`);
 }
 
-
 /**
  * What `npm run backup` wrote into `file`, opened to be read: the SQLite copy once it passes
  * the integrity check, or on PostgreSQL pg_dump's archive restored by pg_restore into a new

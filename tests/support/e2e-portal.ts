@@ -63,10 +63,26 @@ export async function startE2ePortal(): Promise<E2ePortal> {
 
   const holder = await test.db.selectFrom('organisation').select('id').where('name', '=', HOLDER).executeTakeFirstOrThrow();
   await insertCertificate(test.db, ground, { number: CERTIFICATE_NUMBER, organisationId: holder.id });
-  await insertComment(test.db, openNotice, { text: '售后电话多次无人接听，请核实。', published: 1, status: 'answered', reply: '经核查，已要求整改。' });
+  await insertComment(test.db, openNotice, {
+    text: '售后电话多次无人接听，请核实。',
+    published: 1,
+    status: 'answered',
+    reply: '经核查，已要求整改。',
+  });
   const receipt = await submitComment(
     test.db,
-    { noticeId: openNotice, kind: 'opinion', text: '建议公开回访记录的抽样方法。', name: '测试人', contact: '13900139000', organisation: null, consent: 'yes', idempotencyKey: 'e2e-fixture-receipt-0001', clientHash: 'e2e-fixture', contactHash: 'e2e-fixture' },
+    {
+      noticeId: openNotice,
+      kind: 'opinion',
+      text: '建议公开回访记录的抽样方法。',
+      name: '测试人',
+      contact: '13900139000',
+      organisation: null,
+      consent: 'yes',
+      idempotencyKey: 'e2e-fixture-receipt-0001',
+      clientHash: 'e2e-fixture',
+      contactHash: 'e2e-fixture',
+    },
     new Date(),
   );
 
@@ -168,7 +184,11 @@ export function pageOf(portal: E2ePortal, kind: PageKind): { path: string; statu
 
 /** Opens a window around now, or moves it into the past, as the back office could at any moment. */
 export async function placeWindow(db: PortalDb, noticeId: number, state: 'open' | 'closed'): Promise<void> {
-  await db.updateTable('notice').set(state === 'open' ? around(-2, 3) : around(-10, -1)).where('id', '=', noticeId).execute();
+  await db
+    .updateTable('notice')
+    .set(state === 'open' ? around(-2, 3) : around(-10, -1))
+    .where('id', '=', noticeId)
+    .execute();
 }
 
 export interface CommentEntry {
@@ -178,7 +198,12 @@ export interface CommentEntry {
   organisation: string;
 }
 
-const ENTRY: CommentEntry = { text: '该企业的售后服务电话经常无人接听，评价结果值得怀疑。', name: '赵六', contact: '13900139000', organisation: '杭州市消费者协会' };
+const ENTRY: CommentEntry = {
+  text: '该企业的售后服务电话经常无人接听，评价结果值得怀疑。',
+  name: '赵六',
+  contact: '13900139000',
+  organisation: '杭州市消费者协会',
+};
 
 /** Fills every field of the comment form on the page as a person would, consent included. */
 export async function fillCommentForm(page: Page, entry: Partial<CommentEntry> = {}): Promise<void> {

@@ -36,11 +36,7 @@ export interface ListedNoticeFixture extends NoticeFixture {
 }
 
 /** A notice of any kind and scheme; the rest as insertNotice makes it. */
-export async function insertListedNotice(
-  db: PortalDb,
-  ground: { bodyId: number; schemeId: number },
-  fixture: ListedNoticeFixture,
-): Promise<number> {
+export async function insertListedNotice(db: PortalDb, ground: { bodyId: number; schemeId: number }, fixture: ListedNoticeFixture): Promise<number> {
   return insertNotice(db, { bodyId: ground.bodyId, schemeId: fixture.schemeId ?? ground.schemeId }, fixture);
 }
 
@@ -54,10 +50,19 @@ export async function insertClosedNotices(db: PortalDb, count: number, reference
   const minute = 60_000;
   const rows = Array.from({ length: count }, (_, i) => {
     const start = Date.parse(latestStart) - i * minute;
-    return { ...template, reference: reference(i), windowStart: new Date(start).toISOString(), windowEnd: new Date(start + 5 * minute).toISOString() };
+    return {
+      ...template,
+      reference: reference(i),
+      windowStart: new Date(start).toISOString(),
+      windowEnd: new Date(start + 5 * minute).toISOString(),
+    };
   });
   await db.transaction().execute(async (trx) => {
-    for (let first = 0; first < rows.length; first += 500) await trx.insertInto('notice').values(rows.slice(first, first + 500)).execute();
+    for (let first = 0; first < rows.length; first += 500)
+      await trx
+        .insertInto('notice')
+        .values(rows.slice(first, first + 500))
+        .execute();
   });
 }
 

@@ -56,7 +56,12 @@ async function migratedTemplate(url: string): Promise<string> {
   await asSuperuser(url, `create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
   const server = new URL(url);
   server.pathname = `/${name}`;
-  const db = connectDatabase({ databasePath: join(tmpdir(), `${name}.db`), databaseUrl: server.href, databasePoolSize: 1, writeWaitMilliseconds: 10_000 });
+  const db = connectDatabase({
+    databasePath: join(tmpdir(), `${name}.db`),
+    databaseUrl: server.href,
+    databasePoolSize: 1,
+    writeWaitMilliseconds: 10_000,
+  });
   try {
     await migrateToLatest(db);
   } finally {
@@ -88,11 +93,18 @@ export async function startThrowAwayCluster({ durable = false } = {}): Promise<{
   }
   const folder = mkdtempSync(join(tmpdir(), 'portal-postgres-'));
   const root = process.getuid?.() === 0;
-  if (root) chownSync(folder, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (root)
+    chownSync(
+      folder,
+      Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    );
   const run = (program: string, args: string[]) => {
     const command = [postgresProgram(program), ...args];
     const result = root
-      ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ')], { encoding: 'utf8' })
+      ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ')], {
+          encoding: 'utf8',
+        })
       : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${program} failed: ${result.stderr || result.stdout}`);
   };

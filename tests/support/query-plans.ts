@@ -7,7 +7,16 @@ import '../../src/lib/db/postgres.ts';
 import type { TestDatabase } from './database.ts';
 
 /** Tables that stay small whatever the size of the registry: reading them whole is fine. */
-const SMALL_TABLES = new Set(['scheme', 'scheme_level', 'certification_body', 'name_position', 'portal_secret', 'notice_tally', 'certificate_filter_tally', 'certificate_filter_tally_since']);
+const SMALL_TABLES = new Set([
+  'scheme',
+  'scheme_level',
+  'certification_body',
+  'name_position',
+  'portal_secret',
+  'notice_tally',
+  'certificate_filter_tally',
+  'certificate_filter_tally_since',
+]);
 
 export interface ObservedDatabase {
   db: PortalDb;
@@ -40,7 +49,9 @@ function observedSqlite(path: string): ObservedDatabase {
       const seen = executed;
       executed = [];
       return selects(seen).map((query) => {
-        const plan = (connection.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[]).map((step) => step.detail);
+        const plan = (connection.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[]).map(
+          (step) => step.detail,
+        );
         return { sql: query.sql, scans: largeTableScans(plan, query.sql) };
       });
     },
@@ -84,7 +95,10 @@ function observedPostgres(url: string): ObservedDatabase {
     },
   });
   // Nested loops only, as SQLite plans: a merge or hash join would read a whole index or table to join a page of rows.
-  const explainer = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC -c enable_seqscan=off -c enable_mergejoin=off -c enable_hashjoin=off' });
+  const explainer = new pg.Client({
+    connectionString: url,
+    options: '-c TimeZone=UTC -c enable_seqscan=off -c enable_mergejoin=off -c enable_hashjoin=off',
+  });
   const connected = explainer.connect();
   return {
     db,
@@ -94,7 +108,10 @@ function observedPostgres(url: string): ObservedDatabase {
       executed = [];
       const found: { sql: string; scans: string[] }[] = [];
       for (const query of selects(seen)) {
-        const { rows } = await explainer.query<{ 'QUERY PLAN': [{ Plan: PostgresPlan }] }>(`explain (format json) ${query.sql}`, query.parameters as unknown[]);
+        const { rows } = await explainer.query<{ 'QUERY PLAN': [{ Plan: PostgresPlan }] }>(
+          `explain (format json) ${query.sql}`,
+          query.parameters as unknown[],
+        );
         found.push({ sql: query.sql, scans: postgresTableScans(rows[0]!['QUERY PLAN'][0].Plan) });
       }
       return found;
@@ -117,7 +134,9 @@ export function postgresTableScans(plan: PostgresPlan, underLimit = false): stri
   const relation = plan['Relation Name'];
   const large = relation !== undefined && !SMALL_TABLES.has(relation);
   const own =
-    large && (plan['Node Type'] === 'Seq Scan' || (/^Index (Only )?Scan$/.test(plan['Node Type']) && !plan['Index Cond'] && !underLimit)) ? [`${plan['Node Type']} on ${relation}`] : [];
+    large && (plan['Node Type'] === 'Seq Scan' || (/^Index (Only )?Scan$/.test(plan['Node Type']) && !plan['Index Cond'] && !underLimit))
+      ? [`${plan['Node Type']} on ${relation}`]
+      : [];
   const limited = underLimit || plan['Node Type'] === 'Limit';
   return [...own, ...(plan.Plans ?? []).flatMap((child) => postgresTableScans(child, limited))];
 }

@@ -70,11 +70,7 @@ export interface CertificateFixture {
   events?: { kind: CertificateEventKind; occurredAt: string; expiresOn?: string; levelCode?: string; description?: string }[];
 }
 
-export async function insertCertificate(
-  db: PortalDb,
-  ground: { bodyId: number; schemeId: number },
-  fixture: CertificateFixture,
-): Promise<number> {
+export async function insertCertificate(db: PortalDb, ground: { bodyId: number; schemeId: number }, fixture: CertificateFixture): Promise<number> {
   const issuedOn = fixture.issuedOn ?? '2025-03-01';
   const row = await db
     .insertInto('certificate')

@@ -23,11 +23,7 @@ export interface SearchableNotice {
  * Writes the notice (its applicant and certificate too) in one transaction stamped with the
  * time of writing, as the back office's contract asks: the index must never see half of it.
  */
-export async function insertSearchableNotice(
-  db: PortalDb,
-  ground: { bodyId: number; schemeId: number },
-  notice: SearchableNotice,
-): Promise<number> {
+export async function insertSearchableNotice(db: PortalDb, ground: { bodyId: number; schemeId: number }, notice: SearchableNotice): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const organisationId = await insertApplicant(trx, notice.applicant, notice.serial, notice.province);
     let certificateId: number | null = null;
@@ -61,7 +57,13 @@ export async function insertSearchableNotice(
     });
     await trx
       .updateTable('notice')
-      .set({ scope: notice.scope, evaluationSummary: notice.summary, applicantAddress: notice.address, kind: notice.kind ?? 'initial', updatedAt: new Date().toISOString() })
+      .set({
+        scope: notice.scope,
+        evaluationSummary: notice.summary,
+        applicantAddress: notice.address,
+        kind: notice.kind ?? 'initial',
+        updatedAt: new Date().toISOString(),
+      })
       .where('id', '=', id)
       .execute();
     return id;
@@ -74,7 +76,11 @@ export async function reviseNotice(
   id: number,
   changes: Partial<Pick<Notice, 'scope' | 'evaluationSummary' | 'applicantAddress' | 'kind' | 'status' | 'windowStart' | 'windowEnd'>>,
 ): Promise<void> {
-  await db.updateTable('notice').set({ ...changes, updatedAt: new Date().toISOString() }).where('id', '=', id).execute();
+  await db
+    .updateTable('notice')
+    .set({ ...changes, updatedAt: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
 }
 
 const OPEN = { windowStart: '2026-11-20T01:00:00.000Z', windowEnd: '2026-12-04T09:00:00.000Z' };

@@ -171,7 +171,11 @@ export type UsedPortal = RunningPortal & { test: TestDatabase };
  * after them both are gone. The portal is read at each use, so the handle is taken at the top
  * of the file and used inside the tests.
  */
-export function usePortal(fill: (test: TestDatabase) => Promise<unknown>, env: Record<string, string> = {}, { searchReady = false } = {}): UsedPortal {
+export function usePortal(
+  fill: (test: TestDatabase) => Promise<unknown>,
+  env: Record<string, string> = {},
+  { searchReady = false } = {},
+): UsedPortal {
   let test: TestDatabase | undefined;
   let portal: RunningPortal | undefined;
   beforeAll(async () => {
@@ -185,7 +189,11 @@ export function usePortal(fill: (test: TestDatabase) => Promise<unknown>, env: R
     await test?.remove();
   });
   const started = () => (portal && test ? { ...portal, test } : undefined);
-  return whenStarted(started, 'usePortal', clientOf(() => started()?.baseUrl ?? notStarted('usePortal')));
+  return whenStarted(
+    started,
+    'usePortal',
+    clientOf(() => started()?.baseUrl ?? notStarted('usePortal')),
+  );
 }
 
 /**

@@ -25,17 +25,35 @@ const positive = <Row extends Record<string, unknown>>(rows: Row[], count: keyof
     .sort();
 
 async function expectTalliesToMatchRows(): Promise<void> {
-  const certificateTally = await sql<Record<string, unknown>>`select body_id, status, expires_on, certificates from certificate_tally`.execute(test.db);
-  const certificates = await sql<Record<string, unknown>>`select body_id, status, expires_on, count(*) as certificates from certificate group by 1, 2, 3`.execute(test.db);
+  const certificateTally = await sql<Record<string, unknown>>`select body_id, status, expires_on, certificates from certificate_tally`.execute(
+    test.db,
+  );
+  const certificates = await sql<
+    Record<string, unknown>
+  >`select body_id, status, expires_on, count(*) as certificates from certificate group by 1, 2, 3`.execute(test.db);
   expect(positive(certificateTally.rows, 'certificates')).toEqual(positive(certificates.rows, 'certificates'));
-  const noticeTally = await sql<Record<string, unknown>>`select body_id, kind, scheme_id, province, year, notices from notice_body_tally`.execute(test.db);
-  const notices = (await test.db.selectFrom('notice').select(['bodyId', 'kind', 'schemeId', 'province', 'windowStart']).execute()).reduce<Map<string, number>>((tally, notice) => {
-    const key = JSON.stringify([notice.bodyId, notice.kind, notice.schemeId, notice.province, Number(beijingDate(new Date(notice.windowStart)).slice(0, 4))]);
+  const noticeTally = await sql<Record<string, unknown>>`select body_id, kind, scheme_id, province, year, notices from notice_body_tally`.execute(
+    test.db,
+  );
+  const notices = (await test.db.selectFrom('notice').select(['bodyId', 'kind', 'schemeId', 'province', 'windowStart']).execute()).reduce<
+    Map<string, number>
+  >((tally, notice) => {
+    const key = JSON.stringify([
+      notice.bodyId,
+      notice.kind,
+      notice.schemeId,
+      notice.province,
+      Number(beijingDate(new Date(notice.windowStart)).slice(0, 4)),
+    ]);
     return tally.set(key, (tally.get(key) ?? 0) + 1);
   }, new Map());
-  expect(Object.fromEntries(noticeTally.rows.filter((row) => Number(row.notices) !== 0).map((row) => [JSON.stringify([row.bodyId, row.kind, row.schemeId, row.province, Number(row.year)]), Number(row.notices)]))).toEqual(
-    Object.fromEntries(notices),
-  );
+  expect(
+    Object.fromEntries(
+      noticeTally.rows
+        .filter((row) => Number(row.notices) !== 0)
+        .map((row) => [JSON.stringify([row.bodyId, row.kind, row.schemeId, row.province, Number(row.year)]), Number(row.notices)]),
+    ),
+  ).toEqual(Object.fromEntries(notices));
 }
 
 describe('body tallies', () => {
@@ -70,7 +88,11 @@ describe('body tallies', () => {
       const expected: Record<string, number> = { valid: 0, suspended: 0, expired: 0, withdrawn: 0, cancelled: 0, total: rows.length };
       for (const row of rows) expected[statusOnDay(row.status, row.expiresOn, today)]! += 1;
       expect(await certificateCountsOfBody(test.db, body.id, today), body.code).toEqual(expected);
-      const notices = await test.db.selectFrom('notice').select((eb) => eb.fn.countAll<number>().as('count')).where('bodyId', '=', body.id).executeTakeFirstOrThrow();
+      const notices = await test.db
+        .selectFrom('notice')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('bodyId', '=', body.id)
+        .executeTakeFirstOrThrow();
       expect((await listNotices(test.db, { body: body.code }, 1, now)).total, body.code).toBe(Number(notices.count));
     }
   });

@@ -86,8 +86,22 @@ beforeAll(async () => {
     windowStart: '2026-11-27T01:00:00.000Z',
     windowEnd: '2026-12-07T16:00:00.000Z',
   });
-  await insertComment(test.db, ids.initial, { kind: 'objection', text: '售后网点不足，评价结果存疑。', status: 'answered', reply: '经复核，网点数量符合要求。', published: 1, finding: 'not_upheld' });
-  await insertComment(test.db, ids.initial, { kind: 'objection', text: '回访记录不完整。', status: 'answered', reply: '已要求补齐回访记录。', published: 1, finding: 'upheld' });
+  await insertComment(test.db, ids.initial, {
+    kind: 'objection',
+    text: '售后网点不足，评价结果存疑。',
+    status: 'answered',
+    reply: '经复核，网点数量符合要求。',
+    published: 1,
+    finding: 'not_upheld',
+  });
+  await insertComment(test.db, ids.initial, {
+    kind: 'objection',
+    text: '回访记录不完整。',
+    status: 'answered',
+    reply: '已要求补齐回访记录。',
+    published: 1,
+    finding: 'upheld',
+  });
   await insertComment(test.db, ids.initial, { kind: 'objection', text: '尚在核查的异议。', status: 'under_review' });
   await insertComment(test.db, ids.initial, { kind: 'opinion', text: '建议公开投诉处理时限。', status: 'rejected', reply: '匿名提交，不予受理。' });
   await insertComment(test.db, ids.initial, { kind: 'support', text: '服务一直很好。' });
@@ -183,16 +197,28 @@ describe('how a notice’s comments were handled', () => {
       objections: { upheld: 1, notUpheld: 1, withoutFinding: 1 },
       published: 2,
     });
-    expect(await commentOutcomes(test.db, ids.surveillance!)).toMatchObject({ received: 0, objections: { upheld: 0, notUpheld: 0, withoutFinding: 0 } });
+    expect(await commentOutcomes(test.db, ids.surveillance!)).toMatchObject({
+      received: 0,
+      objections: { upheld: 0, notUpheld: 0, withoutFinding: 0 },
+    });
   });
 
   it('refuses a finding on anything but an objection', async () => {
-    await expect(insertComment(test.db, ids.surveillance!, { kind: 'opinion', text: '意见不能有核查结论。', finding: 'upheld' })).rejects.toThrow(/CHECK|check constraint/);
+    await expect(insertComment(test.db, ids.surveillance!, { kind: 'opinion', text: '意见不能有核查结论。', finding: 'upheld' })).rejects.toThrow(
+      /CHECK|check constraint/,
+    );
   });
 });
 
 describe('the badge', () => {
-  const facts: BadgeFacts = { number: 'TCB-SH-25-000301', status: 'valid', schemeName: '售后服务认证', levelName: '五星', surveillanceOverdue: false, today: TODAY };
+  const facts: BadgeFacts = {
+    number: 'TCB-SH-25-000301',
+    status: 'valid',
+    schemeName: '售后服务认证',
+    levelName: '五星',
+    surveillanceOverdue: false,
+    today: TODAY,
+  };
   const page = `${SITE_URL}/certificates/TCB-SH-25-000301`;
 
   it('says the status of the day, and the level only with its scheme’s name', () => {
@@ -200,7 +226,9 @@ describe('the badge', () => {
     expect(badge.label).toBe('服务认证证书 TCB-SH-25-000301：有效（2026年12月2日（北京时间）），售后服务认证 · 五星');
     expect(badge.svg).toContain('>售后服务认证 · 五星</text>');
     expect(badge.svg).toContain(`<a href="${page}"`);
-    expect(certificateBadge({ ...facts, status: 'suspended', surveillanceOverdue: true }, page).svg).toContain('>服务认证证书 暂停 · 年度监督审核已逾期</text>');
+    expect(certificateBadge({ ...facts, status: 'suspended', surveillanceOverdue: true }, page).svg).toContain(
+      '>服务认证证书 暂停 · 年度监督审核已逾期</text>',
+    );
   });
 
   it('keeps its size whatever the status or the day, so a copied snippet stays right, and changes its bytes when they change', () => {
@@ -227,7 +255,11 @@ describe('the badge', () => {
 
   it('comes with a snippet that links to the canonical page and says no date', () => {
     const snippet = badgeSnippet(certificateBadge(facts, page), facts.number, page, `${page}/badge.svg`);
-    expect(snippet).toMatch(new RegExp(`^<a href="${page}" [^>]*><img src="${page}/badge.svg" width="\\d+" height="\\d+" alt="服务认证证书 TCB-SH-25-000301 的当前状态（点击核验）"></a>$`));
+    expect(snippet).toMatch(
+      new RegExp(
+        `^<a href="${page}" [^>]*><img src="${page}/badge.svg" width="\\d+" height="\\d+" alt="服务认证证书 TCB-SH-25-000301 的当前状态（点击核验）"></a>$`,
+      ),
+    );
   });
 });
 
@@ -247,7 +279,10 @@ async function expectNoScans(work: (db: PortalDb) => Promise<void>): Promise<voi
     expect(executed.length).toBeGreaterThan(4);
     for (const compiled of executed) {
       const plan = connection.prepare(`explain query plan ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as { detail: string }[];
-      expect(plan.map((step) => step.detail).filter((detail) => /^SCAN /.test(detail)), compiled.sql).toEqual([]);
+      expect(
+        plan.map((step) => step.detail).filter((detail) => /^SCAN /.test(detail)),
+        compiled.sql,
+      ).toEqual([]);
     }
   } finally {
     await observed.destroy();

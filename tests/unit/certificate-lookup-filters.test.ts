@@ -35,7 +35,16 @@ async function readRegistry(today = TODAY): Promise<Certificate[]> {
     .innerJoin('organisation', 'organisation.id', 'certificate.organisationId')
     .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
     .innerJoin('certificationBody', 'certificationBody.id', 'certificate.bodyId')
-    .select(['certificate.id', 'certificate.number', 'certificate.status', 'certificate.expiresOn', 'scheme.code as scheme', 'organisation.province', 'certificationBody.code as body', 'organisation.name as holderName'])
+    .select([
+      'certificate.id',
+      'certificate.number',
+      'certificate.status',
+      'certificate.expiresOn',
+      'scheme.code as scheme',
+      'organisation.province',
+      'certificationBody.code as body',
+      'organisation.name as holderName',
+    ])
     .execute();
   return rows.map((row) => ({ ...row, storedStatus: row.status, status: statusOnDay(row.status, row.expiresOn, today) }));
 }
@@ -49,7 +58,8 @@ function expectedFacets(certificates: Certificate[], filters: LookupFilters) {
   return Object.fromEntries(
     FACETS.map((facet) => {
       const counts = new Map<string, number>();
-      for (const certificate of certificates) if (matches(certificate, filters, facet)) counts.set(certificate[facet], (counts.get(certificate[facet]) ?? 0) + 1);
+      for (const certificate of certificates)
+        if (matches(certificate, filters, facet)) counts.set(certificate[facet], (counts.get(certificate[facet]) ?? 0) + 1);
       return [facet, Object.fromEntries([...counts].sort())];
     }),
   );
@@ -126,7 +136,9 @@ describe('the lookup by filters alone', () => {
     registry = await readRegistry();
     const moved = await lookupCertificates(test.db, '', 1, TODAY, { province: '西藏自治区' });
     expect(moved.total).toBe(registry.filter((certificate) => certificate.province === '西藏自治区').length);
-    expect(shownFacets((await lookupCertificates(test.db, '', 1, TODAY, { province: sample.province })).facets!)).toEqual(expectedFacets(registry, { province: sample.province }));
+    expect(shownFacets((await lookupCertificates(test.db, '', 1, TODAY, { province: sample.province })).facets!)).toEqual(
+      expectedFacets(registry, { province: sample.province }),
+    );
   });
 });
 
@@ -135,7 +147,7 @@ describe('the tally that counts the registry', () => {
     const later = '2027-01-20';
     const laterRegistry = await readRegistry(later);
     const sample = laterRegistry.find((certificate) => certificate.status === 'expired' && certificate.expiresOn >= '2026-12-01')!;
-    expect(sample, 'a certificate that lapses between the tally\'s day and the later one').toBeDefined();
+    expect(sample, "a certificate that lapses between the tally's day and the later one").toBeDefined();
     const filters = { province: sample.province };
     const before = await lookupCertificates(test.db, '', 1, later, filters);
     expect(shownFacets(before.facets!)).toEqual(expectedFacets(laterRegistry, filters));
@@ -149,8 +161,13 @@ describe('the tally that counts the registry', () => {
     registry = await readRegistry();
     expect(shownFacets((await lookupCertificates(test.db, '', 1, TODAY, filters)).facets!)).toEqual(expectedFacets(registry, filters));
     // A row per combination of the filters' values and lapse, never one per certificate.
-    const rows = await test.db.selectFrom('certificateFilterTally').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow();
-    const combinations = new Set(registry.map((certificate) => `${certificate.body} ${certificate.scheme} ${certificate.province} ${certificate.storedStatus}`)).size;
+    const rows = await test.db
+      .selectFrom('certificateFilterTally')
+      .select((eb) => eb.fn.countAll<number>().as('rows'))
+      .executeTakeFirstOrThrow();
+    const combinations = new Set(
+      registry.map((certificate) => `${certificate.body} ${certificate.scheme} ${certificate.province} ${certificate.storedStatus}`),
+    ).size;
     expect(Number(rows.rows)).toBeLessThanOrEqual(2 * combinations);
   });
 });
@@ -168,7 +185,9 @@ describe('the lookup by name, narrowed', () => {
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(rank(all[0]!.status)).toBe(0);
     const statusCounts = Object.fromEntries(first.facets!.status.map((value) => [value.value, value.count]));
-    const seen = Object.fromEntries(LOOKUP_STATUSES.map((status) => [status, all.filter((item) => item.status === status).length]).filter(([, n]) => n !== 0));
+    const seen = Object.fromEntries(
+      LOOKUP_STATUSES.map((status) => [status, all.filter((item) => item.status === status).length]).filter(([, n]) => n !== 0),
+    );
     expect(statusCounts).toEqual(seen);
     // Capped at the ranked matches the index gives: the page says the counts are over those.
     expect(first.totalCapped).toBe(first.total === HOLDER_MATCH_LIMIT);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../scripts/demo/generate.ts';
-import { findNearMatches, keysOneSlipFrom, LOOKUP_PAGE_SIZE, lookupCertificates, meantUscc, shorterNamePart } from '../../src/lib/domain/certificates/lookup.ts';
+import {
+  findNearMatches,
+  keysOneSlipFrom,
+  LOOKUP_PAGE_SIZE,
+  lookupCertificates,
+  meantUscc,
+  shorterNamePart,
+} from '../../src/lib/domain/certificates/lookup.ts';
 import { findCertificateByNumber } from '../../src/lib/domain/certificates/repository.ts';
 import { HOLDER_MATCH_LIMIT } from '../../src/lib/db/holder-names.ts';
 import { DomainError } from '../../src/lib/ground/errors.ts';
@@ -73,7 +80,9 @@ describe('certificate lookup by USCC', () => {
     const failure = lookupCertificates(test.db, '91330100799655058C', 1, TODAY);
     await expect(failure).rejects.toBeInstanceOf(DomainError);
     await expect(failure).rejects.toMatchObject({ code: 'invalid_uscc', kind: 'unprocessable' });
-    await expect(failure).rejects.toMatchObject({ details: { uscc: '91330100799655058C', problem: { problem: 'check', expected: 'B', found: 'C' } } });
+    await expect(failure).rejects.toMatchObject({
+      details: { uscc: '91330100799655058C', problem: { problem: 'check', expected: 'B', found: 'C' } },
+    });
   });
 });
 
@@ -135,7 +144,11 @@ describe('certificate lookup by part of the name', () => {
     const certificateId = await insertCertificate(test.db, { ...ground, schemeId }, { number: 'TCB-PF-24-000001', organisationId: holder });
     const holderOf = async (query: string) => (await lookupCertificates(test.db, query, 1, TODAY)).items.map((item) => item.holderName);
 
-    await test.db.updateTable('organisation').set({ name: '温州楠溪批发有限公司', nameSearch: toSearchForm('温州楠溪批发有限公司') }).where('id', '=', holder).execute();
+    await test.db
+      .updateTable('organisation')
+      .set({ name: '温州楠溪批发有限公司', nameSearch: toSearchForm('温州楠溪批发有限公司') })
+      .where('id', '=', holder)
+      .execute();
     expect(await holderOf('楠溪')).toEqual(['温州楠溪批发有限公司']);
     expect(await holderOf('瓯江批发')).toEqual([]);
     expect(await holderOf('瓯江')).toEqual([]);
@@ -208,7 +221,12 @@ describe('a word in nearly every name', () => {
     ['more characters', '有限公司'],
   ])('(%s) is counted up to the limit, says so, and pages no further than it', async (_, word) => {
     const first = await lookupCertificates(large.db, word, 1, TODAY);
-    expect(first).toMatchObject({ matchedBy: 'name', total: HOLDER_MATCH_LIMIT, totalCapped: true, pageCount: HOLDER_MATCH_LIMIT / LOOKUP_PAGE_SIZE });
+    expect(first).toMatchObject({
+      matchedBy: 'name',
+      total: HOLDER_MATCH_LIMIT,
+      totalCapped: true,
+      pageCount: HOLDER_MATCH_LIMIT / LOOKUP_PAGE_SIZE,
+    });
     expect(first.items).toHaveLength(LOOKUP_PAGE_SIZE);
     expect(first.items.every((item) => toSearchForm(item.holderName).includes(word))).toBe(true);
     const last = await lookupCertificates(large.db, word, first.pageCount, TODAY);

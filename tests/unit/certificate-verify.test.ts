@@ -16,12 +16,8 @@ beforeAll(async () => {
 afterAll(() => test.remove());
 
 describe('bulk verification', () => {
-  it('answers every number in the order asked, found or not, with today\'s status', async () => {
-    const results = await verifyCertificates(
-      test.db,
-      ['TCB-SH-23-000003', 'NOPE-1', 'TCB-SH-21-000002', 'TCB-SH-24-000001'],
-      '2026-11-26',
-    );
+  it("answers every number in the order asked, found or not, with today's status", async () => {
+    const results = await verifyCertificates(test.db, ['TCB-SH-23-000003', 'NOPE-1', 'TCB-SH-21-000002', 'TCB-SH-24-000001'], '2026-11-26');
     expect(results.map(({ number, found, status }) => ({ number, found, status }))).toEqual([
       { number: 'TCB-SH-23-000003', found: true, status: 'withdrawn' },
       { number: 'NOPE-1', found: false, status: null },

@@ -42,7 +42,14 @@ function submission(overrides: Partial<CommentSubmission> = {}): CommentSubmissi
 }
 
 const commentCount = async () =>
-  Number((await test.db.selectFrom('comment').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await test.db
+        .selectFrom('comment')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -113,7 +120,12 @@ describe('one comment per form', () => {
     const before = await commentCount();
     const other = await submitComment(
       test.db,
-      submission({ idempotencyKey: 'shared-key-from-a-cached-page', text: '另一个人写的另一条意见，内容完全不同。', name: '赵六', contact: '13700137000' }),
+      submission({
+        idempotencyKey: 'shared-key-from-a-cached-page',
+        text: '另一个人写的另一条意见，内容完全不同。',
+        name: '赵六',
+        contact: '13700137000',
+      }),
       at(START, 8000),
     );
     expect(other.repeated).toBe(false);
@@ -144,10 +156,15 @@ describe('rate limits per person and per address', () => {
     const base = at(START, 90 * 60_000);
     const limit = limitOf('address', TEN_MINUTES);
     for (let i = 0; i < limit; i++) {
-      await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 1000))).resolves.toMatchObject({ repeated: false });
+      await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + i * 1000))).resolves.toMatchObject({
+        repeated: false,
+      });
     }
     // The same address flooding with a new contact each time is stopped all the same.
-    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + limit * 1000))).rejects.toMatchObject({ kind: 'rate_limited', code: 'too_many_comments' });
+    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + limit * 1000))).rejects.toMatchObject({
+      kind: 'rate_limited',
+      code: 'too_many_comments',
+    });
   });
 
   it(`allows one person at most ${limitOf('contact_notice', DAY)} comments a day on one notice, and still others on another notice`, async () => {
@@ -157,8 +174,13 @@ describe('rate limits per person and per address', () => {
       await submitComment(test.db, submission({ contactHash }), new Date(base.getTime() + i * 11 * 60_000));
     }
     const later = new Date(base.getTime() + limitOf('contact_notice', DAY) * 11 * 60_000);
-    await expect(submitComment(test.db, submission({ contactHash }), later)).rejects.toMatchObject({ kind: 'rate_limited', code: 'too_many_comments_from_contact' });
-    await expect(submitComment(test.db, submission({ contactHash, noticeId: secondOpenNotice }), later)).resolves.toMatchObject({ noticeId: secondOpenNotice });
+    await expect(submitComment(test.db, submission({ contactHash }), later)).rejects.toMatchObject({
+      kind: 'rate_limited',
+      code: 'too_many_comments_from_contact',
+    });
+    await expect(submitComment(test.db, submission({ contactHash, noticeId: secondOpenNotice }), later)).resolves.toMatchObject({
+      noticeId: secondOpenNotice,
+    });
   });
 
   it(`holds one person under 20 submissions at once through two connections (two portal instances): ${limitOf('contact', TEN_MINUTES)} stored, the rest refused`, async () => {
@@ -205,7 +227,11 @@ describe('rate limits per person and per address', () => {
       await submitComment(test.db, submission({ contactHash, noticeId: notices[i % 2]! }), new Date(base.getTime() + i * 11 * 60_000));
     }
     await expect(
-      submitComment(test.db, submission({ contactHash, noticeId: secondOpenNotice }), new Date(base.getTime() + limitOf('contact', DAY) * 11 * 60_000)),
+      submitComment(
+        test.db,
+        submission({ contactHash, noticeId: secondOpenNotice }),
+        new Date(base.getTime() + limitOf('contact', DAY) * 11 * 60_000),
+      ),
     ).rejects.toMatchObject({ kind: 'rate_limited' });
   });
 
@@ -218,12 +244,17 @@ describe('rate limits per person and per address', () => {
       expect(answer.trackingNumber).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     }
     expect(await commentCount()).toBe(before);
-    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 70_000))).rejects.toMatchObject({ kind: 'rate_limited' });
+    await expect(submitComment(test.db, submission({ clientHash }), new Date(base.getTime() + 70_000))).rejects.toMatchObject({
+      kind: 'rate_limited',
+    });
   });
 
   it('forgets who submitted after a day: no hash older than the longest limit is kept', async () => {
     await submitComment(test.db, submission({ clientHash: 'later-client' }), at(START, 4 * 24 * 60 * 60_000));
-    const oldest = await test.db.selectFrom('commentSubmission').select((eb) => eb.fn.min('submittedAt').as('first')).executeTakeFirstOrThrow();
+    const oldest = await test.db
+      .selectFrom('commentSubmission')
+      .select((eb) => eb.fn.min('submittedAt').as('first'))
+      .executeTakeFirstOrThrow();
     expect(Date.parse(oldest.first!)).toBeGreaterThanOrEqual(Date.parse(START) + 3 * 24 * 60 * 60_000);
   });
 });
@@ -243,7 +274,7 @@ describe('tracking numbers', () => {
     expect(parseTrackingNumber('7K3MQ-9QX2A-BC4EU')).toBeNull();
   });
 
-  it('show the comment\'s status to whoever holds the number, without the submitter', async () => {
+  it("show the comment's status to whoever holds the number, without the submitter", async () => {
     const receipt = await submitComment(test.db, submission({ name: '李四隐私', contact: 'lisi@example.cn' }), at(START, 3000));
     const tracked = await findCommentByTrackingNumber(test.db, receipt.trackingNumber);
     expect(tracked).toMatchObject({ status: 'received', reply: null, notice: { id: openNotice, reference: 'GS-OPEN' } });
@@ -278,7 +309,10 @@ describe('the comment form', () => {
   });
 
   it('accepts an e-mail address as contact', () => {
-    expect(parseCommentForm(form({ ...valid, contact: 'wang.wu@example.cn' }))).toMatchObject({ outcome: 'valid', comment: { contact: 'wang.wu@example.cn' } });
+    expect(parseCommentForm(form({ ...valid, contact: 'wang.wu@example.cn' }))).toMatchObject({
+      outcome: 'valid',
+      comment: { contact: 'wang.wu@example.cn' },
+    });
   });
 
   it('reports every problem at once: short text, bad contact, no consent, unknown kind', () => {

@@ -24,7 +24,15 @@ const bodyRow = (code: string) => ({
   address: null,
   updatedAt: '2026-12-01T00:00:00.000Z',
 });
-const bodyCount = async (db = test.db) => Number((await db.selectFrom('certificationBody').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const bodyCount = async (db = test.db) =>
+  Number(
+    (
+      await db
+        .selectFrom('certificationBody')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** How long the event loop went without running a timer, while `work` ran. */
 async function longestStall(work: () => Promise<unknown>): Promise<number> {
@@ -58,7 +66,18 @@ describe.runIf(sqlite)('the database connection', () => {
   it('enforces foreign keys', async () => {
     expect(await pragma('foreign_keys')).toBe(1);
     await expect(
-      test.db.insertInto('certificateEvent').values({ certificateId: 424242, kind: 'issued', occurredAt: '2026-01-01T00:00:00.000Z', description: 'x', levelCode: null, expiresOn: null, scope: null }).execute(),
+      test.db
+        .insertInto('certificateEvent')
+        .values({
+          certificateId: 424242,
+          kind: 'issued',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          description: 'x',
+          levelCode: null,
+          expiresOn: null,
+          scope: null,
+        })
+        .execute(),
     ).rejects.toThrow(/FOREIGN KEY/);
   });
 
@@ -135,7 +154,10 @@ describe.runIf(sqlite)('a write the disk cannot take', () => {
           const { rows } = await sql<{ pageCount: number }>`pragma page_count`.execute(trx);
           await sql.raw(`pragma max_page_count = ${rows[0]!.pageCount}`).execute(trx);
           for (let i = 0; i < 200; i++) {
-            await trx.insertInto('certificationBody').values({ ...bodyRow(`FULL${i}`), address: '满'.repeat(20_000) }).execute();
+            await trx
+              .insertInto('certificationBody')
+              .values({ ...bodyRow(`FULL${i}`), address: '满'.repeat(20_000) })
+              .execute();
           }
         })
         .catch((caught: unknown) => caught);
@@ -153,26 +175,44 @@ describe('instants in the database', () => {
   it('are refused in any form but UTC with milliseconds, so pages and lists compare them alike', async () => {
     const wrong = ['2026-12-01 08:00:00', '2026-12-01T16:00:00+08:00', '2026-12-01T08:00:00Z', '2026-13-01T08:00:00.000Z', 'tomorrow'];
     for (const updatedAt of wrong) {
-      await expect(test.db.insertInto('certificationBody').values({ ...bodyRow(`BAD${wrong.indexOf(updatedAt)}`), updatedAt }).execute(), updatedAt).rejects.toThrow(
-        /must be UTC instants|_instants/,
-      );
+      await expect(
+        test.db
+          .insertInto('certificationBody')
+          .values({ ...bodyRow(`BAD${wrong.indexOf(updatedAt)}`), updatedAt })
+          .execute(),
+        updatedAt,
+      ).rejects.toThrow(/must be UTC instants|_instants/);
     }
     await test.db.insertInto('certificationBody').values(bodyRow('GOODTIME')).execute();
-    await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(/must be UTC instants|_instants/);
+    await expect(test.db.updateTable('certificationBody').set({ updatedAt: '2026-12-01' }).where('code', '=', 'GOODTIME').execute()).rejects.toThrow(
+      /must be UTC instants|_instants/,
+    );
   });
 
   it("are refused in a comment's erasure time and in the record of an export too", async () => {
     const ground = await insertBodyAndScheme(test.db);
     const organisationId = await insertApplicant(test.db, '杭州瞬间检查服务有限公司', '7N2K4Q8X1');
-    const noticeId = await insertNotice(test.db, ground, { organisationId, windowStart: '2026-11-20T00:00:00.000Z', windowEnd: '2026-11-30T00:00:00.000Z' });
+    const noticeId = await insertNotice(test.db, ground, {
+      organisationId,
+      windowStart: '2026-11-20T00:00:00.000Z',
+      windowEnd: '2026-11-30T00:00:00.000Z',
+    });
     await insertComment(test.db, noticeId, { text: '即将清除提交人信息的意见。' });
     const comment = () => test.db.updateTable('comment').where('noticeId', '=', noticeId);
     const exportRecord = (instants: { exportedAt: string; since: string | null }) =>
-      test.db.insertInto('commentExport').values({ ...instants, osUser: 'staff', bodyCode: null, noticeReference: null, format: 'csv', commentCount: 1, file: '/tmp/comments.csv' });
+      test.db
+        .insertInto('commentExport')
+        .values({ ...instants, osUser: 'staff', bodyCode: null, noticeReference: null, format: 'csv', commentCount: 1, file: '/tmp/comments.csv' });
     for (const wrong of ['2026-12-01 08:00:00', '2026-12-01T16:00:00+08:00', '2026-13-01T08:00:00.000Z']) {
-      await expect(comment().set({ personalDataErasedAt: wrong }).execute(), wrong).rejects.toThrow(/comment: received_at, updated_at, personal_data_erased_at must be UTC instants|comment_instants/);
-      await expect(exportRecord({ exportedAt: wrong, since: null }).execute(), wrong).rejects.toThrow(/comment_export: exported_at, since must be UTC instants|comment_export_instants/);
-      await expect(exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: wrong }).execute(), wrong).rejects.toThrow(/comment_export: exported_at, since must be UTC instants|comment_export_instants/);
+      await expect(comment().set({ personalDataErasedAt: wrong }).execute(), wrong).rejects.toThrow(
+        /comment: received_at, updated_at, personal_data_erased_at must be UTC instants|comment_instants/,
+      );
+      await expect(exportRecord({ exportedAt: wrong, since: null }).execute(), wrong).rejects.toThrow(
+        /comment_export: exported_at, since must be UTC instants|comment_export_instants/,
+      );
+      await expect(exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: wrong }).execute(), wrong).rejects.toThrow(
+        /comment_export: exported_at, since must be UTC instants|comment_export_instants/,
+      );
     }
     // The stored form, and no erasure or no filter, are taken as before.
     await comment().set({ personalDataErasedAt: '2026-12-01T08:00:00.000Z' }).execute();
@@ -180,7 +220,10 @@ describe('instants in the database', () => {
     await exportRecord({ exportedAt: '2026-12-01T08:00:00.000Z', since: '2026-11-25T16:00:00.000Z' }).execute();
     const stored = await test.db.selectFrom('comment').select('personalDataErasedAt').where('noticeId', '=', noticeId).executeTakeFirstOrThrow();
     expect(stored.personalDataErasedAt).toBe('2026-12-01T08:00:00.000Z');
-    expect(await test.db.selectFrom('commentExport').select('since').orderBy('id').execute()).toEqual([{ since: null }, { since: '2026-11-25T16:00:00.000Z' }]);
+    expect(await test.db.selectFrom('commentExport').select('since').orderBy('id').execute()).toEqual([
+      { since: null },
+      { since: '2026-11-25T16:00:00.000Z' },
+    ]);
   });
 });
 
@@ -219,7 +262,9 @@ async function until(check: () => Promise<boolean>, withinMs = 5000): Promise<vo
 /** The PostgreSQL seam's news of commits: LISTEN on a connection of its own, fed by the triggers of every table. */
 describe.runIf(!sqlite)('change notifications on PostgreSQL', () => {
   const listeners = () =>
-    sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`.execute(test.db).then(({ rows }) => rows.map((row) => row.pid));
+    sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'portal-changes' and datname = current_database()`
+      .execute(test.db)
+      .then(({ rows }) => rows.map((row) => row.pid));
 
   it('are sent by every table but the migrator’s own, so nothing written escapes them', async () => {
     const { rows } = await sql<{ table: string }>`
@@ -227,7 +272,9 @@ describe.runIf(!sqlite)('change notifications on PostgreSQL', () => {
       where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p') and c.relname not like 'kysely\_migration%'
         and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'portal_change_notified')`.execute(test.db);
     expect(rows.map((row) => row.table)).toEqual([]);
-    const { rows: notified } = await sql<{ count: number }>`select count(*) as count from pg_trigger where tgname = 'portal_change_notified'`.execute(test.db);
+    const { rows: notified } = await sql<{ count: number }>`select count(*) as count from pg_trigger where tgname = 'portal_change_notified'`.execute(
+      test.db,
+    );
     expect(notified[0]!.count).toBeGreaterThan(10);
   });
 

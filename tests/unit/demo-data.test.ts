@@ -114,9 +114,7 @@ describe('demo data generator', () => {
   it('stores every status, and some valid or suspended certificates that are expired on the anchor day', () => {
     const stored = new Set(data.certificates.map((certificate) => certificate.status));
     expect([...stored].sort()).toEqual([...CERTIFICATE_STATUSES].sort());
-    const expired = data.certificates.filter(
-      (certificate) => statusOnDay(certificate.status, certificate.expiresOn, ANCHOR_DAY) === 'expired',
-    );
+    const expired = data.certificates.filter((certificate) => statusOnDay(certificate.status, certificate.expiresOn, ANCHOR_DAY) === 'expired');
     expect(expired.length).toBeGreaterThan(0);
     expect(new Set(expired.map((certificate) => certificate.status))).toEqual(new Set(['valid', 'suspended']));
   });
@@ -129,9 +127,7 @@ describe('demo data generator', () => {
       eventsByCertificate.set(event.certificateId, events);
     }
     for (const certificate of data.certificates) {
-      const events = (eventsByCertificate.get(certificate.id) ?? []).sort(
-        (a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id - b.id,
-      );
+      const events = (eventsByCertificate.get(certificate.id) ?? []).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id - b.id);
       expect(events[0]?.kind).toBe('issued');
       expect(beijingDate(new Date(events[0]!.occurredAt))).toBe(certificate.firstIssuedOn);
       const lastIssue = events.filter((event) => event.kind === 'issued' || event.kind === 'recertified').at(-1)!;

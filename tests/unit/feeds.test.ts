@@ -23,7 +23,11 @@ const NASTY_CERTIFICATE = 'TCB-SH-26-000666';
 // Markup, an ampersand, a CDATA end, an emoji and characters XML forbids, as a back office might import them.
 const NASTY_NAME = '杭州<script>alert("名")</script>&小店 ]]> 😀\u0001\u000B售后服务有限公司';
 const NASTY_SUMMARY = '评价<b>优秀</b> & <script>alert(1)</script> ]]> 😀\u0001\u000B\u001F\uFFFE完毕';
-const PRIVATE = { submitterName: '隐私测试姓名丁', submitterContact: 'private-feed-13600136000@example.cn', submitterOrganisation: '隐私测试提交单位丁' };
+const PRIVATE = {
+  submitterName: '隐私测试姓名丁',
+  submitterContact: 'private-feed-13600136000@example.cn',
+  submitterOrganisation: '隐私测试提交单位丁',
+};
 const UNPUBLISHED_TEXT = '这条未公开的意见不应出现在订阅中。';
 
 let test: TestDatabase;
@@ -58,10 +62,19 @@ beforeAll(async () => {
   const notices: [string, Omit<Parameters<typeof insertListedNotice>[2], 'reference'>][] = [
     // Published windowStart (the fixtures publish when the window opens); decided at windowEnd when a certificate is given.
     ['DECIDED', { organisationId: zhejiang, windowStart: '2025-01-06T01:00:00.000Z', windowEnd: '2025-01-14T01:00:00.000Z', certificateId }],
-    ['SURVEILLANCE', { organisationId: zhejiang, kind: 'surveillance', windowStart: '2026-11-20T01:00:00.000Z', windowEnd: '2026-12-01T09:00:00.000Z' }],
+    [
+      'SURVEILLANCE',
+      { organisationId: zhejiang, kind: 'surveillance', windowStart: '2026-11-20T01:00:00.000Z', windowEnd: '2026-12-01T09:00:00.000Z' },
+    ],
     ['WITHDRAWN', { organisationId: zhejiang, status: 'withdrawn', windowStart: '2026-11-21T01:00:00.000Z', windowEnd: '2026-12-02T09:00:00.000Z' }],
-    ['RESTAURANT', { organisationId: guangdong, schemeId: restaurant, windowStart: '2026-11-24T01:00:00.000Z', windowEnd: '2026-11-28T09:00:00.000Z' }],
-    ['NASTY', { organisationId: nasty, evaluationSummary: NASTY_SUMMARY, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-12-03T09:00:00.000Z' }],
+    [
+      'RESTAURANT',
+      { organisationId: guangdong, schemeId: restaurant, windowStart: '2026-11-24T01:00:00.000Z', windowEnd: '2026-11-28T09:00:00.000Z' },
+    ],
+    [
+      'NASTY',
+      { organisationId: nasty, evaluationSummary: NASTY_SUMMARY, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-12-03T09:00:00.000Z' },
+    ],
     ['REFUSED', { organisationId: guangdong, windowStart: '2026-10-01T01:00:00.000Z', windowEnd: '2026-10-12T09:00:00.000Z' }],
     ['DECIDED-LATER', { organisationId: guangdong, windowStart: '2026-10-02T01:00:00.000Z', windowEnd: '2026-10-13T09:00:00.000Z' }],
     // Published one millisecond after now.
@@ -88,11 +101,23 @@ beforeAll(async () => {
   // Another body's notice: the body filter and the body's feed tell the two apart.
   const other = await test.db
     .insertInto('certificationBody')
-    .values({ code: 'OCB', name: '另一认证有限公司', approvalNumber: 'CNCA-R-2010-099', website: null, phone: null, address: null, updatedAt: '2026-01-01T00:00:00.000Z' })
+    .values({
+      code: 'OCB',
+      name: '另一认证有限公司',
+      approvalNumber: 'CNCA-R-2010-099',
+      website: null,
+      phone: null,
+      address: null,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   // Stamped as registered: the database's clock is days after this test's NOW.
-  await test.db.updateTable('notice').set({ bodyId: other.id, updatedAt: '2026-01-01T00:00:00.000Z' }).where('id', '=', ids['DECIDED-LATER']!).execute();
+  await test.db
+    .updateTable('notice')
+    .set({ bodyId: other.id, updatedAt: '2026-01-01T00:00:00.000Z' })
+    .where('id', '=', ids['DECIDED-LATER']!)
+    .execute();
 
   await insertComment(test.db, ids.SURVEILLANCE!, { ...PRIVATE, text: UNPUBLISHED_TEXT });
   await insertComment(test.db, ids.DECIDED!, {
@@ -106,7 +131,13 @@ beforeAll(async () => {
     receivedAt: '2025-01-08T03:04:05.678Z',
     updatedAt: '2025-01-10T06:00:00.000Z',
   });
-  await insertComment(test.db, ids.DECIDED!, { ...PRIVATE, text: '公开但尚未答复的意见', published: 1, receivedAt: '2025-01-09T03:04:05.678Z', updatedAt: '2025-01-09T03:04:05.678Z' });
+  await insertComment(test.db, ids.DECIDED!, {
+    ...PRIVATE,
+    text: '公开但尚未答复的意见',
+    published: 1,
+    receivedAt: '2025-01-09T03:04:05.678Z',
+    updatedAt: '2025-01-09T03:04:05.678Z',
+  });
   // Publishing them moved the notice to the database's clock, days after this test's NOW: back to when they were answered.
   await test.db.updateTable('notice').set({ updatedAt: '2025-01-10T06:00:00.000Z' }).where('id', '=', ids.DECIDED!).execute();
 });
@@ -297,8 +328,13 @@ describe('certificate feed', () => {
   });
 
   it('is certificate_not_found for a number no certificate has, and the registered number’s feed for another spelling of it', async () => {
-    await expect(certificateFeed(test.db, 'TCB-SH-99-999999', SITE_URL, NOW)).rejects.toMatchObject({ kind: 'not_found', code: 'certificate_not_found' });
-    expect((await certificateFeed(test.db, CERTIFICATE.toLowerCase(), SITE_URL, NOW)).selfUrl).toBe(`${SITE_URL}/feeds/certificates/${CERTIFICATE}.xml`);
+    await expect(certificateFeed(test.db, 'TCB-SH-99-999999', SITE_URL, NOW)).rejects.toMatchObject({
+      kind: 'not_found',
+      code: 'certificate_not_found',
+    });
+    expect((await certificateFeed(test.db, CERTIFICATE.toLowerCase(), SITE_URL, NOW)).selfUrl).toBe(
+      `${SITE_URL}/feeds/certificates/${CERTIFICATE}.xml`,
+    );
   });
 });
 
@@ -380,7 +416,8 @@ describe('conditional GET', () => {
     lastModified: new Date('2026-11-25T01:00:00.400Z'),
     cacheControl: 'public, max-age=900',
   };
-  const answer = (headers: Record<string, string>) => conditionalResponse(new Request('https://cert.example.cn/feeds/x.xml', { headers }), representation);
+  const answer = (headers: Record<string, string>) =>
+    conditionalResponse(new Request('https://cert.example.cn/feeds/x.xml', { headers }), representation);
 
   it('answers 200 with ETag, Last-Modified and Cache-Control', async () => {
     const response = answer({});
@@ -409,6 +446,11 @@ describe('conditional GET', () => {
     expect(answer({ 'if-modified-since': 'Wed, 25 Nov 2026 00:59:59 GMT' }).status).toBe(200);
     expect(answer({ 'if-modified-since': 'yesterday' }).status).toBe(200);
     expect(answer({ 'if-none-match': '"v0"', 'if-modified-since': 'Thu, 26 Nov 2026 00:00:00 GMT' }).status).toBe(200);
-    expect(conditionalResponse(new Request('https://cert.example.cn/', { headers: { 'if-modified-since': 'Thu, 26 Nov 2026 00:00:00 GMT' } }), { ...representation, lastModified: null }).status).toBe(200);
+    expect(
+      conditionalResponse(new Request('https://cert.example.cn/', { headers: { 'if-modified-since': 'Thu, 26 Nov 2026 00:00:00 GMT' } }), {
+        ...representation,
+        lastModified: null,
+      }).status,
+    ).toBe(200);
   });
 });

@@ -24,10 +24,16 @@ describe('the language of an address', () => {
 
 describe('words in each language', () => {
   it('tell a domain error in Chinese or in English', () => {
-    const error = new DomainError('unprocessable', 'invalid_uscc', { uscc: '91330100799655058C', problem: { problem: 'check', expected: 'B', found: 'C' } });
+    const error = new DomainError('unprocessable', 'invalid_uscc', {
+      uscc: '91330100799655058C',
+      problem: { problem: 'check', expected: 'B', found: 'C' },
+    });
     expect(errorMessageFor(error, 'zh-CN')).toBe('91330100799655058C 不是有效的统一社会信用代码：第 18 位校验码应为 B，而不是 C。');
     expect(errorMessageFor(error, 'en')).toBe('91330100799655058C is not a valid USCC: the check character should be B, not C.');
-    expect(apiError(error)).toEqual({ code: 'invalid_uscc', message: '91330100799655058C is not a valid USCC: the check character should be B, not C.' });
+    expect(apiError(error)).toEqual({
+      code: 'invalid_uscc',
+      message: '91330100799655058C is not a valid USCC: the check character should be B, not C.',
+    });
   });
 
   it('tell people in English what the API tells programs in its own words', () => {
@@ -54,7 +60,8 @@ describe('words in each language', () => {
 
   it('say what is wrong with a comment form in the submitter’s language', () => {
     const form = new FormData();
-    for (const [name, value] of Object.entries({ kind: 'praise', text: '太短', name: '张三', contact: '12345', idempotencyKey: 'short' })) form.set(name, value);
+    for (const [name, value] of Object.entries({ kind: 'praise', text: '太短', name: '张三', contact: '12345', idempotencyKey: 'short' }))
+      form.set(name, value);
     const zh = parseCommentForm(form);
     const en = parseCommentForm(form, 'en');
     expect(zh).toMatchObject({

@@ -6,9 +6,8 @@ describe('input normalisation', () => {
     expect(normaliseCertificateNumber('ＣＱＣ－ＳＨ－２４－００１２３４')).toBe('CQC-SH-24-001234');
   });
 
-  it.each(['CQC—SH—24', 'CQC–SH–24', 'CQC‐SH‐24', 'CQC－SH－24', 'CQC−SH−24', 'CQCーSHー24'])(
-    'reads the dash variant in %s as a hyphen',
-    (typed) => expect(normaliseCertificateNumber(typed)).toBe('CQC-SH-24'),
+  it.each(['CQC—SH—24', 'CQC–SH–24', 'CQC‐SH‐24', 'CQC－SH－24', 'CQC−SH−24', 'CQCーSHー24'])('reads the dash variant in %s as a hyphen', (typed) =>
+    expect(normaliseCertificateNumber(typed)).toBe('CQC-SH-24'),
   );
 
   it('ignores case, spaces and dashes in a certificate number key', () => {

@@ -45,14 +45,20 @@ beforeAll(async () => {
     // Ends exactly at now: closed.
     ['CLOSED-AT-NOW', { organisationId: zhejiang, windowStart: '2026-11-18T01:00:00.000Z', windowEnd: '2026-11-26T04:00:00.000Z', certificateId }],
     ['UPCOMING-SOON', { organisationId: guangdong, windowStart: '2026-11-27T01:00:00.000Z', windowEnd: '2026-12-05T09:00:00.000Z' }],
-    ['UPCOMING-LATE', { organisationId: zhejiang, kind: 'recertification', windowStart: '2026-12-10T01:00:00.000Z', windowEnd: '2026-12-18T09:00:00.000Z' }],
+    [
+      'UPCOMING-LATE',
+      { organisationId: zhejiang, kind: 'recertification', windowStart: '2026-12-10T01:00:00.000Z', windowEnd: '2026-12-18T09:00:00.000Z' },
+    ],
     // Its window is running, but withdrawn notices are listed among the closed.
     ['WITHDRAWN', { organisationId: zhejiang, status: 'withdrawn', windowStart: '2026-11-21T01:00:00.000Z', windowEnd: '2026-12-01T09:00:00.000Z' }],
     // 2025-12-31T17:00Z is 2026-01-01 01:00 in Beijing.
     ['YEAR-EDGE-2026', { organisationId: zhejiang, windowStart: '2025-12-31T17:00:00.000Z', windowEnd: '2026-01-09T09:00:00.000Z' }],
     // 2025-12-31T15:00Z is still 2025-12-31 23:00 in Beijing.
     ['YEAR-EDGE-2025', { organisationId: guangdong, windowStart: '2025-12-31T15:00:00.000Z', windowEnd: '2026-01-05T09:00:00.000Z' }],
-    ['CLOSED-OLD', { organisationId: zhejiang, schemeId: restaurant, windowStart: '2025-03-01T01:00:00.000Z', windowEnd: '2025-03-10T09:00:00.000Z' }],
+    [
+      'CLOSED-OLD',
+      { organisationId: zhejiang, schemeId: restaurant, windowStart: '2025-03-01T01:00:00.000Z', windowEnd: '2025-03-10T09:00:00.000Z' },
+    ],
   ];
   for (const [reference, fixture] of notices) {
     ids[reference] = await insertListedNotice(test.db, ground, { ...fixture, reference });
@@ -214,7 +220,12 @@ describe('a list longer than its limit', () => {
     long = await createTestDatabase();
     const ground = await insertBodyAndScheme(long.db);
     const applicant = await insertApplicant(long.db, '宁波甬江物业管理有限公司', 'MA3000001');
-    await insertListedNotice(long.db, ground, { reference: 'LONG-OPEN', organisationId: applicant, windowStart: '2026-11-25T01:00:00.000Z', windowEnd: '2026-11-30T09:00:00.000Z' });
+    await insertListedNotice(long.db, ground, {
+      reference: 'LONG-OPEN',
+      organisationId: applicant,
+      windowStart: '2026-11-25T01:00:00.000Z',
+      windowEnd: '2026-11-30T09:00:00.000Z',
+    });
     await insertClosedNotices(long.db, CLOSED, closedReference, '2026-11-01T01:00:00.000Z');
   });
   afterAll(() => long.remove());
@@ -241,15 +252,17 @@ describe('a list longer than its limit', () => {
     const [all, in2026, zhejiang] = [await count({}), await count({ year: 2026 }), await count({ province: '浙江省' })];
     await long.db.deleteFrom('notice').where('reference', '=', closedReference(5)).execute();
     await long.db.updateTable('notice').set({ windowStart: '2025-06-01T01:00:00.000Z' }).where('reference', '=', closedReference(6)).execute();
-    const organisationId = (await long.db.selectFrom('notice').select('organisationId').where('reference', '=', closedReference(7)).executeTakeFirstOrThrow()).organisationId;
+    const organisationId = (
+      await long.db.selectFrom('notice').select('organisationId').where('reference', '=', closedReference(7)).executeTakeFirstOrThrow()
+    ).organisationId;
     await long.db.updateTable('organisation').set({ province: '广东省' }).where('id', '=', organisationId).execute();
-    expect([await count({}), await count({ year: 2026 }), await count({ year: 2025 }), await count({ province: '浙江省' }), await count({ province: '广东省' })]).toEqual([
-      all - 1,
-      all - 2,
-      1,
-      0,
-      all - 1,
-    ]);
+    expect([
+      await count({}),
+      await count({ year: 2026 }),
+      await count({ year: 2025 }),
+      await count({ province: '浙江省' }),
+      await count({ province: '广东省' }),
+    ]).toEqual([all - 1, all - 2, 1, 0, all - 1]);
     expect(in2026).toBe(all);
     expect(zhejiang).toBe(all);
   });

@@ -39,9 +39,17 @@ afterAll(async () => {
 });
 
 const count = async (table: 'certificate' | 'certificateEvent' | 'notice') =>
-  Number((await test.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count);
+  Number(
+    (
+      await test.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
 const fileOf = (manifest: OpenDataManifest, name: string) => manifest.files.find((file) => file.name === name)!;
-const readBack = (folder: string, manifest: OpenDataManifest, name: string) => gunzipSync(readFileSync(join(folder, fileOf(manifest, name).stored))).toString('utf8');
+const readBack = (folder: string, manifest: OpenDataManifest, name: string) =>
+  gunzipSync(readFileSync(join(folder, fileOf(manifest, name).stored))).toString('utf8');
 
 describe('generateOpenData', () => {
   it('writes each record once whatever the page size, reading every table by an index', async () => {
@@ -54,7 +62,9 @@ describe('generateOpenData', () => {
     expect(fileOf(manifest, 'certificates.ndjson.gz').records).toBe(certificates);
     expect(fileOf(manifest, 'certificate-events.csv.gz').records).toBe(await count('certificateEvent'));
     expect(fileOf(manifest, 'notices.ndjson.gz').records).toBe(await count('notice'));
-    const numbers = (parse(readBack(paged, manifest, 'certificates.csv.gz'), { bom: true, columns: true }) as { number: string }[]).map((row) => row.number);
+    const numbers = (parse(readBack(paged, manifest, 'certificates.csv.gz'), { bom: true, columns: true }) as { number: string }[]).map(
+      (row) => row.number,
+    );
     expect(new Set(numbers).size).toBe(certificates);
 
     // One page or many, the same bytes.

@@ -28,14 +28,22 @@ describe('how long a page rendered now stays right by time alone', () => {
   });
 
   it('until a window opens, closes, or a notice is published or decided, to the millisecond', async () => {
-    await insertNotice(test.db, ground, { organisationId: applicant, windowStart: '2026-12-01T10:15:50.500Z', windowEnd: '2026-12-11T10:15:50.500Z' });
+    await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: '2026-12-01T10:15:50.500Z',
+      windowEnd: '2026-12-11T10:15:50.500Z',
+    });
     expect(await at('2026-12-01T10:15:42.250Z')).toBe('2026-12-01T10:15:50.500Z');
     // Open since then: its countdown next ticks at 10:16:50.5, after the next whole minute.
     expect(await at('2026-12-01T10:15:51.000Z')).toBe('2026-12-01T10:16:00.000Z');
   });
 
   it("until an open window's countdown ticks: each minute at its end's second", async () => {
-    await insertNotice(test.db, ground, { organisationId: applicant, windowStart: '2026-11-30T02:00:00.000Z', windowEnd: '2026-12-05T02:00:20.000Z' });
+    await insertNotice(test.db, ground, {
+      organisationId: applicant,
+      windowStart: '2026-11-30T02:00:00.000Z',
+      windowEnd: '2026-12-05T02:00:20.000Z',
+    });
     // "… 12 minutes left" becomes "11 minutes" at hh:mm:20.
     expect(await at('2026-12-01T10:15:05.000Z')).toBe('2026-12-01T10:15:20.000Z');
     expect(await at('2026-12-01T10:15:20.000Z')).toBe('2026-12-01T10:16:00.000Z');

@@ -39,9 +39,14 @@ describe('a prepared query (compiled once, run with new values)', () => {
 
   it('refuses a value that does not reach the query as a bound parameter', async () => {
     const spliced = preparedQuery((db: PortalDb, number: string) =>
-      db.selectFrom('certificate').select('number').where(sql<boolean>`number = ${sql.lit(number)}`),
+      db
+        .selectFrom('certificate')
+        .select('number')
+        .where(sql<boolean>`number = ${sql.lit(number)}`),
     );
-    const changed = preparedQuery((db: PortalDb, number: string) => db.selectFrom('certificate').select('number').where('number', 'like', `${number}%`));
+    const changed = preparedQuery((db: PortalDb, number: string) =>
+      db.selectFrom('certificate').select('number').where('number', 'like', `${number}%`),
+    );
     await expect(spliced(test.db, 'PQ-0001')).rejects.toThrow(/value 0 is not a bound parameter/);
     await expect(changed(test.db, 'PQ')).rejects.toThrow(/a value was changed while the query was built/);
   });

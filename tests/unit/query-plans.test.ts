@@ -13,7 +13,14 @@ import { bodyFeed } from '../../src/lib/web/feeds/body.ts';
 import { noticesCalendar } from '../../src/lib/web/calendar/notices.ts';
 import { noticeHistoryFeed } from '../../src/lib/web/feeds/notice.ts';
 import { certificateCountsOfBody, schemesOfBody } from '../../src/lib/domain/bodies/repository.ts';
-import { findNotice, findNoticesWithText, listNotices, NOTICE_PAGE_SIZE, noticeFilterOptions, noticesChangedAfter } from '../../src/lib/domain/notices/repository.ts';
+import {
+  findNotice,
+  findNoticesWithText,
+  listNotices,
+  NOTICE_PAGE_SIZE,
+  noticeFilterOptions,
+  noticesChangedAfter,
+} from '../../src/lib/domain/notices/repository.ts';
 import { CHANGES_PAGE_SIZE } from '../../src/lib/domain/sync/changes.ts';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.ts';
 import { observedDatabase, type ObservedDatabase } from '../support/query-plans.ts';
@@ -31,7 +38,18 @@ const SITE = 'https://portal.example.cn';
 
 let test: TestDatabase;
 let observed: ObservedDatabase;
-const sample = { number: '', uscc: '', holderName: '', noticeId: 0, trackingNumber: '', province: '', scheme: '', openNoticeId: 0, bodyId: 0, bodyCode: '' };
+const sample = {
+  number: '',
+  uscc: '',
+  holderName: '',
+  noticeId: 0,
+  trackingNumber: '',
+  province: '',
+  scheme: '',
+  openNoticeId: 0,
+  bodyId: 0,
+  bodyCode: '',
+};
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -91,19 +109,33 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
   ['/notices?kind=&scheme=', (db) => listNotices(db, { kind: 'surveillance', scheme: sample.scheme }, 1, NOW)],
   ['/notices?year=', (db) => listNotices(db, { year: 2025 }, 3, NOW)],
   ['/feeds/notices.xml', (db) => noticesFeed(db, {}, SITE, NOW)],
-  ['/feeds/notices.xml?province=&kind=&scheme=', (db) => noticesFeed(db, { province: sample.province, kind: 'initial', scheme: sample.scheme }, SITE, NOW)],
+  [
+    '/feeds/notices.xml?province=&kind=&scheme=',
+    (db) => noticesFeed(db, { province: sample.province, kind: 'initial', scheme: sample.scheme }, SITE, NOW),
+  ],
   ['/feeds/decisions.xml', (db) => decisionsFeed(db, SITE, NOW)],
   ['/notices.ics', (db) => noticesCalendar(db, {}, SITE, NOW)],
   ['/notices.ics?province=', (db) => noticesCalendar(db, { province: sample.province }, SITE, NOW)],
   ['/feeds/notices.xml?body=', (db) => noticesFeed(db, { body: sample.bodyCode }, SITE, NOW)],
   ['/feeds/notices/{id}.xml', (db) => noticeHistoryFeed(db, String(sample.noticeId), SITE, NOW)],
   ['/feeds/bodies/{code}.xml', (db) => bodyFeed(db, sample.bodyCode, SITE, NOW)],
-  ['/bodies/{code}', (db) => Promise.all([certificateCountsOfBody(db, sample.bodyId, TODAY), schemesOfBody(db, sample.bodyId), listNotices(db, { body: sample.bodyCode }, 1, NOW)])],
+  [
+    '/bodies/{code}',
+    (db) =>
+      Promise.all([
+        certificateCountsOfBody(db, sample.bodyId, TODAY),
+        schemesOfBody(db, sample.bodyId),
+        listNotices(db, { body: sample.bodyCode }, 1, NOW),
+      ]),
+  ],
   ['/notices?body=&state=closed, a deep page', (db) => listNotices(db, { body: sample.bodyCode, state: 'closed' }, deepPage, NOW)],
   ['/certificates?body=, page 3', (db) => lookupCertificates(db, '', 3, TODAY, { body: sample.bodyCode })],
   ['/certificates?status=valid, page 2', (db) => lookupCertificates(db, '', 2, TODAY, { status: 'valid' })],
   ['/certificates?status=expired&province=', (db) => lookupCertificates(db, '', 1, TODAY, { status: 'expired', province: sample.province })],
-  ['/certificates?scheme=&province=, a deep page', (db) => lookupCertificates(db, '', 40, TODAY, { scheme: sample.scheme, province: sample.province })],
+  [
+    '/certificates?scheme=&province=, a deep page',
+    (db) => lookupCertificates(db, '', 40, TODAY, { scheme: sample.scheme, province: sample.province }),
+  ],
   ['/certificates?body=&status=suspended', (db) => lookupCertificates(db, '', 1, TODAY, { body: sample.bodyCode, status: 'suspended' })],
   ['/certificates?q= a name&body=&status=', (db) => lookupCertificates(db, '有限公司', 2, TODAY, { body: sample.bodyCode, status: 'valid' })],
   ['/certificates?q= a USCC&scheme=', (db) => lookupCertificates(db, sample.uscc, 1, TODAY, { scheme: sample.scheme })],
@@ -116,7 +148,10 @@ const PAGES: [string, (db: PortalDb) => Promise<unknown>][] = [
   ['/certificates/{number} not registered', (db) => findNearMatches(db, `${sample.number.slice(0, -1)}9`, TODAY)],
   ['/notices/{id}', (db) => findNotice(db, sample.noticeId)],
   ['/search (the notices found)', (db) => findNoticesWithText(db, [sample.noticeId, 1, 2], NOW)],
-  ['/api/v1/certificates?updatedSince=', (db) => certificatesChangedAfter(db, { updatedAt: '2000-01-01T00:00:00.000Z', id: 0 }, CHANGES_PAGE_SIZE + 1)],
+  [
+    '/api/v1/certificates?updatedSince=',
+    (db) => certificatesChangedAfter(db, { updatedAt: '2000-01-01T00:00:00.000Z', id: 0 }, CHANGES_PAGE_SIZE + 1),
+  ],
   ['/api/v1/certificates?cursor=', (db) => certificatesChangedAfter(db, { updatedAt: NOW.toISOString(), id: 5 }, CHANGES_PAGE_SIZE + 1)],
   ['/api/v1/notices?updatedSince=', (db) => noticesChangedAfter(db, { updatedAt: '2000-01-01T00:00:00.000Z', id: 0 }, CHANGES_PAGE_SIZE + 1)],
   ['/api/v1/notices?cursor=', (db) => noticesChangedAfter(db, { updatedAt: NOW.toISOString(), id: 5 }, CHANGES_PAGE_SIZE + 1)],

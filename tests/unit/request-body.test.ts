@@ -15,7 +15,12 @@ function tricklingRequest(pieces: string[], pauseMs: number, contentType = 'appl
       controller.close();
     },
   });
-  return new Request('http://portal.test/notices/1/comments', { method: 'POST', body, headers: { 'content-type': contentType }, duplex: 'half' } as RequestInit);
+  return new Request('http://portal.test/notices/1/comments', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType },
+    duplex: 'half',
+  } as RequestInit);
 }
 
 describe('a request body', () => {
@@ -39,6 +44,8 @@ describe('a request body', () => {
     await expect(readJsonBody(tricklingRequest(['{"numbers":[]}'], 1, 'text/plain'), { bytes: 1000 })).rejects.toMatchObject({
       kind: 'unsupported_media_type',
     });
-    await expect(readJsonBody(tricklingRequest(['{"numbers":[]}'], 1, 'application/json; charset=utf-8'), { bytes: 1000 })).resolves.toEqual({ numbers: [] });
+    await expect(readJsonBody(tricklingRequest(['{"numbers":[]}'], 1, 'application/json; charset=utf-8'), { bytes: 1000 })).resolves.toEqual({
+      numbers: [],
+    });
   });
 });

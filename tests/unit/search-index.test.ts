@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNoticeEntriesAfter, type NoticeDocument, type NoticeEntry } from '../../src/lib/domain/search/corpus.ts';
 import { NoticeIndexer } from '../../src/lib/domain/search/indexer.ts';
-import { NoticeIndex, SCORING_BUDGET, SEARCH_PAGE_SIZE, searchNoticeIndex, type NoticeSearchFilters } from '../../src/lib/domain/search/notice-index.ts';
+import {
+  NoticeIndex,
+  SCORING_BUDGET,
+  SEARCH_PAGE_SIZE,
+  searchNoticeIndex,
+  type NoticeSearchFilters,
+} from '../../src/lib/domain/search/notice-index.ts';
 import { FIELDS, mergeParts, PartBuilder } from '../../src/lib/domain/search/part.ts';
 import { highlightTerms, snippet } from '../../src/lib/domain/search/snippet.ts';
 import { IndexStore, partFileName } from '../../src/lib/domain/search/store.ts';
@@ -62,7 +68,8 @@ function lunrReference(documents: readonly NoticeDocument[]): lunr.Index {
 function lunrScores(index: lunr.Index, query: string): Map<number, number> {
   const { required, optional } = tokenizeForSearch(query);
   const results = index.query((builder) => {
-    for (const term of required) builder.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
+    for (const term of required)
+      builder.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
     for (const term of optional) {
       builder.term(term, { presence: lunr.Query.presence.OPTIONAL, usePipeline: false, wildcard: lunr.Query.wildcard.NONE, boost: 2 });
     }
@@ -98,7 +105,11 @@ describe('the Chinese tokenizer', () => {
       const normalised = text.normalize('NFKC').toLowerCase();
       const words = [...segmenter.segment(normalised)].filter(({ isWordLike }) => isWordLike).map(({ segment }) => segment);
       const codes = (normalised.match(CODE) ?? []).map((code) => code.replace(/[^\p{L}\p{N}]/gu, ''));
-      return { nonHanWords: words.filter((word) => !/\p{Script=Han}/u.test(word)), longHanWords: words.filter((word) => /\p{Script=Han}/u.test(word) && Array.from(word).length >= 3), codes };
+      return {
+        nonHanWords: words.filter((word) => !/\p{Script=Han}/u.test(word)),
+        longHanWords: words.filter((word) => /\p{Script=Han}/u.test(word) && Array.from(word).length >= 3),
+        codes,
+      };
     };
     const samples = [
       '3号楼A座9层',
@@ -115,7 +126,10 @@ describe('the Chinese tokenizer', () => {
       const expected = wholeText(sample);
       for (const word of [...expected.nonHanWords, ...expected.codes]) expect(required, sample).toContain(word);
       for (const word of expected.longHanWords) expect([...required, ...optional], sample).toContain(word);
-      expect(optional.every((word) => expected.longHanWords.includes(word)), sample).toBe(true);
+      expect(
+        optional.every((word) => expected.longHanWords.includes(word)),
+        sample,
+      ).toBe(true);
     }
   });
 });
@@ -130,7 +144,7 @@ describe('the notice index', { timeout: 120_000 }, () => {
     expect(Array.from(live)).toEqual(entries.map(({ document }) => document.id));
   });
 
-  it("scores as lunr does: the same as one lunr.Index over all notices, whichever part a notice is in", () => {
+  it('scores as lunr does: the same as one lunr.Index over all notices, whichever part a notice is in', () => {
     const reference = lunrReference(entries.map(({ document }) => document));
     for (const query of SCORED_QUERIES) {
       const page = searchNoticeIndex(parted.index, query, {}, 1, NOW, { pageSize: 50 });
@@ -203,7 +217,12 @@ describe('the notice index', { timeout: 120_000 }, () => {
       .slice(0, 40)
       .map(({ document }) => document.id);
     expect(broad.hits.map((hit) => hit.id)).toEqual(newest);
-    expect(broad.hits.map((hit) => startOf.get(hit.id))).toEqual(broad.hits.map((hit) => startOf.get(hit.id)).sort().reverse());
+    expect(broad.hits.map((hit) => startOf.get(hit.id))).toEqual(
+      broad.hits
+        .map((hit) => startOf.get(hit.id))
+        .sort()
+        .reverse(),
+    );
   });
 
   it('ranks by relevance a query with a rarer token, still requiring the common ones', () => {
@@ -235,7 +254,10 @@ describe('a merge', { timeout: 120_000 }, () => {
     for (const id of changedIds) await reviseNotice(test.db, id, { evaluationSummary: `合并期间修改的摘要，编号 ${id}。` });
     const caughtUp = await indexer.catchUp();
     expect(caughtUp.reindexed).toBe(changedIds.length);
-    indexer.index.replace(sources.map(({ part }) => part.seq), merged);
+    indexer.index.replace(
+      sources.map(({ part }) => part.seq),
+      merged,
+    );
 
     const live = Array.from(indexer.index.liveIds());
     expect(new Set(live).size).toBe(live.length);

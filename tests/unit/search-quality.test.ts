@@ -70,7 +70,9 @@ beforeAll(async () => {
 
   // After the first build: new notices, revised ones, a renamed holder.
   for (const notice of LATER_NOTICES) idOf.set(notice.reference, await insertSearchableNotice(writer, ground, notice));
-  await reviseNotice(writer, idOf.get('GS-QA-0006')!, { evaluationSummary: '冬季除雪预案经演练验证，新增老旧小区管网改造回访，报修平均响应时间 25 分钟。' });
+  await reviseNotice(writer, idOf.get('GS-QA-0006')!, {
+    evaluationSummary: '冬季除雪预案经演练验证，新增老旧小区管网改造回访，报修平均响应时间 25 分钟。',
+  });
   await reviseNotice(writer, idOf.get('GS-QA-0005')!, { scope: '冷链食品批发及城市配送、中央厨房净菜配送' });
   const revised = await test.db.selectFrom('notice').select('id').where('reference', 'like', 'GS-20%').orderBy('id').executeTakeFirst();
   // A holder of this one notice only: renamed, it is the one notice the new name finds.
@@ -80,12 +82,23 @@ beforeAll(async () => {
     .where('reference', 'like', 'GS-20%')
     .where('id', '!=', revised!.id)
     .where(({ eb, not, exists, selectFrom }) =>
-      not(exists(selectFrom('notice as other').select('other.id').whereRef('other.organisationId', '=', 'notice.organisationId').where('other.id', '!=', eb.ref('notice.id')))),
+      not(
+        exists(
+          selectFrom('notice as other')
+            .select('other.id')
+            .whereRef('other.organisationId', '=', 'notice.organisationId')
+            .where('other.id', '!=', eb.ref('notice.id')),
+        ),
+      ),
     )
     .orderBy('id')
     .executeTakeFirst();
   await reviseNotice(writer, revised!.id, { evaluationSummary: REVISED_SUMMARY });
-  await writer.updateTable('organisation').set({ name: RENAMED_HOLDER, updatedAt: new Date().toISOString() }).where('id', '=', renamed!.organisationId).execute();
+  await writer
+    .updateTable('organisation')
+    .set({ name: RENAMED_HOLDER, updatedAt: new Date().toISOString() })
+    .where('id', '=', renamed!.organisationId)
+    .execute();
   idOf.set('revised demo notice', revised!.id);
   idOf.set('renamed holder', renamed!.id);
   const caughtUp = await indexer.catchUp();

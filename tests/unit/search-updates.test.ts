@@ -71,7 +71,10 @@ describe('the indexer follows the database, whoever writes it', () => {
     const organisations = (await exportRecords(test.db, 'organisations')).map(
       (record): Record<string, unknown> => ({ ...record, address: `${String(record.address)}（新址）` }),
     );
-    const certificates = (await exportRecords(test.db, 'certificates')).map((record) => ({ ...record, status: record.status === 'valid' ? 'suspended' : record.status }));
+    const certificates = (await exportRecords(test.db, 'certificates')).map((record) => ({
+      ...record,
+      status: record.status === 'valid' ? 'suspended' : record.status,
+    }));
     const outcomes = await importFiles(
       writer,
       [textSource('organisations.json', JSON.stringify(organisations)), textSource('certificates.json', JSON.stringify(certificates))],
@@ -89,7 +92,11 @@ describe('the indexer follows the database, whoever writes it', () => {
   it('indexes again the notices of a renamed organisation', async () => {
     const id = idOf.get('GS-QA-0002')!;
     const { organisationId } = await test.db.selectFrom('notice').select('organisationId').where('id', '=', id).executeTakeFirstOrThrow();
-    await writer.updateTable('organisation').set({ name: '宁波三江口物业管理有限公司', updatedAt: new Date().toISOString() }).where('id', '=', organisationId).execute();
+    await writer
+      .updateTable('organisation')
+      .set({ name: '宁波三江口物业管理有限公司', updatedAt: new Date().toISOString() })
+      .where('id', '=', organisationId)
+      .execute();
     expect(await indexer.catchUp()).toMatchObject({ reindexed: 1 });
     expect(find('三江口物业')).toEqual([id]);
     expect(find('甬江物业')).toEqual([]);
@@ -103,7 +110,12 @@ describe('the indexer follows the database, whoever writes it', () => {
     expect(searchNoticeIndex(indexer.index, '餐厅堂食服务认证', {}, 1, new Date()).total).toBe(ofScheme.length);
 
     // Scheme levels have no updated_at: the indexer compares the small table whole.
-    const ofLevel = await test.db.selectFrom('notice').select('id').where('schemeId', '=', ground.schemeId).where('proposedLevelCode', '=', 'five-star').execute();
+    const ofLevel = await test.db
+      .selectFrom('notice')
+      .select('id')
+      .where('schemeId', '=', ground.schemeId)
+      .where('proposedLevelCode', '=', 'five-star')
+      .execute();
     await writer.updateTable('schemeLevel').set({ name: '五星级' }).where('schemeId', '=', ground.schemeId).where('code', '=', 'five-star').execute();
     expect(await indexer.catchUp()).toMatchObject({ examined: ofLevel.length, reindexed: ofLevel.length });
     expect(searchNoticeIndex(indexer.index, '五星级', {}, 1, new Date()).total).toBe(ofLevel.length);

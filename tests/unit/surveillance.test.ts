@@ -178,14 +178,31 @@ describe('the index of due surveillances the database keeps', () => {
     expect((await indexed(test.db)).get(id)).toBe('2026-03-01');
     await test.db
       .insertInto('certificateEvent')
-      .values({ certificateId: id, ...surveillance('2026-02-20'), description: '第一次年度监督审核通过。', levelCode: null, expiresOn: null, scope: null })
+      .values({
+        certificateId: id,
+        ...surveillance('2026-02-20'),
+        description: '第一次年度监督审核通过。',
+        levelCode: null,
+        expiresOn: null,
+        scope: null,
+      })
       .execute();
     expect((await indexed(test.db)).get(id)).toBe('2027-02-20');
     await expectIndexed();
 
-    await test.db.updateTable('certificateEvent').set({ occurredAt: '2026-01-20T02:00:00.000Z' }).where('certificateId', '=', id).where('kind', '=', 'surveillance_passed').execute();
+    await test.db
+      .updateTable('certificateEvent')
+      .set({ occurredAt: '2026-01-20T02:00:00.000Z' })
+      .where('certificateId', '=', id)
+      .where('kind', '=', 'surveillance_passed')
+      .execute();
     expect((await indexed(test.db)).get(id)).toBe('2027-01-20');
-    await test.db.updateTable('certificateEvent').set({ certificateId: other }).where('certificateId', '=', id).where('kind', '=', 'surveillance_passed').execute();
+    await test.db
+      .updateTable('certificateEvent')
+      .set({ certificateId: other })
+      .where('certificateId', '=', id)
+      .where('kind', '=', 'surveillance_passed')
+      .execute();
     expect((await indexed(test.db)).get(id)).toBe('2026-03-01');
     expect((await indexed(test.db)).get(other)).toBe('2027-01-20');
     await expectIndexed();

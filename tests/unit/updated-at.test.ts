@@ -21,7 +21,12 @@ beforeAll(async () => {
   ground = await insertBodyAndScheme(test.db);
   holder = await insertOrganisation(test.db, '杭州湖滨家电售后服务有限公司', testUscc('MA7000777'));
   certificate = await insertCertificate(test.db, ground, { number: 'TCB-SH-26-000777', organisationId: holder });
-  notice = await insertNotice(test.db, ground, { organisationId: holder, windowStart: '2026-03-01T00:00:00.000Z', windowEnd: '2026-03-11T00:00:00.000Z', reference: 'GS-STAMP-1' });
+  notice = await insertNotice(test.db, ground, {
+    organisationId: holder,
+    windowStart: '2026-03-01T00:00:00.000Z',
+    windowEnd: '2026-03-11T00:00:00.000Z',
+    reference: 'GS-STAMP-1',
+  });
 });
 afterAll(async () => {
   await test?.remove();
@@ -57,7 +62,9 @@ describe('a certificate moves', () => {
 
   it('when an event of it is recorded, corrected or removed', async () => {
     const moved = movedSince(new Date());
-    await sql`insert into certificate_event (certificate_id, kind, occurred_at, description) values (${certificate}, 'suspended', '2026-05-01T00:00:00.000Z', '暂停')`.execute(test.db);
+    await sql`insert into certificate_event (certificate_id, kind, occurred_at, description) values (${certificate}, 'suspended', '2026-05-01T00:00:00.000Z', '暂停')`.execute(
+      test.db,
+    );
     await moved('certificate', certificate);
     for (const change of [
       sql`update certificate_event set description = '暂停（更正）' where certificate_id = ${certificate} and kind = 'suspended'`,
@@ -74,7 +81,9 @@ describe('a certificate moves', () => {
     expect(await stampOf('certificate', certificate)).toBe(OLD);
     expect(await stampOf('notice', notice)).toBe(OLD);
     const moved = movedSince(new Date());
-    await sql`update organisation set name = '杭州湖滨家电服务有限公司', name_search = '杭州湖滨家电服务有限公司' where id = ${holder}`.execute(test.db);
+    await sql`update organisation set name = '杭州湖滨家电服务有限公司', name_search = '杭州湖滨家电服务有限公司' where id = ${holder}`.execute(
+      test.db,
+    );
     await moved('certificate', certificate);
     await moved('notice', notice);
   });
@@ -93,7 +102,9 @@ describe('a notice moves', () => {
     await moved('notice', notice);
     await sql`update notice set status = 'published', updated_at = ${OLD} where id = ${notice}`.execute(test.db);
     expect(await stampOf('notice', notice)).toBe(OLD);
-    await sql`update notice set decision = 'certified', decided_at = '2026-03-20T00:00:00.000Z', certificate_id = ${certificate} where id = ${notice}`.execute(test.db);
+    await sql`update notice set decision = 'certified', decided_at = '2026-03-20T00:00:00.000Z', certificate_id = ${certificate} where id = ${notice}`.execute(
+      test.db,
+    );
     await moved('notice', notice);
   });
 
@@ -111,7 +122,12 @@ describe('a notice moves', () => {
   });
 
   it('keeps the stamp it was written with: the province the triggers copy is not a change', async () => {
-    const fresh = await insertNotice(test.db, ground, { organisationId: holder, windowStart: '2026-04-01T00:00:00.000Z', windowEnd: '2026-04-11T00:00:00.000Z', reference: 'GS-STAMP-2' });
+    const fresh = await insertNotice(test.db, ground, {
+      organisationId: holder,
+      windowStart: '2026-04-01T00:00:00.000Z',
+      windowEnd: '2026-04-11T00:00:00.000Z',
+      reference: 'GS-STAMP-2',
+    });
     expect(await stampOf('notice', fresh)).toBe('2026-01-01T00:00:00.000Z');
   });
 });
@@ -120,7 +136,9 @@ describe('a writer that stamps everything itself', () => {
   it('keeps its stamps while it holds a row in stamp_pause inside its transaction, and no one else is paused', async () => {
     await test.db.transaction().execute(async (trx) => {
       await sql`insert into stamp_pause (writer) values ('test')`.execute(trx);
-      await sql`insert into certificate_event (certificate_id, kind, occurred_at, description) values (${certificate}, 'surveillance_passed', '2026-06-01T00:00:00.000Z', '监督审核通过')`.execute(trx);
+      await sql`insert into certificate_event (certificate_id, kind, occurred_at, description) values (${certificate}, 'surveillance_passed', '2026-06-01T00:00:00.000Z', '监督审核通过')`.execute(
+        trx,
+      );
       await sql`update notice set scope = '家用电器的售后服务（更正）' where id = ${notice}`.execute(trx);
       await sql`delete from stamp_pause where writer = 'test'`.execute(trx);
     });
@@ -131,4 +149,3 @@ describe('a writer that stamps everything itself', () => {
     await moved('certificate', certificate);
   });
 });
-

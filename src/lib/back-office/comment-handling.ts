@@ -68,7 +68,10 @@ export async function exportComments(db: PortalDb, filter: ExportFilter): Promis
   if (filter.bodyCode !== null && !(await db.selectFrom('certificationBody').select('id').where('code', '=', filter.bodyCode).executeTakeFirst())) {
     throw new HandlingRefused({ code: 'body_not_found', bodyCode: filter.bodyCode });
   }
-  if (filter.noticeReference !== null && !(await db.selectFrom('notice').select('id').where('reference', '=', filter.noticeReference).executeTakeFirst())) {
+  if (
+    filter.noticeReference !== null &&
+    !(await db.selectFrom('notice').select('id').where('reference', '=', filter.noticeReference).executeTakeFirst())
+  ) {
     throw new HandlingRefused({ code: 'notice_not_found', reference: filter.noticeReference });
   }
   const rows = await db
@@ -258,13 +261,30 @@ export interface ErasureCount {
  * each transaction, so a run stopped by a busy database can say what it did; run again, it
  * goes on where it stopped.
  */
-export async function erasePersonalData(db: PortalDb, decidedBefore: Date, now: Date, onProgress?: (count: ErasureCount) => void): Promise<ErasureCount> {
-  const notices = await db.selectFrom('notice').select('id').where('decidedAt', 'is not', null).where('decidedAt', '<', decidedBefore.toISOString()).orderBy('id').execute();
+export async function erasePersonalData(
+  db: PortalDb,
+  decidedBefore: Date,
+  now: Date,
+  onProgress?: (count: ErasureCount) => void,
+): Promise<ErasureCount> {
+  const notices = await db
+    .selectFrom('notice')
+    .select('id')
+    .where('decidedAt', 'is not', null)
+    .where('decidedAt', '<', decidedBefore.toISOString())
+    .orderBy('id')
+    .execute();
   const count: ErasureCount = { comments: 0, notices: 0 };
   for (let start = 0; start < notices.length; start += NOTICES_PER_ERASURE) {
     const ids = notices.slice(start, start + NOTICES_PER_ERASURE).map((notice) => notice.id);
     const erased = await db.transaction().execute(async (trx) => {
-      const touched = await trx.selectFrom('comment').select('noticeId').distinct().where('noticeId', 'in', ids).where('personalDataErasedAt', 'is', null).execute();
+      const touched = await trx
+        .selectFrom('comment')
+        .select('noticeId')
+        .distinct()
+        .where('noticeId', 'in', ids)
+        .where('personalDataErasedAt', 'is', null)
+        .execute();
       if (touched.length === 0) return { comments: 0, notices: 0 };
       const { numUpdatedRows } = await trx
         .updateTable('comment')

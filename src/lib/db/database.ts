@@ -10,7 +10,14 @@ import type {
   SchemeLevelTable,
   SchemeTable,
 } from './registry.table.ts';
-import type { CommentExportTable, CommentSubmissionTable, CommentTable, NoticeBodyTallyTable, NoticeTable, NoticeTallyTable } from './notice.table.ts';
+import type {
+  CommentExportTable,
+  CommentSubmissionTable,
+  CommentTable,
+  NoticeBodyTallyTable,
+  NoticeTable,
+  NoticeTallyTable,
+} from './notice.table.ts';
 import type { Kysely } from 'kysely';
 
 /** The schema as the application sees it (camelCase; the tables are snake_case). */

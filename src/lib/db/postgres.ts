@@ -102,7 +102,11 @@ class StorageErrorsDriver implements Driver {
     return translated(() => this.inner.savepoint!((connection as TranslatingConnection).inner, name, compile));
   }
 
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2]): Promise<void> {
+  rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2],
+  ): Promise<void> {
     return translated(() => this.inner.rollbackToSavepoint!((connection as TranslatingConnection).inner, name, compile));
   }
 
@@ -144,7 +148,10 @@ class TranslatingConnection implements DatabaseConnection {
  */
 function withoutNul(query: CompiledQuery): CompiledQuery {
   if (!query.parameters.some((parameter) => typeof parameter === 'string' && parameter.includes('\u0000'))) return query;
-  return { ...query, parameters: query.parameters.map((parameter) => (typeof parameter === 'string' ? parameter.replaceAll('\u0000', '\uFFFD') : parameter)) };
+  return {
+    ...query,
+    parameters: query.parameters.map((parameter) => (typeof parameter === 'string' ? parameter.replaceAll('\u0000', '\uFFFD') : parameter)),
+  };
 }
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {
@@ -164,7 +171,11 @@ const STORAGE_FAILURES: (StorageFailure & { matches: (code: string) => boolean }
   { matches: (code) => code === '53100', domainCode: 'database_full', reason: 'disk_full' },
   { matches: (code) => code === '25006', domainCode: 'database_read_only', reason: 'read_only' },
   {
-    matches: (code) => code.startsWith('08') || code.startsWith('57P') || code === '53300' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'].includes(code),
+    matches: (code) =>
+      code.startsWith('08') ||
+      code.startsWith('57P') ||
+      code === '53300' ||
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'].includes(code),
     domainCode: 'database_unreachable',
     reason: 'unreachable',
   },
@@ -238,7 +249,9 @@ export function postgresProgram(name: string): string {
  * `target`, an existing file whose mode it keeps.
  */
 export async function dumpPostgres(url: string, target: string): Promise<void> {
-  const child = spawn(postgresProgram('pg_dump'), ['--format=custom', `--file=${target}`, `--dbname=${url}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(postgresProgram('pg_dump'), ['--format=custom', `--file=${target}`, `--dbname=${url}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let printed = '';
   child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -358,7 +371,8 @@ class PostgresChangeFeed {
     if (this.closed) return;
     const problem = error instanceof Error ? error.message : String(error);
     // Said once per outage: a server away for a while is not a log line every few seconds.
-    if (this.outage === undefined) console.error(`PostgreSQL: not listening to changes (${problem}); pages are not kept and search polls until it is back`);
+    if (this.outage === undefined)
+      console.error(`PostgreSQL: not listening to changes (${problem}); pages are not kept and search polls until it is back`);
     this.outage = problem;
     setTimeout(() => void this.connect(), this.reconnectMs).unref();
     this.reconnectMs = Math.min(RECONNECT_LONGEST_MS, this.reconnectMs * 2);

@@ -2,8 +2,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresAdapter, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PortalDb } from './database.ts';
 import type { HolderNameMatches } from './holder-names.ts';
-import { isPostgresConstraintViolation, matchPostgresHolderNames, postgresContains, postgresChangesOf, postgresChangeWaiter, postgresCommitCounter, postgresOneAtATime } from './postgres.ts';
-import { isConstraintViolation as isSqliteConstraintViolation, matchHolderNames as matchSqliteHolderNames, commitCounter as sqliteCommitCounter, sqliteContains } from './sqlite.ts';
+import {
+  isPostgresConstraintViolation,
+  matchPostgresHolderNames,
+  postgresContains,
+  postgresChangesOf,
+  postgresChangeWaiter,
+  postgresCommitCounter,
+  postgresOneAtATime,
+} from './postgres.ts';
+import {
+  isConstraintViolation as isSqliteConstraintViolation,
+  matchHolderNames as matchSqliteHolderNames,
+  commitCounter as sqliteCommitCounter,
+  sqliteContains,
+} from './sqlite.ts';
 
 /** What only one database can do, each in its own seam (sqlite.ts, postgres.ts), reached through the connection at hand. */
 interface DatabaseSeam {
@@ -29,8 +42,24 @@ async function sqliteChangesOf(db: PortalDb): Promise<() => boolean> {
 }
 
 const SEAMS: Record<'sqlite' | 'postgres', DatabaseSeam> = {
-  sqlite: { matchHolderNames: matchSqliteHolderNames, isConstraintViolation: isSqliteConstraintViolation, contains: sqliteContains, oneAtATime: async () => {}, commitCounter: sqliteCommitCounter, changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds), changesOf: sqliteChangesOf },
-  postgres: { matchHolderNames: matchPostgresHolderNames, isConstraintViolation: isPostgresConstraintViolation, contains: postgresContains, oneAtATime: postgresOneAtATime, commitCounter: postgresCommitCounter, changeWaiter: postgresChangeWaiter, changesOf: postgresChangesOf },
+  sqlite: {
+    matchHolderNames: matchSqliteHolderNames,
+    isConstraintViolation: isSqliteConstraintViolation,
+    contains: sqliteContains,
+    oneAtATime: async () => {},
+    commitCounter: sqliteCommitCounter,
+    changeWaiter: (_db, _tables, pollMilliseconds) => () => sleep(pollMilliseconds),
+    changesOf: sqliteChangesOf,
+  },
+  postgres: {
+    matchHolderNames: matchPostgresHolderNames,
+    isConstraintViolation: isPostgresConstraintViolation,
+    contains: postgresContains,
+    oneAtATime: postgresOneAtATime,
+    commitCounter: postgresCommitCounter,
+    changeWaiter: postgresChangeWaiter,
+    changesOf: postgresChangesOf,
+  },
 };
 
 export type Dialect = keyof typeof SEAMS;

@@ -14,7 +14,12 @@ export interface StorageFailure {
  * carrying the database's own code and message as its cause, which the log names.
  */
 export function storageUnavailable(failure: StorageFailure, cause: string): DomainError {
-  return new DomainError('unavailable', failure.domainCode, { reason: failure.reason, retryAfterSeconds: STORAGE_RETRY_SECONDS }, { retryAfterSeconds: STORAGE_RETRY_SECONDS, cause });
+  return new DomainError(
+    'unavailable',
+    failure.domainCode,
+    { reason: failure.reason, retryAfterSeconds: STORAGE_RETRY_SECONDS },
+    { retryAfterSeconds: STORAGE_RETRY_SECONDS, cause },
+  );
 }
 
 /**

@@ -43,7 +43,12 @@ function shown(value: unknown, empty: string): string {
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(2);
 const whole = (count: number) => count.toLocaleString('en');
 
-const TARGET_KINDS: Record<ReferenceTarget, string> = { body: 'bodies', scheme: 'schemes', organisation: 'organisations', certificate: 'certificates' };
+const TARGET_KINDS: Record<ReferenceTarget, string> = {
+  body: 'bodies',
+  scheme: 'schemes',
+  organisation: 'organisations',
+  certificate: 'certificates',
+};
 
 const zhWhere = (location: RecordLocation) => ('line' in location ? `第 ${location.line} 行` : `第 ${location.record} 条记录`);
 const zhTypes: Record<string, string> = { number: '数字', boolean: '布尔值', object: '对象', list: '列表' };
@@ -121,7 +126,9 @@ const zhHandling: Sentences<HandlingProblem> = {
   invalid_tracking_number: ({ typed }) => `${typed} 不是有效的查询编号（共 15 位字母和数字，如 7K3MQ-9QX2A-BC4EF）。`,
   comment_not_found: ({ trackingNumber }) => `未找到查询编号为 ${trackingNumber} 的意见。`,
   reply_required: ({ trackingNumber, status }) =>
-    status === 'rejected' ? `意见 ${trackingNumber} 不予受理时须用 --reply 说明理由。` : `意见 ${trackingNumber} 标记为已答复时须用 --reply 填写答复内容。`,
+    status === 'rejected'
+      ? `意见 ${trackingNumber} 不予受理时须用 --reply 说明理由。`
+      : `意见 ${trackingNumber} 标记为已答复时须用 --reply 填写答复内容。`,
   invalid_reply: ({ max }) => `答复应为 1 至 ${max} 个字。`,
   nothing_to_change: () => '请至少给出 --status、--reply 或 --publish 之一。',
   body_not_found: ({ bodyCode }) => `找不到代码为 ${bodyCode} 的认证机构。`,
@@ -141,7 +148,8 @@ const enGiven = (problem: { setting: string; value: string }) => given(problem, 
 const zhConfiguration: Sentences<ConfigProblem> = {
   empty: ({ setting }) => `${setting} 不能为空`,
   folder: (problem) => `${given(problem)}：这是一个文件夹；应为数据库文件的路径，例如 data/portal.db`,
-  not_postgres_url: (problem) => `${given(problem)}：应为 PostgreSQL 数据库地址，例如 postgres://portal@db.example.cn/portal（使用 SQLite 文件时不设置）`,
+  not_postgres_url: (problem) =>
+    `${given(problem)}：应为 PostgreSQL 数据库地址，例如 postgres://portal@db.example.cn/portal（使用 SQLite 文件时不设置）`,
   not_pool_size: (problem) => `${given(problem)}：应为每个门户进程与 PostgreSQL 的连接数，1 至 999 的整数（默认 10）`,
   not_port: (problem) => `${given(problem)}：应为端口号，0 至 65535 的整数（默认 4321）`,
   not_site_url: (problem) => `${given(problem)}：应为以 http:// 或 https:// 开头的完整网址，例如 https://cert.example.cn（不设置则用门户监听的地址）`,
@@ -154,7 +162,8 @@ const zhConfiguration: Sentences<ConfigProblem> = {
   not_operator_name: (problem) => `${given(problem)}：应为网站主办单位的名称，至多 100 个字`,
   not_operator_contact: (problem) => `${given(problem)}：应为主办单位的联系方式（电话、电子邮箱或地址），至多 200 个字`,
   not_icp_filing: (problem) => `${given(problem)}：应为 ICP 备案号，例如 京ICP备12345678号-1，至多 50 个字`,
-  not_public_security_filing: (problem) => `${given(problem)}：应为含 14 位备案编号的公安机关互联网站备案号，例如 京公网安备11010502030143号，至多 50 个字`,
+  not_public_security_filing: (problem) =>
+    `${given(problem)}：应为含 14 位备案编号的公安机关互联网站备案号，例如 京公网安备11010502030143号，至多 50 个字`,
   postgres_locale: ({ setting, collation, ctype }) =>
     `${setting}：该数据库的排序规则（collation）为 ${collation}、字符分类（ctype）为 ${ctype}，门户要求两者均为 C.UTF-8（createdb --locale=C.UTF-8 --template=template0 NAME）`,
   postgres_trigram: ({ setting }) => `${setting}：pg_trgm 无法从中文中提取三元组（show_trgm('物业管理') 为空），该数据库的 ctype 须为 C.UTF-8`,
@@ -185,7 +194,9 @@ const zh = {
     return `${reason}，${consequence}（${error.cause}）。${error.code === 'database_busy' ? '请稍后再试。' : ''}`;
   },
   import: {
-    usage: (kinds: readonly string[]) => `用法：npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--lang zh|en] FILE...
+    usage: (
+      kinds: readonly string[],
+    ) => `用法：npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--lang zh|en] FILE...
   每个文件的记录种类由文件名得出（certificates.csv、2026-11.notices.ndjson），或由 --kind 为所有文件指定。
   格式：.json（数组）、.ndjson（每行一个对象）、.csv。
   --dry-run 只检查并列出将要作出的变更，不写入；--changes FILE 把全部新增和变更写成 NDJSON；
@@ -203,7 +214,8 @@ const zh = {
     added: (location: RecordLocation, label: string) => `新增 ${zhWhere(location)} ${label}`,
     changed: (location: RecordLocation, label: string) => `变更 ${zhWhere(location)} ${label}：`,
     fieldChange: (field: string, before: unknown, after: unknown) => `${field}：${shown(before, '（空）')} → ${shown(after, '（空）')}`,
-    holderEvent: (dryRun: boolean): string => (dryRun ? '（将在证书记录中增加一条 holder_changed 事件）' : '（已在证书记录中增加一条 holder_changed 事件）'),
+    holderEvent: (dryRun: boolean): string =>
+      dryRun ? '（将在证书记录中增加一条 holder_changed 事件）' : '（已在证书记录中增加一条 holder_changed 事件）',
     moreChanges: (count: number, changesFile: string | null) =>
       `……另有 ${whole(count)} 条新增或变更的记录未列出${changesFile ? `，全部见 ${changesFile}` : '（用 --changes FILE 可写出全部）'}`,
     fileSummary: (outcome: ImportedOutcome, dryRun: boolean) => {
@@ -218,7 +230,8 @@ const zh = {
     changesNotWritten: (file: string, detail: string) => `变更清单无法写入 ${file}（${detail}）。`,
     summary: (run: { dryRun: boolean; files: number; imported: number; seconds: number; database: string }) => {
       const rejected = run.files - run.imported;
-      if (run.dryRun) return `试运行：已检查 ${run.files} 个文件，用时 ${run.seconds.toFixed(1)} 秒；没有向 ${run.database} 写入任何内容。${rejected > 0 ? `其中 ${rejected} 个文件有问题。` : ''}`;
+      if (run.dryRun)
+        return `试运行：已检查 ${run.files} 个文件，用时 ${run.seconds.toFixed(1)} 秒；没有向 ${run.database} 写入任何内容。${rejected > 0 ? `其中 ${rejected} 个文件有问题。` : ''}`;
       return `已将 ${run.imported} 个文件（共 ${run.files} 个）导入 ${run.database}，用时 ${run.seconds.toFixed(1)} 秒。${rejected > 0 ? `${rejected} 个文件未导入。` : ''}`;
     },
   },
@@ -297,7 +310,8 @@ const enReasons: Sentences<ProblemDetail> = {
   not_whole_number: () => 'must be a whole number',
   below_minimum: ({ min }) => `must be at least ${min}`,
   above_maximum: ({ max }) => `must be at most ${max}`,
-  not_one_of: ({ allowed, expiredNote }) => `must be one of ${allowed.join(', ')}${expiredNote ? ' (expired is never stored: it follows from expires_on)' : ''}`,
+  not_one_of: ({ allowed, expiredNote }) =>
+    `must be one of ${allowed.join(', ')}${expiredNote ? ' (expired is never stored: it follows from expires_on)' : ''}`,
   not_body_code: () => 'must be upper-case letters and digits, parts joined by "-", e.g. HXC',
   not_slug_code: () => 'must be lower-case letters and digits, parts joined by "-", e.g. after-sales',
   not_calendar_date: () => 'must be a calendar date written YYYY-MM-DD, e.g. 2026-11-26',
@@ -317,14 +331,16 @@ const enReasons: Sentences<ProblemDetail> = {
   withdrawal_while_published: () => 'must be empty while the status is published',
   repeated_key: ({ keyName, earlier }) => `repeats the record at ${enWhere(earlier)} (the same ${keyName})`,
   approval_number_taken: ({ approvalNumber, body }) => `${approvalNumber} is already the approval number of body ${body}`,
-  unknown_reference: ({ target, key }) => `${enTargets[target](key)}; import it first (${TARGET_KINDS[target]} records, in this command or an earlier one)`,
+  unknown_reference: ({ target, key }) =>
+    `${enTargets[target](key)}; import it first (${TARGET_KINDS[target]} records, in this command or an earlier one)`,
   level_not_in_scheme: ({ scheme, level }) => `scheme ${scheme} has no level ${level}`,
   move_refused: ({ move, number, stored, proposed }) =>
     `would move certificate ${number} from ${enMoves[move]} ${stored} to ${proposed}: refused. If it really changes, import again with --allow-holder-change (a holder_changed event is added to the certificate's history)`,
   not_an_object: () => 'must be an object { "field": value, … }',
   not_json_line: ({ detail }) => `is not valid JSON: ${detail}`,
   unreadable: ({ detail }) => `cannot be read: ${detail}`,
-  no_kind: ({ kinds }) => `the file name does not say the kind of its records: name it after one of ${kinds.join(', ')} (e.g. certificates.csv), or give --kind`,
+  no_kind: ({ kinds }) =>
+    `the file name does not say the kind of its records: name it after one of ${kinds.join(', ')} (e.g. certificates.csv), or give --kind`,
   no_format: () => 'the file name must end in .json, .ndjson (or .jsonl) or .csv',
   not_utf8: () => 'is not UTF-8 text; save it as UTF-8 (with or without BOM)',
   not_json: ({ detail }) => `is not valid JSON: ${detail}`,
@@ -337,7 +353,8 @@ const enReasons: Sentences<ProblemDetail> = {
   csv_column_twice: () => 'appears twice in the header',
   csv_key_column_missing: ({ keyFields }) => `the header lacks ${keyFields.join(', ')}: every record needs this natural key`,
   csv_cell_count: ({ cells, columns }) => `has ${cells} fields, the header has ${columns}`,
-  changed_meanwhile: ({ attempts }) => `other programs kept changing these records while they were imported (${attempts} attempts); import it again later`,
+  changed_meanwhile: ({ attempts }) =>
+    `other programs kept changing these records while they were imported (${attempts} attempts); import it again later`,
   database_refused: ({ detail }) => `the database refused a record: ${detail}`,
 };
 
@@ -365,16 +382,21 @@ const enHandling: Sentences<HandlingProblem> = {
 const enConfiguration: Sentences<ConfigProblem> = {
   empty: ({ setting }) => `${setting} must not be empty`,
   folder: (problem) => `${enGiven(problem)}: is a folder; it must be the path of the database file, such as data/portal.db`,
-  not_postgres_url: (problem) => `${enGiven(problem)}: must be a PostgreSQL address such as postgres://portal@db.example.cn/portal (unset for the SQLite file)`,
-  not_pool_size: (problem) => `${enGiven(problem)}: must be the number of connections each portal process keeps to PostgreSQL, a whole number from 1 to 999 (10 by default)`,
+  not_postgres_url: (problem) =>
+    `${enGiven(problem)}: must be a PostgreSQL address such as postgres://portal@db.example.cn/portal (unset for the SQLite file)`,
+  not_pool_size: (problem) =>
+    `${enGiven(problem)}: must be the number of connections each portal process keeps to PostgreSQL, a whole number from 1 to 999 (10 by default)`,
   not_port: (problem) => `${enGiven(problem)}: must be a port, a whole number from 0 to 65535 (4321 by default)`,
-  not_site_url: (problem) => `${enGiven(problem)}: must be an absolute address starting with http:// or https://, such as https://cert.example.cn (unset: the address the portal listens on)`,
+  not_site_url: (problem) =>
+    `${enGiven(problem)}: must be an absolute address starting with http:// or https://, such as https://cert.example.cn (unset: the address the portal listens on)`,
   not_proxy_count: (problem) =>
     `${enGiven(problem)}: must be the number of reverse proxies in front of the portal (1 for one nginx; true or yes mean 1), or 0, false, no or unset for none`,
   not_seconds: (problem) => `${enGiven(problem)}: must be the seconds to wait for the database's write lock, such as 12 (12 by default)`,
   not_process_count: (problem) => `${enGiven(problem)}: must be the number of server processes, a whole number from 1 to 999 (unset: one per core)`,
-  not_megabytes: (problem) => `${enGiven(problem)}: must be the megabytes of each server process's response cache, a whole number from 0 to 99999 (0 turns it off; 64 by default)`,
-  not_request_rate: (problem) => `${enGiven(problem)}: must be the API requests each client may make a minute, a whole number from 0 to 999999 (0: no limit; 600 by default)`,
+  not_megabytes: (problem) =>
+    `${enGiven(problem)}: must be the megabytes of each server process's response cache, a whole number from 0 to 99999 (0 turns it off; 64 by default)`,
+  not_request_rate: (problem) =>
+    `${enGiven(problem)}: must be the API requests each client may make a minute, a whole number from 0 to 999999 (0: no limit; 600 by default)`,
   not_operator_name: (problem) => `${enGiven(problem)}: must be the name of the site's operator, at most 100 characters`,
   not_operator_contact: (problem) => `${enGiven(problem)}: must be how to reach the operator (telephone, e-mail or address), at most 200 characters`,
   not_icp_filing: (problem) => `${enGiven(problem)}: must be the ICP filing number, such as 京ICP备12345678号-1, at most 50 characters`,
@@ -382,7 +404,8 @@ const enConfiguration: Sentences<ConfigProblem> = {
     `${enGiven(problem)}: must be the public security filing number with its 14-digit record number, such as 京公网安备11010502030143号, at most 50 characters`,
   postgres_locale: ({ setting, collation, ctype }) =>
     `${setting}: the database was created with collation ${collation} and ctype ${ctype}; the portal needs C.UTF-8 for both (createdb --locale=C.UTF-8 --template=template0 NAME)`,
-  postgres_trigram: ({ setting }) => `${setting}: pg_trgm extracts no trigram from Chinese (show_trgm('物业管理') is empty): the database's ctype must be C.UTF-8`,
+  postgres_trigram: ({ setting }) =>
+    `${setting}: pg_trgm extracts no trigram from Chinese (show_trgm('物业管理') is empty): the database's ctype must be C.UTF-8`,
 };
 
 const enFilter = (filter: ExportFilter) => {
@@ -407,7 +430,9 @@ const en: BackOfficeWords = {
     return `${reason}, ${consequence} (${error.cause}).${error.code === 'database_busy' ? ' Try again later.' : ''}`;
   },
   import: {
-    usage: (kinds) => `Usage: npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--lang zh|en] FILE...
+    usage: (
+      kinds,
+    ) => `Usage: npm run import -- [--dry-run] [--allow-holder-change] [--changes FILE] [--kind ${kinds.join('|')}] [--lang zh|en] FILE...
   The kind of each file's records comes from its name (certificates.csv, 2026-11.notices.ndjson),
   or from --kind for every file given. Formats: .json (an array), .ndjson (one object a line), .csv.
   --dry-run checks and lists the changes without writing; --changes FILE writes every new and changed record as NDJSON;
@@ -425,7 +450,10 @@ const en: BackOfficeWords = {
     added: (location, label) => `new ${enWhere(location)} ${label}`,
     changed: (location, label) => `changed ${enWhere(location)} ${label}:`,
     fieldChange: (field, before, after) => `${field}: ${shown(before, '(empty)')} → ${shown(after, '(empty)')}`,
-    holderEvent: (dryRun) => (dryRun ? '(a holder_changed event would be added to the certificate’s history)' : '(a holder_changed event was added to the certificate’s history)'),
+    holderEvent: (dryRun) =>
+      dryRun
+        ? '(a holder_changed event would be added to the certificate’s history)'
+        : '(a holder_changed event was added to the certificate’s history)',
     moreChanges: (count, changesFile) =>
       `… and ${whole(count)} more new or changed records${changesFile ? `, all of them in ${changesFile}` : ' (--changes FILE writes all of them)'}`,
     fileSummary: (outcome, dryRun) => {
@@ -440,7 +468,8 @@ const en: BackOfficeWords = {
     changesNotWritten: (file, detail) => `The list of changes could not be written to ${file} (${detail}).`,
     summary: (run) => {
       const rejected = run.files - run.imported;
-      if (run.dryRun) return `Dry run: checked ${run.files} files in ${run.seconds.toFixed(1)} s; nothing was written to ${run.database}.${rejected > 0 ? ` ${rejected} have problems.` : ''}`;
+      if (run.dryRun)
+        return `Dry run: checked ${run.files} files in ${run.seconds.toFixed(1)} s; nothing was written to ${run.database}.${rejected > 0 ? ` ${rejected} have problems.` : ''}`;
       return `${run.imported} of ${run.files} files imported into ${run.database} in ${run.seconds.toFixed(1)} s.${rejected > 0 ? ` ${rejected} not imported.` : ''}`;
     },
   },
@@ -490,8 +519,10 @@ const en: BackOfficeWords = {
     noDatabase: (database) => `There is no database at ${database} (PORTAL_DB) to back up.`,
     exists: (file) => `${file} exists already; give another file name, or --force to replace it.`,
     liveDatabase: (file) => `${file} is the live database (PORTAL_DB) itself: a backup cannot be written over it; name another file.`,
-    done: (run) => `Backed up ${run.database} to ${run.file} (readable by you only): ${whole(run.pages)} pages, ${run.megabytes} MB, in ${run.seconds} s.`,
-    dumped: (run) => `Backed up ${run.database} to ${run.file} with pg_dump (readable by you only; restore with pg_restore): ${run.megabytes} MB, in ${run.seconds} s.`,
+    done: (run) =>
+      `Backed up ${run.database} to ${run.file} (readable by you only): ${whole(run.pages)} pages, ${run.megabytes} MB, in ${run.seconds} s.`,
+    dumped: (run) =>
+      `Backed up ${run.database} to ${run.file} with pg_dump (readable by you only; restore with pg_restore): ${run.megabytes} MB, in ${run.seconds} s.`,
     failed: (file, detail) => `The backup failed, nothing was written to ${file} (${detail}).`,
   },
 };

@@ -62,7 +62,11 @@ const windowZh = (windowMs: number) => (windowMs % 3_600_000 === 0 ? `${windowMs
 const windowEn = (windowMs: number) => (windowMs % 3_600_000 === 0 ? `${windowMs / 3_600_000} hours` : `${windowMs / 60_000} minutes`);
 
 const LIMIT_SCOPE_ZH = { contact: '同一联系方式', contact_notice: '同一联系方式对同一公示', address: '同一网络地址' } as const;
-const LIMIT_SCOPE_EN = { contact: 'with one contact', contact_notice: 'on one notice with one contact', address: 'from one network address' } as const;
+const LIMIT_SCOPE_EN = {
+  contact: 'with one contact',
+  contact_notice: 'on one notice with one contact',
+  address: 'from one network address',
+} as const;
 const SENDER_ZH = { address: '来自同一网络地址的', contact: '使用同一联系方式的', contact_notice: '使用同一联系方式对本公示的' } as const;
 const SENDER_EN = { address: 'from this address', contact: 'with this contact', contact_notice: 'on this notice with this contact' } as const;
 
@@ -140,7 +144,8 @@ export const ERRORS_ZH: ErrorWords = {
   window_closed: ({ reference, windowStart, windowEnd, state }) => windowClosedZh(reference, windowStart, windowEnd, state),
   notice_withdrawn: ({ reference, windowStart, windowEnd }) => windowClosedZh(reference, windowStart, windowEnd, 'withdrawn'),
   too_many_requests: ({ retryAfterSeconds }) => `来自该地址的接口请求过多，请在 ${retryAfterSeconds} 秒后重试。`,
-  too_many_comments: ({ limit, retryAfterSeconds }) => `${SENDER_ZH[limit.scope]}提交过于频繁（${limitZh(limit)}），请在 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试。`,
+  too_many_comments: ({ limit, retryAfterSeconds }) =>
+    `${SENDER_ZH[limit.scope]}提交过于频繁（${limitZh(limit)}），请在 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试。`,
   too_many_comments_from_contact: (details) => ERRORS_ZH.too_many_comments(details),
   search_warming_up: () => '搜索索引正在建立，请几秒钟后再试。',
   search_unavailable: () => '全文搜索暂不可用。',
@@ -153,7 +158,8 @@ export const ERRORS_ZH: ErrorWords = {
 
 /** For programs: what the JSON API's `message` says, in English, beside the code. */
 export const ERRORS_FOR_PROGRAMS: ErrorWords = {
-  invalid_query: (details) => (details.problem === 'not_searchable' ? 'q must hold at least two Chinese characters, or a word or number.' : `${where(details)}${details.rule}`),
+  invalid_query: (details) =>
+    details.problem === 'not_searchable' ? 'q must hold at least two Chinese characters, or a word or number.' : `${where(details)}${details.rule}`,
   invalid_request: (details) => ERRORS_FOR_PROGRAMS.invalid_query(details),
   invalid_date: (details) => ERRORS_FOR_PROGRAMS.invalid_query(details),
   query_too_long: ({ length, max }) => `The query has ${length} characters; at most ${max} are accepted.`,
@@ -170,7 +176,8 @@ export const ERRORS_FOR_PROGRAMS: ErrorWords = {
   body_incomplete: () => 'The request body ended before it was complete. Nothing was stored.',
   too_many_numbers: ({ count, max }) => `At most ${max} numbers can be verified in one request; this one has ${count}.`,
   certificate_not_found: ({ number }) => `No certificate numbered ${number} is registered. Check the number, or search with /api/v1/certificates?q=.`,
-  notice_not_found: (details) => ('id' in details ? `No notice has the id ${details.id}. List the notices with /api/v1/notices.` : `No notice ${details.commentedOn} exists.`),
+  notice_not_found: (details) =>
+    'id' in details ? `No notice has the id ${details.id}. List the notices with /api/v1/notices.` : `No notice ${details.commentedOn} exists.`,
   body_not_found: ({ code }) => `No certification body has the code ${code}. List the bodies with /api/v1/bodies.`,
   scheme_not_found: ({ scheme }) => `No scheme has the code ${scheme}.`,
   no_such_endpoint: ({ path }) => `There is no API endpoint at ${path}.`,
@@ -179,7 +186,8 @@ export const ERRORS_FOR_PROGRAMS: ErrorWords = {
   notice_withdrawn: ({ reference, windowStart, windowEnd }) => windowClosedEn(reference, windowStart, windowEnd, 'withdrawn'),
   too_many_requests: () =>
     'Too many API requests from this address: wait the seconds Retry-After says. The allowance per client is described at /api/v1/openapi.json.',
-  too_many_comments: ({ limit, retryAfterSeconds }) => `Too many comments ${SENDER_EN[limit.scope]} (${limitEn(limit)}). Try again in ${retryAfterSeconds} seconds.`,
+  too_many_comments: ({ limit, retryAfterSeconds }) =>
+    `Too many comments ${SENDER_EN[limit.scope]} (${limitEn(limit)}). Try again in ${retryAfterSeconds} seconds.`,
   too_many_comments_from_contact: (details) => ERRORS_FOR_PROGRAMS.too_many_comments(details),
   search_warming_up: () => 'The search index is being built; try again in a few seconds.',
   search_unavailable: () => 'Full-text search is not running.',

@@ -17,7 +17,14 @@ import {
 import type { Notice, NoticeKind } from '../db/notice.table.ts';
 import type { CertificateEventKind } from '../db/registry.table.ts';
 import { sayError, type DomainError } from '../ground/errors.ts';
-import { NOTICE_DECISION_LABELS, NOTICE_DECISION_LABELS_EN, NOTICE_KIND_LABELS, NOTICE_KIND_LABELS_EN, noticeTitle, noticeTitleEn } from '../domain/notices/labels.ts';
+import {
+  NOTICE_DECISION_LABELS,
+  NOTICE_DECISION_LABELS_EN,
+  NOTICE_KIND_LABELS,
+  NOTICE_KIND_LABELS_EN,
+  noticeTitle,
+  noticeTitleEn,
+} from '../domain/notices/labels.ts';
 import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../domain/notices/state.ts';
 import type { FacetName } from '../domain/search/notice-index.ts';
 import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../ground/time/beijing.ts';
@@ -468,9 +475,11 @@ const zh = {
   },
   feedList: {
     description: '用 RSS 阅读器订阅服务认证公示、认证决定和证书动态。',
-    intro: '把下面的地址复制到 RSS 阅读器中，有新公示、新的认证决定或证书变化时即可收到。订阅只包含认证机构公开的信息，不含意见提交人的任何个人信息。所有时间均为北京时间。',
+    intro:
+      '把下面的地址复制到 RSS 阅读器中，有新公示、新的认证决定或证书变化时即可收到。订阅只包含认证机构公开的信息，不含意见提交人的任何个人信息。所有时间均为北京时间。',
     newNotices: '新公示',
-    newNoticesText: '认证机构新发布的服务认证公示，最新发布的在前；可按公示类型、认证类别和省份筛选，与“认证公示”页面的筛选相同，选好条件后页面上的订阅链接即是对应的地址。',
+    newNoticesText:
+      '认证机构新发布的服务认证公示，最新发布的在前；可按公示类型、认证类别和省份筛选，与“认证公示”页面的筛选相同，选好条件后页面上的订阅链接即是对应的地址。',
     filtersHelp: around('筛选参数：', '。例如：'),
     filterHelp: {
       kind: (kinds: string) => `kind（${kinds}）`,
@@ -482,27 +491,32 @@ const zh = {
     },
     decisionsText: '认证机构作出的认证决定（予以认证或不予认证），以及证书的颁发、暂停、恢复、撤销和注销，最新的在前。',
     certificateHeading: '单张证书的记录',
-    certificateText: '一张证书的全部记录（颁发、监督审核、暂停、恢复、撤销、注销和各项变更），用于关注某一家获证组织；每张证书的页面上都有它的订阅地址。',
+    certificateText:
+      '一张证书的全部记录（颁发、监督审核、暂停、恢复、撤销、注销和各项变更），用于关注某一家获证组织；每张证书的页面上都有它的订阅地址。',
     certificatePlaceholder: '{证书编号}',
-    encoded: '地址中的中文须经百分号编码才能在 curl 和阅读器中使用，例如 province=浙江省 写作下面的样子；本页和平台各页面给出的地址都已编码，可直接复制。',
+    encoded:
+      '地址中的中文须经百分号编码才能在 curl 和阅读器中使用，例如 province=浙江省 写作下面的样子；本页和平台各页面给出的地址都已编码，可直接复制。',
     searchHeading: '任意搜索',
     searchText: '与一次搜索相符的新公示，最新的在前：在“搜索”页面搜索后，页面上的订阅链接即是对应的地址。q 为搜索词，例如：',
     searchExample: '物业服务',
     noticeHeading: '单条公示的全过程',
-    noticeText: '一条公示从发布到结束的全部动态：发布、公开的意见和认证机构的答复、撤回、认证决定，以及由此颁发或变更的证书，用于跟踪一条有争议的公示；每条公示的页面上都有它的订阅地址。',
+    noticeText:
+      '一条公示从发布到结束的全部动态：发布、公开的意见和认证机构的答复、撤回、认证决定，以及由此颁发或变更的证书，用于跟踪一条有争议的公示；每条公示的页面上都有它的订阅地址。',
     noticePlaceholder: '{公示编号}',
     bodyHeading: '认证机构',
     bodyText: '一家认证机构发布的公示、公示撤回和认证决定；“认证机构”页面列出所有机构及其订阅地址。',
     bodyPlaceholder: '{机构代码}',
     bodiesLink: '查看所有认证机构',
     calendarHeading: '公示期日历（iCalendar）',
-    calendarText: '公示中和即将开始的公示，每条公示的公示期是一个日程，截止前一天提醒；可按 kind、scheme、province、body 筛选，与新公示订阅相同。把地址添加到手机或电脑的日历（订阅日历）即可；每条公示的页面上也有它自己的日历文件。',
+    calendarText:
+      '公示中和即将开始的公示，每条公示的公示期是一个日程，截止前一天提醒；可按 kind、scheme、province、body 筛选，与新公示订阅相同。把地址添加到手机或电脑的日历（订阅日历）即可；每条公示的页面上也有它自己的日历文件。',
     addToCalendar: '把公示期加入日历（.ics）',
   },
   bodies: {
     title: '认证机构',
     description: '在本平台发布证书和公示的服务认证机构：批准号、联系方式、认证类别、证书和公示。',
-    intro: '在本平台发布证书和公示的认证机构。认证机构须经国家认证认可监督管理委员会（CNCA）批准，批准号形如 CNCA-R-2002-001；可在全国认证认可信息公共服务平台核对。',
+    intro:
+      '在本平台发布证书和公示的认证机构。认证机构须经国家认证认可监督管理委员会（CNCA）批准，批准号形如 CNCA-R-2002-001；可在全国认证认可信息公共服务平台核对。',
     none: '尚无认证机构。',
     code: '机构代码',
     approvalNumber: '批准号',
@@ -526,7 +540,8 @@ const zh = {
   apiPage: {
     title: '开放数据接口（JSON）',
     description: '服务认证证书、公示和认证机构的开放数据接口：地址、参数、错误格式和限制。',
-    intro: '证书、公示和认证机构的数据可由程序直接读取：JSON 格式，字段名为 camelCase，时间为 UTC 的 ISO 8601，允许任何网站跨域读取（CORS）。无需注册或密钥。',
+    intro:
+      '证书、公示和认证机构的数据可由程序直接读取：JSON 格式，字段名为 camelCase，时间为 UTC 的 ISO 8601，允许任何网站跨域读取（CORS）。无需注册或密钥。',
     endpointsHeading: '接口',
     method: '方法',
     address: '地址',
@@ -554,7 +569,8 @@ const zh = {
     errorsHeading: '错误',
     errors: '出错时返回相应的 HTTP 状态码（400、403、404、405、408、409、413、415、422、429、503）和统一格式的 JSON：',
     limitsHeading: '限制',
-    limits: '每页 20 条；证书查询按名称最多列出前 1000 条；批量核验每次最多 1000 个编号，每个最多 100 个字符；查询内容最多 200 个字符。暂时无法处理时返回 503，并在 Retry-After 中给出可重试的秒数。',
+    limits:
+      '每页 20 条；证书查询按名称最多列出前 1000 条；批量核验每次最多 1000 个编号，每个最多 100 个字符；查询内容最多 200 个字符。暂时无法处理时返回 503，并在 Retry-After 中给出可重试的秒数。',
     rateLimit: (perMinute: number) =>
       perMinute > 0
         ? `每个客户端（一个 IPv4 地址或一个 IPv6 /64 网段）每分钟最多 ${perMinute} 次接口请求，可一次用完一分钟的额度；超出时返回 429 和 Retry-After（需等待的秒数）。额度由每个服务进程各自计算：部署多个进程或多个实例时，同一客户端的总额度相应成倍。供人阅读的网页不受此限制。`
@@ -565,8 +581,10 @@ const zh = {
   openData: {
     title: '批量数据下载',
     description: '服务认证证书（含持证组织和证书记录）与认证公示的全部公开数据：CSV 和 NDJSON 格式，gzip 压缩，附大小、记录数和 SHA-256。',
-    intro: '整个登记册的公开数据，供下载后分析或建立镜像：每张证书及其持证组织，证书的全部记录（颁发、监督审核、暂停、恢复、撤销、注销和各项变更），以及每条公示。只含平台本已公开的信息，不含意见提交人的任何信息。',
-    regenerated: (minutes: number) => `数据变更后自动重新生成，至多每 ${minutes} 分钟一次。每个文件的大小、记录数和 SHA-256 见下表，程序可从 JSON 清单读取：`,
+    intro:
+      '整个登记册的公开数据，供下载后分析或建立镜像：每张证书及其持证组织，证书的全部记录（颁发、监督审核、暂停、恢复、撤销、注销和各项变更），以及每条公示。只含平台本已公开的信息，不含意见提交人的任何信息。',
+    regenerated: (minutes: number) =>
+      `数据变更后自动重新生成，至多每 ${minutes} 分钟一次。每个文件的大小、记录数和 SHA-256 见下表，程序可从 JSON 清单读取：`,
     generatedAt: (dateTime: string) => `本批文件生成于 ${dateTime}，反映此时登记册的内容。`,
     preparing: '数据文件正在生成，请一分钟后再试。',
     notYet: '数据文件正在生成，请稍后刷新本页。',
@@ -582,8 +600,10 @@ const zh = {
     },
     formats: { csv: 'CSV', ndjson: 'NDJSON' },
     formatsHeading: '格式',
-    formatsText: 'CSV 为 UTF-8 编码（带 BOM，Excel 可直接正确显示中文），首行为字段名，按 RFC 4180 加引号。NDJSON 每行一个 JSON 对象，字段与 CSV 相同。时间为北京时间（带 +08:00），日期为北京日期。',
-    statusText: 'recordedStatus 是认证机构登记的状态（valid 有效、suspended 暂停、withdrawn 撤销、cancelled 注销）；“已过期”不另行登记：有效或暂停的证书，北京日期晚于 expiresOn 即已过期。',
+    formatsText:
+      'CSV 为 UTF-8 编码（带 BOM，Excel 可直接正确显示中文），首行为字段名，按 RFC 4180 加引号。NDJSON 每行一个 JSON 对象，字段与 CSV 相同。时间为北京时间（带 +08:00），日期为北京日期。',
+    statusText:
+      'recordedStatus 是认证机构登记的状态（valid 有效、suspended 暂停、withdrawn 撤销、cancelled 注销）；“已过期”不另行登记：有效或暂停的证书，北京日期晚于 expiresOn 即已过期。',
     verifyHeading: '校验',
     verifyText: '下载后可用 sha256sum 核对文件是否完整，结果应与上表一致：',
     link: '批量数据下载（CSV、NDJSON）',
@@ -619,12 +639,22 @@ const zh = {
   },
   privacy: {
     title: '个人信息处理说明',
-    intro: '依据《中华人民共和国个人信息保护法》，本说明告诉您：在本站提交意见时，收集哪些个人信息、为什么收集、谁能看到、保存多久，以及如何要求删除。',
+    intro:
+      '依据《中华人民共和国个人信息保护法》，本说明告诉您：在本站提交意见时，收集哪些个人信息、为什么收集、谁能看到、保存多久，以及如何要求删除。',
     sections: [
-      around('收集哪些信息', '：您的真实姓名、联系方式（手机号码或电子邮箱）、选填的所在单位，以及您的意见内容和提交时间。为防止滥用，本站还会把您的网络地址和联系方式分别经加密处理为无法还原的摘要，用于限制提交频率。'),
+      around(
+        '收集哪些信息',
+        '：您的真实姓名、联系方式（手机号码或电子邮箱）、选填的所在单位，以及您的意见内容和提交时间。为防止滥用，本站还会把您的网络地址和联系方式分别经加密处理为无法还原的摘要，用于限制提交频率。',
+      ),
       around('为什么收集', '：认证机构须核实实名异议，并向提出人答复处理结果。姓名和联系方式只用于核实和答复您的意见，不作他用。'),
-      around('谁能看到', '：只有负责该公示的认证机构的工作人员。您的姓名、联系方式和网络地址不会出现在任何公开页面、订阅、开放数据接口或搜索中；认证机构决定公开的，只是意见内容及其答复。凭查询编号查看处理状态的页面不含您的姓名和联系方式。'),
-      around('保存多久', '：网络地址和联系方式的摘要最长保存一天。姓名、联系方式和所在单位在认证机构对该公示作出认证决定、不再需要时删除；意见内容、处理状态和答复作为公示记录保留。'),
+      around(
+        '谁能看到',
+        '：只有负责该公示的认证机构的工作人员。您的姓名、联系方式和网络地址不会出现在任何公开页面、订阅、开放数据接口或搜索中；认证机构决定公开的，只是意见内容及其答复。凭查询编号查看处理状态的页面不含您的姓名和联系方式。',
+      ),
+      around(
+        '保存多久',
+        '：网络地址和联系方式的摘要最长保存一天。姓名、联系方式和所在单位在认证机构对该公示作出认证决定、不再需要时删除；意见内容、处理状态和答复作为公示记录保留。',
+      ),
       around('如何要求删除或更正', '：请联系负责该公示的认证机构（联系方式见公示页面），或本站主办单位，并提供回执上的查询编号。'),
     ],
     consentHeading: '您的同意',
@@ -741,7 +771,13 @@ const en: Messages = {
   lookup: {
     title: 'Check a certificate',
     resultsTitle: (query) => `Results for “${query}”`,
-    readAs: { number: ' by certificate number', uscc: ' by unified social credit code', name: ' by organisation name', filters: ' with these filters', none: '' },
+    readAs: {
+      number: ' by certificate number',
+      uscc: ' by unified social credit code',
+      name: ' by organisation name',
+      filters: ' with these filters',
+      none: '',
+    },
     filters: 'Filter by status, scheme, province and certification body',
     facet: { status: 'Status', scheme: 'Certification scheme', province: 'Holder’s province', body: 'Certification body' },
     anyValue: 'Any',
@@ -776,7 +812,8 @@ const en: Messages = {
       suspendedSince: (date) => (date ? `suspended since ${date}` : 'suspended'),
       suspendedValidUntil: (date) => `The certificate must not be used while suspended; it was valid until ${date}.`,
       expired: (lapsedOn, lastValidDay) => `expired on ${lapsedOn} (valid until ${lastValidDay})`,
-      expiredWhileSuspended: (since) => (since ? `It was suspended when it expired (suspended since ${since}).` : 'It was suspended when it expired.'),
+      expiredWhileSuspended: (since) =>
+        since ? `It was suspended when it expired (suspended since ${since}).` : 'It was suspended when it expired.',
       withdrawn: (date) => (date ? `withdrawn on ${date}` : 'withdrawn'),
       cancelled: (date) => (date ? `cancelled on ${date}` : 'cancelled'),
       reason: 'Reason: ',
@@ -851,7 +888,8 @@ const en: Messages = {
   },
   life: {
     heading: 'Notices of this certificate',
-    intro: 'Before every decision the certification body publishes a notice: initial certification, each surveillance, re-certification, level and scope changes.',
+    intro:
+      'Before every decision the certification body publishes a notice: initial certification, each surveillance, re-certification, level and scope changes.',
     none: 'This portal has no notice of this certificate.',
     window: 'Notice period: ',
     comments: (comments, objections) => `${counted(comments, 'comment')} received, ${counted(objections, 'objection')} among them`,
@@ -860,7 +898,8 @@ const en: Messages = {
   },
   badge: {
     heading: 'Show this certificate’s status on a website',
-    intro: 'The certified organisation can put the code below on its website: the image shows the certificate’s status today (Beijing time) and opens this page to check it.',
+    intro:
+      'The certified organisation can put the code below on its website: the image shows the certificate’s status today (Beijing time) and opens this page to check it.',
     preview: 'The image: ',
     copy: 'Copy this code:',
     previewAlt: (number) => `Status image of certificate ${number}`,
@@ -875,7 +914,8 @@ const en: Messages = {
   },
   commentOutcomes: {
     heading: 'How the comments were handled',
-    intro: 'The certification decision is made. This is what became of the comments on this notice, in numbers only, with nothing about the people who sent them.',
+    intro:
+      'The certification decision is made. This is what became of the comments on this notice, in numbers only, with nothing about the people who sent them.',
     received: 'Comments received',
     objections: 'of which objections',
     opinions: 'of which other comments',
@@ -893,13 +933,15 @@ const en: Messages = {
   overdueLookup: {
     filter: 'Only certificates with an overdue surveillance',
     title: 'Certificates with an overdue surveillance',
-    intro: 'Certificates in force (valid or suspended) with no surveillance recorded for more than 12 months since their issue or their last surveillance, the longest overdue first; as of today in Beijing.',
+    intro:
+      'Certificates in force (valid or suspended) with no surveillance recorded for more than 12 months since their issue or their last surveillance, the longest overdue first; as of today in Beijing.',
     found: (total) => ['', ` ${noun(total, 'certificate')}`],
     none: 'No certificate with an overdue surveillance matches.',
     dueOn: (date) => `surveillance due by ${date}`,
     subscribe: 'Follow certificates whose surveillance becomes overdue',
     feedTitle: 'Certificates with an overdue surveillance',
-    feedText: 'Certificates whose yearly surveillance is overdue (more than 12 months since the issue or the last surveillance with none recorded), the most recent first; each from 00:00 Beijing time on the day it became overdue.',
+    feedText:
+      'Certificates whose yearly surveillance is overdue (more than 12 months since the issue or the last surveillance with none recorded), the most recent first; each from 00:00 Beijing time on the day it became overdue.',
   },
   notices: {
     title: 'Public notices',
@@ -979,7 +1021,10 @@ const en: Messages = {
     contact: 'Mobile number or e-mail address (required)',
     organisation: 'Your organisation (optional)',
     honeypot: 'Leave this empty',
-    privacyLink: ['What is collected, who sees it, how long it is kept and how to have it deleted: see ', ' (opens in a new window; what you have typed stays here).'],
+    privacyLink: [
+      'What is collected, who sees it, how long it is kept and how to have it deleted: see ',
+      ' (opens in a new window; what you have typed stays here).',
+    ],
     consent:
       'I agree that the certification body collects and uses my name and contact details to handle this comment (under the Personal Information Protection Law: only to verify and answer it, never published).',
     submit: 'Send comment',
@@ -992,7 +1037,8 @@ const en: Messages = {
       'The web form takes comments only while the notice is open. Here is what you wrote: you can copy it and send it in writing to the certification body, using the contact details below.',
     yourText: 'What you wrote',
     bodyChannels: 'How the certification body takes comments',
-    bodyAddress: (body, address, phone) => [`Certification body: ${body}`, address && `Address: ${address}`, phone && `Telephone: ${phone}`].filter(Boolean).join('\n'),
+    bodyAddress: (body, address, phone) =>
+      [`Certification body: ${body}`, address && `Address: ${address}`, phone && `Telephone: ${phone}`].filter(Boolean).join('\n'),
     forNotice: (reference, title) => `Notice ${reference}: ${title}`,
     otherWays: 'What else you can do',
     otherWaysText:
@@ -1004,7 +1050,8 @@ const en: Messages = {
     title: (trackingNumber) => `Comment ${trackingNumber}`,
     notFoundTitle: 'Comment not found',
     received: (kind) => `Your ${kind.toLowerCase()} has been received`,
-    keepNumber: 'Your comment is stored and has reached the certification body. Note down its tracking number: with it you can see its status and the answer at any time.',
+    keepNumber:
+      'Your comment is stored and has reached the certification body. Note down its tracking number: with it you can see its status and the answer at any time.',
     sentHeading: 'What you sent',
     text: 'Your comment',
     nextHeading: 'What happens next',
@@ -1035,7 +1082,8 @@ const en: Messages = {
     title: 'Check the status of a comment',
     badNumber: 'A tracking number has 15 letters and digits, such as 7K3MQ-9QX2A-BC4EF.',
     button: 'Check',
-    format: 'The tracking number is on the receipt shown after you sent a comment: 15 letters and digits in three groups, such as 7K3MQ-9QX2A-BC4EF (upper or lower case, dashes optional).',
+    format:
+      'The tracking number is on the receipt shown after you sent a comment: 15 letters and digits in three groups, such as 7K3MQ-9QX2A-BC4EF (upper or lower case, dashes optional).',
     link: 'Check the status of a comment',
   },
   search: {
@@ -1086,14 +1134,16 @@ const en: Messages = {
     encoded:
       'Chinese characters in an address must be percent-encoded for curl and feed readers: province=浙江省 is written as below. Every address on this page and elsewhere on the portal already is, ready to copy.',
     searchHeading: 'Any search',
-    searchText: 'New notices matching a search, newest first: after searching on the “Search” page, its feed link is the matching address. q is the search; for example:',
+    searchText:
+      'New notices matching a search, newest first: after searching on the “Search” page, its feed link is the matching address. q is the search; for example:',
     searchExample: '物业服务',
     noticeHeading: 'One notice to its end',
     noticeText:
       'Everything of one notice: its publication, published comments and the body’s answers, a withdrawal, the certification decision and the certificate it led to, to follow a contested notice; every notice page shows its feed address.',
     noticePlaceholder: '{notice-id}',
     bodyHeading: 'Certification bodies',
-    bodyText: 'The notices, withdrawals and decisions of one certification body; the “Certification bodies” page lists every body with its feed address.',
+    bodyText:
+      'The notices, withdrawals and decisions of one certification body; the “Certification bodies” page lists every body with its feed address.',
     bodyPlaceholder: '{body-code}',
     bodiesLink: 'See every certification body',
     calendarHeading: 'Notice periods as a calendar (iCalendar)',
@@ -1103,7 +1153,8 @@ const en: Messages = {
   },
   bodies: {
     title: 'Certification bodies',
-    description: 'The service certification bodies that publish certificates and notices here: approval numbers, contacts, schemes, certificates and notices.',
+    description:
+      'The service certification bodies that publish certificates and notices here: approval numbers, contacts, schemes, certificates and notices.',
     intro:
       'The certification bodies that publish certificates and notices on this portal. A body must be approved by the Certification and Accreditation Administration (CNCA); its approval number reads like CNCA-R-2002-001 and can be checked on the national certification information platform.',
     none: 'No certification body yet.',
@@ -1128,8 +1179,10 @@ const en: Messages = {
   },
   apiPage: {
     title: 'Open data API (JSON)',
-    description: 'The open data API for service certification certificates, notices and certification bodies: addresses, parameters, errors and limits.',
-    intro: 'Programs can read the certificates, notices and certification bodies directly: JSON with camelCase fields, instants in UTC ISO 8601, readable from any website (CORS). No registration and no key.',
+    description:
+      'The open data API for service certification certificates, notices and certification bodies: addresses, parameters, errors and limits.',
+    intro:
+      'Programs can read the certificates, notices and certification bodies directly: JSON with camelCase fields, instants in UTC ISO 8601, readable from any website (CORS). No registration and no key.',
     endpointsHeading: 'Endpoints',
     method: 'Method',
     address: 'Address',
@@ -1138,13 +1191,15 @@ const en: Messages = {
       certificate: 'One certificate: its status (as of today’s Beijing date), holder, scheme, validity, history and yearly surveillance',
       certificates:
         'Certificate lookup: q is a certificate number, a unified social credit code or part of a name; page pages; status (valid, suspended, expired, withdrawn, cancelled), scheme, province and body narrow it, and facets counts the certificates of each value; valid ones come first; surveillance=overdue keeps certificates whose surveillance is overdue',
-      verify: 'Bulk check: the body { "numbers": [...] } of up to 1,000 certificate numbers, answered in the order asked with whether each exists and its status',
+      verify:
+        'Bulk check: the body { "numbers": [...] } of up to 1,000 certificate numbers, answered in the order asked with whether each exists and its status',
       notices: 'Notice list: filters state (open, upcoming, closed), kind, scheme, province, body and year; page pages',
       notice: 'One notice: everything it states, its state, the published comments and answers, how objections were handled',
       search: 'Full-text search of notices, with the matching certificates',
       bodies: 'Every certification body',
       body: 'One certification body: its schemes and its certificates counted by status',
-      certificateChanges: 'Incremental sync: the certificates changed since updatedSince (in updatedAt, id order, 100 a page); cursor gives the next page',
+      certificateChanges:
+        'Incremental sync: the certificates changed since updatedSince (in updatedAt, id order, 100 a page); cursor gives the next page',
       noticeChanges: 'Incremental sync: the notices changed since updatedSince, the same way',
       openapi: 'The OpenAPI 3.1 document of this API (machine-readable): every parameter, answer, error code, limit and example',
     },
@@ -1157,7 +1212,8 @@ const en: Messages = {
     errorsHeading: 'Errors',
     errors: 'An error is answered with its HTTP status (400, 403, 404, 405, 408, 409, 413, 415, 422, 429, 503) and JSON of one shape:',
     limitsHeading: 'Limits',
-    limits: 'Pages of 20; a lookup by name lists the first 1,000 matches at most; a bulk check takes up to 1,000 numbers of up to 100 characters; a query has at most 200 characters. When the portal cannot answer for a moment it says 503, with Retry-After saying after how many seconds to try again.',
+    limits:
+      'Pages of 20; a lookup by name lists the first 1,000 matches at most; a bulk check takes up to 1,000 numbers of up to 100 characters; a query has at most 200 characters. When the portal cannot answer for a moment it says 503, with Retry-After saying after how many seconds to try again.',
     rateLimit: (perMinute) =>
       perMinute > 0
         ? `Each client (an IPv4 address, or an IPv6 /64) may make ${perMinute} API requests a minute, a minute’s worth at once; past it the answer is 429 with Retry-After (the seconds to wait). Each server process counts its own: with several processes or instances, one client’s allowance is that many times larger. Pages people read are never limited.`
@@ -1167,9 +1223,12 @@ const en: Messages = {
   },
   openData: {
     title: 'Bulk data downloads',
-    description: 'All public data of service certification certificates (with their holders and histories) and notices: CSV and NDJSON, gzip-compressed, with size, record count and SHA-256.',
-    intro: 'The whole public registry, to analyse or to mirror: every certificate with its holder, every event of a certificate (issue, surveillance, suspension, restoration, withdrawal, cancellation and each change) and every notice. Only what the portal publishes anyway; nothing of who sent a comment.',
-    regenerated: (minutes) => `Written again automatically when the data changes, at most every ${minutes} minutes. Each file’s size, record count and SHA-256 are below; programs read them from the JSON list:`,
+    description:
+      'All public data of service certification certificates (with their holders and histories) and notices: CSV and NDJSON, gzip-compressed, with size, record count and SHA-256.',
+    intro:
+      'The whole public registry, to analyse or to mirror: every certificate with its holder, every event of a certificate (issue, surveillance, suspension, restoration, withdrawal, cancellation and each change) and every notice. Only what the portal publishes anyway; nothing of who sent a comment.',
+    regenerated: (minutes) =>
+      `Written again automatically when the data changes, at most every ${minutes} minutes. Each file’s size, record count and SHA-256 are below; programs read them from the JSON list:`,
     generatedAt: (dateTime) => `These files were written ${dateTime} and show the registry as it was then.`,
     preparing: 'The data files are being written; try again in a minute.',
     notYet: 'The data files are being written; reload this page in a moment.',
@@ -1185,8 +1244,10 @@ const en: Messages = {
     },
     formats: { csv: 'CSV', ndjson: 'NDJSON' },
     formatsHeading: 'Formats',
-    formatsText: 'CSV is UTF-8 (with a byte order mark, so that Excel shows Chinese correctly), a header line of field names first, quoted as RFC 4180 says. NDJSON has one JSON object a line, with the same fields. Instants are Beijing time (with +08:00), dates Beijing dates.',
-    statusText: 'recordedStatus is the status the body recorded (valid, suspended, withdrawn, cancelled); expiry is not recorded: a valid or suspended certificate is expired once the Beijing date is past its expiresOn.',
+    formatsText:
+      'CSV is UTF-8 (with a byte order mark, so that Excel shows Chinese correctly), a header line of field names first, quoted as RFC 4180 says. NDJSON has one JSON object a line, with the same fields. Instants are Beijing time (with +08:00), dates Beijing dates.',
+    statusText:
+      'recordedStatus is the status the body recorded (valid, suspended, withdrawn, cancelled); expiry is not recorded: a valid or suspended certificate is expired once the Beijing date is past its expiresOn.',
     verifyHeading: 'Checking a download',
     verifyText: 'sha256sum tells whether a downloaded file is complete; its answer must match the table above:',
     link: 'Bulk downloads (CSV, NDJSON)',
@@ -1211,27 +1272,48 @@ const en: Messages = {
   },
   about: {
     title: 'About this site',
-    intro: 'This site publishes the public notices that precede service certification decisions, lets anyone check a certificate, and takes the public’s objections and comments while a notice is open.',
+    intro:
+      'This site publishes the public notices that precede service certification decisions, lets anyone check a certificate, and takes the public’s objections and comments while a notice is open.',
     operatorHeading: 'Who runs this site',
     dataHeading: 'Where the information comes from',
     data: 'Certificates, notices and certification bodies are published and kept up to date by the certification bodies that issue them; every certificate page names its body with its approval number, telephone and address. If in doubt, ask the body that issued the certificate.',
     checkHeading: 'How to check',
     check: ['Certificates and the approvals of certification bodies can be cross-checked on the regulator’s ', ' (SAMR / CNCA).'],
     complaintsHeading: 'Complaints and reports',
-    complaints: ['To report a forged certificate, a misused certification mark or any other offence to the market regulator, call 12315 or use ', '.'],
+    complaints: [
+      'To report a forged certificate, a misused certification mark or any other offence to the market regulator, call 12315 or use ',
+      '.',
+    ],
   },
   privacy: {
     title: 'How personal information is handled',
-    intro: 'Under the Personal Information Protection Law of the PRC, this statement says what personal information is collected when you send a comment on this site, why, who sees it, how long it is kept and how to have it deleted.',
+    intro:
+      'Under the Personal Information Protection Law of the PRC, this statement says what personal information is collected when you send a comment on this site, why, who sees it, how long it is kept and how to have it deleted.',
     sections: [
-      ['What is collected', ': your real name, your contact details (mobile number or e-mail address), your organisation if you give it, and your comment and when you sent it. Against abuse, the site also turns your internet address and your contact details each into a digest that cannot be turned back, to limit how often comments can be sent.'],
-      ['Why', ': the certification body must check objections made under a real name and answer the person who made them. Your name and contact details are used only to check and answer your comment, for nothing else.'],
-      ['Who sees it', ': only the staff of the certification body responsible for the notice. Your name, contact details and internet address never appear on any public page, feed, open data API or search; what the body may publish is your comment and its answer. The status page you reach with the tracking number does not show your name or contact details.'],
-      ['How long it is kept', ': the digests of the internet address and contact details for at most a day. Names, contact details and organisations are deleted once the certification body has decided on the notice and no longer needs them; the comment, its status and its answer stay as part of the notice’s record.'],
-      ['How to have it deleted or corrected', ': ask the certification body responsible for the notice (its contact details are on the notice page), or the operator of this site, quoting the tracking number on your receipt.'],
+      [
+        'What is collected',
+        ': your real name, your contact details (mobile number or e-mail address), your organisation if you give it, and your comment and when you sent it. Against abuse, the site also turns your internet address and your contact details each into a digest that cannot be turned back, to limit how often comments can be sent.',
+      ],
+      [
+        'Why',
+        ': the certification body must check objections made under a real name and answer the person who made them. Your name and contact details are used only to check and answer your comment, for nothing else.',
+      ],
+      [
+        'Who sees it',
+        ': only the staff of the certification body responsible for the notice. Your name, contact details and internet address never appear on any public page, feed, open data API or search; what the body may publish is your comment and its answer. The status page you reach with the tracking number does not show your name or contact details.',
+      ],
+      [
+        'How long it is kept',
+        ': the digests of the internet address and contact details for at most a day. Names, contact details and organisations are deleted once the certification body has decided on the notice and no longer needs them; the comment, its status and its answer stay as part of the notice’s record.',
+      ],
+      [
+        'How to have it deleted or corrected',
+        ': ask the certification body responsible for the notice (its contact details are on the notice page), or the operator of this site, quoting the tracking number on your receipt.',
+      ],
     ],
     consentHeading: 'Your consent',
-    consent: 'Before sending a comment you must tick that you agree to the certification body collecting and using this information to handle it; if you do not agree, you can send your comment in writing to the certification body instead.',
+    consent:
+      'Before sending a comment you must tick that you agree to the certification body collecting and using this information to handle it; if you do not agree, you can send your comment in writing to the certification body instead.',
   },
   serverError: {
     title: 'Something went wrong',

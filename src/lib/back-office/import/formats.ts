@@ -63,8 +63,7 @@ export function readRecords(content: Uint8Array, format: FileFormat, shape: Reco
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function readJsonArray(text: string): ReadRecords {
   let parsed: unknown;
@@ -166,14 +165,21 @@ function readCsv(text: string, shape: RecordShape): ReadRecords {
   const headerLocation = { line: header.line };
   columns.forEach((column, index) => {
     if (!shape.fields.includes(column)) {
-      headerProblems.push({ location: headerLocation, field: column || `(${index + 1})`, problem: { code: 'csv_unknown_column', fields: shape.fields } });
+      headerProblems.push({
+        location: headerLocation,
+        field: column || `(${index + 1})`,
+        problem: { code: 'csv_unknown_column', fields: shape.fields },
+      });
     } else if (columns.indexOf(column) !== index) {
       headerProblems.push({ location: headerLocation, field: column, problem: { code: 'csv_column_twice' } });
     }
   });
   // Without its key a row cannot be told apart; with an unknown column, the rows are still checked, so that every problem is said at once.
   if (shape.keyFields.some((field) => !columns.includes(field))) {
-    throw new InvalidRecords([...headerProblems, { location: headerLocation, problem: { code: 'csv_key_column_missing', keyFields: shape.keyFields } }]);
+    throw new InvalidRecords([
+      ...headerProblems,
+      { location: headerLocation, problem: { code: 'csv_key_column_missing', keyFields: shape.keyFields } },
+    ]);
   }
   const known = new Set(columns.filter((column, index) => shape.fields.includes(column) && columns.indexOf(column) === index));
 
@@ -198,14 +204,18 @@ function readCsv(text: string, shape: RecordShape): ReadRecords {
 /** The inverse of readRecords: records in a format, with `fields` in this order (CSV: absent is empty). */
 export function formatRecords(records: readonly Record<string, unknown>[], format: FileFormat, fields: readonly string[]): string {
   // Known fields in their order, any others after them (JSON only: a CSV has its header's columns).
-  const ordered = records.map((record) => ({ ...Object.fromEntries(fields.filter((field) => field in record).map((field) => [field, record[field]])), ...record }));
+  const ordered = records.map((record) => ({
+    ...Object.fromEntries(fields.filter((field) => field in record).map((field) => [field, record[field]])),
+    ...record,
+  }));
   switch (format) {
     case 'json':
       return `[\n${ordered.map((record) => `  ${JSON.stringify(record)}`).join(',\n')}\n]\n`;
     case 'ndjson':
       return ordered.map((record) => `${JSON.stringify(record)}\n`).join('');
     case 'csv': {
-      const cell = (value: unknown) => csvCell(value === undefined || value === null ? null : Array.isArray(value) ? value.join('\n') : (value as string | number));
+      const cell = (value: unknown) =>
+        csvCell(value === undefined || value === null ? null : Array.isArray(value) ? value.join('\n') : (value as string | number));
       return [fields.join(','), ...ordered.map((record) => fields.map((field) => cell(record[field])).join(','))].map((line) => `${line}\n`).join('');
     }
   }

@@ -92,7 +92,12 @@ const MAX_PLANS = 3;
 async function importOne(db: PortalDb, source: ImportSource, options: ImportOptions, pending: PendingRecords): Promise<FileOutcome> {
   const progress = (phase: ImportPhase, total: number) => (done: number) => options.onProgress?.(source.name, phase, done, total);
   const kind = source.kind ?? kindOfFileName(source.name);
-  const rejected = (problems: readonly ImportProblem[]): FileOutcome => ({ file: source.name, kind, result: 'rejected', problems: inFileOrder(problems) });
+  const rejected = (problems: readonly ImportProblem[]): FileOutcome => ({
+    file: source.name,
+    kind,
+    result: 'rejected',
+    problems: inFileOrder(problems),
+  });
   if (!kind) return rejected([{ problem: { code: 'no_kind', kinds: RECORD_KINDS } }]);
   const format = formatOfFileName(source.name);
   if (!format) return rejected([{ problem: { code: 'no_format' } }]);
@@ -101,10 +106,24 @@ async function importOne(db: PortalDb, source: ImportSource, options: ImportOpti
     const definition = definitionOf(kind);
     const raw = readRecords(source.content, format, definition);
     for (let attempt = 1; ; attempt++) {
-      const { plan, problems } = await planFile(db, kind, raw, { allowHolderChange: options.allowHolderChange !== undefined, pending }, progress('checking', raw.records.length));
+      const { plan, problems } = await planFile(
+        db,
+        kind,
+        raw,
+        { allowHolderChange: options.allowHolderChange !== undefined, pending },
+        progress('checking', raw.records.length),
+      );
       if (problems.length > 0) return rejected(problems);
       const counts = { added: plan.added.length, changed: plan.changed.length, unchanged: plan.unchanged };
-      const imported = (holderEvents: number, lock: LockHeld | null): FileOutcome => ({ file: source.name, kind, result: 'imported', counts, plan, holderEvents, lock });
+      const imported = (holderEvents: number, lock: LockHeld | null): FileOutcome => ({
+        file: source.name,
+        kind,
+        result: 'imported',
+        counts,
+        plan,
+        holderEvents,
+        lock,
+      });
       const holderMoves = plan.changed.filter((changed) => changed.move).length;
       if (options.dryRun) {
         keepPending(pending, plan);
@@ -161,7 +180,11 @@ export async function importFiles(db: PortalDb, sources: readonly ImportSource[]
   const outcomes: FileOutcome[] = [];
   for (const source of ordered) {
     const stopped = outcomes.some((outcome) => outcome.result === 'unavailable');
-    outcomes.push(stopped ? { file: source.name, kind: source.kind ?? kindOfFileName(source.name), result: 'not_attempted' } : await importOne(db, source, options, pending));
+    outcomes.push(
+      stopped
+        ? { file: source.name, kind: source.kind ?? kindOfFileName(source.name), result: 'not_attempted' }
+        : await importOne(db, source, options, pending),
+    );
   }
   return outcomes;
 }

@@ -68,7 +68,11 @@ export interface PlanOptions {
 }
 
 /** Every record's fields checked on their own, and no natural key twice in one file. */
-function checkRecords(kind: RecordKind, raw: readonly RawRecord[], onProgress?: (done: number) => void): { records: CheckedRecord[]; problems: ImportProblem[] } {
+function checkRecords(
+  kind: RecordKind,
+  raw: readonly RawRecord[],
+  onProgress?: (done: number) => void,
+): { records: CheckedRecord[]; problems: ImportProblem[] } {
   const definition = definitionOf(kind);
   const problems: ImportProblem[] = [];
   const records: CheckedRecord[] = [];
@@ -95,7 +99,11 @@ function checkRecords(kind: RecordKind, raw: readonly RawRecord[], onProgress?: 
     const key = definition.keyOf(given);
     const earlier = firstSeen.get(key);
     if (earlier) {
-      problems.push({ location, field: definition.keyFields.join(', '), problem: { code: 'repeated_key', keyName: definition.keyFields.join(', '), earlier } });
+      problems.push({
+        location,
+        field: definition.keyFields.join(', '),
+        problem: { code: 'repeated_key', keyName: definition.keyFields.join(', '), earlier },
+      });
       continue;
     }
     firstSeen.set(key, location);
@@ -168,10 +176,19 @@ async function loadKnownRecords(db: PortalDb, usccs: Iterable<string>, numberKey
   const [bodies, schemes, levels, organisations, certificates] = await Promise.all([
     db.selectFrom('certificationBody').select(['code', 'name', 'approvalNumber']).execute(),
     db.selectFrom('scheme').select(['code', 'name']).execute(),
-    db.selectFrom('schemeLevel').innerJoin('scheme', 'scheme.id', 'schemeLevel.schemeId').select(['scheme.code as schemeCode', 'schemeLevel.code']).execute(),
+    db
+      .selectFrom('schemeLevel')
+      .innerJoin('scheme', 'scheme.id', 'schemeLevel.schemeId')
+      .select(['scheme.code as schemeCode', 'schemeLevel.code'])
+      .execute(),
     inChunks(usccs, (chunk) => db.selectFrom('organisation').select(['uscc', 'name']).where('uscc', 'in', chunk).execute()),
     inChunks(numberKeys, (chunk) =>
-      db.selectFrom('certificate').innerJoin('scheme', 'scheme.id', 'certificate.schemeId').select(['certificate.numberKey', 'scheme.code as schemeCode']).where('certificate.numberKey', 'in', chunk).execute(),
+      db
+        .selectFrom('certificate')
+        .innerJoin('scheme', 'scheme.id', 'certificate.schemeId')
+        .select(['certificate.numberKey', 'scheme.code as schemeCode'])
+        .where('certificate.numberKey', 'in', chunk)
+        .execute(),
     ),
   ]);
   const known: KnownRecords = {
@@ -186,7 +203,8 @@ async function loadKnownRecords(db: PortalDb, usccs: Iterable<string>, numberKey
   for (const scheme of pendingOf('schemes')) known.schemes.set(scheme.code!, { name: scheme.name! });
   for (const level of pendingOf('scheme-levels')) known.levels.add(`${level.scheme_code} ${level.code}`);
   for (const organisation of pendingOf('organisations')) known.organisations.set(organisation.uscc!, { name: organisation.name! });
-  for (const certificate of pendingOf('certificates')) known.certificates.set(certificateNumberKey(certificate.number!), { schemeCode: certificate.scheme_code! });
+  for (const certificate of pendingOf('certificates'))
+    known.certificates.set(certificateNumberKey(certificate.number!), { schemeCode: certificate.scheme_code! });
   return known;
 }
 
@@ -252,13 +270,24 @@ export async function planFile(
 
   const merged = checked.records.map((checkedRecord) => {
     const stored = snapshot.get(checkedRecord.key);
-    const missing = stored ? [] : definition.fields.filter((field) => definition.specs[field]!.required && !(field in checkedRecord.given) && !checkedRecord.invalid.has(field));
+    const missing = stored
+      ? []
+      : definition.fields.filter(
+          (field) => definition.specs[field]!.required && !(field in checkedRecord.given) && !checkedRecord.invalid.has(field),
+        );
     if (missing.length > 0) problems.push({ location: checkedRecord.location, problem: { code: 'required_for_new', fields: missing } });
     const blank = Object.fromEntries(definition.fields.map((field) => [field, null]));
-    return { ...checkedRecord, stored, record: { ...blank, ...stored?.record, ...checkedRecord.given }, unusable: new Set([...checkedRecord.invalid, ...missing]) };
+    return {
+      ...checkedRecord,
+      stored,
+      record: { ...blank, ...stored?.record, ...checkedRecord.given },
+      unusable: new Set([...checkedRecord.invalid, ...missing]),
+    };
   });
 
-  const usccs = merged.flatMap(({ record, stored }) => [record.holder_uscc, record.applicant_uscc, stored?.record.holder_uscc]).filter((uscc): uscc is string => typeof uscc === 'string');
+  const usccs = merged
+    .flatMap(({ record, stored }) => [record.holder_uscc, record.applicant_uscc, stored?.record.holder_uscc])
+    .filter((uscc): uscc is string => typeof uscc === 'string');
   const numbers = merged.flatMap(({ record }) => [record.certificate_number]).filter((number): number is string => typeof number === 'string');
   const known = await loadKnownRecords(db, usccs, numbers.map(certificateNumberKey), options.pending);
 
@@ -278,16 +307,24 @@ export async function planFile(
     }
     if (kind === 'bodies' && !unusable.has('approval_number')) {
       const holder = approvalHolders.get(record.approval_number as string);
-      if (holder !== undefined && holder !== record.code) report('approval_number', { code: 'approval_number_taken', approvalNumber: record.approval_number as string, body: holder });
+      if (holder !== undefined && holder !== record.code)
+        report('approval_number', { code: 'approval_number_taken', approvalNumber: record.approval_number as string, body: holder });
       else approvalHolders.set(record.approval_number as string, record.code as string);
     }
     const label = definition.labelOf(record);
-    const fields = stored ? definition.fields.filter((field) => !sameValue(field, record[field], stored.record[field])).map((field) => ({ field, old: stored.record[field], new: record[field] })) : [];
+    const fields = stored
+      ? definition.fields
+          .filter((field) => !sameValue(field, record[field], stored.record[field]))
+          .map((field) => ({ field, old: stored.record[field], new: record[field] }))
+      : [];
     let move: CertificateMove | undefined;
     if (kind === 'certificates' && stored) {
-      const moves = fields.filter((change): change is FieldChange & { field: MoveField } => (MOVE_FIELDS as readonly string[]).includes(change.field));
+      const moves = fields.filter((change): change is FieldChange & { field: MoveField } =>
+        (MOVE_FIELDS as readonly string[]).includes(change.field),
+      );
       if (moves.length > 0 && !options.allowHolderChange) {
-        for (const change of moves) report(change.field, { code: 'move_refused', move: change.field, number: label, stored: String(change.old), proposed: String(change.new) });
+        for (const change of moves)
+          report(change.field, { code: 'move_refused', move: change.field, number: label, stored: String(change.old), proposed: String(change.new) });
       }
       if (moves.length > 0) {
         move = {

@@ -92,7 +92,12 @@ export const MAX_SHOWN_PROBLEMS = 50;
 /** The file is rejected as a whole: nothing of it is written. */
 export class InvalidRecords extends Error {
   constructor(readonly problems: readonly ImportProblem[]) {
-    super(`${problems.length} problems: ${problems.slice(0, 3).map((problem) => problem.problem.code).join(', ')}`);
+    super(
+      `${problems.length} problems: ${problems
+        .slice(0, 3)
+        .map((problem) => problem.problem.code)
+        .join(', ')}`,
+    );
     this.name = 'InvalidRecords';
   }
 }

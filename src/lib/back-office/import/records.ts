@@ -17,15 +17,7 @@ import { parseInstant } from '../../ground/time/instant.ts';
 import type { RecordProblem } from './problems.ts';
 
 /** The kinds in the order they depend on each other: a command imports its files in this order. */
-export const RECORD_KINDS = [
-  'bodies',
-  'schemes',
-  'scheme-levels',
-  'organisations',
-  'certificates',
-  'certificate-events',
-  'notices',
-] as const;
+export const RECORD_KINDS = ['bodies', 'schemes', 'scheme-levels', 'organisations', 'certificates', 'certificate-events', 'notices'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 type Parsed<Value> = { ok: true; value: Value } | { ok: false; problem: RecordProblem };
@@ -102,13 +94,15 @@ const instant = string((value) => {
 });
 
 /** A whole number, also when it comes from a CSV cell as text. */
-const wholeNumber = (min: number, max: number): Parser<number> => (value) => {
-  const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number)) return refuse({ code: 'not_whole_number' });
-  if (number < min) return refuse({ code: 'below_minimum', min });
-  if (number > max) return refuse({ code: 'above_maximum', max });
-  return accept(number);
-};
+const wholeNumber =
+  (min: number, max: number): Parser<number> =>
+  (value) => {
+    const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number)) return refuse({ code: 'not_whole_number' });
+    if (number < min) return refuse({ code: 'below_minimum', min });
+    if (number > max) return refuse({ code: 'above_maximum', max });
+    return accept(number);
+  };
 
 const uscc = string((value) => {
   const code = value.trim().toUpperCase();
@@ -132,7 +126,10 @@ const website = string((value) => {
 /** Sites, one address a line: a text with line breaks, or in JSON a list of addresses. */
 const sites: Parser<string> = (value) => {
   if (typeof value !== 'string' && !(Array.isArray(value) && value.every((site) => typeof site === 'string'))) return refuse({ code: 'not_sites' });
-  const lines = (Array.isArray(value) ? value : value.split('\n')).map(cleanText).filter((site) => site !== '').join('\n');
+  const lines = (Array.isArray(value) ? value : value.split('\n'))
+    .map(cleanText)
+    .filter((site) => site !== '')
+    .join('\n');
   if (lines === '') return refuse({ code: 'no_sites' });
   return longerThan(lines, 10_000) ? refuse({ code: 'too_long', max: 10_000 }) : accept(lines);
 };
@@ -219,10 +216,14 @@ const organisations = define(
 );
 
 /** `later` is not before `earlier`, both dates or instants in their stored form (which compare as text). */
-const notBefore = <Record extends { [field: string]: unknown }>(later: keyof Record & string, earlier: keyof Record & string): RecordCheck<Record> => ({
+const notBefore = <Record extends { [field: string]: unknown }>(
+  later: keyof Record & string,
+  earlier: keyof Record & string,
+): RecordCheck<Record> => ({
   fields: [later, earlier],
   field: later,
-  problem: (record) => ((record[later] as string) < (record[earlier] as string) ? { code: 'before', other: earlier, value: record[earlier] as string } : null),
+  problem: (record) =>
+    (record[later] as string) < (record[earlier] as string) ? { code: 'before', other: earlier, value: record[earlier] as string } : null,
 });
 
 const certificates = define(
@@ -302,7 +303,8 @@ const notices = define(
       {
         fields: ['window_end', 'window_start'],
         field: 'window_end',
-        problem: (record) => (record.window_end <= record.window_start ? { code: 'not_after', other: 'window_start', value: record.window_start } : null),
+        problem: (record) =>
+          record.window_end <= record.window_start ? { code: 'not_after', other: 'window_start', value: record.window_start } : null,
       },
       {
         fields: ['decision', 'decided_at'],

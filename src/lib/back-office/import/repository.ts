@@ -38,12 +38,19 @@ export async function resolveReferenceIds(db: PortalDb, plan: FilePlan): Promise
   const [bodies, schemes, organisations, certificates] = await Promise.all([
     db.selectFrom('certificationBody').select(['code as key', 'id']).execute(),
     db.selectFrom('scheme').select(['code as key', 'id']).execute(),
-    idsByKey([...texts('holder_uscc'), ...texts('applicant_uscc')], (chunk) => db.selectFrom('organisation').select(['uscc as key', 'id']).where('uscc', 'in', chunk).execute()),
+    idsByKey([...texts('holder_uscc'), ...texts('applicant_uscc')], (chunk) =>
+      db.selectFrom('organisation').select(['uscc as key', 'id']).where('uscc', 'in', chunk).execute(),
+    ),
     idsByKey(texts('certificate_number').map(certificateNumberKey), (chunk) =>
       db.selectFrom('certificate').select(['numberKey as key', 'id']).where('numberKey', 'in', chunk).execute(),
     ),
   ]);
-  return { bodies: new Map(bodies.map((row) => [row.key, row.id])), schemes: new Map(schemes.map((row) => [row.key, row.id])), organisations, certificates };
+  return {
+    bodies: new Map(bodies.map((row) => [row.key, row.id])),
+    schemes: new Map(schemes.map((row) => [row.key, row.id])),
+    organisations,
+    certificates,
+  };
 }
 
 const TABLES: Record<RecordKind, { table: string; stamped: boolean }> = {
@@ -87,7 +94,13 @@ function columnsOf(kind: RecordKind, field: string, value: unknown, ids: Referen
   }
 }
 
-function row(kind: RecordKind, record: Record<string, unknown>, fields: readonly string[], ids: ReferenceIds, updatedAt: string): Record<string, unknown> {
+function row(
+  kind: RecordKind,
+  record: Record<string, unknown>,
+  fields: readonly string[],
+  ids: ReferenceIds,
+  updatedAt: string,
+): Record<string, unknown> {
   return Object.assign({}, ...fields.map((field) => columnsOf(kind, field, record[field], ids)), TABLES[kind].stamped ? { updatedAt } : {});
 }
 
@@ -124,7 +137,13 @@ export async function writePlan(db: PortalDb, plan: FilePlan, ids: ReferenceIds,
   // Building and compiling a query costs more than SQLite's update: each set of changed columns is compiled once.
   const updates = new Map<string, CompiledQuery>();
   for (const changed of plan.changed) {
-    const set = row(plan.kind, changed.record, changed.fields.map((change) => change.field), ids, updatedAt);
+    const set = row(
+      plan.kind,
+      changed.record,
+      changed.fields.map((change) => change.field),
+      ids,
+      updatedAt,
+    );
     const columns = Object.keys(set).join(' ');
     let update = updates.get(columns);
     if (!update) {
@@ -136,7 +155,15 @@ export async function writePlan(db: PortalDb, plan: FilePlan, ids: ReferenceIds,
     if (changed.move) {
       await db
         .insertInto('certificateEvent')
-        .values({ certificateId: changed.id, kind: 'holder_changed', occurredAt: updatedAt, description: options.describeMove(changed.move), levelCode: null, expiresOn: null, scope: null })
+        .values({
+          certificateId: changed.id,
+          kind: 'holder_changed',
+          occurredAt: updatedAt,
+          description: options.describeMove(changed.move),
+          levelCode: null,
+          expiresOn: null,
+          scope: null,
+        })
         .execute();
       moves += 1;
     }

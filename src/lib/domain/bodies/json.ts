@@ -16,6 +16,11 @@ export function bodyJson(body: CertificationBody, siteUrl: string) {
 }
 
 /** One body with its schemes and its certificates counted by status today. */
-export function bodyProfileJson(body: CertificationBody, schemes: { code: string; name: string }[], certificates: CertificateCounts, siteUrl: string) {
+export function bodyProfileJson(
+  body: CertificationBody,
+  schemes: { code: string; name: string }[],
+  certificates: CertificateCounts,
+  siteUrl: string,
+) {
   return { ...bodyJson(body, siteUrl), schemes, certificates };
 }

@@ -18,7 +18,11 @@ export function listBodies(db: PortalDb): Promise<CertificationBody[]> {
 
 /** The body with this code; anything else is body_not_found. */
 export async function requireBody(db: PortalDb, code: string): Promise<StoredBody> {
-  const body = await db.selectFrom('certificationBody').select(['id', ...BODY_COLUMNS]).where('code', '=', code).executeTakeFirst();
+  const body = await db
+    .selectFrom('certificationBody')
+    .select(['id', ...BODY_COLUMNS])
+    .where('code', '=', code)
+    .executeTakeFirst();
   if (!body) {
     throw new DomainError('not_found', 'body_not_found', { code: code.slice(0, 50) });
   }
@@ -71,7 +75,15 @@ export async function schemesOfBody(db: PortalDb, bodyId: number): Promise<{ cod
   return db
     .selectFrom('scheme')
     .select(['scheme.code', 'scheme.name'])
-    .where((eb) => eb.exists(eb.selectFrom('certificate').select('certificate.id').where('certificate.bodyId', '=', bodyId).whereRef('certificate.schemeId', '=', 'scheme.id')))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('certificate')
+          .select('certificate.id')
+          .where('certificate.bodyId', '=', bodyId)
+          .whereRef('certificate.schemeId', '=', 'scheme.id'),
+      ),
+    )
     .orderBy('scheme.id')
     .execute();
 }

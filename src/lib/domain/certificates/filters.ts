@@ -41,7 +41,13 @@ export interface FilterableRow {
 }
 
 const facetValue = (row: FilterableRow, facet: LookupFacetName): [value: string, name: string] =>
-  facet === 'status' ? [row.status, row.status] : facet === 'scheme' ? [row.schemeCode, row.schemeName] : facet === 'province' ? [row.province, row.province] : [row.bodyCode, row.bodyName];
+  facet === 'status'
+    ? [row.status, row.status]
+    : facet === 'scheme'
+      ? [row.schemeCode, row.schemeName]
+      : facet === 'province'
+        ? [row.province, row.province]
+        : [row.bodyCode, row.bodyName];
 
 const passes = (row: FilterableRow, filters: LookupFilters, except?: LookupFacetName) =>
   FACET_NAMES.every((facet) => facet === except || filters[facet] === undefined || facetValue(row, facet)[0] === filters[facet]);
@@ -89,7 +95,13 @@ export async function filterableSummaries(db: PortalDb, ids: number[], today: st
   const wanted = sql<{ column1: number }>`(values ${sql.join(ids.map((id) => sql`(cast(${id} as integer))`))})`.as('wanted');
   const found = await selectCertificateSummaries(db)
     .innerJoin('certificationBody', 'certificationBody.id', 'certificate.bodyId')
-    .select(['certificate.id', 'certificate.province', 'scheme.code as schemeCode', 'certificationBody.code as bodyCode', 'certificationBody.name as bodyName'])
+    .select([
+      'certificate.id',
+      'certificate.province',
+      'scheme.code as schemeCode',
+      'certificationBody.code as bodyCode',
+      'certificationBody.name as bodyName',
+    ])
     .where('certificate.id', 'in', (eb) => eb.selectFrom(wanted).select('wanted.column1'))
     .execute();
   const position = new Map(ids.map((id, index) => [id, index]));
@@ -203,11 +215,15 @@ export async function registryFacets(db: PortalDb, filters: ResolvedFilters, tod
   const ranges = byStatus.get('') ?? {};
   return {
     facets: {
-      status: LOOKUP_STATUSES.map((status) => ({ value: status, name: status, count: statusCount(ranges, status) })).filter((entry) => entry.count > 0),
+      status: LOOKUP_STATUSES.map((status) => ({ value: status, name: status, count: statusCount(ranges, status) })).filter(
+        (entry) => entry.count > 0,
+      ),
       scheme: orderFacet('scheme', named(byScheme, schemes)),
       province: orderFacet(
         'province',
-        [...byProvince.entries()].map(([province, counts]) => ({ value: province, name: province, count: selected(counts) })).filter((entry) => entry.count > 0),
+        [...byProvince.entries()]
+          .map(([province, counts]) => ({ value: province, name: province, count: selected(counts) }))
+          .filter((entry) => entry.count > 0),
       ),
       body: orderFacet('body', named(byBody, bodies)),
     },
@@ -219,7 +235,8 @@ export async function registryFacets(db: PortalDb, filters: ResolvedFilters, tod
 export const filteredTotal = (filters: ResolvedFilters, ranges: RangeCounts): number =>
   chosenStatuses(filters).reduce((sum, status) => sum + statusCount(ranges, status), 0);
 
-const chosenStatuses = (filters: { status?: CertificateStatus }): readonly CertificateStatus[] => (filters.status === undefined ? LOOKUP_STATUSES : [filters.status]);
+const chosenStatuses = (filters: { status?: CertificateStatus }): readonly CertificateStatus[] =>
+  filters.status === undefined ? LOOKUP_STATUSES : [filters.status];
 
 /**
  * A page of the certificates the filters choose, valid first, then suspended, expired (those
@@ -228,7 +245,14 @@ const chosenStatuses = (filters: { status?: CertificateStatus }): readonly Certi
  * indexes led by a filter's column and (status, expires_on, id), entered at the page's
  * offset within it (bounded: the list goes no further than HOLDER_MATCH_LIMIT).
  */
-export async function pageByFilters(db: PortalDb, filters: ResolvedFilters, ranges: RangeCounts, offset: number, limit: number, today: string): Promise<number[]> {
+export async function pageByFilters(
+  db: PortalDb,
+  filters: ResolvedFilters,
+  ranges: RangeCounts,
+  offset: number,
+  limit: number,
+  today: string,
+): Promise<number[]> {
   const ids: number[] = [];
   let skip = offset;
   for (const status of chosenStatuses(filters)) {
@@ -245,7 +269,12 @@ export async function pageByFilters(db: PortalDb, filters: ResolvedFilters, rang
       if (filters.bodyId !== undefined) query = query.where('bodyId', '=', filters.bodyId);
       if (filters.schemeId !== undefined) query = query.where('schemeId', '=', filters.schemeId);
       if (filters.province !== undefined) query = query.where('province', '=', filters.province);
-      const rows = await query.orderBy('expiresOn', 'desc').orderBy('id', 'desc').limit(limit - ids.length).offset(skip).execute();
+      const rows = await query
+        .orderBy('expiresOn', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit - ids.length)
+        .offset(skip)
+        .execute();
       ids.push(...rows.map((row) => row.id));
       skip = 0;
     }

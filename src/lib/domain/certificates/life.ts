@@ -20,10 +20,7 @@ export interface CertificateNotice {
 
 /** Read for every certificate page: compiled once. */
 const holderOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
-  db
-    .selectFrom('certificate')
-    .select(['organisationId', 'schemeId', 'bodyId'])
-    .where('id', '=', certificateId),
+  db.selectFrom('certificate').select(['organisationId', 'schemeId', 'bodyId']).where('id', '=', certificateId),
 );
 const noticesOfCertificate = preparedQuery((db: PortalDb, certificateId: number, organisationId: number, schemeId: number, bodyId: number) =>
   db
@@ -86,7 +83,12 @@ const certificateConcernedByNotice = preparedQuery((db: PortalDb, noticeId: numb
     .select('certificate.number')
     .where('notice.id', '=', noticeId)
     .where('notice.kind', '!=', 'initial')
-    .where((eb) => eb.and([eb(sql<number>`+${sql.ref('certificate.schemeId')}`, '=', eb.ref('notice.schemeId')), eb(sql<number>`+${sql.ref('certificate.bodyId')}`, '=', eb.ref('notice.bodyId'))]))
+    .where((eb) =>
+      eb.and([
+        eb(sql<number>`+${sql.ref('certificate.schemeId')}`, '=', eb.ref('notice.schemeId')),
+        eb(sql<number>`+${sql.ref('certificate.bodyId')}`, '=', eb.ref('notice.bodyId')),
+      ]),
+    )
     .orderBy('certificate.issuedOn', 'desc')
     .limit(1),
 );

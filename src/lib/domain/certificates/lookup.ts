@@ -6,7 +6,16 @@ import { certificateNumberKey, normaliseInput, toSearchForm } from '../../ground
 import { requireBody } from '../bodies/repository.ts';
 import { HOLDER_MATCH_LIMIT } from '../../db/holder-names.ts';
 import { selectCertificateSummaries, type CertificateSummaryRow } from './repository.ts';
-import { filterableSummaries, filterCandidates, filteredTotal, pageByFilters, registryFacets, resolveFilters, type LookupFacets, type LookupFilters } from './filters.ts';
+import {
+  filterableSummaries,
+  filterCandidates,
+  filteredTotal,
+  pageByFilters,
+  registryFacets,
+  resolveFilters,
+  type LookupFacets,
+  type LookupFilters,
+} from './filters.ts';
 import { statusOnDay, type CertificateStatus } from './status.ts';
 import { MAX_NUMBER_LENGTH } from './inputs.ts';
 
@@ -54,7 +63,13 @@ export function normalisedQuery(rawQuery: string): string {
  * memory; with no query, the filters alone list the registry from its indexes and count it
  * from its tally. `body` also narrows a whole number.
  */
-export async function lookupCertificates(db: PortalDb, rawQuery: string, page: number, today: string, filters: LookupFilters = {}): Promise<LookupResult> {
+export async function lookupCertificates(
+  db: PortalDb,
+  rawQuery: string,
+  page: number,
+  today: string,
+  filters: LookupFilters = {},
+): Promise<LookupResult> {
   const query = normalisedQuery(rawQuery);
   const offset = (page - 1) * LOOKUP_PAGE_SIZE;
   const filtered = Object.values(filters).some((value) => value !== undefined);
@@ -252,7 +267,11 @@ async function keysOneSlipAway(db: PortalDb, key: string): Promise<string[]> {
   const slips = keysOneSlipFrom(key);
   const found: string[] = [];
   for (let start = 0; start < slips.length; start += KEYS_PER_LOOKUP) {
-    const rows = await db.selectFrom('certificate').select('numberKey').where('numberKey', 'in', slips.slice(start, start + KEYS_PER_LOOKUP)).execute();
+    const rows = await db
+      .selectFrom('certificate')
+      .select('numberKey')
+      .where('numberKey', 'in', slips.slice(start, start + KEYS_PER_LOOKUP))
+      .execute();
     found.push(...rows.map((row) => row.numberKey));
   }
   return found;

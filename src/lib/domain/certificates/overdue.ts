@@ -101,7 +101,9 @@ export async function lookupOverdueCertificates(db: PortalDb, rawQuery: string, 
   if (!narrowed) {
     const pageIds = longestOverdueFirst(overdueRows(db, today).select('due.certificateId'), 'asc').limit(LOOKUP_PAGE_SIZE).offset(offset);
     const [counted, rows] = await Promise.all([
-      overdueRows(db, today).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      overdueRows(db, today)
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow(),
       lines(pageIds),
     ]);
     return result(Number(counted.total), rows);

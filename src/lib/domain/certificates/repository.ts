@@ -111,7 +111,14 @@ function toRegisteredCertificate(row: CertificateRow, events: CertificateEvent[]
     level: row.levelCode && row.levelName ? { code: row.levelCode, name: row.levelName } : null,
     scope: row.scope,
     sites: row.sites.split('\n').filter((site) => site.trim() !== ''),
-    body: { code: row.bodyCode, name: row.bodyName, approvalNumber: row.approvalNumber, website: row.website, phone: row.bodyPhone, address: row.bodyAddress },
+    body: {
+      code: row.bodyCode,
+      name: row.bodyName,
+      approvalNumber: row.approvalNumber,
+      website: row.website,
+      phone: row.bodyPhone,
+      address: row.bodyAddress,
+    },
     firstIssuedOn: row.firstIssuedOn,
     issuedOn: row.issuedOn,
     expiresOn: row.expiresOn,
@@ -124,12 +131,7 @@ function toRegisteredCertificate(row: CertificateRow, events: CertificateEvent[]
 /** The certificate page's three reads, on every scan of a QR code: compiled once. */
 const certificateByNumberKey = preparedQuery((db: PortalDb, key: string) => selectCertificateDetails(db).where('certificate.numberKey', '=', key));
 const eventsOfCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
-  db
-    .selectFrom('certificateEvent')
-    .selectAll()
-    .where('certificateId', '=', certificateId)
-    .orderBy('occurredAt')
-    .orderBy('id'),
+  db.selectFrom('certificateEvent').selectAll().where('certificateId', '=', certificateId).orderBy('occurredAt').orderBy('id'),
 );
 const noticePrecedingCertificate = preparedQuery((db: PortalDb, certificateId: number) =>
   db
@@ -174,7 +176,11 @@ export async function certificatesChangedAfter(db: PortalDb, after: ChangePositi
   const events = await db
     .selectFrom('certificateEvent')
     .selectAll()
-    .where('certificateId', 'in', rows.map((row) => row.id))
+    .where(
+      'certificateId',
+      'in',
+      rows.map((row) => row.id),
+    )
     .orderBy('certificateId')
     .orderBy('occurredAt')
     .orderBy('id')
@@ -232,12 +238,19 @@ type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof selectEventSummaries
 const eventsOfOneCertificate = preparedQuery((db: PortalDb, now: string, limit: number, certificateId: number) =>
   selectEventSummaries(db, now).where('certificateEvent.certificateId', '=', certificateId).limit(limit),
 );
-const eventsOfKinds = new Map<number, (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) => Promise<QueryResult<EventSummaryRow>>>();
+const eventsOfKinds = new Map<
+  number,
+  (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) => Promise<QueryResult<EventSummaryRow>>
+>();
 
 function eventsOfKindsQuery(count: number) {
   let read = eventsOfKinds.get(count);
   if (!read) {
-    read = preparedQuery((db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) => selectEventSummaries(db, now).where('certificateEvent.kind', 'in', kinds).limit(limit), 2 + count);
+    read = preparedQuery(
+      (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) =>
+        selectEventSummaries(db, now).where('certificateEvent.kind', 'in', kinds).limit(limit),
+      2 + count,
+    );
     eventsOfKinds.set(count, read);
   }
   return read;
@@ -251,7 +264,10 @@ export async function newestCertificateEvents(
   limit: number,
 ): Promise<CertificateEventSummary[]> {
   const instant = now.toISOString();
-  const { rows } = 'kinds' in which ? await eventsOfKindsQuery(which.kinds.length)(db, instant, limit, ...which.kinds) : await eventsOfOneCertificate(db, instant, limit, which.certificateId);
+  const { rows } =
+    'kinds' in which
+      ? await eventsOfKindsQuery(which.kinds.length)(db, instant, limit, ...which.kinds)
+      : await eventsOfOneCertificate(db, instant, limit, which.certificateId);
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,

@@ -1,9 +1,4 @@
-import type {
-  BeijingDate,
-  CertificateEvent,
-  CertificateEventKind,
-  StoredCertificateStatus,
-} from '../../db/registry.table.ts';
+import type { BeijingDate, CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../../db/registry.table.ts';
 import { addDays, beijingDate, startOfBeijingDay } from '../../ground/time/beijing.ts';
 
 const beijingDateOf = (instant: string): BeijingDate => beijingDate(new Date(instant));
@@ -111,7 +106,12 @@ export function statusStatement(
     case 'suspended':
       return { status: 'suspended', validUntil: expiresOn, suspended: latest('suspended') };
     case 'expired':
-      return { status: 'expired', lastValidDay: expiresOn, lapsedOn: addDays(expiresOn, 1), suspended: status === 'suspended' ? latest('suspended') : null };
+      return {
+        status: 'expired',
+        lastValidDay: expiresOn,
+        lapsedOn: addDays(expiresOn, 1),
+        suspended: status === 'suspended' ? latest('suspended') : null,
+      };
     case 'withdrawn':
       return { status: 'withdrawn', change: latest('withdrawn') };
     case 'cancelled':

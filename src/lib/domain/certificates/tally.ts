@@ -11,7 +11,10 @@ import type { PortalDb } from '../../db/database.ts';
  */
 export async function moveCertificateTallyForward(db: PortalDb, today: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('certificateFilterTallySince').set((eb) => ({ lapsedBefore: eb.ref('lapsedBefore') })).execute();
+    await trx
+      .updateTable('certificateFilterTallySince')
+      .set((eb) => ({ lapsedBefore: eb.ref('lapsedBefore') }))
+      .execute();
     const { lapsedBefore } = await trx.selectFrom('certificateFilterTallySince').select('lapsedBefore').executeTakeFirstOrThrow();
     if (lapsedBefore >= today) return;
     const lapsed = await trx

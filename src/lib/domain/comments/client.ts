@@ -34,7 +34,9 @@ export const clientSaltPath = (databasePath: string): string => `${databasePath}
  * is counted under one shared key.
  */
 export function hashClient(salt: string, address: string | null): string {
-  return createHmac('sha256', salt).update(address ?? 'unknown').digest('base64url');
+  return createHmac('sha256', salt)
+    .update(address ?? 'unknown')
+    .digest('base64url');
 }
 
 /**

@@ -76,16 +76,14 @@ export const commentForm = z.object({
   kind: z.enum(COMMENT_KINDS, { errorMap: () => ({ message: problem('kind_missing') }) }),
   text: cleaned(10, 5000, 'text_too_short', 'text_too_long'),
   name: cleaned(2, 50, 'name_missing', 'name_too_long'),
-  contact: z
-    .string({ required_error: problem('contact_missing') })
-    .transform((contact, context) => {
-      const normalised = normaliseContact(contact);
-      if (normalised === null) {
-        context.addIssue({ code: z.ZodIssueCode.custom, message: problem(contact.trim() === '' ? 'contact_missing' : 'contact_invalid') });
-        return z.NEVER;
-      }
-      return normalised;
-    }),
+  contact: z.string({ required_error: problem('contact_missing') }).transform((contact, context) => {
+    const normalised = normaliseContact(contact);
+    if (normalised === null) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: problem(contact.trim() === '' ? 'contact_missing' : 'contact_invalid') });
+      return z.NEVER;
+    }
+    return normalised;
+  }),
   organisation: z
     .string()
     .max(400, problem('organisation_too_long'))

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PortalDb } from '../../db/database.ts';
 import { oneAtATime } from '../../db/seam.ts';
-import { DomainError, type CommentLimit, type RateLimitScope } from '../../ground/errors.ts';
+import { DomainError, type CommentLimit } from '../../ground/errors.ts';
 import { findNoticeWindow } from '../notices/repository.ts';
 import { noticeState } from '../notices/state.ts';
 import type { CommentForm } from './inputs.ts';
@@ -46,7 +46,9 @@ export type CommentSubmission = CommentForm & { noticeId: number; clientHash: st
  */
 function submissionKey(submission: CommentSubmission): string {
   const { idempotencyKey, noticeId, kind, text, name, contact, organisation } = submission;
-  return createHash('sha256').update(JSON.stringify([idempotencyKey, noticeId, kind, text, name, contact, organisation])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([idempotencyKey, noticeId, kind, text, name, contact, organisation]))
+    .digest('base64url');
 }
 
 /**
@@ -62,7 +64,11 @@ export async function submitComment(db: PortalDb, submission: CommentSubmission,
     // Always the address first, then the contact: two transactions never wait for each other in a circle.
     await oneAtATime(trx, `comment-client:${submission.clientHash}`);
     await oneAtATime(trx, `comment-contact:${submission.contactHash}`);
-    const earlier = await trx.selectFrom('comment').select(['trackingNumber', 'noticeId', 'receivedAt']).where('idempotencyKey', '=', key).executeTakeFirst();
+    const earlier = await trx
+      .selectFrom('comment')
+      .select(['trackingNumber', 'noticeId', 'receivedAt'])
+      .where('idempotencyKey', '=', key)
+      .executeTakeFirst();
     if (earlier) return { ...earlier, repeated: true };
 
     const notice = await findNoticeWindow(trx, submission.noticeId);
@@ -148,9 +154,7 @@ async function countSubmission(db: PortalDb, submitter: Submitter, now: Date): P
     const since = new Date(now.getTime() - limit.windowMs).toISOString();
     let counted = db.selectFrom('commentSubmission').select('submittedAt').where('submittedAt', '>', since);
     counted =
-      limit.scope === 'address'
-        ? counted.where('clientHash', '=', submitter.clientHash)
-        : counted.where('contactHash', '=', submitter.contactHash);
+      limit.scope === 'address' ? counted.where('clientHash', '=', submitter.clientHash) : counted.where('contactHash', '=', submitter.contactHash);
     if (limit.scope === 'contact_notice') counted = counted.where('noticeId', '=', submitter.noticeId);
     const recent = await counted.orderBy('submittedAt').limit(limit.max).execute();
     if (recent.length >= limit.max) {

@@ -47,7 +47,13 @@ export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: 
     published: row.published === 1,
     receivedAt: row.receivedAt,
     updatedAt: row.updatedAt,
-    notice: { id: row.noticeId, reference: row.reference, organisationName: row.organisationName, schemeName: row.schemeName, windowEnd: row.windowEnd },
+    notice: {
+      id: row.noticeId,
+      reference: row.reference,
+      organisationName: row.organisationName,
+      schemeName: row.schemeName,
+      windowEnd: row.windowEnd,
+    },
   };
 }
 

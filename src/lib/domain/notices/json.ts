@@ -52,9 +52,7 @@ export function noticeDetailsJson(notice: NoticeDetails, siteUrl: string) {
     publishedAt: toBeijingIso(notice.publishedAt),
     decision: notice.decision,
     decidedAt: notice.decidedAt ? toBeijingIso(notice.decidedAt) : null,
-    certificate: notice.certificate
-      ? { number: notice.certificate.number, url: certificateUrl(siteUrl, notice.certificate.number) }
-      : null,
+    certificate: notice.certificate ? { number: notice.certificate.number, url: certificateUrl(siteUrl, notice.certificate.number) } : null,
     comments: notice.publishedComments.map((comment) => ({
       kind: comment.kind,
       text: comment.text,

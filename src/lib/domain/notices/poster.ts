@@ -59,7 +59,9 @@ export function posterScale(notice: Pick<NoticeDetails, 'scope' | 'evaluationSum
   const heightAt = (scale: number) => {
     const zoom = scale / 100;
     const facts = [notice.applicant.name, notice.applicant.address, notice.scope, notice.evaluationSummary];
-    const textLines = facts.reduce((sum, text) => sum + lines(text, FACTS_LINE_CHARACTERS / zoom), 0) + lines(notice.objectionContact, CHANNELS_LINE_CHARACTERS / zoom);
+    const textLines =
+      facts.reduce((sum, text) => sum + lines(text, FACTS_LINE_CHARACTERS / zoom), 0) +
+      lines(notice.objectionContact, CHANNELS_LINE_CHARACTERS / zoom);
     return zoom * (FIXED_HEIGHT + LINE_HEIGHT * textLines);
   };
   // A little room to spare: the estimate counts characters, the browser sets glyphs.

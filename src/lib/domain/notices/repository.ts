@@ -142,8 +142,7 @@ function toHeadline(row: HeadlineRow): NoticeHeadline {
     kind: row.kind,
     status: row.status,
     scheme: { code: row.schemeCode, name: row.schemeName },
-    proposedLevel:
-      row.proposedLevelCode && row.proposedLevelName ? { code: row.proposedLevelCode, name: row.proposedLevelName } : null,
+    proposedLevel: row.proposedLevelCode && row.proposedLevelName ? { code: row.proposedLevelCode, name: row.proposedLevelName } : null,
     applicant: { name: row.applicantName, uscc: row.uscc, province: row.province },
     windowStart: row.windowStart,
     windowEnd: row.windowEnd,
@@ -163,12 +162,19 @@ function aboutCondition(filters: Omit<NoticeFilters, 'state'>, part?: ListPart) 
   const eb = expressionBuilder<PortalDatabase, 'notice'>();
   const conditions = [];
   if (filters.kind) conditions.push(eb('notice.kind', '=', filters.kind));
-  if (filters.scheme) conditions.push(eb('notice.schemeId', '=', eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme)));
+  if (filters.scheme)
+    conditions.push(eb('notice.schemeId', '=', eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme)));
   if (filters.province) conditions.push(eb('notice.province', '=', filters.province));
-  if (filters.body) conditions.push(eb('notice.bodyId', '=', eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body)));
+  if (filters.body)
+    conditions.push(
+      eb('notice.bodyId', '=', eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body)),
+    );
   if (filters.year !== undefined) {
     const { from, to } = beijingYearSpan(filters.year);
-    const start = part === 'open' || part === 'upcoming' ? eb.fn<string>('substr', ['notice.windowStart', eb.val(1), eb.val(from.length)]) : eb.ref('notice.windowStart');
+    const start =
+      part === 'open' || part === 'upcoming'
+        ? eb.fn<string>('substr', ['notice.windowStart', eb.val(1), eb.val(from.length)])
+        : eb.ref('notice.windowStart');
     conditions.push(eb(start, '>=', from), eb(start, '<', to));
   }
   return eb.and(conditions);
@@ -224,9 +230,20 @@ function partIds(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: List
 }
 
 const PART_ORDER = {
-  open: [['notice.windowEnd', 'asc'], ['notice.id', 'asc']],
-  upcoming: [['notice.windowStart', 'asc'], ['notice.windowEnd', 'asc'], ['notice.id', 'asc']],
-  closed: [['notice.windowStart', 'desc'], ['notice.windowEnd', 'desc'], ['notice.id', 'desc']],
+  open: [
+    ['notice.windowEnd', 'asc'],
+    ['notice.id', 'asc'],
+  ],
+  upcoming: [
+    ['notice.windowStart', 'asc'],
+    ['notice.windowEnd', 'asc'],
+    ['notice.id', 'asc'],
+  ],
+  closed: [
+    ['notice.windowStart', 'desc'],
+    ['notice.windowEnd', 'desc'],
+    ['notice.id', 'desc'],
+  ],
 } as const satisfies Record<ListPart, readonly (readonly [`notice.${'windowStart' | 'windowEnd' | 'id'}`, 'asc' | 'desc'])[]>;
 
 /**
@@ -238,7 +255,9 @@ export const NOTICE_LIST_LIMIT = 2000;
 
 /** The notices of `part` matching `filters`: the open and upcoming ones are those of the coming weeks, few whatever the registry. */
 async function countPart(db: PortalDb, filters: Omit<NoticeFilters, 'state'>, part: 'open' | 'upcoming', now: string): Promise<number> {
-  const { count } = aboutAnything(filters) ? await partCount(db, filters, part, now).executeTakeFirstOrThrow() : (await UNFILTERED[part].count(db, now)).rows[0]!;
+  const { count } = aboutAnything(filters)
+    ? await partCount(db, filters, part, now).executeTakeFirstOrThrow()
+    : (await UNFILTERED[part].count(db, now)).rows[0]!;
   return Number(count);
 }
 
@@ -265,9 +284,13 @@ const UNFILTERED = { open: unfilteredPart('open'), upcoming: unfilteredPart('upc
 async function countAbout(db: PortalDb, filters: Omit<NoticeFilters, 'state'>): Promise<number> {
   // Both tallies have notice_tally's columns (named alone: the query reads one table); a body's adds its id, which leads its key.
   let query = db.selectFrom(filters.body ? 'noticeBodyTally' : 'noticeTally');
-  if (filters.body) query = query.where('bodyId', '=', (eb) => eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body!));
+  if (filters.body)
+    query = query.where('bodyId', '=', (eb) =>
+      eb.selectFrom('certificationBody').select('certificationBody.id').where('certificationBody.code', '=', filters.body!),
+    );
   if (filters.kind) query = query.where('kind', '=', filters.kind);
-  if (filters.scheme) query = query.where('schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
+  if (filters.scheme)
+    query = query.where('schemeId', '=', (eb) => eb.selectFrom('scheme').select('scheme.id').where('scheme.code', '=', filters.scheme!));
   if (filters.province) query = query.where('province', '=', filters.province);
   if (filters.year !== undefined) query = query.where('year', '=', filters.year);
   const { notices } = await query.select((eb) => eb.fn.sum<number>('notices').as('notices')).executeTakeFirstOrThrow();
@@ -304,7 +327,9 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
       continue;
     }
     const wanted = Math.min(pageSize - ids.length, count - skip, room);
-    const rows = aboutAnything(filters) ? await partPage(db, filters, part, instant, wanted, skip).execute() : (await UNFILTERED[part].page(db, instant, wanted, skip)).rows;
+    const rows = aboutAnything(filters)
+      ? await partPage(db, filters, part, instant, wanted, skip).execute()
+      : (await UNFILTERED[part].page(db, instant, wanted, skip)).rows;
     ids.push(...rows.map((row) => row.id));
     room -= wanted;
     skip = 0;
@@ -420,7 +445,12 @@ export const CALENDAR_SIZE = 1000;
  * The notices open or upcoming at `now` that match the filters, the soonest deadline first
  * (index notice_end, or a filter's own (…, window_end) index), with how to object offline.
  */
-export async function comingWindows(db: PortalDb, filters: NoticeFeedFilters, now: Date, limit = CALENDAR_SIZE): Promise<(PublishedNotice & { objectionContact: string })[]> {
+export async function comingWindows(
+  db: PortalDb,
+  filters: NoticeFeedFilters,
+  now: Date,
+  limit = CALENDAR_SIZE,
+): Promise<(PublishedNotice & { objectionContact: string })[]> {
   const rows = await selectPublishedNotices(db, filters)
     .select('notice.objectionContact')
     .where('notice.windowEnd', '>', now.toISOString())
@@ -610,14 +640,24 @@ export async function findNotice(db: PortalDb, id: number): Promise<NoticeDetail
  * comments: one read of the index notice_updated_order and one of the comments of the page.
  */
 export async function noticesChangedAfter(db: PortalDb, after: ChangePosition, limit: number): Promise<NoticeDetails[]> {
-  const rows = await selectNoticeRecords(db).where(changedAfter('notice', after)).orderBy('notice.updatedAt').orderBy('notice.id').limit(limit).execute();
+  const rows = await selectNoticeRecords(db)
+    .where(changedAfter('notice', after))
+    .orderBy('notice.updatedAt')
+    .orderBy('notice.id')
+    .limit(limit)
+    .execute();
   if (rows.length === 0) return [];
   const commentsById = new Map(rows.map((row) => [row.id, [] as PublishedComment[]]));
-  for (const entry of await publishedCommentEntries(db, rows.map((row) => row.id))) commentsById.get(entry.noticeId)!.push(toPublishedComment(entry));
+  for (const entry of await publishedCommentEntries(
+    db,
+    rows.map((row) => row.id),
+  ))
+    commentsById.get(entry.noticeId)!.push(toPublishedComment(entry));
   return rows.map((row) => toNoticeRecord(row, commentsById.get(row.id)!));
 }
 
-const toPublishedComment = ({ id: _id, noticeId: _noticeId, answeredOn: _answeredOn, ...comment }: PublishedCommentEntry): PublishedComment => comment;
+const toPublishedComment = ({ id: _id, noticeId: _noticeId, answeredOn: _answeredOn, ...comment }: PublishedCommentEntry): PublishedComment =>
+  comment;
 
 /** A published comment as a notice's feed tells it: the id names its item, the Beijing days date it (never an instant of the sender's). */
 export interface PublishedCommentEntry extends PublishedComment {
@@ -638,7 +678,11 @@ function selectPublishedComments(db: PortalDb) {
     .orderBy('id');
 }
 
-function toPublishedCommentEntry({ receivedAt, updatedAt, ...comment }: Awaited<ReturnType<ReturnType<typeof selectPublishedComments>['executeTakeFirstOrThrow']>>): PublishedCommentEntry {
+function toPublishedCommentEntry({
+  receivedAt,
+  updatedAt,
+  ...comment
+}: Awaited<ReturnType<ReturnType<typeof selectPublishedComments>['executeTakeFirstOrThrow']>>): PublishedCommentEntry {
   return { ...comment, receivedOn: beijingDate(new Date(receivedAt)), answeredOn: comment.reply ? beijingDate(new Date(updatedAt)) : null };
 }
 
@@ -736,8 +780,14 @@ async function noticeYears(db: PortalDb): Promise<number[]> {
 // Two subqueries, so that each is one seek at an end of the index (one query would read it all).
 const windowStartSpan = preparedQuery((db: PortalDb) =>
   db.selectNoFrom((eb) => [
-    eb.selectFrom('notice').select((first) => first.fn.min('notice.windowStart').as('first')).as('first'),
-    eb.selectFrom('notice').select((last) => last.fn.max('notice.windowStart').as('last')).as('last'),
+    eb
+      .selectFrom('notice')
+      .select((first) => first.fn.min('notice.windowStart').as('first'))
+      .as('first'),
+    eb
+      .selectFrom('notice')
+      .select((last) => last.fn.max('notice.windowStart').as('last'))
+      .as('last'),
   ]),
 );
 
@@ -751,7 +801,15 @@ function yearsPresent(count: number) {
       (db: PortalDb, ...spans: string[]) =>
         db.selectNoFrom((eb) =>
           Array.from({ length: count }, (_, index) =>
-            eb.exists(eb.selectFrom('notice').select('notice.id').where('notice.windowStart', '>=', spans[2 * index]!).where('notice.windowStart', '<', spans[2 * index + 1]!)).as(`y${index}`),
+            eb
+              .exists(
+                eb
+                  .selectFrom('notice')
+                  .select('notice.id')
+                  .where('notice.windowStart', '>=', spans[2 * index]!)
+                  .where('notice.windowStart', '<', spans[2 * index + 1]!),
+              )
+              .as(`y${index}`),
           ),
         ) as Compilable<Record<string, unknown>>,
       2 * count,

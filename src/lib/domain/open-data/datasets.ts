@@ -49,7 +49,11 @@ export async function readLookups(db: PortalDb): Promise<Lookups> {
 }
 
 /** Pages of `read(after)` until one comes back short; `read` orders by id and takes `pageSize` rows after `after`. */
-async function* byKey<Row extends { id: number }>(pageSize: number, read: (after: number) => Promise<Row[]>, toCells: (row: Row) => Cell[]): AsyncGenerator<Cell[][]> {
+async function* byKey<Row extends { id: number }>(
+  pageSize: number,
+  read: (after: number) => Promise<Row[]>,
+  toCells: (row: Row) => Cell[],
+): AsyncGenerator<Cell[][]> {
   for (let after = 0; ; ) {
     const rows = await read(after);
     if (rows.length > 0) yield rows.map(toCells);

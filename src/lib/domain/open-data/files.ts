@@ -47,7 +47,9 @@ export const fileName = (dataset: DatasetName, format: FileFormat) => `${dataset
 export const storedName = (dataset: DatasetName, format: FileFormat, sha256: string) => `${dataset}.${sha256.slice(0, 16)}.${format}.gz`;
 
 /** Every address a bulk file has, whether or not it has been written yet. */
-export const OPEN_DATA_FILE_NAMES: ReadonlySet<string> = new Set(DATASET_NAMES.flatMap((dataset) => FILE_FORMATS.map((format) => fileName(dataset, format))));
+export const OPEN_DATA_FILE_NAMES: ReadonlySet<string> = new Set(
+  DATASET_NAMES.flatMap((dataset) => FILE_FORMATS.map((format) => fileName(dataset, format))),
+);
 
 /** The manifest of the files last written; null before the first are complete, or when it is of another format. */
 export async function readManifest(folder: string): Promise<OpenDataManifest | null> {

@@ -16,7 +16,17 @@ import type { PortalDb } from '../../db/database.ts';
 import { writeAtomically } from '../search/store.ts';
 import { csvLine } from '../../ground/text/csv.ts';
 import { DATASETS, DEFAULT_PAGE_SIZE, readLookups, type Cell, type Dataset, type Lookups } from './datasets.ts';
-import { fileName, FILE_FORMATS, MANIFEST_FORMAT, MANIFEST_NAME, readManifest, storedName, type FileFormat, type OpenDataFile, type OpenDataManifest } from './files.ts';
+import {
+  fileName,
+  FILE_FORMATS,
+  MANIFEST_FORMAT,
+  MANIFEST_NAME,
+  readManifest,
+  storedName,
+  type FileFormat,
+  type OpenDataFile,
+  type OpenDataManifest,
+} from './files.ts';
 
 /**
  * Excel reads a CSV file without a byte order mark in the system's code page (GBK on a
@@ -83,7 +93,10 @@ async function writeDataset(db: PortalDb, dataset: Dataset, lookups: Lookups, fo
     await files.csv.write(UTF8_BOM + csvLine(dataset.columns));
     for await (const page of dataset.pages(db, lookups, pageSize)) {
       records += page.length;
-      await Promise.all([files.csv.write(page.map(csvLine).join('')), files.ndjson.write(page.map((cells) => ndjsonLine(dataset.columns, cells)).join(''))]);
+      await Promise.all([
+        files.csv.write(page.map(csvLine).join('')),
+        files.ndjson.write(page.map((cells) => ndjsonLine(dataset.columns, cells)).join('')),
+      ]);
     }
     const written: OpenDataFile[] = [];
     for (const format of FILE_FORMATS) {

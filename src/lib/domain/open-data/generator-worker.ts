@@ -33,7 +33,9 @@ for (;;) {
         `Open data: ${records('certificates')} certificates, ${records('certificate-events')} events, ${records('notices')} notices written in ${((Date.now() - lastStart) / 1000).toFixed(1)} s`,
       );
     } catch (error) {
-      log(`Open data: the bulk files could not be written (${error instanceof Error ? error.message : String(error)}); trying again in ${intervalMilliseconds / 1000} s`);
+      log(
+        `Open data: the bulk files could not be written (${error instanceof Error ? error.message : String(error)}); trying again in ${intervalMilliseconds / 1000} s`,
+      );
       due = true;
     }
   }

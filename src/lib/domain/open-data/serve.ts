@@ -54,7 +54,12 @@ async function answer(folder: string, name: string, preparing: string, request: 
   const listed = await openListed(folder, name);
   if (!listed) {
     const body = Buffer.from(`${preparing}\n`);
-    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'retry-after': String(RETRY_SECONDS), 'cache-control': 'no-store' });
+    response.writeHead(503, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': body.length,
+      'retry-after': String(RETRY_SECONDS),
+      'cache-control': 'no-store',
+    });
     response.end(request.method === 'HEAD' ? undefined : body);
     return;
   }

@@ -31,7 +31,9 @@ export class OpenDataGenerator {
   ) {}
 
   start(): void {
-    const worker = typeScriptWorker(new URL('./generator-worker.ts', import.meta.url), { workerData: { pollMilliseconds: 1000, ...this.data } satisfies GeneratorWorkerData });
+    const worker = typeScriptWorker(new URL('./generator-worker.ts', import.meta.url), {
+      workerData: { pollMilliseconds: 1000, ...this.data } satisfies GeneratorWorkerData,
+    });
     this.worker = worker;
     worker.on('message', (message: { type: 'log'; line: string }) => this.log(message.line));
     const failed = (reason: string) => {

@@ -12,7 +12,10 @@ export const WATCHED_TABLES: readonly WatchedTable[] = ['notice', 'organisation'
 
 /** The newest updated_at of a table ('' when it is empty). */
 export async function newestUpdate(db: PortalDb, table: WatchedTable): Promise<string> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.max('updatedAt').as('newest')).executeTakeFirst();
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('updatedAt').as('newest'))
+    .executeTakeFirst();
   return row?.newest ?? '';
 }
 
@@ -42,7 +45,10 @@ export async function levelNames(db: PortalDb): Promise<Record<string, string>> 
 }
 
 export async function noticeCount(db: PortalDb): Promise<number> {
-  const row = await db.selectFrom('notice').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('notice')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

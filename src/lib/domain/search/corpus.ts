@@ -71,7 +71,9 @@ function selectNoticeRows(db: PortalDb) {
 type NoticeRow = Awaited<ReturnType<ReturnType<typeof selectNoticeRows>['execute']>>[number];
 
 export function noticeDigest(document: NoticeDocument, facts: NoticeFacts): number {
-  const hash = createHash('sha1').update(JSON.stringify([document, facts])).digest();
+  const hash = createHash('sha1')
+    .update(JSON.stringify([document, facts]))
+    .digest();
   return hash.readUIntBE(0, 6);
 }
 

@@ -137,7 +137,10 @@ export function chooseMerge(parts: readonly IndexedPart[], liveNotices: number):
     tiers.set(tier, [...(tiers.get(tier) ?? []), indexed]);
   }
   for (const tier of [...tiers.keys()].sort((a, b) => a - b)) {
-    const group = tiers.get(tier)!.sort((a, b) => a.liveCount - b.liveCount).slice(0, MERGE_FACTOR);
+    const group = tiers
+      .get(tier)!
+      .sort((a, b) => a.liveCount - b.liveCount)
+      .slice(0, MERGE_FACTOR);
     if (group.length === MERGE_FACTOR && group.reduce((sum, { liveCount }) => sum + liveCount, 0) <= cap) return group;
   }
   return undefined;
@@ -213,7 +216,9 @@ export class NoticeIndexer {
       try {
         part = await this.store.loadPart(file);
       } catch (error) {
-        this.log(`Search: saved part ${file} cannot be read (${error instanceof Error ? error.message : String(error)}); its notices are indexed again from the database`);
+        this.log(
+          `Search: saved part ${file} cannot be read (${error instanceof Error ? error.message : String(error)}); its notices are indexed again from the database`,
+        );
         this.mustReconcile = true;
         continue;
       }
@@ -285,7 +290,8 @@ export class NoticeIndexer {
     }
 
     // Only now is the database read this far: a step that failed above is read again next time.
-    const moved = WATCHED_TABLES.some((table) => newest[table] !== this.position[table]) || JSON.stringify(levels) !== JSON.stringify(this.position.levels);
+    const moved =
+      WATCHED_TABLES.some((table) => newest[table] !== this.position[table]) || JSON.stringify(levels) !== JSON.stringify(this.position.levels);
     this.position = { ...newest, levels };
     for (const [table, id, updatedAt] of read) this.seen.get(table)!.set(id, updatedAt);
     for (const table of WATCHED_TABLES) {

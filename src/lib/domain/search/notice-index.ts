@@ -496,9 +496,7 @@ export function searchNoticeIndex(
     for (const [f, name] of FACET_NAMES.entries()) countsByLabel(counts[name], labels[f]!, byCode[f]!);
   });
   for (const name of FACET_NAMES) {
-    facets[name] = [...counts[name]]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    facets[name] = [...counts[name]].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
 
   const ranked = matches.best(Math.min(matches.count, wanted)).slice(first);

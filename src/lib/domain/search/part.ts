@@ -358,8 +358,12 @@ export async function mergeParts(seq: number, sources: readonly PartSource[], pa
     order.push({ source: best, position: cursors[best]!++ });
   }
   const coders = Object.fromEntries(CODED_FACETS.map((facet) => [facet, new LabelCoder()])) as Record<CodedFacet, LabelCoder>;
-  const codeMaps = sources.map(({ part }) =>
-    Object.fromEntries(CODED_FACETS.map((facet) => [facet, part.header.labels[facet].map((label) => coders[facet].code(label))])) as Record<CodedFacet, number[]>,
+  const codeMaps = sources.map(
+    ({ part }) =>
+      Object.fromEntries(CODED_FACETS.map((facet) => [facet, part.header.labels[facet].map((label) => coders[facet].code(label))])) as Record<
+        CodedFacet,
+        number[]
+      >,
   );
 
   // First pass: which terms still have a live posting, and how much room they take.
@@ -382,7 +386,8 @@ export async function mergeParts(seq: number, sources: readonly PartSource[], pa
       const { part } = sources[s]!;
       const index = termCursors[s]!;
       if (index >= part.header.terms || (s !== best && part.compareTerms(index, sources[best]!.part, termCursors[best]!) !== 0)) continue;
-      for (let p = part.postingOffsets[index]!; p < part.postingOffsets[index + 1]!; p++) if (remaps[s]![part.postingDocuments[p]!]! >= 0) livePostings++;
+      for (let p = part.postingOffsets[index]!; p < part.postingOffsets[index + 1]!; p++)
+        if (remaps[s]![part.postingDocuments[p]!]! >= 0) livePostings++;
       holders.push(s);
       indexes.push(index);
     }
@@ -412,7 +417,10 @@ export async function mergeParts(seq: number, sources: readonly PartSource[], pa
       windowEnd: part.windowEnd[position]!,
       namesLength: part.namesLength[position]!,
       textLength: part.textLength[position]!,
-      codes: Object.fromEntries(CODED_FACETS.map((facet) => [facet, codeMaps[source]![facet][part[facet][position]!]!])) as Record<CodedFacet, number>,
+      codes: Object.fromEntries(CODED_FACETS.map((facet) => [facet, codeMaps[source]![facet][part[facet][position]!]!])) as Record<
+        CodedFacet,
+        number
+      >,
     });
   });
   orderByRecency(result);

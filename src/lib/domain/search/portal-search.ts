@@ -56,7 +56,15 @@ async function searchNotices(
   now: Date,
 ): Promise<PortalSearchResult['notices']> {
   if (!isSearchable(query)) {
-    return { ok: true, total: 0, rankedBy: 'relevance', page, pageCount: 0, items: [], facets: { state: [], kind: [], scheme: [], province: [], year: [] } };
+    return {
+      ok: true,
+      total: 0,
+      rankedBy: 'relevance',
+      page,
+      pageCount: 0,
+      items: [],
+      facets: { state: [], kind: [], scheme: [], province: [], year: [] },
+    };
   }
   if (!noticeSearch) {
     return { ok: false, error: searchNotRunning() };
@@ -68,7 +76,11 @@ async function searchNotices(
     if (error instanceof DomainError) return { ok: false, error };
     throw error;
   }
-  const notices = await findNoticesWithText(db, found.hits.map((hit) => hit.id), now);
+  const notices = await findNoticesWithText(
+    db,
+    found.hits.map((hit) => hit.id),
+    now,
+  );
   const terms = highlightTerms(query);
   const scores = new Map(found.hits.map((hit) => [hit.id, hit.score]));
   const items = notices.map((notice) => {

@@ -43,7 +43,8 @@ function encodeCursor(list: ChangeList, position: ChangePosition): string {
 
 function decodeCursor(list: ChangeList, cursor: string): ChangePosition {
   const [name, updatedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(' ');
-  if (name === list && updatedAt && STORED_INSTANT.test(updatedAt) && id && recordIdFromText(id) !== null && rest.length === 0) return { updatedAt, id: Number(id) };
+  if (name === list && updatedAt && STORED_INSTANT.test(updatedAt) && id && recordIdFromText(id) !== null && rest.length === 0)
+    return { updatedAt, id: Number(id) };
   throw new DomainError('invalid_input', 'invalid_cursor', { list });
 }
 
@@ -54,13 +55,17 @@ export const changeParameters = z
       .string()
       .datetime({
         offset: true,
-        message: 'updatedSince must be an ISO 8601 instant with its offset, such as 2026-12-01T08:00:00Z or 2026-12-01T16:00:00%2B08:00 (a "+" percent-encoded as %2B)',
+        message:
+          'updatedSince must be an ISO 8601 instant with its offset, such as 2026-12-01T08:00:00Z or 2026-12-01T16:00:00%2B08:00 (a "+" percent-encoded as %2B)',
       })
       .optional(),
     cursor: z.string().max(200, 'cursor is not one this API gave: pass the "next" of the previous page unchanged').optional(),
   })
   .strict('updatedSince and cursor take no other parameter: leave out q, page and the filters')
-  .refine((query) => (query.updatedSince === undefined) !== (query.cursor === undefined), 'give either updatedSince (to start) or cursor (to continue), not both');
+  .refine(
+    (query) => (query.updatedSince === undefined) !== (query.cursor === undefined),
+    'give either updatedSince (to start) or cursor (to continue), not both',
+  );
 
 /** Whether a list's query asks for changes rather than a lookup or a filtered page. */
 export function asksForChanges(query: Record<string, string>): boolean {

@@ -176,7 +176,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       })),
     );
   }
-  const { PORTAL_DB, PORTAL_DATABASE_URL, PORTAL_DATABASE_POOL, HOST, PORT, SITE_URL, TRUST_PROXY, PORTAL_WRITE_WAIT, PORTAL_PROCESSES, PORTAL_CACHE_MB, PORTAL_OPEN_DATA_INTERVAL } = parsed.data;
+  const {
+    PORTAL_DB,
+    PORTAL_DATABASE_URL,
+    PORTAL_DATABASE_POOL,
+    HOST,
+    PORT,
+    SITE_URL,
+    TRUST_PROXY,
+    PORTAL_WRITE_WAIT,
+    PORTAL_PROCESSES,
+    PORTAL_CACHE_MB,
+    PORTAL_OPEN_DATA_INTERVAL,
+  } = parsed.data;
   const { PORTAL_OPERATOR, PORTAL_OPERATOR_CONTACT, PORTAL_ICP_FILING, PORTAL_PUBLIC_SECURITY_FILING, PORTAL_API_RATE } = parsed.data;
   return {
     databasePath: PORTAL_DB,

@@ -27,7 +27,9 @@ export function normaliseCertificateNumber(text: string): string {
  * differ only in dashes, spaces or case share a key, which is unique in the registry.
  */
 export function certificateNumberKey(text: string): string {
-  return normaliseInput(text).toUpperCase().replace(/[^0-9A-Z]/g, '');
+  return normaliseInput(text)
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '');
 }
 
 /** How much of what someone typed a page or feed repeats back (a title, a heading): enough to recognise it, never a wall of text. */

@@ -59,7 +59,13 @@ function queryParameters<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>
   }));
 }
 
-const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string', maxLength: 200 } });
+const pathParameter = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string', maxLength: 200 },
+});
 
 type ErrorCodes = [status: number, code: string, when: string][];
 
@@ -135,7 +141,10 @@ function operation(id: string, spec: OperationSpec) {
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
     ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
     responses: {
-      '200': { description: spec.answer, content: { 'application/json': { schema: spec.answerSchema ?? { type: 'object' }, ...examplesFor(200, spec.examples) } } },
+      '200': {
+        description: spec.answer,
+        content: { 'application/json': { schema: spec.answerSchema ?? { type: 'object' }, ...examplesFor(200, spec.examples) } },
+      },
       ...errorResponses(spec.errors, spec.examples),
     },
   };
@@ -195,7 +204,16 @@ export function openApiDocument(siteUrl: string, apiRequestsPerMinute: number) {
           description: `A lookup by number, USCC or part of a name (${LOOKUP_PAGE_SIZE} a page; by name the first ${HOLDER_MATCH_LIMIT} matches are ranked, totalCapped says when there are more); or, with updatedSince or cursor, the certificates changed since an instant.`,
           parameters: [...LOOKUP_PARAMETERS, ...CHANGE_PARAMETERS('certificate')],
           answer: 'The lookup’s page, or a sync page.',
-          answerSchema: { oneOf: [{ type: 'object', description: 'A lookup page, valid certificates first, with the count of every filter value (facets).', required: ['total', 'listed', 'facets', 'page', 'pageCount', 'items'] }, changePageSchema('certificates as registered, with their events.')] },
+          answerSchema: {
+            oneOf: [
+              {
+                type: 'object',
+                description: 'A lookup page, valid certificates first, with the count of every filter value (facets).',
+                required: ['total', 'listed', 'facets', 'page', 'pageCount', 'items'],
+              },
+              changePageSchema('certificates as registered, with their events.'),
+            ],
+          },
           errors: [
             ...QUERY_ERRORS,
             [400, 'query_too_long', `q has more than ${MAX_QUERY_LENGTH} characters`],
@@ -233,7 +251,12 @@ export function openApiDocument(siteUrl: string, apiRequestsPerMinute: number) {
           description: `The notices filtered, open ones first (${NOTICE_PAGE_SIZE} a page); or, with updatedSince or cursor, the notices changed since an instant.`,
           parameters: [...queryParameters(noticeListParameters, NOTICE_PARAMETERS), ...CHANGE_PARAMETERS('notice')],
           answer: 'The list’s page, or a sync page.',
-          answerSchema: { oneOf: [{ type: 'object', description: 'A list page.', required: ['total', 'listed', 'page', 'pageCount', 'items'] }, changePageSchema('notices as published, with their published comments.')] },
+          answerSchema: {
+            oneOf: [
+              { type: 'object', description: 'A list page.', required: ['total', 'listed', 'page', 'pageCount', 'items'] },
+              changePageSchema('notices as published, with their published comments.'),
+            ],
+          },
           errors: [...QUERY_ERRORS, ...SYNC_ERRORS],
           examples: ['noticeList', 'noticeChanges', 'badNoticeQuery'],
         }),
@@ -241,7 +264,8 @@ export function openApiDocument(siteUrl: string, apiRequestsPerMinute: number) {
       '/api/v1/notices/{id}': {
         get: operation('getNotice', {
           summary: 'One notice',
-          description: 'Everything the notice states, its state now, its published comments and answers, and once decided how its comments were handled.',
+          description:
+            'Everything the notice states, its state now, its published comments and answers, and once decided how its comments were handled.',
           parameters: [pathParameter('id', 'The notice’s id (digits).')],
           answer: 'The notice.',
           errors: [[404, 'notice_not_found', 'no notice has this id']],
@@ -252,14 +276,27 @@ export function openApiDocument(siteUrl: string, apiRequestsPerMinute: number) {
         get: operation('search', {
           summary: 'Search notices in full text, with matching certificates',
           description: `Notices ranked (${SEARCH_PAGE_SIZE} a page) with snippets and facets, and the certificate lookup’s matches.`,
-          parameters: queryParameters(searchParameters, { ...NOTICE_PARAMETERS, q: `The words to search for; at most ${MAX_QUERY_LENGTH} characters.` }),
+          parameters: queryParameters(searchParameters, {
+            ...NOTICE_PARAMETERS,
+            q: `The words to search for; at most ${MAX_QUERY_LENGTH} characters.`,
+          }),
           answer: 'The notices found and the certificates matching.',
-          errors: [...QUERY_ERRORS, [400, 'query_too_long', `q has more than ${MAX_QUERY_LENGTH} characters`], [503, 'search_warming_up', 'the index is being built (Retry-After)']],
+          errors: [
+            ...QUERY_ERRORS,
+            [400, 'query_too_long', `q has more than ${MAX_QUERY_LENGTH} characters`],
+            [503, 'search_warming_up', 'the index is being built (Retry-After)'],
+          ],
           examples: [],
         }),
       },
       '/api/v1/bodies': {
-        get: operation('listBodies', { summary: 'Every certification body', description: 'A short list, read whole.', answer: 'The bodies.', errors: [], examples: ['bodies', 'tooManyRequests'] }),
+        get: operation('listBodies', {
+          summary: 'Every certification body',
+          description: 'A short list, read whole.',
+          answer: 'The bodies.',
+          errors: [],
+          examples: ['bodies', 'tooManyRequests'],
+        }),
       },
       '/api/v1/bodies/{code}': {
         get: operation('getBody', {
@@ -283,7 +320,10 @@ export function openApiDocument(siteUrl: string, apiRequestsPerMinute: number) {
               type: 'object',
               required: ['code', 'message'],
               additionalProperties: false,
-              properties: { code: { type: 'string', description: 'Stable, for programs.' }, message: { type: 'string', description: 'What went wrong and what to do, in English.' } },
+              properties: {
+                code: { type: 'string', description: 'Stable, for programs.' },
+                message: { type: 'string', description: 'What went wrong and what to do, in English.' },
+              },
             },
           },
         },

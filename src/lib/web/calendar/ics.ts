@@ -24,7 +24,17 @@ export interface Calendar {
 
 const ZONE = 'Asia/Shanghai';
 /** China has kept UTC+8 all year since 1991: one STANDARD rule describes the zone. */
-const VTIMEZONE = ['BEGIN:VTIMEZONE', `TZID:${ZONE}`, 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0800', 'TZOFFSETTO:+0800', 'TZNAME:CST', 'END:STANDARD', 'END:VTIMEZONE'];
+const VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  `TZID:${ZONE}`,
+  'BEGIN:STANDARD',
+  'DTSTART:19700101T000000',
+  'TZOFFSETFROM:+0800',
+  'TZOFFSETTO:+0800',
+  'TZNAME:CST',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
 
 /** Text as RFC 5545 §3.3.11 escapes it, with what no calendar can carry (control characters) removed. */
 function text(value: string): string {
@@ -58,7 +68,11 @@ function folded(line: string): string {
 /** 20261126T150000, Beijing wall time, for a DTSTART;TZID=Asia/Shanghai. */
 const beijingLocal = (instant: string) => toBeijingIso(instant).slice(0, 19).replace(/[-:]/g, '');
 /** 20261126T070000Z. */
-const utc = (instant: string) => new Date(instant).toISOString().replace(/\.\d{3}/, '').replace(/[-:]/g, '');
+const utc = (instant: string) =>
+  new Date(instant)
+    .toISOString()
+    .replace(/\.\d{3}/, '')
+    .replace(/[-:]/g, '');
 
 /** The calendar as iCalendar (RFC 5545) text: deadlines in Beijing time, with the zone, for any phone's calendar. */
 export function renderCalendar(calendar: Calendar): string {

@@ -36,7 +36,9 @@ function windowEvent(notice: PublishedNotice & { objectionContact: string }, sit
     description: [
       ...whoAndWhat(notice),
       `公示期：${officialBeijingTime(notice.windowStart, 'start')} 至 ${officialBeijingTime(notice.windowEnd, 'end')}（北京时间）`,
-      ...(withdrawn ? withdrawalLines(notice) : [`在公示期内提出异议或意见：${noticeCommentFormUrl(siteUrl, notice.id)}，或 ${notice.objectionContact}`]),
+      ...(withdrawn
+        ? withdrawalLines(notice)
+        : [`在公示期内提出异议或意见：${noticeCommentFormUrl(siteUrl, notice.id)}，或 ${notice.objectionContact}`]),
     ].join('\n'),
     url: noticeUrl(siteUrl, notice.id),
     start: notice.windowStart,

@@ -29,7 +29,11 @@ export async function noticeHistoryFeed(db: PortalDb, idText: string, siteUrl: s
   if (notice.status === 'withdrawn' && notice.updatedAt <= instant) items.push(withdrawalItem(notice, siteUrl));
   if (notice.decision !== 'pending' && notice.decidedAt && notice.decidedAt <= instant) {
     items.push(
-      decisionItem({ ...notice, decision: notice.decision, decidedAt: notice.decidedAt, certificateNumber: notice.certificate?.number ?? null }, siteUrl, DEFAULT_LOCALE),
+      decisionItem(
+        { ...notice, decision: notice.decision, decidedAt: notice.decidedAt, certificateNumber: notice.certificate?.number ?? null },
+        siteUrl,
+        DEFAULT_LOCALE,
+      ),
     );
   }
   items.push(...certificateEvents.map((event) => certificateEventItem(event, siteUrl)));
@@ -63,7 +67,10 @@ function commentItems(notice: NoticeDetails, comment: PublishedCommentEntry, sit
     guid: `${page}#comment-${comment.id}`,
     publishedAt: beijingDayStart(comment.receivedOn),
     categories: [`公示${kind}`, ...noticeCategories(notice)],
-    description: [`${kind}（${formatBeijingDate(comment.receivedOn)}收到）：${shorten(comment.text, 300)}`, `处理状态：${COMMENT_STATUS_LABELS[comment.status]}`].join('\n'),
+    description: [
+      `${kind}（${formatBeijingDate(comment.receivedOn)}收到）：${shorten(comment.text, 300)}`,
+      `处理状态：${COMMENT_STATUS_LABELS[comment.status]}`,
+    ].join('\n'),
   };
   if (!comment.reply || !comment.answeredOn) return [received];
   const answer: FeedItem = {

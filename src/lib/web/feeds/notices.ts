@@ -1,7 +1,14 @@
 import type { PortalDb } from '../../db/database.ts';
 import type { NoticeFeedFilters } from '../../domain/notices/inputs.ts';
 import { NOTICE_KIND_LABELS } from '../../domain/notices/labels.ts';
-import { newestNotices, newestWithdrawals, withdrawalTime, type NoticeBody, type NoticeHeadline, type PublishedNotice } from '../../domain/notices/repository.ts';
+import {
+  newestNotices,
+  newestWithdrawals,
+  withdrawalTime,
+  type NoticeBody,
+  type NoticeHeadline,
+  type PublishedNotice,
+} from '../../domain/notices/repository.ts';
 import { noticeListUrl, noticesFeedUrl, noticeUrl } from '../../ground/site/urls.ts';
 import { formatBeijingDateTime, formatWindowTime } from '../../ground/time/beijing.ts';
 import { FEED_SIZE, newestFirst, shorten, type Feed, type FeedItem } from './feed.ts';

@@ -9,14 +9,26 @@ import { FEED_SIZE, type Feed } from './feed.ts';
 import { noticeItem, NOTICES_TTL_MINUTES } from './notices.ts';
 
 /** Any search as a feed: the newest notices that match it. */
-export async function searchFeed(db: PortalDb, noticeSearch: NoticeSearchService | null, rawQuery: string, siteUrl: string, now: Date): Promise<Feed> {
+export async function searchFeed(
+  db: PortalDb,
+  noticeSearch: NoticeSearchService | null,
+  rawQuery: string,
+  siteUrl: string,
+  now: Date,
+): Promise<Feed> {
   const query = normaliseInput(rawQuery);
   if (!isSearchable(query)) {
     throw new DomainError('invalid_input', 'invalid_query', { problem: 'not_searchable' });
   }
   if (!noticeSearch) throw searchNotRunning();
   const { hits } = await noticeSearch.search(query, {}, 1, now, { order: 'newest', pageSize: FEED_SIZE });
-  const notices = await newestNotices(db, {}, now, FEED_SIZE, hits.map((hit) => hit.id));
+  const notices = await newestNotices(
+    db,
+    {},
+    now,
+    FEED_SIZE,
+    hits.map((hit) => hit.id),
+  );
   return {
     title: `服务认证公示搜索：${shownBack(query)}`,
     description: `与“${shownBack(query)}”相符的服务认证公示，最新的在前。`,

@@ -39,16 +39,14 @@ export class ApiRateLimit {
 
   private forgetWhole(now: number): void {
     const perMillisecond = this.perMinute / 60_000;
-    for (const [client, bucket] of this.clients) if (bucket.tokens + (now - bucket.at) * perMillisecond >= this.perMinute) this.clients.delete(client);
+    for (const [client, bucket] of this.clients)
+      if (bucket.tokens + (now - bucket.at) * perMillisecond >= this.perMinute) this.clients.delete(client);
   }
 }
 
 /** The 429 in the API's one error shape, with Retry-After, written to the socket's response. */
 export async function answerRateLimited(response: ServerResponse, retryAfterSeconds: number): Promise<void> {
-  const answer = errorResponse(
-    new DomainError('rate_limited', 'too_many_requests', { retryAfterSeconds }, { retryAfterSeconds }),
-    true,
-  );
+  const answer = errorResponse(new DomainError('rate_limited', 'too_many_requests', { retryAfterSeconds }, { retryAfterSeconds }), true);
   response.writeHead(answer.status, Object.fromEntries(answer.headers));
   response.end(await answer.text());
 }

@@ -53,17 +53,11 @@ export function apiError(error: DomainError): { code: string; message: string } 
 export function errorResponse(error: unknown, corsOpen = false): Response {
   if (error instanceof DomainError) {
     logUnavailable(error);
-    return jsonResponse(
-      { error: apiError(error) },
-      { status: HTTP_STATUS[error.kind], corsOpen, headers: retryAfterHeader(error) },
-    );
+    return jsonResponse({ error: apiError(error) }, { status: HTTP_STATUS[error.kind], corsOpen, headers: retryAfterHeader(error) });
   }
   // The details go to the server log only; the caller learns nothing of the internals.
   console.error('Unexpected error in API route:', error);
-  return jsonResponse(
-    { error: { code: 'internal_error', message: INTERNAL_ERROR_FOR_PROGRAMS } },
-    { status: 500, corsOpen },
-  );
+  return jsonResponse({ error: { code: 'internal_error', message: INTERNAL_ERROR_FOR_PROGRAMS } }, { status: 500, corsOpen });
 }
 
 /**

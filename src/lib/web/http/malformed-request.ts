@@ -58,10 +58,21 @@ export interface UnparsableRequestWords {
 export function unparsableRequestAnswer(error: NodeJS.ErrnoException, socket: Socket, words: readonly UnparsableRequestWords[]): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const status =
-    error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-  const sections = words.map(({ locale, title, text }) => `<section lang="${locale}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`);
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  const sections = words.map(
+    ({ locale, title, text }) => `<section lang="${locale}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></section>`,
+  );
   const body = `<!doctype html><html lang="${DEFAULT_LOCALE}"><meta charset="utf-8"><title>${escapeHtml(words[0]?.title ?? '')}</title>${sections.join('')}</html>`;
-  const headers = Object.entries({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+  const headers = Object.entries({
+    ...SECURITY_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  });
   socket.end(`HTTP/1.1 ${status}\r\n${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}`);
 }
 

@@ -121,7 +121,12 @@ export class ResponseCache {
       const entry = toEntry(answer, response.getHeaders());
       // Kept only when nothing was committed meanwhile, and the lifetime now known was found for an instant
       // no later than the render's: one found after a boundary the render began before would outlive its page.
-      const keep = method === 'GET' && this.isCurrent() && generation === this.generationSeen && this.validFrom <= renderedFrom && entry.bytes <= LARGEST_ENTRY_BYTES;
+      const keep =
+        method === 'GET' &&
+        this.isCurrent() &&
+        generation === this.generationSeen &&
+        this.validFrom <= renderedFrom &&
+        entry.bytes <= LARGEST_ENTRY_BYTES;
       if (keep) this.store(key, entry);
       this.send(request, response, entry, encoding);
     });
@@ -322,7 +327,11 @@ function captureAnswer(response: ServerResponse, done: (answer: Answer) => void)
   let status: number | undefined;
   let headers: OutgoingHttpHeaders = {};
   const asBuffer = (chunk: unknown, encoding?: unknown) =>
-    Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
+    Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+        : Buffer.from(chunk as Uint8Array);
   const lastCallback = (args: unknown[]) => args.find((arg): arg is () => void => typeof arg === 'function');
   const capturing = response as unknown as Record<'writeHead' | 'write' | 'end', unknown>;
   capturing.writeHead = (code: number, ...rest: unknown[]) => {

@@ -41,6 +41,13 @@ export function processStatsReader(role: ProcessStats['role'], responseCache: ()
     const cpu = process.cpuUsage();
     const eventLoopDelay = delay ? { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 } : null;
     delay?.reset();
-    return { pid: process.pid, role, cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss(), eventLoopDelay, responseCache: responseCache() };
+    return {
+      pid: process.pid,
+      role,
+      cpuMicros: cpu.user + cpu.system,
+      rssBytes: process.memoryUsage.rss(),
+      eventLoopDelay,
+      responseCache: responseCache(),
+    };
   };
 }

@@ -15,7 +15,10 @@ export const GET: APIRoute = async ({ params, locals, request }) => {
   const record = await findCertificateByNumber(db, params.number ?? '');
   if (!record) {
     // An image, so a mistyped badge shows as such on the page that embeds it.
-    return new Response(UNKNOWN_CERTIFICATE_BADGE, { status: 404, headers: { 'content-type': SVG, 'cache-control': 'public, max-age=60', ...EMBEDDABLE } });
+    return new Response(UNKNOWN_CERTIFICATE_BADGE, {
+      status: 404,
+      headers: { 'content-type': SVG, 'cache-control': 'public, max-age=60', ...EMBEDDABLE },
+    });
   }
   const badge = badgeOfCertificate(record, today, siteUrl);
   // The image says today's date, so it is no older than today's Beijing midnight.

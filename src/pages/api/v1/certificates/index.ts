@@ -11,7 +11,13 @@ export const GET = apiRoute(
   async ({ url, locals }) => {
     const query = queryParameters(url);
     if (asksForChanges(query)) {
-      const page = await listChanges('certificates', query, (after, limit) => certificatesChangedAfter(locals.db, after, limit), (record) => certificateRecordJson(record, locals.siteUrl), locals);
+      const page = await listChanges(
+        'certificates',
+        query,
+        (after, limit) => certificatesChangedAfter(locals.db, after, limit),
+        (record) => certificateRecordJson(record, locals.siteUrl),
+        locals,
+      );
       return jsonResponse(page, { corsOpen: true });
     }
     const { q, page, surveillance, ...filters } = parseInput(lookupParameters, query, 'invalid_query');

@@ -9,7 +9,13 @@ export const GET = apiRoute(
   async ({ url, locals }) => {
     const query = queryParameters(url);
     if (asksForChanges(query)) {
-      const page = await listChanges('notices', query, (after, limit) => noticesChangedAfter(locals.db, after, limit), (notice) => noticeDetailsJson(notice, locals.siteUrl), locals);
+      const page = await listChanges(
+        'notices',
+        query,
+        (after, limit) => noticesChangedAfter(locals.db, after, limit),
+        (notice) => noticeDetailsJson(notice, locals.siteUrl),
+        locals,
+      );
       return jsonResponse(page, { corsOpen: true });
     }
     const { page, ...filters } = parseNoticeListQuery(query);
