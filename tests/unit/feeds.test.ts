@@ -381,7 +381,7 @@ describe('every feed', () => {
       const xml = renderFeed(feed);
       for (const secret of [...Object.values(PRIVATE), UNPUBLISHED_TEXT, 'not-a-real-hash']) expect(xml).not.toContain(secret);
     }
-    const folder = join(import.meta.dirname, '../../src/lib/feeds');
+    const folder = join(import.meta.dirname, '../../src/lib/web/feeds');
     for (const file of readdirSync(folder)) {
       expect(readFileSync(join(folder, file), 'utf8')).not.toMatch(/submitter|clientHash|client_hash|selectFrom\('comment'\)/);
     }
