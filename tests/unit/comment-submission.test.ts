@@ -319,12 +319,12 @@ describe('the comment form', () => {
     const { consent: _, ...withoutConsent } = valid;
     const parsed = parseCommentForm(form({ ...withoutConsent, kind: 'praise', text: '太短', contact: '12345' }));
     expect(parsed.outcome).toBe('invalid');
-    if (parsed.outcome === 'invalid') expect(Object.keys(parsed.fieldErrors).sort()).toEqual(['consent', 'contact', 'kind', 'text']);
+    if (parsed.outcome === 'invalid') expect(Object.keys(parsed.fieldProblems).sort()).toEqual(['consent', 'contact', 'kind', 'text']);
   });
 
   it('refuses text over 5,000 characters', () => {
     const parsed = parseCommentForm(form({ ...valid, text: '长'.repeat(5001) }));
-    expect(parsed).toMatchObject({ outcome: 'invalid', fieldErrors: { text: '意见内容最多 5000 个字' } });
+    expect(parsed).toMatchObject({ outcome: 'invalid', fieldProblems: { text: 'text_too_long' } });
   });
 
   it('tells a form whose hidden honeypot field was filled, valid or not', () => {

@@ -62,27 +62,28 @@ describe('words in each language', () => {
     const form = new FormData();
     for (const [name, value] of Object.entries({ kind: 'praise', text: '太短', name: '张三', contact: '12345', idempotencyKey: 'short' }))
       form.set(name, value);
-    const zh = parseCommentForm(form);
-    const en = parseCommentForm(form, 'en');
-    expect(zh).toMatchObject({
+    const parsed = parseCommentForm(form);
+    expect(parsed).toMatchObject({
       outcome: 'invalid',
-      fieldErrors: {
-        kind: '请选择意见类型：异议、意见或支持',
-        text: '意见内容至少 10 个字',
-        contact: '请填写有效的中国大陆手机号码（11 位）或电子邮箱',
-        consent: '请阅读并同意个人信息处理说明',
-        idempotencyKey: '表单已失效，请刷新页面后重新提交',
+      fieldProblems: {
+        kind: 'kind_missing',
+        text: 'text_too_short',
+        contact: 'contact_invalid',
+        consent: 'consent_missing',
+        idempotencyKey: 'form_expired',
       },
     });
-    expect(en).toMatchObject({
-      outcome: 'invalid',
-      fieldErrors: {
-        kind: 'Choose the kind of comment: objection, opinion or support',
-        text: 'The comment needs at least 10 characters',
-        contact: 'Enter a valid mainland China mobile number (11 digits) or e-mail address',
-        consent: 'Read and accept the statement on personal information',
-        idempotencyKey: 'The form has expired: reload the page and submit again',
-      },
-    });
+    const said = (locale: 'zh-CN' | 'en', field: 'kind' | 'text' | 'contact' | 'consent' | 'idempotencyKey') =>
+      parsed.outcome === 'invalid' ? MESSAGES[locale].commentFormProblems[parsed.fieldProblems[field]!] : null;
+    expect(said('zh-CN', 'kind')).toBe('请选择意见类型：异议、意见或支持');
+    expect(said('zh-CN', 'text')).toBe('意见内容至少 10 个字');
+    expect(said('zh-CN', 'contact')).toBe('请填写有效的中国大陆手机号码（11 位）或电子邮箱');
+    expect(said('zh-CN', 'consent')).toBe('请阅读并同意个人信息处理说明');
+    expect(said('zh-CN', 'idempotencyKey')).toBe('表单已失效，请刷新页面后重新提交');
+    expect(said('en', 'kind')).toBe('Choose the kind of comment: objection, opinion or support');
+    expect(said('en', 'text')).toBe('The comment needs at least 10 characters');
+    expect(said('en', 'contact')).toBe('Enter a valid mainland China mobile number (11 digits) or e-mail address');
+    expect(said('en', 'consent')).toBe('Read and accept the statement on personal information');
+    expect(said('en', 'idempotencyKey')).toBe('The form has expired: reload the page and submit again');
   });
 });

@@ -26,6 +26,7 @@ import {
   noticeTitleEn,
 } from '../domain/notices/labels.ts';
 import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../domain/notices/state.ts';
+import type { CommentFormProblem } from '../domain/comments/inputs.ts';
 import type { FacetName } from '../domain/search/notice-index.ts';
 import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../ground/time/beijing.ts';
 import { counted, noun } from '../ground/language/english.ts';
@@ -397,6 +398,18 @@ const zh = {
     consent: '我同意认证机构为处理本意见收集和使用我的姓名和联系方式（依据《个人信息保护法》，仅用于核实和答复，不会公开）。',
     submit: '提交意见',
   },
+  commentFormProblems: {
+    kind_missing: '请选择意见类型：异议、意见或支持',
+    text_too_short: '意见内容至少 10 个字',
+    text_too_long: '意见内容最多 5000 个字',
+    name_missing: '请填写真实姓名',
+    name_too_long: '姓名最多 50 个字',
+    contact_missing: '请填写手机号码或电子邮箱',
+    contact_invalid: '请填写有效的中国大陆手机号码（11 位）或电子邮箱',
+    organisation_too_long: '单位名称最多 100 个字',
+    consent_missing: '请阅读并同意个人信息处理说明',
+    form_expired: '表单已失效，请刷新页面后重新提交',
+  } satisfies Record<CommentFormProblem, string>,
   commentSubmission: {
     title: '提交意见',
     notSaved: '您的意见未被保存。',
@@ -1028,6 +1041,18 @@ const en: Messages = {
     consent:
       'I agree that the certification body collects and uses my name and contact details to handle this comment (under the Personal Information Protection Law: only to verify and answer it, never published).',
     submit: 'Send comment',
+  },
+  commentFormProblems: {
+    kind_missing: 'Choose the kind of comment: objection, opinion or support',
+    text_too_short: 'The comment needs at least 10 characters',
+    text_too_long: 'The comment can have at most 5,000 characters',
+    name_missing: 'Enter your real name',
+    name_too_long: 'The name can have at most 50 characters',
+    contact_missing: 'Enter a mobile number or an e-mail address',
+    contact_invalid: 'Enter a valid mainland China mobile number (11 digits) or e-mail address',
+    organisation_too_long: 'The organisation name can have at most 100 characters',
+    consent_missing: 'Read and accept the statement on personal information',
+    form_expired: 'The form has expired: reload the page and submit again',
   },
   commentSubmission: {
     title: 'Send a comment',

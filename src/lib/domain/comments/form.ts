@@ -1,5 +1,4 @@
-import { DEFAULT_LOCALE, type Locale } from '../../ground/language/locales.ts';
-import { COMMENT_FORM_PROBLEMS, commentForm, type CommentForm, type CommentFormProblem } from './inputs.ts';
+import { commentForm, type CommentForm, type CommentFormProblem } from './inputs.ts';
 
 export type CommentFormField = 'kind' | 'text' | 'name' | 'contact' | 'organisation' | 'consent' | 'idempotencyKey';
 
@@ -8,7 +7,7 @@ export type TypedCommentForm = Partial<Record<CommentFormField, string>>;
 
 export type ParsedCommentForm =
   | { outcome: 'valid'; comment: CommentForm; typed: TypedCommentForm }
-  | { outcome: 'invalid'; fieldErrors: Partial<Record<CommentFormField, string>>; typed: TypedCommentForm }
+  | { outcome: 'invalid'; fieldProblems: Partial<Record<CommentFormField, CommentFormProblem>>; typed: TypedCommentForm }
   /** The hidden field was filled in: only software does that. */
   | { outcome: 'robot' };
 
@@ -16,9 +15,9 @@ const FIELDS: readonly CommentFormField[] = ['kind', 'text', 'name', 'contact', 
 
 /**
  * Reads a posted comment form: every field's problem at once, so one round trip mends them
- * all, each said in the submitter's language.
+ * all, each a code the page says in the submitter's language.
  */
-export function parseCommentForm(form: FormData, locale: Locale = DEFAULT_LOCALE): ParsedCommentForm {
+export function parseCommentForm(form: FormData): ParsedCommentForm {
   const website = form.get('website');
   if (typeof website === 'string' && website !== '') return { outcome: 'robot' };
   const typed: TypedCommentForm = {};
@@ -28,10 +27,7 @@ export function parseCommentForm(form: FormData, locale: Locale = DEFAULT_LOCALE
   }
   const parsed = commentForm.safeParse(typed);
   if (parsed.success) return { outcome: 'valid', comment: parsed.data, typed };
-  const fieldErrors: Partial<Record<CommentFormField, string>> = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path[0] as CommentFormField;
-    fieldErrors[field] ??= COMMENT_FORM_PROBLEMS[issue.message as CommentFormProblem][locale];
-  }
-  return { outcome: 'invalid', fieldErrors, typed };
+  const fieldProblems: Partial<Record<CommentFormField, CommentFormProblem>> = {};
+  for (const issue of parsed.error.issues) fieldProblems[issue.path[0] as CommentFormField] ??= issue.message as CommentFormProblem;
+  return { outcome: 'invalid', fieldProblems, typed };
 }

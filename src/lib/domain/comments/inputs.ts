@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { COMMENT_KINDS } from '../../db/notice.table.ts';
-import type { Locale } from '../../ground/language/locales.ts';
 
 /** NFC, without control characters (keeping line breaks and tabs), trimmed. */
 export function cleanText(text: string): string {
@@ -38,26 +37,23 @@ export function normaliseContact(contact: string): string | null {
 }
 
 /**
- * Every problem the form can have, each saying how to put it right in both languages: the
- * schema reports codes, and the page shows them in the submitter's language.
+ * Every problem the form can have, as a code: the schema reports them, and the page says each
+ * in the submitter's language (i18n/messages.ts commentFormProblems).
  */
-export const COMMENT_FORM_PROBLEMS = {
-  kind_missing: { 'zh-CN': '请选择意见类型：异议、意见或支持', en: 'Choose the kind of comment: objection, opinion or support' },
-  text_too_short: { 'zh-CN': '意见内容至少 10 个字', en: 'The comment needs at least 10 characters' },
-  text_too_long: { 'zh-CN': '意见内容最多 5000 个字', en: 'The comment can have at most 5,000 characters' },
-  name_missing: { 'zh-CN': '请填写真实姓名', en: 'Enter your real name' },
-  name_too_long: { 'zh-CN': '姓名最多 50 个字', en: 'The name can have at most 50 characters' },
-  contact_missing: { 'zh-CN': '请填写手机号码或电子邮箱', en: 'Enter a mobile number or an e-mail address' },
-  contact_invalid: {
-    'zh-CN': '请填写有效的中国大陆手机号码（11 位）或电子邮箱',
-    en: 'Enter a valid mainland China mobile number (11 digits) or e-mail address',
-  },
-  organisation_too_long: { 'zh-CN': '单位名称最多 100 个字', en: 'The organisation name can have at most 100 characters' },
-  consent_missing: { 'zh-CN': '请阅读并同意个人信息处理说明', en: 'Read and accept the statement on personal information' },
-  form_expired: { 'zh-CN': '表单已失效，请刷新页面后重新提交', en: 'The form has expired: reload the page and submit again' },
-} as const satisfies Record<string, Record<Locale, string>>;
+export const COMMENT_FORM_PROBLEMS = [
+  'kind_missing',
+  'text_too_short',
+  'text_too_long',
+  'name_missing',
+  'name_too_long',
+  'contact_missing',
+  'contact_invalid',
+  'organisation_too_long',
+  'consent_missing',
+  'form_expired',
+] as const;
 
-export type CommentFormProblem = keyof typeof COMMENT_FORM_PROBLEMS;
+export type CommentFormProblem = (typeof COMMENT_FORM_PROBLEMS)[number];
 
 /** A problem's code as the schema's message, so that only known problems can be reported. */
 const problem = (code: CommentFormProblem): string => code;
