@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeLeft } from '../../src/lib/domain/notices/state.ts';
+import { timeLeft } from '../../src/lib/i18n/labels.ts';
 import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../../src/lib/ground/time/beijing.ts';
 
 describe('dates and times in Beijing time, in each language', () => {

@@ -1,7 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { badgeMaxAgeSeconds, badgeSnippet, certificateBadge, type BadgeFacts } from '../../src/lib/domain/certificates/badge.ts';
+import { badgeMaxAgeSeconds, badgeSnippet, certificateBadge, type BadgeFacts } from '../../src/lib/web/badge.ts';
 import { certificateNotices, certificateOfNotice } from '../../src/lib/domain/certificates/life.ts';
 import { lookupOverdueCertificates, newestOverdueCertificates } from '../../src/lib/domain/certificates/overdue.ts';
 import type { PortalDatabase, PortalDb } from '../../src/lib/db/database.ts';

@@ -1,6 +1,7 @@
 import type { ConfigProblem } from '../ground/config/config.ts';
 import type { CommentExportAudit, ErasureCount, ExportFilter, HandlingProblem } from '../back-office/comment-handling.ts';
-import { COMMENT_STATUS_LABELS, COMMENT_STATUS_LABELS_EN, type TrackedComment } from '../domain/comments/tracking.ts';
+import type { TrackedComment } from '../domain/comments/tracking.ts';
+import { COMMENT_STATUS_LABELS, COMMENT_STATUS_LABELS_EN } from './labels.ts';
 import type { FileOutcome } from '../back-office/import/import.ts';
 import type { CertificateMove } from '../back-office/import/plan.ts';
 import type { ImportProblem, ProblemDetail, RecordLocation, ReferenceTarget } from '../back-office/import/problems.ts';

@@ -1,19 +1,15 @@
-import {
-  EVENT_LABELS,
-  EVENT_LABELS_EN,
-  STATUS_EXPLANATIONS,
-  STATUS_EXPLANATIONS_EN,
-  STATUS_LABELS,
-  STATUS_LABELS_EN,
-} from '../domain/certificates/labels.ts';
+import { EVENT_LABELS, EVENT_LABELS_EN, STATUS_EXPLANATIONS, STATUS_EXPLANATIONS_EN, STATUS_LABELS, STATUS_LABELS_EN } from './labels.ts';
 import type { CertificateStatus } from '../domain/certificates/status.ts';
 import {
   COMMENT_KIND_LABELS,
   COMMENT_KIND_LABELS_EN,
   COMMENT_STATUS_LABELS,
   COMMENT_STATUS_LABELS_EN,
-  type TrackedComment,
-} from '../domain/comments/tracking.ts';
+  NOTICE_STATE_LABELS,
+  NOTICE_STATE_LABELS_EN,
+  timeLeft,
+} from './labels.ts';
+import type { TrackedComment } from '../domain/comments/tracking.ts';
 import type { Notice, NoticeKind } from '../db/notice.table.ts';
 import type { CertificateEventKind } from '../db/registry.table.ts';
 import { sayError, type DomainError } from '../ground/errors.ts';
@@ -25,7 +21,7 @@ import {
   noticeTitle,
   noticeTitleEn,
 } from '../domain/notices/labels.ts';
-import { NOTICE_STATE_LABELS, NOTICE_STATE_LABELS_EN, timeLeft, type NoticeState } from '../domain/notices/state.ts';
+import type { NoticeState } from '../domain/notices/state.ts';
 import type { CommentFormProblem } from '../domain/comments/inputs.ts';
 import type { FacetName } from '../domain/search/notice-index.ts';
 import { formatBeijingDate, formatBeijingDateTime, formatWindowTime } from '../ground/time/beijing.ts';

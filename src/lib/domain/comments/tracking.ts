@@ -56,19 +56,3 @@ export async function findCommentByTrackingNumber(db: PortalDb, trackingNumber: 
     },
   };
 }
-
-export const COMMENT_KIND_LABELS = { objection: '异议', opinion: '意见', support: '支持' } as const;
-export const COMMENT_STATUS_LABELS = {
-  received: '已收到',
-  under_review: '核查中',
-  answered: '已答复',
-  rejected: '不予受理',
-} as const;
-
-export const COMMENT_KIND_LABELS_EN: Record<TrackedComment['kind'], string> = { objection: 'Objection', opinion: 'Opinion', support: 'Support' };
-export const COMMENT_STATUS_LABELS_EN: Record<TrackedComment['status'], string> = {
-  received: 'Received',
-  under_review: 'Under review',
-  answered: 'Answered',
-  rejected: 'Not accepted',
-};

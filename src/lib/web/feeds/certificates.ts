@@ -1,4 +1,4 @@
-import { EVENT_LABELS, EVENT_LABELS_EN } from '../../domain/certificates/labels.ts';
+import { EVENT_LABELS, EVENT_LABELS_EN } from '../../i18n/labels.ts';
 import { newestCertificateEvents, requireCertificate, type CertificateEventSummary } from '../../domain/certificates/repository.ts';
 import type { PortalDb } from '../../db/database.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../ground/language/locales.ts';

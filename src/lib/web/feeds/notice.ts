@@ -1,5 +1,5 @@
 import { newestCertificateEvents } from '../../domain/certificates/repository.ts';
-import { COMMENT_KIND_LABELS, COMMENT_STATUS_LABELS } from '../../domain/comments/tracking.ts';
+import { COMMENT_KIND_LABELS, COMMENT_STATUS_LABELS } from '../../i18n/labels.ts';
 import type { PortalDb } from '../../db/database.ts';
 import { MESSAGES } from '../../i18n/messages.ts';
 import { DEFAULT_LOCALE } from '../../ground/language/locales.ts';

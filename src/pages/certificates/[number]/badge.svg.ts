@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { badgeMaxAgeSeconds, badgeOfCertificate, UNKNOWN_CERTIFICATE_BADGE } from '../../../lib/domain/certificates/badge.ts';
+import { badgeMaxAgeSeconds, badgeOfCertificate, UNKNOWN_CERTIFICATE_BADGE } from '../../../lib/web/badge.ts';
 import { findCertificateByNumber } from '../../../lib/domain/certificates/repository.ts';
 import { conditionalResponse } from '../../../lib/web/http/conditional.ts';
 import { certificateUrl } from '../../../lib/ground/site/urls.ts';

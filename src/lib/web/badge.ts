@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { withoutXmlForbidden } from '../../ground/text/xml.ts';
-import { certificateUrl } from '../../ground/site/urls.ts';
-import { addDays, beijingDate, formatBeijingDate, startOfBeijingDay } from '../../ground/time/beijing.ts';
-import { STATUS_LABELS } from './labels.ts';
-import type { CertificateDetails } from './repository.ts';
-import { statusOnDay, type CertificateStatus } from './status.ts';
-import { surveillanceAsOf } from './surveillance.ts';
+import { withoutXmlForbidden } from '../ground/text/xml.ts';
+import { certificateUrl } from '../ground/site/urls.ts';
+import { addDays, beijingDate, formatBeijingDate, startOfBeijingDay } from '../ground/time/beijing.ts';
+import { STATUS_LABELS } from '../i18n/labels.ts';
+import type { CertificateDetails } from '../domain/certificates/repository.ts';
+import { statusOnDay, type CertificateStatus } from '../domain/certificates/status.ts';
+import { surveillanceAsOf } from '../domain/certificates/surveillance.ts';
 
 /**
  * The badge a certified company shows on its website (/certificates/{number}/badge.svg): the
