@@ -39,3 +39,23 @@ export function preparedQuery<Values extends unknown[], Row>(build: (db: PortalD
     return db.executeQuery<Row>({ ...query, parameters });
   };
 }
+
+/**
+ * A preparedQuery for each length of a list the query takes (an IN list, a test per year): the
+ * length changes the query's text, so each length is compiled once, when first asked for.
+ * `arity` says how many values a query of that length takes.
+ */
+export function preparedQueryPerLength<Values extends unknown[], Row>(
+  build: (length: number) => (db: PortalDb, ...values: Values) => Compilable<Row>,
+  arity: (length: number) => number,
+) {
+  const byLength = new Map<number, (db: PortalDb, ...values: Values) => Promise<QueryResult<Row>>>();
+  return (length: number) => {
+    let prepared = byLength.get(length);
+    if (!prepared) {
+      prepared = preparedQuery(build(length), arity(length));
+      byLength.set(length, prepared);
+    }
+    return prepared;
+  };
+}

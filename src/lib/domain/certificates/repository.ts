@@ -1,5 +1,4 @@
-import type { QueryResult } from 'kysely';
-import { preparedQuery } from '../../db/prepared.ts';
+import { preparedQuery, preparedQueryPerLength } from '../../db/prepared.ts';
 import type { PortalDb } from '../../db/database.ts';
 import type { CertificateEvent, CertificateEventKind, StoredCertificateStatus } from '../../db/registry.table.ts';
 import type { NoticeKind } from '../../db/notice.table.ts';
@@ -232,29 +231,16 @@ function selectEventSummaries(db: PortalDb, now: string) {
     .orderBy('certificateEvent.id', 'desc');
 }
 
-type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof selectEventSummaries>['executeTakeFirstOrThrow']>>;
-
 /** A certificate's feed and the decisions feed (and the home page) read these: compiled once, the kinds' once per number of kinds. */
 const eventsOfOneCertificate = preparedQuery((db: PortalDb, now: string, limit: number, certificateId: number) =>
   selectEventSummaries(db, now).where('certificateEvent.certificateId', '=', certificateId).limit(limit),
 );
-const eventsOfKinds = new Map<
-  number,
-  (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) => Promise<QueryResult<EventSummaryRow>>
->();
-
-function eventsOfKindsQuery(count: number) {
-  let read = eventsOfKinds.get(count);
-  if (!read) {
-    read = preparedQuery(
-      (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) =>
-        selectEventSummaries(db, now).where('certificateEvent.kind', 'in', kinds).limit(limit),
-      2 + count,
-    );
-    eventsOfKinds.set(count, read);
-  }
-  return read;
-}
+const eventsOfKinds = preparedQueryPerLength(
+  () =>
+    (db: PortalDb, now: string, limit: number, ...kinds: CertificateEventKind[]) =>
+      selectEventSummaries(db, now).where('certificateEvent.kind', 'in', kinds).limit(limit),
+  (count) => 2 + count,
+);
 
 /** Events of these kinds, or of this certificate, that happened by `now`, the most recent first. */
 export async function newestCertificateEvents(
@@ -266,7 +252,7 @@ export async function newestCertificateEvents(
   const instant = now.toISOString();
   const { rows } =
     'kinds' in which
-      ? await eventsOfKindsQuery(which.kinds.length)(db, instant, limit, ...which.kinds)
+      ? await eventsOfKinds(which.kinds.length)(db, instant, limit, ...which.kinds)
       : await eventsOfOneCertificate(db, instant, limit, which.certificateId);
   return rows.map((row) => ({
     id: row.id,

@@ -1,6 +1,6 @@
 import { expressionBuilder, type Compilable, type NotNull, type QueryResult } from 'kysely';
 import type { PortalDatabase, PortalDb } from '../../db/database.ts';
-import { preparedQuery } from '../../db/prepared.ts';
+import { preparedQuery, preparedQueryPerLength } from '../../db/prepared.ts';
 import type { Comment, Notice, NoticeKind } from '../../db/notice.table.ts';
 import { recordIdFromText } from '../../db/record-id.ts';
 import { DomainError } from '../../ground/errors.ts';
@@ -351,16 +351,16 @@ export async function listNotices(db: PortalDb, filters: NoticeFilters, page: nu
 }
 
 /** The headlines of a page of notices by id, compiled once per page size (the list's, the home page's). */
-const headlinesById = new Map<number, (db: PortalDb, ...ids: number[]) => Promise<QueryResult<HeadlineRow>>>();
+const headlinesById = preparedQueryPerLength(
+  () =>
+    (db: PortalDb, ...ids: number[]) =>
+      selectNoticeHeadlines(db).where('notice.id', 'in', ids),
+  (slots) => slots,
+);
 
 /** A page's ids (`slots` at most) fill every slot, the last repeated (IN ignores repeats): one query text per page size. */
 function headlinesOfPage(db: PortalDb, ids: readonly number[], slots: number): Promise<QueryResult<HeadlineRow>> {
-  let read = headlinesById.get(slots);
-  if (!read) {
-    read = preparedQuery((db: PortalDb, ...ids: number[]) => selectNoticeHeadlines(db).where('notice.id', 'in', ids), slots);
-    headlinesById.set(slots, read);
-  }
-  return read(db, ...Array.from({ length: slots }, (_, slot) => ids[Math.min(slot, ids.length - 1)]!));
+  return headlinesById(slots)(db, ...Array.from({ length: slots }, (_, slot) => ids[Math.min(slot, ids.length - 1)]!));
 }
 
 /** A notice as published: what a feed of new notices tells. */
@@ -791,30 +791,22 @@ const windowStartSpan = preparedQuery((db: PortalDb) =>
   ]),
 );
 
-const yearsPresentByCount = new Map<number, (db: PortalDb, ...spans: string[]) => Promise<QueryResult<Record<string, unknown>>>>();
-
 /** Whether a window starts in each of `count` years, given as [from, to) pairs: y0, y1, … */
-function yearsPresent(count: number) {
-  let test = yearsPresentByCount.get(count);
-  if (!test) {
-    test = preparedQuery(
-      (db: PortalDb, ...spans: string[]) =>
-        db.selectNoFrom((eb) =>
-          Array.from({ length: count }, (_, index) =>
-            eb
-              .exists(
-                eb
-                  .selectFrom('notice')
-                  .select('notice.id')
-                  .where('notice.windowStart', '>=', spans[2 * index]!)
-                  .where('notice.windowStart', '<', spans[2 * index + 1]!),
-              )
-              .as(`y${index}`),
-          ),
-        ) as Compilable<Record<string, unknown>>,
-      2 * count,
-    );
-    yearsPresentByCount.set(count, test);
-  }
-  return test;
-}
+const yearsPresent = preparedQueryPerLength(
+  (count) =>
+    (db: PortalDb, ...spans: string[]) =>
+      db.selectNoFrom((eb) =>
+        Array.from({ length: count }, (_, index) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('notice')
+                .select('notice.id')
+                .where('notice.windowStart', '>=', spans[2 * index]!)
+                .where('notice.windowStart', '<', spans[2 * index + 1]!),
+            )
+            .as(`y${index}`),
+        ),
+      ) as Compilable<Record<string, unknown>>,
+  (count) => 2 * count,
+);
